@@ -1,0 +1,60 @@
+/* Roll-up of scored lines into inspection units, and per-port ranking and selection.
+ *
+ * Units are keyed by (port, unit id). A unit's score is the maximum of its lines' scores; its
+ * fired rules and reasons are the union over its lines. Ranking is a pure function of the
+ * units, the pack settings and the seed: ties break on a hash of the unit id and the seed,
+ * never on input order, so the same input in any order gives the same lists. */
+#pragma once
+
+#include <glib.h>
+
+#include "br_rules.h"
+
+typedef enum { BR_LANE_GREEN = 0, BR_LANE_YELLOW, BR_LANE_RED } BrLane;
+typedef enum { BR_SEL_NONE = 0, BR_SEL_TARGETED, BR_SEL_RANDOM } BrSelection;
+
+typedef struct {
+  char *port;
+  char *unit;
+  double score;
+  guint64 nlines;
+  guint64 first_line;  /* smallest source line of the unit, for the analyst to find it */
+  GArray *fired;       /* guint rule indices, ascending, distinct */
+  GPtrArray *reasons;  /* char* "RULE-ID: reason", in rule order, distinct */
+  BrLane lane;
+  BrSelection selection;
+  guint rank;          /* 1-based rank within the port by score; 0 before ranking */
+  guint64 tiebreak;    /* hash of unit id and seed */
+} BrUnit;
+
+typedef struct {
+  char *port;
+  guint capacity;
+  guint units;      /* units seen at this port */
+  guint red, yellow, green;
+  guint targeted;
+  guint random;
+  GPtrArray *selected; /* BrUnit* (owned by the BrUnitTable), targeted first by rank, then random */
+} BrPortList;
+
+const char *br_lane_name(BrLane lane);
+const char *br_selection_name(BrSelection sel);
+
+/* A table of units being rolled up. Each worker fills its own; tables merge at the end. */
+typedef struct BrUnitTable BrUnitTable;
+
+BrUnitTable *br_unit_table_new(const BrPack *pack);
+void br_unit_table_free(BrUnitTable *table);
+/* Adds one scored line. port and unit are copied (interned) when the unit is new. */
+void br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, guint64 line_no,
+                       const BrLineResult *result);
+/* Moves everything of src into dst; src is left empty. Commutative in its effect. */
+void br_unit_table_merge(BrUnitTable *dst, BrUnitTable *src);
+guint br_unit_table_size(const BrUnitTable *table);
+
+/* Ranks every port's units and selects per the pack settings. Returns BrPortList* sorted by
+ * port code; units stay owned by the table. */
+GPtrArray *br_rank_select(BrUnitTable *table, const BrPack *pack, guint64 seed);
+void br_port_list_free(BrPortList *list);
+/* All units of a port in rank order (for --all output); owned by the table. */
+GPtrArray *br_unit_table_port_units(BrUnitTable *table, const char *port);

@@ -1,0 +1,101 @@
+/* Rule packs: loading, checking, compiling and evaluating Lua risk rules.
+ *
+ * A pack is a folder with pack.ini (settings) and *.lua rule files; the rule API that rule
+ * authors see is documented in docs/rules.md. Loading a pack reads every rule's metadata
+ * once (a throw-away sandboxed state); each worker thread then builds its own BrEvaluator,
+ * which holds its own Lua state with the pack compiled against the input's schema:
+ * declarative conditions become C condition trees, function conditions stay Lua functions. */
+#pragma once
+
+#include <glib.h>
+
+#include "br_batch.h"
+#include "br_schema.h"
+
+#define BR_RULES_ERROR (br_rules_error_quark())
+GQuark br_rules_error_quark(void);
+
+typedef enum {
+  BR_RULES_ERROR_IO,
+  BR_RULES_ERROR_SETTINGS, /* pack.ini unreadable or invalid */
+  BR_RULES_ERROR_SYNTAX,   /* a rule file does not load */
+  BR_RULES_ERROR_INVALID,  /* a rule is malformed: no id, duplicate id, bad condition ... */
+  BR_RULES_ERROR_FIELD,    /* a rule names a field the schema does not have */
+} BrRulesErrorCode;
+
+typedef struct {
+  char *id;
+  char *title;
+  double weight;
+  char **tags; /* NULL-terminated */
+  char *author;
+  char *valid_from;  /* YYYY-MM-DD or NULL */
+  char *valid_until; /* YYYY-MM-DD or NULL */
+  char *file;        /* path of the rule file */
+  int line;          /* line of the rule's definition */
+  gboolean declarative; /* condition compiled to C */
+} BrRuleInfo;
+
+typedef struct {
+  char *name;
+  char *version;
+  char *unit_field;     /* inspection unit: "container" by default */
+  char *unit_fallback;  /* used when the unit field is missing: "bol" by default */
+  char *port_field;     /* "port" by default */
+  char *date_field;     /* "arrival_date" by default: rule validity is checked against it */
+  double lane_red;      /* score >= red: red lane */
+  double lane_yellow;   /* score >= yellow: yellow lane; below: green */
+  guint capacity_default;
+  GHashTable *capacity; /* port -> GUINT_TO_POINTER(capacity) */
+  double random_share;  /* share of each port's capacity drawn at random, 0..1 */
+} BrPackSettings;
+
+typedef struct BrPack BrPack;
+
+BrPack *br_pack_load(const char *dir, GError **error);
+void br_pack_free(BrPack *pack);
+const char *br_pack_dir(const BrPack *pack);
+const BrPackSettings *br_pack_settings(const BrPack *pack);
+guint br_pack_rule_count(const BrPack *pack);
+const BrRuleInfo *br_pack_rule(const BrPack *pack, guint index);
+/* SHA-256 over pack.ini and every rule file, in name order: identifies the pack version. */
+const char *br_pack_hash(const BrPack *pack);
+guint br_pack_capacity(const BrPack *pack, const char *port);
+
+/* `boxrank rules check`: every problem as a "file:line: message" diagnostic. schema may be
+ * NULL, then field names are checked against the canonical fields plus extra_fields. */
+typedef struct {
+  char *file;
+  int line;
+  char *rule_id; /* may be NULL */
+  char *message;
+} BrDiagnostic;
+GPtrArray *br_pack_check(const char *dir, const char *const *extra_fields, const char *today);
+
+/* What one line scored. Arrays are owned by the evaluator and reused for every line. */
+typedef struct {
+  double score;
+  guint nfired;
+  guint *fired;          /* rule indices, ascending */
+  const char **reasons;  /* reasons[k] explains fired[k]; valid until the next eval */
+} BrLineResult;
+
+/* A rule that failed at run time: counted, and reported once with its first message. */
+typedef struct {
+  guint rule;
+  guint64 count;
+  char *message; /* first failure: "file:line: message" */
+} BrRuleFailure;
+
+typedef struct BrEvaluator BrEvaluator;
+
+BrEvaluator *br_evaluator_new(const BrPack *pack, const BrSchema *schema, GError **error);
+void br_evaluator_free(BrEvaluator *ev);
+/* Scores one record. A rule that errors, exceeds its instruction budget or the state's
+ * memory cap counts as not fired and is recorded as a failure; evaluation goes on. */
+const BrLineResult *br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no);
+/* Per-rule fire counts and failures so far (arrays indexed by rule). */
+const guint64 *br_evaluator_fire_counts(const BrEvaluator *ev);
+const guint64 *br_evaluator_failure_counts(const BrEvaluator *ev);
+/* First failure message of a rule, NULL if it never failed. */
+const char *br_evaluator_failure_message(const BrEvaluator *ev, guint rule);
