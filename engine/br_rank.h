@@ -19,8 +19,9 @@ typedef struct {
   double score;
   guint64 nlines;
   guint64 first_line;  /* smallest source line of the unit, for the analyst to find it */
-  GArray *fired;       /* guint rule indices, ascending, distinct */
-  GPtrArray *reasons;  /* char* "RULE-ID: reason", in rule order, distinct */
+  GArray *fired;       /* guint rule indices, ascending, distinct; NULL when none fired */
+  GPtrArray *reasons;  /* char* "RULE-ID: reason", in rule order, distinct; NULL if none */
+  GArray *reason_rules; /* guint rule index of each reason, parallel to reasons */
   BrLane lane;
   BrSelection selection;
   guint rank;          /* 1-based rank within the port by score; 0 before ranking */

@@ -1,0 +1,77 @@
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "br_cli.h"
+
+static const BrCommand commands[] = {
+  {"rank", "score manifests and write ranked inspection lists per port", br_cmd_rank},
+  {"rules", "check and test rule packs", br_cmd_rules},
+};
+
+static void
+usage(FILE *out)
+{
+  fprintf(out, "Usage: boxrank COMMAND [OPTIONS...]\n\nCommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+    fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "\nRun 'boxrank COMMAND --help' for a command's options.\n"
+               "Example:\n  boxrank rank samples/manifests/iraq-sample.csv --rules rules/ccp "
+               "--profile feeds/profiles/sample.ini --out out/\n");
+}
+
+gboolean
+br_cli_parse(GOptionContext *ctx, int *argc, char ***argv, const char *example)
+{
+  GError *error = NULL;
+  if (example) {
+    char *desc = g_strdup_printf("Example:\n  %s\n", example);
+    g_option_context_set_description(ctx, desc);
+    g_free(desc);
+  }
+  if (!g_option_context_parse(ctx, argc, argv, &error)) {
+    fprintf(stderr, "boxrank: %s\nRun with --help for usage.\n", error->message);
+    g_error_free(error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+void
+br_cli_error(GError *error)
+{
+  if (!error)
+    return;
+  fprintf(stderr, "boxrank: %s\n", error->message);
+  g_error_free(error);
+}
+
+gboolean
+br_cli_show_progress(void)
+{
+  return isatty(STDERR_FILENO) && !g_getenv("CI");
+}
+
+int
+main(int argc, char **argv)
+{
+  if (argc < 2) {
+    usage(stderr);
+    return BR_EXIT_USAGE;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    usage(stdout);
+    return BR_EXIT_OK;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("boxrank %s\n", BR_VERSION);
+    return BR_EXIT_OK;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+    if (strcmp(argv[1], commands[i].name) == 0)
+      return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "boxrank: unknown command '%s'\n\n", argv[1]);
+  usage(stderr);
+  return BR_EXIT_USAGE;
+}

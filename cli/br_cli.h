@@ -1,0 +1,32 @@
+/* The boxrank command: one file per command (cli/cmd_*.c), dispatched from cli/boxrank.c. */
+#pragma once
+
+#include <glib.h>
+
+/* Exit codes, documented in README.md. */
+enum {
+  BR_EXIT_OK = 0,
+  BR_EXIT_FAILURE = 1,      /* the job could not run: bad input file, bad pack, I/O error */
+  BR_EXIT_USAGE = 2,        /* bad command line */
+  BR_EXIT_REJECTS = 3,      /* done, but some input rows were rejected (see the reject file) */
+  BR_EXIT_RULE_ERRORS = 4,  /* done, but some rules failed at run time (see the summary) */
+  BR_EXIT_REJECTS_AND_RULE_ERRORS = 5,
+  BR_EXIT_CHECK_FAILED = 6, /* a check or test command found problems */
+};
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} BrCommand;
+
+int br_cmd_rank(int argc, char **argv);
+int br_cmd_rules(int argc, char **argv);
+
+/* Parses options with GOptionContext; prints --help with the example; on a bad command line
+ * prints the error and returns FALSE (exit with BR_EXIT_USAGE). */
+gboolean br_cli_parse(GOptionContext *ctx, int *argc, char ***argv, const char *example);
+/* Prints "boxrank: message" to stderr and frees the error. */
+void br_cli_error(GError *error);
+/* TRUE when progress lines should be drawn on stderr (a terminal, not CI, not piped). */
+gboolean br_cli_show_progress(void);

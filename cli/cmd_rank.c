@@ -1,0 +1,225 @@
+/* boxrank rank: score a manifest with a rule pack and write per-port inspection lists. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "br_cli.h"
+#include "br_feed.h"
+#include "br_output.h"
+#include "br_pipeline.h"
+#include "br_rank.h"
+#include "br_rules.h"
+
+typedef struct {
+  gint64 last_us;
+  gint64 start_us;
+} Progress;
+
+static void
+progress_cb(guint64 rows, guint64 bytes, gpointer data)
+{
+  Progress *p = data;
+  gint64 now = g_get_monotonic_time();
+  if (now - p->last_us < 250000)
+    return;
+  p->last_us = now;
+  double secs = (now - p->start_us) / 1e6;
+  fprintf(stderr, "\r  %" G_GUINT64_FORMAT " lines, %.1f MB, %.0f lines/s   ", rows,
+          bytes / 1e6, secs > 0 ? rows / secs : 0.0);
+}
+
+static gboolean
+parse_format(const char *text, BrFormat *out)
+{
+  if (!text || strcmp(text, "both") == 0)
+    *out = BR_FORMAT_CSV | BR_FORMAT_JSONL;
+  else if (strcmp(text, "csv") == 0)
+    *out = BR_FORMAT_CSV;
+  else if (strcmp(text, "jsonl") == 0)
+    *out = BR_FORMAT_JSONL;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+write_stdout(GPtrArray *lists, const BrPack *pack, BrFormat format)
+{
+  GString *buf = g_string_new(NULL);
+  for (guint i = 0; i < lists->len; i++) {
+    if (format & BR_FORMAT_CSV)
+      br_output_list_csv(buf, g_ptr_array_index(lists, i), pack, i == 0);
+    else
+      br_output_list_jsonl(buf, g_ptr_array_index(lists, i), pack);
+  }
+  gboolean ok = fwrite(buf->str, 1, buf->len, stdout) == buf->len && fflush(stdout) == 0;
+  g_string_free(buf, TRUE);
+  if (!ok)
+    fprintf(stderr, "boxrank: cannot write to standard output\n");
+  return ok;
+}
+
+int
+br_cmd_rank(int argc, char **argv)
+{
+  char *rules_dir = NULL, *profile_path = NULL, *out_dir = NULL, *format_text = NULL;
+  char *reject_path = NULL, *summary_path = NULL;
+  gint threads = 0;
+  gint64 seed = 0;
+  gboolean quiet = FALSE;
+  GOptionEntry entries[] = {
+    {"rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rule pack folder (required)", "PACK"},
+    {"profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path,
+     "Column profile of the input (default: headers are canonical names)", "FILE"},
+    {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
+     "Output folder, or - for standard output (default: out)", "DIR"},
+    {"format", 'f', 0, G_OPTION_ARG_STRING, &format_text,
+     "csv, jsonl or both (default: both; jsonl when --out is -)", "FORMAT"},
+    {"rejects", 0, 0, G_OPTION_ARG_FILENAME, &reject_path,
+     "Where rejected rows go (default: OUT/rejects.csv; ./rejects.csv when --out is -)", "FILE"},
+    {"summary", 0, 0, G_OPTION_ARG_FILENAME, &summary_path,
+     "Run summary as JSON (default: OUT/summary.json; none when --out is -)", "FILE"},
+    {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "Worker threads (default: one per core)",
+     "N"},
+    {"seed", 's', 0, G_OPTION_ARG_INT64, &seed,
+     "Seed of the random control sample and tie-breaks (default: 0)", "S"},
+    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on standard error", NULL},
+    {NULL},
+  };
+  GOptionContext *ctx = g_option_context_new("MANIFEST.csv|-");
+  g_option_context_set_summary(
+    ctx, "Score every manifest line with the pack's rules, roll lines up to inspection units,\n"
+         "and write for each port a ranked inspection list that fits its capacity, with the\n"
+         "reasons for every pick. Exit status: 0 ok, 1 failure, 2 usage, 3 rows rejected,\n"
+         "4 rule errors, 5 both.");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  int status = BR_EXIT_FAILURE;
+  BrProfile *profile = NULL;
+  BrPack *pack = NULL;
+  BrFeed *feed = NULL;
+  GPtrArray *lists = NULL;
+  BrPipelineResult result = {0};
+  GError *error = NULL;
+  BrFormat format;
+
+  if (!br_cli_parse(ctx, &argc, &argv,
+                    "boxrank rank samples/manifests/iraq-sample.csv --rules rules/ccp "
+                    "--profile feeds/profiles/sample.ini --out out/")) {
+    status = BR_EXIT_USAGE;
+    goto out;
+  }
+  if (argc != 2 || !rules_dir || threads < 0 || seed < 0) {
+    fprintf(stderr, "boxrank rank: %s\nRun 'boxrank rank --help' for usage.\n",
+            argc != 2 ? "give exactly one manifest file (or - for standard input)"
+            : !rules_dir ? "--rules PACK is required"
+                         : "--threads and --seed take non-negative numbers");
+    status = BR_EXIT_USAGE;
+    goto out;
+  }
+  if (!out_dir)
+    out_dir = g_strdup("out");
+  gboolean to_stdout = strcmp(out_dir, "-") == 0;
+  if (!format_text && to_stdout)
+    format_text = g_strdup("jsonl");
+  if (!parse_format(format_text, &format) ||
+      (to_stdout && format == (BR_FORMAT_CSV | BR_FORMAT_JSONL))) {
+    fprintf(stderr, "boxrank rank: --format takes csv, jsonl%s\n", to_stdout ? "" : " or both");
+    status = BR_EXIT_USAGE;
+    goto out;
+  }
+  if (!reject_path)
+    reject_path = to_stdout ? g_strdup("rejects.csv") : g_build_filename(out_dir, "rejects.csv", NULL);
+  if (!summary_path && !to_stdout)
+    summary_path = g_build_filename(out_dir, "summary.json", NULL);
+  if (!to_stdout && g_mkdir_with_parents(out_dir, 0755) != 0) {
+    fprintf(stderr, "boxrank: %s: cannot create the output folder: %s\n", out_dir,
+            g_strerror(errno));
+    goto out;
+  }
+
+  gint64 start = g_get_monotonic_time();
+  profile = profile_path ? br_profile_load(profile_path, &error) : br_profile_new_identity();
+  if (!profile)
+    goto fail;
+  pack = br_pack_load(rules_dir, &error);
+  if (!pack)
+    goto fail;
+  BrFeedOptions feed_opts = {.reject_path = reject_path};
+  feed = br_feed_open(argv[1], profile, &feed_opts, &error);
+  if (!feed)
+    goto fail;
+
+  Progress progress = {.start_us = start};
+  gboolean show = !quiet && br_cli_show_progress();
+  BrPipelineOptions popts = {
+    .threads = (guint)threads,
+    .progress = show ? progress_cb : NULL,
+    .progress_data = &progress,
+  };
+  if (!br_pipeline_run(feed, pack, &popts, &result, &error))
+    goto fail;
+  if (show)
+    fprintf(stderr, "\r\033[K");
+  lists = br_rank_select(result.units, pack, (guint64)seed);
+  gboolean written = to_stdout ? write_stdout(lists, pack, format)
+                               : br_output_write_lists(lists, pack, out_dir, format, &error);
+  if (!written)
+    goto fail;
+
+  guint64 rejected = br_feed_rows_rejected(feed);
+  BrRunSummary summary = {
+    .input = argv[1],
+    .profile = profile_path,
+    .pack = pack,
+    .seed = (guint64)seed,
+    .threads = result.threads_used,
+    .rows_read = br_feed_rows_read(feed),
+    .rows_rejected = rejected,
+    .reject_path = rejected ? reject_path : NULL,
+    .elapsed_s = (g_get_monotonic_time() - start) / 1e6,
+    .result = &result,
+    .lists = lists,
+  };
+  GString *text = g_string_new(NULL);
+  if (summary_path) {
+    br_output_summary_json(text, &summary);
+    if (!g_file_set_contents(summary_path, text->str, text->len, &error)) {
+      g_string_free(text, TRUE);
+      goto fail;
+    }
+  }
+  if (!quiet) {
+    g_string_truncate(text, 0);
+    br_output_summary_text(text, &summary);
+    fputs(text->str, stderr);
+  }
+  g_string_free(text, TRUE);
+
+  guint64 failures = 0;
+  for (guint i = 0; i < result.nrules; i++)
+    failures += result.failure_counts[i];
+  status = rejected && failures ? BR_EXIT_REJECTS_AND_RULE_ERRORS
+           : rejected           ? BR_EXIT_REJECTS
+           : failures           ? BR_EXIT_RULE_ERRORS
+                                : BR_EXIT_OK;
+  goto out;
+
+fail:
+  br_cli_error(error);
+  status = BR_EXIT_FAILURE;
+out:
+  if (lists)
+    g_ptr_array_free(lists, TRUE);
+  br_pipeline_result_clear(&result);
+  br_feed_close(feed);
+  br_pack_free(pack);
+  br_profile_free(profile);
+  g_option_context_free(ctx);
+  g_free(rules_dir);
+  g_free(profile_path);
+  g_free(out_dir);
+  g_free(format_text);
+  g_free(reject_path);
+  g_free(summary_path);
+  return status;
+}

@@ -1,0 +1,275 @@
+#include "br_output.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "br_csv_write.h"
+#include "br_json.h"
+
+char *
+br_output_port_filename(const char *port)
+{
+  GString *s = g_string_new(NULL);
+  gboolean changed = *port == '\0';
+  for (const char *p = port; *p; p++) {
+    if (g_ascii_isalnum(*p) || *p == '-' || *p == '_') {
+      g_string_append_c(s, *p);
+    } else {
+      g_string_append_c(s, '_');
+      changed = TRUE;
+    }
+    if (s->len >= 64) {
+      changed = changed || p[1] != '\0';
+      break;
+    }
+  }
+  if (changed) {
+    char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, port, -1);
+    g_string_append_printf(s, "-%.8s", sum);
+    g_free(sum);
+  }
+  return g_string_free(s, FALSE);
+}
+
+static void
+csv_cell(GString *out, const char *s)
+{
+  br_csv_write_field(out, s, strlen(s));
+}
+
+static void
+format_score(char *buf, gsize size, double score)
+{
+  /* Three decimals are finer than any weight a pack or the tuner sets, and a fixed format
+   * keeps the lists byte-identical across platforms. */
+  g_ascii_formatd(buf, size, "%.3f", score);
+  char *end = buf + strlen(buf) - 1;
+  while (end > buf && *end == '0')
+    *end-- = '\0';
+  if (*end == '.')
+    *end = '\0';
+}
+
+static char *
+joined_rule_ids(const BrUnit *u, const BrPack *pack)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; u->fired && i < u->fired->len; i++) {
+    if (i)
+      g_string_append_c(s, ' ');
+    g_string_append(s, br_pack_rule(pack, g_array_index(u->fired, guint, i))->id);
+  }
+  return g_string_free(s, FALSE);
+}
+
+static char *
+joined_reasons(const BrUnit *u)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; u->reasons && i < u->reasons->len; i++) {
+    if (i)
+      g_string_append(s, " | ");
+    g_string_append(s, g_ptr_array_index(u->reasons, i));
+  }
+  return g_string_free(s, FALSE);
+}
+
+static const char csv_header[] =
+  "port,position,rank,unit,score,lane,selection,rules,reasons,lines,first_line\n";
+
+void
+br_output_list_csv(GString *out, const BrPortList *list, const BrPack *pack, gboolean header)
+{
+  if (header)
+    g_string_append(out, csv_header);
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  for (guint i = 0; i < list->selected->len; i++) {
+    const BrUnit *u = g_ptr_array_index(list->selected, i);
+    csv_cell(out, u->port);
+    g_string_append_printf(out, ",%u,%u,", i + 1, u->rank);
+    csv_cell(out, u->unit);
+    format_score(num, sizeof num, u->score);
+    g_string_append_printf(out, ",%s,%s,%s,", num, br_lane_name(u->lane),
+                           br_selection_name(u->selection));
+    char *rules = joined_rule_ids(u, pack);
+    char *reasons = joined_reasons(u);
+    csv_cell(out, rules);
+    g_string_append_c(out, ',');
+    csv_cell(out, reasons);
+    g_string_append_printf(out, ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT "\n", u->nlines,
+                           u->first_line);
+    g_free(rules);
+    g_free(reasons);
+  }
+}
+
+void
+br_output_list_jsonl(GString *out, const BrPortList *list, const BrPack *pack)
+{
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  for (guint i = 0; i < list->selected->len; i++) {
+    const BrUnit *u = g_ptr_array_index(list->selected, i);
+    g_string_append(out, "{\"port\":");
+    br_json_append_string(out, u->port, -1);
+    g_string_append_printf(out, ",\"position\":%u,\"rank\":%u,\"unit\":", i + 1, u->rank);
+    br_json_append_string(out, u->unit, -1);
+    format_score(num, sizeof num, u->score);
+    g_string_append_printf(out, ",\"score\":%s,\"lane\":\"%s\",\"selection\":\"%s\",\"rules\":[",
+                           num, br_lane_name(u->lane), br_selection_name(u->selection));
+    for (guint k = 0; u->fired && k < u->fired->len; k++) {
+      if (k)
+        g_string_append_c(out, ',');
+      br_json_append_string(out, br_pack_rule(pack, g_array_index(u->fired, guint, k))->id,
+                            -1);
+    }
+    g_string_append(out, "],\"reasons\":[");
+    for (guint k = 0; u->reasons && k < u->reasons->len; k++) {
+      if (k)
+        g_string_append_c(out, ',');
+      br_json_append_string(out, g_ptr_array_index(u->reasons, k), -1);
+    }
+    g_string_append_printf(out, "],\"lines\":%" G_GUINT64_FORMAT ",\"first_line\":%" G_GUINT64_FORMAT
+                                "}\n",
+                           u->nlines, u->first_line);
+  }
+}
+
+gboolean
+br_output_write_lists(GPtrArray *lists, const BrPack *pack, const char *dir, BrFormat formats,
+                      GError **error)
+{
+  if (g_mkdir_with_parents(dir, 0755) != 0) {
+    int e = errno;
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: cannot create: %s", dir,
+                g_strerror(e));
+    return FALSE;
+  }
+  GString *buf = g_string_new(NULL);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < lists->len; i++) {
+    const BrPortList *list = g_ptr_array_index(lists, i);
+    char *base = br_output_port_filename(list->port);
+    for (int f = 0; ok && f < 2; f++) {
+      BrFormat fmt = f == 0 ? BR_FORMAT_CSV : BR_FORMAT_JSONL;
+      if (!(formats & fmt))
+        continue;
+      g_string_truncate(buf, 0);
+      if (fmt == BR_FORMAT_CSV)
+        br_output_list_csv(buf, list, pack, TRUE);
+      else
+        br_output_list_jsonl(buf, list, pack);
+      char *name = g_strdup_printf("list-%s.%s", base, fmt == BR_FORMAT_CSV ? "csv" : "jsonl");
+      char *path = g_build_filename(dir, name, NULL);
+      ok = g_file_set_contents(path, buf->str, buf->len, error);
+      g_free(path);
+      g_free(name);
+    }
+    g_free(base);
+  }
+  g_string_free(buf, TRUE);
+  return ok;
+}
+
+static guint64
+total_failures(const BrPipelineResult *r)
+{
+  guint64 n = 0;
+  for (guint i = 0; i < r->nrules; i++)
+    n += r->failure_counts[i];
+  return n;
+}
+
+void
+br_output_summary_json(GString *out, const BrRunSummary *s)
+{
+  const BrPipelineResult *r = s->result;
+  const BrPackSettings *settings = br_pack_settings(s->pack);
+  g_string_append(out, "{\n  \"input\": ");
+  br_json_append_string(out, s->input, -1);
+  g_string_append(out, ",\n  \"profile\": ");
+  br_json_append_string(out, s->profile ? s->profile : "", -1);
+  g_string_append(out, ",\n  \"pack\": ");
+  br_json_append_string(out, settings->name ? settings->name : "", -1);
+  g_string_append(out, ",\n  \"pack_version\": ");
+  br_json_append_string(out, settings->version ? settings->version : "", -1);
+  g_string_append(out, ",\n  \"pack_hash\": ");
+  br_json_append_string(out, br_pack_hash(s->pack), -1);
+  g_string_append_printf(out,
+                         ",\n  \"seed\": %" G_GUINT64_FORMAT ",\n  \"threads\": %u,\n"
+                         "  \"lines_read\": %" G_GUINT64_FORMAT ",\n"
+                         "  \"lines_rejected\": %" G_GUINT64_FORMAT ",\n"
+                         "  \"lines_scored\": %" G_GUINT64_FORMAT ",\n  \"units\": %u,\n",
+                         s->seed, s->threads, s->rows_read, s->rows_rejected, r->lines_scored,
+                         br_unit_table_size(r->units));
+  g_string_append(out, "  \"reject_file\": ");
+  if (s->reject_path)
+    br_json_append_string(out, s->reject_path, -1);
+  else
+    g_string_append(out, "null");
+  g_string_append(out, ",\n  \"elapsed_s\": ");
+  br_json_append_number(out, s->elapsed_s);
+  g_string_append(out, ",\n  \"lines_per_s\": ");
+  br_json_append_number(out, s->elapsed_s > 0 ? (double)(guint64)(s->rows_read / s->elapsed_s)
+                                              : 0);
+  g_string_append(out, ",\n  \"ports\": [");
+  for (guint i = 0; i < s->lists->len; i++) {
+    const BrPortList *l = g_ptr_array_index(s->lists, i);
+    g_string_append(out, i ? ",\n    {\"port\": " : "\n    {\"port\": ");
+    br_json_append_string(out, l->port, -1);
+    g_string_append_printf(out,
+                           ", \"units\": %u, \"red\": %u, \"yellow\": %u, \"green\": %u, "
+                           "\"capacity\": %u, \"targeted\": %u, \"random\": %u}",
+                           l->units, l->red, l->yellow, l->green, l->capacity, l->targeted,
+                           l->random);
+  }
+  g_string_append(out, "\n  ],\n  \"rules\": [");
+  for (guint i = 0; i < r->nrules; i++) {
+    const BrRuleInfo *info = br_pack_rule(s->pack, i);
+    g_string_append(out, i ? ",\n    {\"id\": " : "\n    {\"id\": ");
+    br_json_append_string(out, info->id, -1);
+    g_string_append(out, ", \"weight\": ");
+    br_json_append_number(out, info->weight);
+    g_string_append_printf(out, ", \"fired\": %" G_GUINT64_FORMAT ", \"errors\": %" G_GUINT64_FORMAT,
+                           r->fire_counts[i], r->failure_counts[i]);
+    if (r->failure_messages[i]) {
+      g_string_append(out, ", \"first_error\": ");
+      br_json_append_string(out, r->failure_messages[i], -1);
+    }
+    g_string_append_c(out, '}');
+  }
+  g_string_append_printf(out, "\n  ],\n  \"rule_errors\": %" G_GUINT64_FORMAT "\n}\n",
+                         total_failures(r));
+}
+
+void
+br_output_summary_text(GString *out, const BrRunSummary *s)
+{
+  const BrPipelineResult *r = s->result;
+  const BrPackSettings *settings = br_pack_settings(s->pack);
+  g_string_append_printf(out,
+                         "boxrank: %s with pack %s %s (%.12s), seed %" G_GUINT64_FORMAT "\n"
+                         "  lines read %" G_GUINT64_FORMAT ", rejected %" G_GUINT64_FORMAT
+                         ", units %u, %.2f s, %.0f lines/s, %u threads\n",
+                         s->input, settings->name, settings->version ? settings->version : "",
+                         br_pack_hash(s->pack), s->seed, s->rows_read, s->rows_rejected,
+                         br_unit_table_size(r->units), s->elapsed_s,
+                         s->elapsed_s > 0 ? s->rows_read / s->elapsed_s : 0.0, s->threads);
+  if (s->rows_rejected)
+    g_string_append_printf(out, "  rejected rows written to %s\n",
+                           s->reject_path ? s->reject_path : "(nowhere)");
+  g_string_append(out, "  port          units    red  yellow  selected/capacity (targeted+random)\n");
+  for (guint i = 0; i < s->lists->len; i++) {
+    const BrPortList *l = g_ptr_array_index(s->lists, i);
+    g_string_append_printf(out, "  %-12s %6u %6u %7u  %u/%u (%u+%u)\n", l->port, l->units, l->red,
+                           l->yellow, l->targeted + l->random, l->capacity, l->targeted,
+                           l->random);
+  }
+  for (guint i = 0; i < r->nrules; i++) {
+    if (!r->failure_counts[i])
+      continue;
+    const BrRuleInfo *info = br_pack_rule(s->pack, i);
+    g_string_append_printf(out, "  rule %s failed on %" G_GUINT64_FORMAT " lines: %s\n",
+                           info->id, r->failure_counts[i],
+                           r->failure_messages[i] ? r->failure_messages[i] : "");
+  }
+}

@@ -1,0 +1,36 @@
+/* The scoring pipeline: the calling thread reads batches from the feed, N worker threads
+ * score them (each with its own evaluator, i.e. its own Lua state) and roll lines up into
+ * their own unit tables, which merge when the input ends.
+ *
+ * Batches circulate between a free queue and a work queue, so the number of records in
+ * flight, and the memory they take, is bounded whatever the input size. */
+#pragma once
+
+#include <glib.h>
+
+#include "br_feed.h"
+#include "br_rank.h"
+#include "br_rules.h"
+
+typedef void (*BrProgressFunc)(guint64 rows, guint64 bytes, gpointer data);
+
+typedef struct {
+  guint threads;    /* 0: one per core */
+  guint batch_size; /* records per batch; 0: default */
+  BrProgressFunc progress; /* called from the reading thread after each batch; may be NULL */
+  gpointer progress_data;
+} BrPipelineOptions;
+
+typedef struct {
+  BrUnitTable *units;        /* every unit seen, rolled up */
+  guint64 lines_scored;
+  guint nrules;
+  guint64 *fire_counts;      /* per rule, over all lines */
+  guint64 *failure_counts;   /* per rule */
+  char **failure_messages;   /* per rule: first failure, or NULL */
+  guint threads_used;
+} BrPipelineResult;
+
+gboolean br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *options,
+                         BrPipelineResult *result, GError **error);
+void br_pipeline_result_clear(BrPipelineResult *result);

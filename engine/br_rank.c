@@ -1,0 +1,401 @@
+#include "br_rank.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct BrUnitTable {
+  const BrPack *pack;
+  GHashTable *units;    /* "port\x1funit" -> BrUnit* */
+  GStringChunk *strings; /* port and unit ids, interned */
+  GString *key;          /* scratch for lookups */
+  GPtrArray *absorbed;   /* tables merged in: their units now belong to this table */
+};
+
+const char *
+br_lane_name(BrLane lane)
+{
+  static const char *names[] = {"green", "yellow", "red"};
+  return names[lane];
+}
+
+const char *
+br_selection_name(BrSelection sel)
+{
+  static const char *names[] = {"none", "targeted", "random"};
+  return names[sel];
+}
+
+static void
+unit_free(gpointer p)
+{
+  BrUnit *u = p;
+  if (u->fired)
+    g_array_free(u->fired, TRUE);
+  if (u->reasons)
+    g_ptr_array_free(u->reasons, TRUE);
+  if (u->reason_rules)
+    g_array_free(u->reason_rules, TRUE);
+  g_slice_free(BrUnit, u);
+}
+
+BrUnitTable *
+br_unit_table_new(const BrPack *pack)
+{
+  BrUnitTable *t = g_new0(BrUnitTable, 1);
+  t->pack = pack;
+  /* Keys live in the string chunk, so the table frees only the values. */
+  t->units = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, unit_free);
+  t->strings = g_string_chunk_new(1 << 16);
+  t->key = g_string_sized_new(64);
+  t->absorbed = g_ptr_array_new();
+  return t;
+}
+
+static void
+table_free_shallow(BrUnitTable *t)
+{
+  g_hash_table_destroy(t->units);
+  g_string_chunk_free(t->strings);
+  g_string_free(t->key, TRUE);
+  g_ptr_array_free(t->absorbed, TRUE);
+  g_free(t);
+}
+
+void
+br_unit_table_free(BrUnitTable *table)
+{
+  if (!table)
+    return;
+  for (guint i = 0; i < table->absorbed->len; i++)
+    g_string_chunk_free(g_ptr_array_index(table->absorbed, i));
+  table_free_shallow(table);
+}
+
+guint
+br_unit_table_size(const BrUnitTable *table)
+{
+  return g_hash_table_size(table->units);
+}
+
+static void
+fired_union(BrUnit *u, const guint *rules, guint n)
+{
+  if (n == 0)
+    return;
+  if (!u->fired)
+    u->fired = g_array_sized_new(FALSE, FALSE, sizeof(guint), n);
+  /* Both sides are short and sorted: merge in place by insertion. */
+  for (guint k = 0; k < n; k++) {
+    guint r = rules[k], i = 0;
+    while (i < u->fired->len && g_array_index(u->fired, guint, i) < r)
+      i++;
+    if (i < u->fired->len && g_array_index(u->fired, guint, i) == r)
+      continue;
+    g_array_insert_val(u->fired, i, r);
+  }
+}
+
+static void
+reason_add(BrUnit *u, guint rule, const char *text)
+{
+  if (!u->reasons) {
+    u->reasons = g_ptr_array_new_with_free_func(g_free);
+    u->reason_rules = g_array_new(FALSE, FALSE, sizeof(guint));
+  }
+  for (guint i = 0; i < u->reasons->len; i++)
+    if (g_array_index(u->reason_rules, guint, i) == rule &&
+        strcmp(g_ptr_array_index(u->reasons, i), text) == 0)
+      return;
+  g_ptr_array_add(u->reasons, g_strdup(text));
+  g_array_append_val(u->reason_rules, rule);
+}
+
+void
+br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, guint64 line_no,
+                  const BrLineResult *result)
+{
+  g_string_assign(table->key, port);
+  g_string_append_c(table->key, '\x1f');
+  g_string_append(table->key, unit);
+  BrUnit *u = g_hash_table_lookup(table->units, table->key->str);
+  if (!u) {
+    u = g_slice_new0(BrUnit);
+    /* One copy holds both the hash key and the unit id, which is the key's suffix after the
+     * separator; port codes repeat, so they are interned once. */
+    char *key = g_string_chunk_insert_len(table->strings, table->key->str, table->key->len);
+    u->port = g_string_chunk_insert_const(table->strings, port);
+    u->unit = key + strlen(port) + 1;
+    u->score = result->score;
+    u->first_line = line_no;
+    g_hash_table_insert(table->units, key, u);
+  } else {
+    u->score = MAX(u->score, result->score);
+    u->first_line = MIN(u->first_line, line_no);
+  }
+  u->nlines++;
+  fired_union(u, result->fired, result->nfired);
+  for (guint k = 0; k < result->nfired; k++) {
+    const BrRuleInfo *info = br_pack_rule(table->pack, result->fired[k]);
+    char *text = g_strdup_printf("%s: %s", info->id, result->reasons[k]);
+    reason_add(u, result->fired[k], text);
+    g_free(text);
+  }
+}
+
+static void
+unit_absorb(BrUnit *dst, BrUnit *src)
+{
+  dst->score = MAX(dst->score, src->score);
+  dst->first_line = MIN(dst->first_line, src->first_line);
+  dst->nlines += src->nlines;
+  if (src->fired)
+    fired_union(dst, (const guint *)src->fired->data, src->fired->len);
+  if (src->reasons)
+    for (guint i = 0; i < src->reasons->len; i++)
+      reason_add(dst, g_array_index(src->reason_rules, guint, i),
+                 g_ptr_array_index(src->reasons, i));
+}
+
+void
+br_unit_table_merge(BrUnitTable *dst, BrUnitTable *src)
+{
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init(&it, src->units);
+  while (g_hash_table_iter_next(&it, &key, &value)) {
+    BrUnit *existing = g_hash_table_lookup(dst->units, key);
+    if (existing) {
+      unit_absorb(existing, value);
+      continue;
+    }
+    /* Move the unit: its strings stay in src's chunk, which dst adopts below. */
+    g_hash_table_iter_steal(&it);
+    g_hash_table_insert(dst->units, key, value);
+  }
+  g_ptr_array_add(dst->absorbed, src->strings);
+  for (guint i = 0; i < src->absorbed->len; i++)
+    g_ptr_array_add(dst->absorbed, g_ptr_array_index(src->absorbed, i));
+  src->strings = g_string_chunk_new(1 << 16);
+  g_ptr_array_set_size(src->absorbed, 0);
+}
+
+/* A 64-bit hash of a unit under a seed: FNV-1a over the bytes, finished with splitmix64 so
+ * that nearby seeds give unrelated orders. */
+static guint64
+unit_hash(const char *port, const char *unit, guint64 seed)
+{
+  guint64 h = 0xcbf29ce484222325ULL ^ seed;
+  for (const unsigned char *p = (const unsigned char *)port; *p; p++)
+    h = (h ^ *p) * 0x100000001b3ULL;
+  h = (h ^ 0x1f) * 0x100000001b3ULL;
+  for (const unsigned char *p = (const unsigned char *)unit; *p; p++)
+    h = (h ^ *p) * 0x100000001b3ULL;
+  h += 0x9e3779b97f4a7c15ULL;
+  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+  return h ^ (h >> 31);
+}
+
+static gint
+cmp_rank(gconstpointer a, gconstpointer b)
+{
+  const BrUnit *x = *(BrUnit *const *)a, *y = *(BrUnit *const *)b;
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+  if (x->tiebreak != y->tiebreak)
+    return x->tiebreak < y->tiebreak ? -1 : 1;
+  return strcmp(x->unit, y->unit);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Reasons come from lines in whatever order the workers saw them: sort by rule, then text. */
+static void
+unit_sort_reasons(BrUnit *u)
+{
+  if (!u->reasons || u->reasons->len < 2)
+    return;
+  guint n = u->reasons->len;
+  for (guint i = 1; i < n; i++) {
+    for (guint j = i; j > 0; j--) {
+      guint ra = g_array_index(u->reason_rules, guint, j - 1);
+      guint rb = g_array_index(u->reason_rules, guint, j);
+      const char *ta = g_ptr_array_index(u->reasons, j - 1);
+      const char *tb = g_ptr_array_index(u->reasons, j);
+      if (ra < rb || (ra == rb && strcmp(ta, tb) <= 0))
+        break;
+      g_array_index(u->reason_rules, guint, j - 1) = rb;
+      g_array_index(u->reason_rules, guint, j) = ra;
+      u->reasons->pdata[j - 1] = (gpointer)tb;
+      u->reasons->pdata[j] = (gpointer)ta;
+    }
+  }
+}
+
+static BrLane
+lane_of(const BrPackSettings *s, double score)
+{
+  if (score >= s->lane_red)
+    return BR_LANE_RED;
+  if (score >= s->lane_yellow)
+    return BR_LANE_YELLOW;
+  return BR_LANE_GREEN;
+}
+
+static GHashTable *
+group_by_port(BrUnitTable *table)
+{
+  GHashTable *ports = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                            (GDestroyNotify)g_ptr_array_unref);
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, table->units);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    BrUnit *u = value;
+    GPtrArray *arr = g_hash_table_lookup(ports, u->port);
+    if (!arr) {
+      arr = g_ptr_array_new();
+      g_hash_table_insert(ports, u->port, arr);
+    }
+    g_ptr_array_add(arr, u);
+  }
+  return ports;
+}
+
+static void
+rank_port(GPtrArray *units, const BrPackSettings *s, guint64 seed)
+{
+  for (guint i = 0; i < units->len; i++) {
+    BrUnit *u = g_ptr_array_index(units, i);
+    u->tiebreak = unit_hash(u->port, u->unit, seed);
+    u->lane = lane_of(s, u->score);
+    u->selection = BR_SEL_NONE;
+    unit_sort_reasons(u);
+  }
+  g_ptr_array_sort(units, cmp_rank);
+  for (guint i = 0; i < units->len; i++)
+    ((BrUnit *)g_ptr_array_index(units, i))->rank = i + 1;
+}
+
+typedef struct {
+  guint64 key;
+  BrUnit *unit;
+} Draw;
+
+static gint
+cmp_draw(gconstpointer a, gconstpointer b)
+{
+  const Draw *x = a, *y = b;
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return strcmp(x->unit->unit, y->unit->unit);
+}
+
+/* The random control sample: a seeded uniform draw without replacement from every unit not
+ * targeted. Keys come from a hash stream separate from the tie-break, so the draw does not
+ * favour units that won ties. */
+static guint
+draw_random(GPtrArray *units, guint want, guint64 seed, GPtrArray *selected)
+{
+  if (want == 0)
+    return 0;
+  GArray *pool = g_array_new(FALSE, FALSE, sizeof(Draw));
+  for (guint i = 0; i < units->len; i++) {
+    BrUnit *u = g_ptr_array_index(units, i);
+    if (u->selection != BR_SEL_NONE)
+      continue;
+    Draw d = {unit_hash(u->port, u->unit, seed ^ 0x5bd1e9955bd1e995ULL), u};
+    g_array_append_val(pool, d);
+  }
+  g_array_sort(pool, cmp_draw);
+  guint n = MIN(want, pool->len);
+  GPtrArray *picked = g_ptr_array_sized_new(n);
+  for (guint i = 0; i < n; i++) {
+    BrUnit *u = g_array_index(pool, Draw, i).unit;
+    u->selection = BR_SEL_RANDOM;
+    g_ptr_array_add(picked, u);
+  }
+  /* Random picks are listed after the targeted ones, in rank order. */
+  g_ptr_array_sort(picked, cmp_rank);
+  for (guint i = 0; i < picked->len; i++)
+    g_ptr_array_add(selected, g_ptr_array_index(picked, i));
+  g_ptr_array_free(picked, TRUE);
+  g_array_free(pool, TRUE);
+  return n;
+}
+
+GPtrArray *
+br_rank_select(BrUnitTable *table, const BrPack *pack, guint64 seed)
+{
+  const BrPackSettings *s = br_pack_settings(pack);
+  GHashTable *ports = group_by_port(table);
+  guint nports = 0;
+  gpointer *names = g_hash_table_get_keys_as_array(ports, &nports);
+  qsort(names, nports, sizeof *names, cmp_str);
+  GPtrArray *lists = g_ptr_array_new_with_free_func((GDestroyNotify)br_port_list_free);
+
+  for (guint p = 0; p < nports; p++) {
+    const char *port = names[p];
+    GPtrArray *units = g_hash_table_lookup(ports, port);
+    rank_port(units, s, seed);
+
+    BrPortList *list = g_new0(BrPortList, 1);
+    list->port = g_strdup(port);
+    list->capacity = br_pack_capacity(pack, port);
+    list->units = units->len;
+    list->selected = g_ptr_array_new();
+    guint random_slots = (guint)(list->capacity * s->random_share + 0.5);
+    if (random_slots > list->capacity)
+      random_slots = list->capacity;
+    guint targeted_slots = list->capacity - random_slots;
+
+    for (guint i = 0; i < units->len; i++) {
+      BrUnit *u = g_ptr_array_index(units, i);
+      switch (u->lane) {
+      case BR_LANE_RED: list->red++; break;
+      case BR_LANE_YELLOW: list->yellow++; break;
+      case BR_LANE_GREEN: list->green++; break;
+      }
+      if (u->lane == BR_LANE_RED && list->targeted < targeted_slots) {
+        u->selection = BR_SEL_TARGETED;
+        list->targeted++;
+        g_ptr_array_add(list->selected, u);
+      }
+    }
+    list->random = draw_random(units, random_slots, seed, list->selected);
+    g_ptr_array_add(lists, list);
+  }
+  g_free(names);
+  g_hash_table_destroy(ports);
+  return lists;
+}
+
+GPtrArray *
+br_unit_table_port_units(BrUnitTable *table, const char *port)
+{
+  GPtrArray *arr = g_ptr_array_new();
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, table->units);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    BrUnit *u = value;
+    if (strcmp(u->port, port) == 0)
+      g_ptr_array_add(arr, u);
+  }
+  g_ptr_array_sort(arr, cmp_rank);
+  return arr;
+}
+
+void
+br_port_list_free(BrPortList *list)
+{
+  if (!list)
+    return;
+  g_free(list->port);
+  g_ptr_array_free(list->selected, TRUE);
+  g_free(list);
+}

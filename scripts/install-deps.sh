@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what boxrank needs to build and test, from Debian packages.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libglib2.0-dev liblua5.4-dev lua5.4 libcsv-dev libsqlite3-dev sqlite3 libxml2-dev
+)
+if [ "${BR_WITH_BROWSER:-0}" = 1 ]; then
+  packages+=(chromium)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
