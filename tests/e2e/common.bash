@@ -1,0 +1,67 @@
+# Shared helpers for the end-to-end tests (sourced, not a test itself).
+set -euo pipefail
+: "${BOXRANK:?BOXRANK must point at the built boxrank binary}"
+: "${BR_SOURCE_DIR:?}"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# Runs a command and checks its exit status: expect_status N cmd args...
+expect_status() {
+  local want=$1
+  shift
+  local got=0
+  "$@" || got=$?
+  [ "$got" -eq "$want" ] || fail "expected exit $want, got $got: $*"
+}
+
+# A small pack with one declarative rule, one function rule with a reason, and settings.
+make_pack() {
+  local dir=$1
+  mkdir -p "$dir"
+  cat >"$dir/pack.ini" <<'INI'
+[pack]
+name = e2e
+version = 1
+[lanes]
+red = 50
+yellow = 20
+[capacity]
+default = 3
+[random]
+share = 0.34
+INI
+  cat >"$dir/rules.lua" <<'LUA'
+rule {
+  id = "E2E-ORIGIN",
+  title = "Origin on the test list",
+  weight = 30,
+  when = field_in("origin_country", { "EC", "CO" }),
+  tests = {
+    { line = { origin_country = "EC" }, fires = true },
+    { line = { origin_country = "DE" }, fires = false },
+  },
+}
+rule {
+  id = "E2E-MASS",
+  title = "Weighed mass far above declared",
+  weight = 40,
+  when = function(line)
+    local d, m = line.declared_kg, line.measured_kg
+    if d and m and m > d * 1.5 then
+      return true, string.format("declared %.0f kg, weighed %.0f kg", d, m)
+    end
+    return false
+  end,
+  tests = {
+    { line = { declared_kg = 1000, measured_kg = 3000 }, fires = true,
+      reason = "declared 1000 kg, weighed 3000 kg" },
+    { line = { declared_kg = 1000, measured_kg = 1010 }, fires = false },
+  },
+}
+LUA
+}

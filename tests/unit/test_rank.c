@@ -1,0 +1,271 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "br_output.h"
+#include "br_rank.h"
+
+/* A real pack on disk: three rules with known weights; capacity 4 with half drawn at random. */
+static BrPack *
+load_pack(char **dir_out)
+{
+  GError *error = NULL;
+  char *dir = g_dir_make_tmp("br-rank-XXXXXX", &error);
+  g_assert_no_error(error);
+  char *ini = g_build_filename(dir, "pack.ini", NULL);
+  char *lua = g_build_filename(dir, "r.lua", NULL);
+  g_file_set_contents(ini,
+                      "[pack]\nname = t\n[lanes]\nred = 50\nyellow = 20\n"
+                      "[capacity]\ndefault = 4\nIQSAW = 2\n[random]\nshare = 0.5\n",
+                      -1, &error);
+  g_assert_no_error(error);
+  g_file_set_contents(lua,
+                      "rule { id = 'A', title = 'a', weight = 30, when = present('container') }\n"
+                      "rule { id = 'B', title = 'b', weight = 25, when = present('bol') }\n"
+                      "rule { id = 'C', title = 'c', weight = 5, when = present('seal') }\n",
+                      -1, &error);
+  g_assert_no_error(error);
+  BrPack *pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(br_pack_rule_count(pack), ==, 3);
+  g_free(ini);
+  g_free(lua);
+  *dir_out = dir;
+  return pack;
+}
+
+static void
+remove_pack(char *dir)
+{
+  char *ini = g_build_filename(dir, "pack.ini", NULL);
+  char *lua = g_build_filename(dir, "r.lua", NULL);
+  g_unlink(ini);
+  g_unlink(lua);
+  g_rmdir(dir);
+  g_free(ini);
+  g_free(lua);
+  g_free(dir);
+}
+
+static void
+add_line(BrUnitTable *t, const char *port, const char *unit, guint64 line, double score,
+         guint nfired, const guint *fired, const char **reasons)
+{
+  BrLineResult r = {.score = score, .nfired = nfired, .fired = (guint *)fired,
+                    .reasons = reasons};
+  br_unit_table_add(t, port, unit, line, &r);
+}
+
+static BrUnit *
+find_unit(BrUnitTable *t, const char *port, const char *unit)
+{
+  GPtrArray *units = br_unit_table_port_units(t, port);
+  BrUnit *found = NULL;
+  for (guint i = 0; i < units->len; i++)
+    if (strcmp(((BrUnit *)units->pdata[i])->unit, unit) == 0)
+      found = units->pdata[i];
+  g_ptr_array_free(units, TRUE);
+  return found;
+}
+
+static void
+test_rollup(void)
+{
+  char *dir;
+  BrPack *pack = load_pack(&dir);
+  BrUnitTable *t = br_unit_table_new(pack);
+  guint f_c[] = {2};
+  const char *r_c[] = {"seal c"};
+  guint f_ab[] = {0, 1};
+  const char *r_ab[] = {"why a", "why b"};
+  guint f_a[] = {0};
+  const char *r_a2[] = {"why a again"};
+  add_line(t, "IQUQR", "MSCU1", 9, 5, 1, f_c, r_c);
+  add_line(t, "IQUQR", "MSCU1", 4, 55, 2, f_ab, r_ab);
+  add_line(t, "IQUQR", "MSCU1", 12, 30, 1, f_a, r_a2);
+  add_line(t, "IQUQR", "MSCU1", 13, 30, 1, f_a, r_a2);
+  add_line(t, "IQSAW", "MSCU1", 2, 0, 0, NULL, NULL);
+  g_assert_cmpuint(br_unit_table_size(t), ==, 2);
+
+  GPtrArray *lists = br_rank_select(t, pack, 1);
+  BrUnit *u = find_unit(t, "IQUQR", "MSCU1");
+  g_assert_nonnull(u);
+  g_assert_cmpfloat(u->score, ==, 55);
+  g_assert_cmpuint(u->nlines, ==, 4);
+  g_assert_cmpuint(u->first_line, ==, 4);
+  g_assert_cmpuint(u->fired->len, ==, 3);
+  g_assert_cmpuint(g_array_index(u->fired, guint, 0), ==, 0);
+  g_assert_cmpuint(g_array_index(u->fired, guint, 2), ==, 2);
+  /* Distinct reasons, in rule order, then text order. */
+  g_assert_cmpuint(u->reasons->len, ==, 4);
+  g_assert_cmpstr(u->reasons->pdata[0], ==, "A: why a");
+  g_assert_cmpstr(u->reasons->pdata[1], ==, "A: why a again");
+  g_assert_cmpstr(u->reasons->pdata[2], ==, "B: why b");
+  g_assert_cmpstr(u->reasons->pdata[3], ==, "C: seal c");
+  g_assert_cmpint(u->lane, ==, BR_LANE_RED);
+  g_ptr_array_free(lists, TRUE);
+  br_unit_table_free(t);
+  br_pack_free(pack);
+  remove_pack(dir);
+}
+
+/* Fills a table with n units at one port; scores repeat so that ties are common. */
+static void
+fill(BrUnitTable *t, guint n, gboolean reverse)
+{
+  guint f[] = {0};
+  const char *r[] = {"x"};
+  for (guint k = 0; k < n; k++) {
+    guint i = reverse ? n - 1 - k : k;
+    char unit[32];
+    g_snprintf(unit, sizeof unit, "U%03u", i);
+    double score = (i % 4) * 20.0; /* 0, 20, 40, 60 */
+    add_line(t, "IQUQR", unit, i + 1, score, score > 0, f, r);
+  }
+}
+
+static char *
+render(GPtrArray *lists, const BrPack *pack)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < lists->len; i++)
+    br_output_list_csv(s, lists->pdata[i], pack, i == 0);
+  return g_string_free(s, FALSE);
+}
+
+static void
+test_selection_is_order_independent(void)
+{
+  char *dir;
+  BrPack *pack = load_pack(&dir);
+  BrUnitTable *a = br_unit_table_new(pack), *b = br_unit_table_new(pack);
+  fill(a, 40, FALSE);
+  fill(b, 40, TRUE);
+  GPtrArray *la = br_rank_select(a, pack, 42), *lb = br_rank_select(b, pack, 42);
+  char *ra = render(la, pack), *rb = render(lb, pack);
+  g_assert_cmpstr(ra, ==, rb);
+
+  BrPortList *l = la->pdata[0];
+  g_assert_cmpuint(l->capacity, ==, 4);
+  g_assert_cmpuint(l->units, ==, 40);
+  g_assert_cmpuint(l->red, ==, 10);
+  g_assert_cmpuint(l->targeted, ==, 2);
+  g_assert_cmpuint(l->random, ==, 2);
+  for (guint i = 0; i < l->selected->len; i++) {
+    BrUnit *u = l->selected->pdata[i];
+    if (u->selection == BR_SEL_TARGETED) {
+      g_assert_cmpint(u->lane, ==, BR_LANE_RED);
+      g_assert_cmpuint(u->rank, ==, i + 1);
+    }
+  }
+  g_free(ra);
+  g_free(rb);
+  g_ptr_array_free(la, TRUE);
+  g_ptr_array_free(lb, TRUE);
+  br_unit_table_free(a);
+  br_unit_table_free(b);
+  br_pack_free(pack);
+  remove_pack(dir);
+}
+
+/* Over many seeds, every unit that is not targeted must be drawn about equally often. */
+static void
+test_random_draw_is_uniform(void)
+{
+  char *dir;
+  BrPack *pack = load_pack(&dir);
+  guint counts[40] = {0};
+  const guint seeds = 4000;
+  for (guint seed = 0; seed < seeds; seed++) {
+    BrUnitTable *t = br_unit_table_new(pack);
+    fill(t, 40, FALSE);
+    GPtrArray *lists = br_rank_select(t, pack, seed);
+    BrPortList *l = lists->pdata[0];
+    for (guint i = 0; i < l->selected->len; i++) {
+      BrUnit *u = l->selected->pdata[i];
+      if (u->selection == BR_SEL_RANDOM)
+        counts[atoi(u->unit + 1)]++;
+    }
+    g_ptr_array_free(lists, TRUE);
+    br_unit_table_free(t);
+  }
+  /* 2 picks from 38 non-targeted units: expected 4000 * 2 / 38 = 210 each. Targeted units
+   * (two of the ten red ones, varying with the tie-break) are drawn less often. */
+  guint total = 0;
+  for (guint i = 0; i < 40; i++) {
+    total += counts[i];
+    if (i % 4 != 3) {
+      g_assert_cmpuint(counts[i], >, 150);
+      g_assert_cmpuint(counts[i], <, 280);
+    }
+  }
+  g_assert_cmpuint(total, ==, seeds * 2);
+  br_pack_free(pack);
+  remove_pack(dir);
+}
+
+static void
+test_merge_equals_single_table(void)
+{
+  char *dir;
+  BrPack *pack = load_pack(&dir);
+  BrUnitTable *whole = br_unit_table_new(pack);
+  BrUnitTable *part1 = br_unit_table_new(pack), *part2 = br_unit_table_new(pack);
+  guint f0[] = {0}, f1[] = {1};
+  const char *r0[] = {"zero"}, *r1[] = {"one"};
+  for (guint i = 0; i < 30; i++) {
+    char unit[16];
+    g_snprintf(unit, sizeof unit, "C%u", i % 10);
+    const guint *f = i % 3 ? f0 : f1;
+    const char **r = i % 3 ? r0 : r1;
+    double score = i % 3 ? 30 : 25;
+    add_line(whole, i % 2 ? "IQUQR" : "IQSAW", unit, i + 1, score, 1, f, r);
+    add_line(i < 15 ? part1 : part2, i % 2 ? "IQUQR" : "IQSAW", unit, i + 1, score, 1, f, r);
+  }
+  br_unit_table_merge(part2, part1);
+  br_unit_table_free(part1);
+  GPtrArray *lw = br_rank_select(whole, pack, 3), *lm = br_rank_select(part2, pack, 3);
+  char *rw = render(lw, pack), *rm = render(lm, pack);
+  g_assert_cmpstr(rw, ==, rm);
+  g_assert_cmpuint(br_unit_table_size(whole), ==, br_unit_table_size(part2));
+  g_free(rw);
+  g_free(rm);
+  g_ptr_array_free(lw, TRUE);
+  g_ptr_array_free(lm, TRUE);
+  br_unit_table_free(whole);
+  br_unit_table_free(part2);
+  br_pack_free(pack);
+  remove_pack(dir);
+}
+
+static void
+test_port_filenames(void)
+{
+  char *a = br_output_port_filename("IQUQR");
+  char *b = br_output_port_filename("../../etc");
+  char *c = br_output_port_filename("..//..etc");
+  char *d = br_output_port_filename("");
+  g_assert_cmpstr(a, ==, "IQUQR");
+  g_assert_null(strchr(b, '/'));
+  g_assert_false(g_str_has_prefix(b, "."));
+  g_assert_cmpstr(b, !=, c); /* same sanitised stem, told apart by the hash suffix */
+  g_assert_cmpuint(strlen(d), >, 0);
+  g_free(a);
+  g_free(b);
+  g_free(c);
+  g_free(d);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/rank/rollup", test_rollup);
+  g_test_add_func("/rank/order-independent", test_selection_is_order_independent);
+  g_test_add_func("/rank/random-uniform", test_random_draw_is_uniform);
+  g_test_add_func("/rank/merge", test_merge_equals_single_table);
+  g_test_add_func("/output/port-filenames", test_port_filenames);
+  return g_test_run();
+}
