@@ -1,0 +1,1003 @@
+#include "br_names.h"
+
+#include <string.h>
+
+/* Words the tokenizer knows, by raw lower-case spelling. */
+typedef enum {
+  WORD_LEGAL = 1, /* a legal form: dropped */
+  WORD_GENERIC,   /* kept with a low weight */
+  WORD_PARTICLE,  /* kept with the lowest weight */
+  WORD_ARTICLE,   /* the Arabic article in any spelling: becomes the particle "al" */
+  WORD_ABD,       /* "abd" in any spelling: joins the next name (Abdul Rahman -> abdrahman) */
+  WORD_VARIANT,   /* a transliteration variant: replaced by canon */
+} WordClass;
+
+typedef struct {
+  const char *word;
+  WordClass cls;
+  const char *canon; /* WORD_VARIANT only */
+} WordInfo;
+
+static const WordInfo words[] = {
+    /* Legal forms. "co" and "company" go too: they say nothing about who the party is. */
+    {"ab", WORD_LEGAL, NULL},
+    {"ag", WORD_LEGAL, NULL},
+    {"aps", WORD_LEGAL, NULL},
+    {"as", WORD_LEGAL, NULL},
+    {"asa", WORD_LEGAL, NULL},
+    {"bhd", WORD_LEGAL, NULL},
+    {"bv", WORD_LEGAL, NULL},
+    {"cia", WORD_LEGAL, NULL},
+    {"cie", WORD_LEGAL, NULL},
+    {"cjsc", WORD_LEGAL, NULL},
+    {"co", WORD_LEGAL, NULL},
+    {"company", WORD_LEGAL, NULL},
+    {"corp", WORD_LEGAL, NULL},
+    {"corporation", WORD_LEGAL, NULL},
+    {"dmcc", WORD_LEGAL, NULL},
+    {"fzc", WORD_LEGAL, NULL},
+    {"fzco", WORD_LEGAL, NULL},
+    {"fze", WORD_LEGAL, NULL},
+    {"fzllc", WORD_LEGAL, NULL},
+    {"gmbh", WORD_LEGAL, NULL},
+    {"inc", WORD_LEGAL, NULL},
+    {"incorporated", WORD_LEGAL, NULL},
+    {"jsc", WORD_LEGAL, NULL},
+    {"kg", WORD_LEGAL, NULL},
+    {"kk", WORD_LEGAL, NULL},
+    {"lda", WORD_LEGAL, NULL},
+    {"limited", WORD_LEGAL, NULL},
+    {"llc", WORD_LEGAL, NULL},
+    {"llp", WORD_LEGAL, NULL},
+    {"lp", WORD_LEGAL, NULL},
+    {"ltd", WORD_LEGAL, NULL},
+    {"ltda", WORD_LEGAL, NULL},
+    {"nv", WORD_LEGAL, NULL},
+    {"oao", WORD_LEGAL, NULL},
+    {"ojsc", WORD_LEGAL, NULL},
+    {"ooo", WORD_LEGAL, NULL},
+    {"oy", WORD_LEGAL, NULL},
+    {"pao", WORD_LEGAL, NULL},
+    {"pjsc", WORD_LEGAL, NULL},
+    {"plc", WORD_LEGAL, NULL},
+    {"pte", WORD_LEGAL, NULL},
+    {"pty", WORD_LEGAL, NULL},
+    {"pvt", WORD_LEGAL, NULL},
+    {"sa", WORD_LEGAL, NULL},
+    {"sal", WORD_LEGAL, NULL},
+    {"sarl", WORD_LEGAL, NULL},
+    {"sas", WORD_LEGAL, NULL},
+    {"sdn", WORD_LEGAL, NULL},
+    {"spa", WORD_LEGAL, NULL},
+    {"spc", WORD_LEGAL, NULL},
+    {"srl", WORD_LEGAL, NULL},
+    {"tov", WORD_LEGAL, NULL},
+    {"wll", WORD_LEGAL, NULL},
+    {"zao", WORD_LEGAL, NULL},
+    /* Generic words of company names, English and transliterated Arabic. */
+    {"agency", WORD_GENERIC, NULL},
+    {"agencies", WORD_GENERIC, NULL},
+    {"associates", WORD_GENERIC, NULL},
+    {"bank", WORD_GENERIC, NULL},
+    {"brothers", WORD_GENERIC, NULL},
+    {"bros", WORD_GENERIC, NULL},
+    {"commercial", WORD_GENERIC, NULL},
+    {"commerce", WORD_GENERIC, NULL},
+    {"construction", WORD_GENERIC, NULL},
+    {"contracting", WORD_GENERIC, NULL},
+    {"development", WORD_GENERIC, NULL},
+    {"distribution", WORD_GENERIC, NULL},
+    {"electronics", WORD_GENERIC, NULL},
+    {"engineering", WORD_GENERIC, NULL},
+    {"enterprise", WORD_GENERIC, NULL},
+    {"enterprises", WORD_GENERIC, NULL},
+    {"establishment", WORD_GENERIC, NULL},
+    {"est", WORD_GENERIC, NULL},
+    {"export", WORD_GENERIC, NULL},
+    {"exports", WORD_GENERIC, NULL},
+    {"foods", WORD_GENERIC, NULL},
+    {"general", WORD_GENERIC, NULL},
+    {"global", WORD_GENERIC, NULL},
+    {"group", WORD_GENERIC, NULL},
+    {"holding", WORD_GENERIC, NULL},
+    {"holdings", WORD_GENERIC, NULL},
+    {"impex", WORD_GENERIC, NULL},
+    {"import", WORD_GENERIC, NULL},
+    {"imports", WORD_GENERIC, NULL},
+    {"industrial", WORD_GENERIC, NULL},
+    {"industries", WORD_GENERIC, NULL},
+    {"industry", WORD_GENERIC, NULL},
+    {"international", WORD_GENERIC, NULL},
+    {"intl", WORD_GENERIC, NULL},
+    {"investment", WORD_GENERIC, NULL},
+    {"investments", WORD_GENERIC, NULL},
+    {"logistics", WORD_GENERIC, NULL},
+    {"manufacturing", WORD_GENERIC, NULL},
+    {"marine", WORD_GENERIC, NULL},
+    {"maritime", WORD_GENERIC, NULL},
+    {"muassasa", WORD_GENERIC, NULL},
+    {"muassasat", WORD_GENERIC, NULL},
+    {"national", WORD_GENERIC, NULL},
+    {"navigation", WORD_GENERIC, NULL},
+    {"overseas", WORD_GENERIC, NULL},
+    {"partners", WORD_GENERIC, NULL},
+    {"products", WORD_GENERIC, NULL},
+    {"service", WORD_GENERIC, NULL},
+    {"services", WORD_GENERIC, NULL},
+    {"sharika", WORD_GENERIC, NULL},
+    {"sharikat", WORD_GENERIC, NULL},
+    {"shipping", WORD_GENERIC, NULL},
+    {"sons", WORD_GENERIC, NULL},
+    {"supplies", WORD_GENERIC, NULL},
+    {"supply", WORD_GENERIC, NULL},
+    {"systems", WORD_GENERIC, NULL},
+    {"technologies", WORD_GENERIC, NULL},
+    {"technology", WORD_GENERIC, NULL},
+    {"tijaria", WORD_GENERIC, NULL},
+    {"tijariya", WORD_GENERIC, NULL},
+    {"trade", WORD_GENERIC, NULL},
+    {"traders", WORD_GENERIC, NULL},
+    {"trading", WORD_GENERIC, NULL},
+    {"transport", WORD_GENERIC, NULL},
+    {"united", WORD_GENERIC, NULL},
+    {"world", WORD_GENERIC, NULL},
+    {"worldwide", WORD_GENERIC, NULL},
+    /* Particles. */
+    {"abu", WORD_PARTICLE, NULL},
+    {"abou", WORD_VARIANT, "abu"},
+    {"abo", WORD_VARIANT, "abu"},
+    {"and", WORD_PARTICLE, NULL},
+    {"bin", WORD_PARTICLE, NULL},
+    {"ben", WORD_VARIANT, "bin"},
+    {"ibn", WORD_VARIANT, "bin"},
+    {"bn", WORD_VARIANT, "bin"},
+    {"ibnu", WORD_VARIANT, "bin"},
+    {"bint", WORD_PARTICLE, NULL},
+    {"binti", WORD_VARIANT, "bint"},
+    {"da", WORD_PARTICLE, NULL},
+    {"de", WORD_PARTICLE, NULL},
+    {"del", WORD_PARTICLE, NULL},
+    {"della", WORD_PARTICLE, NULL},
+    {"der", WORD_PARTICLE, NULL},
+    {"des", WORD_PARTICLE, NULL},
+    {"di", WORD_PARTICLE, NULL},
+    {"do", WORD_PARTICLE, NULL},
+    {"dos", WORD_PARTICLE, NULL},
+    {"du", WORD_PARTICLE, NULL},
+    {"for", WORD_PARTICLE, NULL},
+    {"la", WORD_PARTICLE, NULL},
+    {"le", WORD_PARTICLE, NULL},
+    {"lil", WORD_PARTICLE, NULL},
+    {"of", WORD_PARTICLE, NULL},
+    {"the", WORD_PARTICLE, NULL},
+    {"van", WORD_PARTICLE, NULL},
+    {"von", WORD_PARTICLE, NULL},
+    {"wa", WORD_PARTICLE, NULL},
+    /* The article and "abd". */
+    {"al", WORD_ARTICLE, NULL},
+    {"el", WORD_ARTICLE, NULL},
+    {"ul", WORD_ARTICLE, NULL},
+    {"abd", WORD_ABD, NULL},
+    {"abdul", WORD_ABD, NULL},
+    {"abdel", WORD_ABD, NULL},
+    {"abdal", WORD_ABD, NULL},
+    {"abdol", WORD_ABD, NULL},
+    {"abdoul", WORD_ABD, NULL},
+    {"abdou", WORD_ABD, NULL},
+    {"abdu", WORD_ABD, NULL},
+    {"abdur", WORD_ABD, NULL},
+    {"abdar", WORD_ABD, NULL},
+    {"abdus", WORD_ABD, NULL},
+    {"abdas", WORD_ABD, NULL},
+    /* Given names with many transliterations. */
+    {"abdallah", WORD_VARIANT, "abdallah"},
+    {"abdalla", WORD_VARIANT, "abdallah"},
+    {"abdellah", WORD_VARIANT, "abdallah"},
+    {"abdulla", WORD_VARIANT, "abdallah"},
+    {"abdullah", WORD_VARIANT, "abdallah"},
+    {"abdoulaye", WORD_VARIANT, "abdallah"},
+    {"ahmed", WORD_VARIANT, "ahmad"},
+    {"ahmet", WORD_VARIANT, "ahmad"},
+    {"ebrahim", WORD_VARIANT, "ibrahim"},
+    {"ibraheem", WORD_VARIANT, "ibrahim"},
+    {"brahim", WORD_VARIANT, "ibrahim"},
+    {"esmail", WORD_VARIANT, "ismail"},
+    {"ismael", WORD_VARIANT, "ismail"},
+    {"ismaeel", WORD_VARIANT, "ismail"},
+    {"hosein", WORD_VARIANT, "husayn"},
+    {"hossain", WORD_VARIANT, "husayn"},
+    {"hossein", WORD_VARIANT, "husayn"},
+    {"houssein", WORD_VARIANT, "husayn"},
+    {"husain", WORD_VARIANT, "husayn"},
+    {"husayn", WORD_VARIANT, "husayn"},
+    {"husein", WORD_VARIANT, "husayn"},
+    {"hussain", WORD_VARIANT, "husayn"},
+    {"hussein", WORD_VARIANT, "husayn"},
+    {"hussien", WORD_VARIANT, "husayn"},
+    {"husseyn", WORD_VARIANT, "husayn"},
+    {"khaled", WORD_VARIANT, "khalid"},
+    {"mahmoud", WORD_VARIANT, "mahmud"},
+    {"mahmood", WORD_VARIANT, "mahmud"},
+    {"mehmood", WORD_VARIANT, "mahmud"},
+    {"md", WORD_VARIANT, "muhammad"},
+    {"mhd", WORD_VARIANT, "muhammad"},
+    {"mohamad", WORD_VARIANT, "muhammad"},
+    {"mohamed", WORD_VARIANT, "muhammad"},
+    {"mohammad", WORD_VARIANT, "muhammad"},
+    {"mohammed", WORD_VARIANT, "muhammad"},
+    {"mohd", WORD_VARIANT, "muhammad"},
+    {"mouhamed", WORD_VARIANT, "muhammad"},
+    {"muhamad", WORD_VARIANT, "muhammad"},
+    {"muhamed", WORD_VARIANT, "muhammad"},
+    {"muhammed", WORD_VARIANT, "muhammad"},
+    {"mostafa", WORD_VARIANT, "mustafa"},
+    {"moustafa", WORD_VARIANT, "mustafa"},
+    {"mustapha", WORD_VARIANT, "mustafa"},
+    {"omar", WORD_VARIANT, "umar"},
+    {"omer", WORD_VARIANT, "umar"},
+    {"osama", WORD_VARIANT, "usama"},
+    {"ossama", WORD_VARIANT, "usama"},
+    {"usamah", WORD_VARIANT, "usama"},
+    {"osman", WORD_VARIANT, "uthman"},
+    {"othman", WORD_VARIANT, "uthman"},
+    {"othmane", WORD_VARIANT, "uthman"},
+    {"usman", WORD_VARIANT, "uthman"},
+    {"yousef", WORD_VARIANT, "yusuf"},
+    {"youssef", WORD_VARIANT, "yusuf"},
+    {"yousif", WORD_VARIANT, "yusuf"},
+    {"yousuf", WORD_VARIANT, "yusuf"},
+    {"yusef", WORD_VARIANT, "yusuf"},
+    {"yussuf", WORD_VARIANT, "yusuf"},
+    {"yassin", WORD_VARIANT, "yasin"},
+    {"yaseen", WORD_VARIANT, "yasin"},
+    {"yassine", WORD_VARIANT, "yasin"},
+};
+
+/* The article before a sun letter is written assimilated: ar-Rahman, as-Salam, ad-Din,
+ * ash-Shami, ud-Din, es-Sayed. These spellings are the article only when the next word begins
+ * with the consonant they end in; elsewhere "as" is a legal form (Norwegian AS, Turkish A.S.). */
+static const char *const sun_articles[] = {
+    "ad", "adh", "an", "ar", "as", "ash", "at", "ath", "az",  "ed", "en", "er",
+    "es", "esh", "et", "ez", "ud", "un",  "ur", "us",  "ush", "ut", "uz",
+};
+
+static GHashTable *word_table;
+
+static const WordInfo *
+word_lookup(const char *w)
+{
+  if (g_once_init_enter(&word_table)) {
+    GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < G_N_ELEMENTS(words); i++)
+      g_hash_table_insert(t, (gpointer)words[i].word, (gpointer)&words[i]);
+    g_once_init_leave(&word_table, t);
+  }
+  return g_hash_table_lookup(word_table, w);
+}
+
+/* ---- stage 1: code points to raw lower-case words ---- */
+
+#define RAW_BYTES 768
+#define RAW_WORDS 48
+
+typedef struct {
+  char buf[RAW_BYTES];
+  guint used;
+  guint n;
+  guint16 off[RAW_WORDS];
+  guint8 len[RAW_WORDS];
+  guint8 arabic[RAW_WORDS];
+  gboolean open;
+  guint run; /* letters since the last separator or dot: a dot after one letter joins */
+} Raw;
+
+static void
+raw_sep(Raw *r)
+{
+  if (r->open) {
+    r->buf[r->used++] = '\0';
+    r->n++;
+  }
+  r->open = FALSE;
+  r->run = 0;
+}
+
+/* Appends bytes that form whole characters; a word is cut at BR_NAME_TOKEN_BYTES - 1. */
+static void
+raw_put(Raw *r, const char *s, guint len, gboolean arabic)
+{
+  if (!r->open) {
+    if (r->n >= RAW_WORDS || r->used + BR_NAME_TOKEN_BYTES + 1 > RAW_BYTES)
+      return;
+    r->open = TRUE;
+    r->off[r->n] = (guint16)r->used;
+    r->len[r->n] = 0;
+    r->arabic[r->n] = (guint8)arabic;
+  }
+  if (r->len[r->n] + len >= BR_NAME_TOKEN_BYTES)
+    return;
+  memcpy(r->buf + r->used, s, len);
+  r->used += len;
+  r->len[r->n] = (guint8)(r->len[r->n] + len);
+  r->run++;
+}
+
+static gboolean
+is_apostrophe(gunichar c)
+{
+  return c == '\'' || c == '`' || c == 0x00B4 || c == 0x2018 || c == 0x2019 || c == 0x02BC ||
+         c == 0x02BB || c == 0x02BE || c == 0x02BF;
+}
+
+static gboolean
+is_arabic_letter(gunichar c)
+{
+  return (c >= 0x0621 && c <= 0x064A) || (c >= 0x0660 && c <= 0x0669) || c == 0x0671 ||
+         (c >= 0x0679 && c <= 0x06D3) || (c >= 0x06F0 && c <= 0x06F9);
+}
+
+/* Marks inside Arabic words: harakat, superscript alef, tatweel, Quranic marks. */
+static gboolean
+is_arabic_mark(gunichar c)
+{
+  return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x0640 || (c >= 0x06D6 && c <= 0x06ED);
+}
+
+static gboolean
+is_vowel(char c)
+{
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* One Arabic word (letters only) to Latin. Short vowels are not written in Arabic, so the
+ * result is mostly consonants plus the long vowels; comparison goes through skeletons. */
+static void
+arabic_word(Raw *r, const gunichar *w, guint n)
+{
+  static const gunichar allah[] = {0x0627, 0x0644, 0x0644, 0x0647};
+  static const gunichar abdal[] = {0x0639, 0x0628, 0x062F, 0x0627, 0x0644};
+  guint i = 0;
+  if (n == 4 && memcmp(w, allah, sizeof allah) == 0) {
+    raw_put(r, "allah", 5, TRUE);
+    raw_sep(r);
+    return;
+  }
+  if (n > 5 && memcmp(w, abdal, sizeof abdal) == 0) {
+    /* عبدالله and عبدالرحمن are usually written as one word. */
+    if (n == 7 && w[5] == 0x0644 && w[6] == 0x0647) {
+      raw_put(r, "abdallah", 8, TRUE);
+      raw_sep(r);
+      return;
+    }
+    raw_put(r, "abd", 3, TRUE);
+    raw_sep(r);
+    raw_put(r, "al", 2, TRUE);
+    raw_sep(r);
+    i = 5;
+  } else if (n > 3 && (w[0] == 0x0627 || w[0] == 0x0671) && w[1] == 0x0644) {
+    raw_put(r, "al", 2, TRUE);
+    raw_sep(r);
+    i = 2;
+  }
+  char last = 0;
+  for (guint start = i; i < n; i++) {
+    gunichar c = w[i];
+    gboolean first = i == start;
+    const char *t;
+    char digit[2] = {0, 0};
+    switch (c) {
+    case 0x0627:
+    case 0x0623:
+    case 0x0622:
+    case 0x0671:
+    case 0x0649:
+    case 0x0629:
+      t = "a";
+      break;
+    case 0x0625:
+    case 0x0626:
+      t = "i";
+      break;
+    case 0x0624:
+      t = "u";
+      break;
+    case 0x0621:
+      t = "";
+      break;
+    case 0x0639:
+      t = first ? "a" : "";
+      break;
+    case 0x0628:
+      t = "b";
+      break;
+    case 0x062A:
+    case 0x0637:
+    case 0x0679:
+      t = "t";
+      break;
+    case 0x062B:
+      t = "th";
+      break;
+    case 0x062C:
+      t = "j";
+      break;
+    case 0x062D:
+    case 0x0647:
+    case 0x06BE:
+    case 0x06C1:
+      t = "h";
+      break;
+    case 0x062E:
+      t = "kh";
+      break;
+    case 0x062F:
+    case 0x0636:
+    case 0x0688:
+      t = "d";
+      break;
+    case 0x0630:
+      t = "dh";
+      break;
+    case 0x0631:
+    case 0x0691:
+      t = "r";
+      break;
+    case 0x0632:
+    case 0x0638:
+      t = "z";
+      break;
+    case 0x0633:
+    case 0x0635:
+      t = "s";
+      break;
+    case 0x0634:
+      t = "sh";
+      break;
+    case 0x063A:
+      t = "gh";
+      break;
+    case 0x0641:
+      t = "f";
+      break;
+    case 0x0642:
+      t = "q";
+      break;
+    case 0x0643:
+    case 0x06A9:
+      t = "k";
+      break;
+    case 0x0644:
+      t = "l";
+      break;
+    case 0x0645:
+      t = "m";
+      break;
+    case 0x0646:
+    case 0x06BA:
+      t = "n";
+      break;
+    case 0x0648:
+      t = (first || is_vowel(last)) ? "w" : "u";
+      break;
+    case 0x064A:
+    case 0x06CC:
+      t = (first || is_vowel(last)) ? "y" : "i";
+      break;
+    case 0x06D2:
+      t = "e";
+      break;
+    case 0x067E:
+      t = "p";
+      break;
+    case 0x0686:
+      t = "ch";
+      break;
+    case 0x0698:
+      t = "zh";
+      break;
+    case 0x06AF:
+      t = "g";
+      break;
+    default:
+      if (c >= 0x0660 && c <= 0x0669)
+        digit[0] = (char)('0' + (c - 0x0660));
+      else if (c >= 0x06F0 && c <= 0x06F9)
+        digit[0] = (char)('0' + (c - 0x06F0));
+      t = digit;
+      break;
+    }
+    guint tl = (guint)strlen(t);
+    if (tl) {
+      raw_put(r, t, tl, TRUE);
+      last = t[tl - 1];
+    }
+  }
+  raw_sep(r);
+}
+
+static const char *
+cyrillic(gunichar c)
+{
+  static const char *const ru[] = {"a",  "b",  "v",  "g",    "d", "e", "zh", "z", "i",  "y", "k",
+                                   "l",  "m",  "n",  "o",    "p", "r", "s",  "t", "u",  "f", "kh",
+                                   "ts", "ch", "sh", "shch", "",  "y", "",   "e", "yu", "ya"};
+  if (c >= 0x0430 && c <= 0x044F)
+    return ru[c - 0x0430];
+  switch (c) {
+  case 0x0451:
+    return "e"; /* ё */
+  case 0x0454:
+    return "ye"; /* є */
+  case 0x0456:
+    return "i"; /* і */
+  case 0x0457:
+    return "yi"; /* ї */
+  case 0x045E:
+    return "u"; /* ў */
+  case 0x0491:
+    return "g"; /* ґ */
+  default:
+    return NULL;
+  }
+}
+
+/* Latin letters that do not decompose to ASCII. */
+static const char *
+latin_special(gunichar c)
+{
+  switch (c) {
+  case 0x00DF:
+    return "ss";
+  case 0x00E6:
+    return "ae";
+  case 0x00F0:
+    return "d";
+  case 0x00F8:
+    return "o";
+  case 0x00FE:
+    return "th";
+  case 0x0111:
+    return "d";
+  case 0x0131:
+    return "i";
+  case 0x0142:
+    return "l";
+  case 0x0153:
+    return "oe";
+  default:
+    return NULL;
+  }
+}
+
+static void
+put_char(Raw *r, gunichar c)
+{
+  if (c < 0x80) {
+    char ch = (char)c;
+    if (ch >= 'A' && ch <= 'Z')
+      ch = (char)(ch - 'A' + 'a');
+    if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+      raw_put(r, &ch, 1, FALSE);
+    else if (ch == '.' && r->open && r->run == 1)
+      r->run = 0;
+    else if (!is_apostrophe(c))
+      raw_sep(r);
+    return;
+  }
+  if (is_apostrophe(c))
+    return;
+  gunichar low = g_unichar_tolower(c);
+  const char *t = latin_special(low);
+  if (!t && low >= 0x0400 && low <= 0x04FF)
+    t = cyrillic(low);
+  if (t) {
+    raw_put(r, t, (guint)strlen(t), FALSE);
+    return;
+  }
+  gunichar d[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+  gsize nd = g_unichar_fully_decompose(c, TRUE, d, G_N_ELEMENTS(d));
+  for (gsize k = 0; k < nd; k++) {
+    if (g_unichar_ismark(d[k]))
+      continue;
+    gunichar x = g_unichar_tolower(d[k]);
+    if (x < 0x80) {
+      put_char(r, x);
+    } else if ((t = latin_special(x))) {
+      raw_put(r, t, (guint)strlen(t), FALSE);
+    } else if (g_unichar_isalnum(x)) {
+      char u[6];
+      raw_put(r, u, (guint)g_unichar_to_utf8(x, u), FALSE);
+    } else {
+      raw_sep(r);
+    }
+  }
+}
+
+static void
+split_raw(const char *name, gssize len, Raw *r)
+{
+  const char *p = name;
+  const char *end = name + (len < 0 ? (gssize)strlen(name) : len);
+  gunichar word[64];
+  guint nw = 0;
+  while (p < end) {
+    gunichar c = g_utf8_get_char_validated(p, end - p);
+    if (c == (gunichar)-1 || c == (gunichar)-2) {
+      p++;
+      c = ' ';
+    } else {
+      p = g_utf8_next_char(p);
+    }
+    /* Presentation forms (ligatures, positional forms) decompose to the base letters. */
+    gunichar d[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+    gsize nd = 1;
+    d[0] = c;
+    if ((c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF))
+      nd = g_unichar_fully_decompose(c, TRUE, d, G_N_ELEMENTS(d));
+    for (gsize k = 0; k < nd; k++) {
+      gunichar x = d[k];
+      if (is_arabic_mark(x))
+        continue;
+      if (is_arabic_letter(x)) {
+        if (nw < G_N_ELEMENTS(word))
+          word[nw++] = x;
+        continue;
+      }
+      if (nw) {
+        raw_sep(r);
+        arabic_word(r, word, nw);
+        nw = 0;
+      }
+      put_char(r, x);
+    }
+  }
+  if (nw) {
+    raw_sep(r);
+    arabic_word(r, word, nw);
+  }
+  raw_sep(r);
+}
+
+/* ---- stage 2: raw words to canonical tokens ---- */
+
+static gboolean
+is_ascii(const char *s)
+{
+  for (; *s; s++)
+    if ((guchar)*s >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+/* Spelling rewrites shared by all transliterations: ou/oo -> u, ee/ei -> i, ph -> f,
+ * ck/q -> k, dh -> z, doubled letters once, a final h after a vowel dropped. */
+static guint
+rewrite(const char *in, char *out)
+{
+  guint n = 0;
+  for (guint i = 0; in[i]; i++) {
+    char c = in[i], nx = in[i + 1];
+    if (c == 'o' && (nx == 'u' || nx == 'o')) {
+      c = 'u';
+      i++;
+    } else if (c == 'e' && (nx == 'e' || nx == 'i')) {
+      c = 'i';
+      i++;
+    } else if (c == 'p' && nx == 'h') {
+      c = 'f';
+      i++;
+    } else if (c == 'c' && nx == 'k') {
+      c = 'k';
+      i++;
+    } else if (c == 'd' && nx == 'h') {
+      c = 'z';
+      i++;
+    } else if (c == 'q') {
+      c = 'k';
+    }
+    if (n > 0 && out[n - 1] == c && !(c >= '0' && c <= '9'))
+      continue;
+    out[n++] = c;
+  }
+  if (n > 3 && out[n - 1] == 'h' && is_vowel(out[n - 2]))
+    n--;
+  out[n] = '\0';
+  return n;
+}
+
+static void
+skeleton(BrNameToken *t)
+{
+  guint n = 0;
+  if (!is_ascii(t->text)) {
+    memcpy(t->skel, t->text, t->len + 1u);
+    t->skel_len = t->len;
+    return;
+  }
+  for (guint i = 0; i < t->len; i++) {
+    char c = t->text[i];
+    if (is_vowel(c) || c == 'w' || c == 'y')
+      continue;
+    t->skel[n++] = c;
+  }
+  t->skel[n] = '\0';
+  t->skel_len = (guint8)n;
+}
+
+static void
+add_token(BrNameTokens *out, const char *text, guint8 flags, float weight)
+{
+  if (out->n >= BR_NAME_MAX_TOKENS)
+    return;
+  BrNameToken *t = &out->tok[out->n++];
+  gsize len = strlen(text);
+  if (len >= BR_NAME_TOKEN_BYTES)
+    len = BR_NAME_TOKEN_BYTES - 1;
+  memcpy(t->text, text, len);
+  t->text[len] = '\0';
+  t->len = (guint8)len;
+  t->flags = flags;
+  t->weight = weight;
+  skeleton(t);
+}
+
+#define WEIGHT_GENERIC 0.2f
+#define WEIGHT_PARTICLE 0.1f
+#define WEIGHT_INITIAL 0.3f
+
+/* Canonical spelling of one word that is not an article, abd or legal form: a known variant
+ * or the rewritten word. */
+static void
+canon_word(const char *w, char *out)
+{
+  const WordInfo *info = word_lookup(w);
+  if (info && info->cls == WORD_VARIANT)
+    w = info->canon;
+  if (is_ascii(w))
+    rewrite(w, out);
+  else
+    g_strlcpy(out, w, BR_NAME_TOKEN_BYTES);
+}
+
+/* "abdulaziz", "abdurrahman": the glued forms of abd + name. Returns the name's offset or 0. */
+static guint
+abd_prefix(const char *w)
+{
+  static const char *const prefixes[] = {"abdoul", "abdul", "abdel", "abdal", "abdol", "abdur",
+                                         "abdar",  "abdus", "abdas", "abdu",  "abd"};
+  gsize len = strlen(w);
+  for (guint i = 0; i < G_N_ELEMENTS(prefixes); i++) {
+    gsize pl = strlen(prefixes[i]);
+    if (len >= pl + 3 && strncmp(w, prefixes[i], pl) == 0)
+      return (guint)pl;
+  }
+  return 0;
+}
+
+static gboolean
+is_sun_article(const char *w, const char *next)
+{
+  if (!next)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS(sun_articles); i++)
+    if (strcmp(w, sun_articles[i]) == 0) {
+      const char *cons = w + 1;
+      return strncmp(next, cons, strlen(cons)) == 0 && strlen(next) > strlen(cons);
+    }
+  return FALSE;
+}
+
+static gboolean
+is_article(const char *w, const char *next)
+{
+  const WordInfo *info = word_lookup(w);
+  return (info && info->cls == WORD_ARTICLE) || is_sun_article(w, next);
+}
+
+static void
+classify(BrNameToken *t, const char *raw_word)
+{
+  const WordInfo *info = word_lookup(t->text);
+  if (!info)
+    info = word_lookup(raw_word);
+  if (info && info->cls == WORD_GENERIC) {
+    t->flags |= BR_NAME_TOKEN_GENERIC;
+    t->weight = WEIGHT_GENERIC;
+  } else if (info && info->cls == WORD_PARTICLE) {
+    t->flags |= BR_NAME_TOKEN_PARTICLE;
+    t->weight = WEIGHT_PARTICLE;
+  } else if (t->len == 1 && t->text[0] >= 'a' && t->text[0] <= 'z') {
+    t->flags |= BR_NAME_TOKEN_INITIAL;
+    t->weight = WEIGHT_INITIAL;
+  }
+}
+
+void
+br_name_tokenize(const char *name, gssize len, BrNameTokens *out)
+{
+  Raw r;
+  r.used = 0;
+  r.n = 0;
+  r.open = FALSE;
+  r.run = 0;
+  split_raw(name, len, &r);
+  out->n = 0;
+  char canon[BR_NAME_TOKEN_BYTES];
+  char joined[BR_NAME_TOKEN_BYTES];
+  for (guint i = 0; i < r.n && out->n < BR_NAME_MAX_TOKENS; i++) {
+    const char *w = r.buf + r.off[i];
+    const char *next = i + 1 < r.n ? r.buf + r.off[i + 1] : NULL;
+    guint8 flags = r.arabic[i] ? BR_NAME_TOKEN_ARABIC : 0;
+    const WordInfo *info = word_lookup(w);
+    if (is_article(w, next)) {
+      add_token(out, "al", flags | BR_NAME_TOKEN_PARTICLE, WEIGHT_PARTICLE);
+      continue;
+    }
+    if (info && info->cls == WORD_LEGAL)
+      continue;
+    guint glued = info ? 0 : abd_prefix(w);
+    if ((info && info->cls == WORD_ABD && next) || glued) {
+      /* abd + optional article + name: one token, however it was spelt or spaced. */
+      const char *name_part = glued ? w + glued : next;
+      if (!glued) {
+        i++;
+        if (is_article(next, i + 1 < r.n ? r.buf + r.off[i + 1] : NULL) && i + 1 < r.n) {
+          i++;
+          name_part = r.buf + r.off[i];
+        }
+        if (r.arabic[i])
+          flags |= BR_NAME_TOKEN_ARABIC;
+      }
+      canon_word(name_part, canon);
+      g_snprintf(joined, sizeof joined, "abd%s", canon);
+      add_token(out, joined, flags, 1.0f);
+      continue;
+    }
+    canon_word(w, canon);
+    if (!canon[0])
+      continue;
+    add_token(out, canon, flags, 1.0f);
+    classify(&out->tok[out->n - 1], w);
+  }
+  if (!br_name_tokens_distinctive(out))
+    for (guint i = 0; i < out->n; i++)
+      if (out->tok[i].flags & BR_NAME_TOKEN_GENERIC) {
+        out->tok[i].flags &= (guint8)~BR_NAME_TOKEN_GENERIC;
+        out->tok[i].weight = 1.0f;
+      }
+}
+
+static gboolean
+distinctive(const BrNameToken *t)
+{
+  return !(t->flags & (BR_NAME_TOKEN_GENERIC | BR_NAME_TOKEN_PARTICLE | BR_NAME_TOKEN_INITIAL));
+}
+
+gboolean
+br_name_tokens_distinctive(const BrNameTokens *tokens)
+{
+  for (guint i = 0; i < tokens->n; i++)
+    if (distinctive(&tokens->tok[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- similarity ---- */
+
+double
+br_name_jaro_winkler(const char *a, gsize alen, const char *b, gsize blen)
+{
+  alen = MIN(alen, 64);
+  blen = MIN(blen, 64);
+  if (alen == 0 || blen == 0)
+    return 0.0;
+  gsize range = MAX(alen, blen) / 2;
+  range = range > 0 ? range - 1 : 0;
+  gboolean am[64] = {0}, bm[64] = {0};
+  gsize matches = 0;
+  for (gsize i = 0; i < alen; i++) {
+    gsize lo = i > range ? i - range : 0;
+    gsize hi = MIN(i + range + 1, blen);
+    for (gsize j = lo; j < hi; j++)
+      if (!bm[j] && a[i] == b[j]) {
+        am[i] = bm[j] = TRUE;
+        matches++;
+        break;
+      }
+  }
+  if (matches == 0)
+    return 0.0;
+  gsize trans = 0;
+  for (gsize i = 0, k = 0; i < alen; i++) {
+    if (!am[i])
+      continue;
+    while (!bm[k])
+      k++;
+    if (a[i] != b[k])
+      trans++;
+    k++;
+  }
+  double m = (double)matches;
+  double jaro = (m / (double)alen + m / (double)blen + (m - (double)trans / 2.0) / m) / 3.0;
+  /* The prefix bonus is for strings already alike, as in the reference implementations. */
+  if (jaro <= 0.7)
+    return jaro;
+  gsize prefix = 0;
+  while (prefix < MIN(4, MIN(alen, blen)) && a[prefix] == b[prefix])
+    prefix++;
+  return jaro + (double)prefix * 0.1 * (1.0 - jaro);
+}
+
+double
+br_name_token_similarity(const BrNameToken *a, const BrNameToken *b)
+{
+  if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0)
+    return 1.0;
+  if ((a->flags | b->flags) & BR_NAME_TOKEN_INITIAL) {
+    if ((a->flags & BR_NAME_TOKEN_INITIAL) && (b->flags & BR_NAME_TOKEN_INITIAL))
+      return 0.0;
+    return a->text[0] == b->text[0] ? 0.9 : 0.0;
+  }
+  if ((a->flags | b->flags) & BR_NAME_TOKEN_ARABIC) {
+    if (a->skel_len == 0 || b->skel_len == 0)
+      return 0.0;
+    if (a->skel_len == b->skel_len && memcmp(a->skel, b->skel, a->skel_len) == 0)
+      return 0.97;
+    return 0.97 * br_name_jaro_winkler(a->skel, a->skel_len, b->skel, b->skel_len);
+  }
+  double j = br_name_jaro_winkler(a->text, a->len, b->text, b->len);
+  /* Equal long skeletons are a vowel-only transliteration difference (tikriti / takriti). */
+  if (j < 0.93 && a->skel_len >= 4 && a->skel_len == b->skel_len &&
+      memcmp(a->skel, b->skel, a->skel_len) == 0)
+    j = 0.93;
+  return j;
+}
+
+double
+br_name_similarity(const BrNameTokens *q, const float *qw, const BrNameTokens *e, const float *ew,
+                   BrNamePair *pairs, guint *npairs)
+{
+  float sim[BR_NAME_MAX_TOKENS][BR_NAME_MAX_TOKENS];
+  gboolean qused[BR_NAME_MAX_TOKENS] = {0}, eused[BR_NAME_MAX_TOKENS] = {0};
+  double wq = 0, we = 0, matched = 0;
+  gboolean anchored = FALSE;
+  guint np = 0;
+  for (guint i = 0; i < q->n; i++)
+    wq += qw ? qw[i] : q->tok[i].weight;
+  for (guint j = 0; j < e->n; j++)
+    we += ew ? ew[j] : e->tok[j].weight;
+  for (guint i = 0; i < q->n; i++)
+    for (guint j = 0; j < e->n; j++)
+      sim[i][j] = (float)br_name_token_similarity(&q->tok[i], &e->tok[j]);
+  for (;;) {
+    float best = (float)BR_NAME_PAIR_MIN;
+    guint bi = 0, bj = 0;
+    gboolean found = FALSE;
+    for (guint i = 0; i < q->n; i++) {
+      if (qused[i])
+        continue;
+      for (guint j = 0; j < e->n; j++)
+        if (!eused[j] && sim[i][j] >= best && (!found || sim[i][j] > best)) {
+          best = sim[i][j];
+          bi = i;
+          bj = j;
+          found = TRUE;
+        }
+    }
+    if (!found)
+      break;
+    qused[bi] = eused[bj] = TRUE;
+    double w = ((qw ? qw[bi] : q->tok[bi].weight) + (ew ? ew[bj] : e->tok[bj].weight)) / 2.0;
+    matched += best * w;
+    if (distinctive(&q->tok[bi]) && distinctive(&e->tok[bj]))
+      anchored = TRUE;
+    if (pairs)
+      pairs[np] = (BrNamePair){(guint8)bi, (guint8)bj, best};
+    np++;
+  }
+  if (npairs)
+    *npairs = np;
+  if (!anchored || wq + we <= 0)
+    return 0.0;
+  return MIN(1.0, 2.0 * matched / (wq + we));
+}

@@ -1,0 +1,77 @@
+/* Party names made comparable: normalisation, transliteration, token weights, similarity.
+ *
+ * A name becomes a short list of canonical tokens (ASCII lower case where the script allows):
+ * Unicode compatibility decomposition with accents stripped and case folded; Arabic and
+ * Cyrillic script transliterated to Latin; punctuation to spaces (dots between initials
+ * joined: L.L.C. -> llc); legal forms (LLC, LTD, FZE, JSC ...) dropped; Arabic transliteration
+ * variants brought to one spelling (Mohammed/Muhamad -> muhammad, Abdul Rahman/Abd-ar-Rahman
+ * -> abdrahman, el-/ul-/as- (before s) -> al ...). Each token keeps a consonant skeleton, which
+ * is what a name written in Arabic script (no short vowels) can be compared on.
+ *
+ * Generic words (TRADING, GENERAL, GROUP ...) and particles (al, bin, of ...) stay as tokens
+ * with a low weight and never make a match by themselves: br_name_similarity() returns 0
+ * unless a distinctive token of each side was paired. A name made only of generic words has
+ * them promoted to distinctive, so "GENERAL TRADING" can still be listed and found.
+ *
+ * Nothing here allocates: callers pass BrNameTokens (stack or scratch) and get it filled. */
+#pragma once
+
+#include <glib.h>
+
+#define BR_NAME_MAX_TOKENS 24
+#define BR_NAME_TOKEN_BYTES 32 /* longer tokens are cut (at a UTF-8 boundary) */
+
+typedef enum {
+  BR_NAME_TOKEN_GENERIC = 1 << 0,  /* TRADING, GENERAL, GROUP ...: low weight */
+  BR_NAME_TOKEN_PARTICLE = 1 << 1, /* al, bin, abu, de, of ...: lowest weight */
+  BR_NAME_TOKEN_ARABIC = 1 << 2,   /* transliterated from Arabic script: compare skeletons */
+  BR_NAME_TOKEN_INITIAL = 1 << 3,  /* a single letter: matches a token it begins */
+} BrNameTokenFlags;
+
+typedef struct {
+  char text[BR_NAME_TOKEN_BYTES]; /* canonical token, NUL-terminated */
+  char skel[BR_NAME_TOKEN_BYTES]; /* consonant skeleton: vowels, w, y dropped, runs collapsed */
+  guint8 len;
+  guint8 skel_len;
+  guint8 flags; /* BrNameTokenFlags */
+  float weight; /* base weight: 1 distinctive, lower for generic, particle and initial */
+} BrNameToken;
+
+typedef struct {
+  guint n;
+  BrNameToken tok[BR_NAME_MAX_TOKENS];
+} BrNameTokens;
+
+/* Normalises and tokenises name (len bytes, or NUL-terminated when len < 0). Invalid UTF-8
+ * bytes act as separators. Tokens past BR_NAME_MAX_TOKENS are dropped. */
+void br_name_tokenize(const char *name, gssize len, BrNameTokens *out);
+
+/* TRUE when the list has at least one token that is neither generic nor a particle. */
+gboolean br_name_tokens_distinctive(const BrNameTokens *tokens);
+
+/* Jaro-Winkler similarity of two byte strings (prefix scale 0.1, prefix up to 4), as in the
+ * usual reference implementations. Strings past 64 bytes are compared on their first 64. */
+double br_name_jaro_winkler(const char *a, gsize alen, const char *b, gsize blen);
+
+/* Similarity of two canonical tokens in 0..1: Jaro-Winkler of the tokens; of the skeletons
+ * when either came from Arabic script; an initial against a token it begins scores 0.9. */
+double br_name_token_similarity(const BrNameToken *a, const BrNameToken *b);
+
+/* A query token paired with an entry token. */
+typedef struct {
+  guint8 q; /* index into the query's tokens */
+  guint8 e; /* index into the entry's tokens */
+  float sim;
+} BrNamePair;
+
+/* Tokens below this similarity are not paired. */
+#define BR_NAME_PAIR_MIN 0.86
+
+/* Weighted token-set similarity in 0..1, token order ignored: each query token is paired with
+ * at most one entry token, greedily by best token similarity; a pair counts sim x the mean
+ * weight of its two tokens, and the total is divided by the mean of both sides' weight sums
+ * (so unpaired tokens on either side lower the score). qw and ew give the weight of each
+ * token (NULL: the tokens' base weights). Returns 0 unless some pair joins two distinctive
+ * tokens. pairs (room for BR_NAME_MAX_TOKENS) receives the pairs when not NULL. */
+double br_name_similarity(const BrNameTokens *q, const float *qw, const BrNameTokens *e,
+                          const float *ew, BrNamePair *pairs, guint *npairs);

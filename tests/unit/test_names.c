@@ -1,0 +1,212 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "br_names.h"
+
+static char *
+joined(const char *name)
+{
+  BrNameTokens t;
+  br_name_tokenize(name, -1, &t);
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < t.n; i++)
+    g_string_append_printf(s, "%s%s", i ? " " : "", t.tok[i].text);
+  return g_string_free(s, FALSE);
+}
+
+static void
+assert_tokens(const char *name, const char *expected)
+{
+  char *got = joined(name);
+  g_assert_cmpstr(got, ==, expected);
+  g_free(got);
+}
+
+static double
+similarity(const char *a, const char *b)
+{
+  BrNameTokens q, e;
+  br_name_tokenize(a, -1, &q);
+  br_name_tokenize(b, -1, &e);
+  return br_name_similarity(&q, NULL, &e, NULL, NULL, NULL);
+}
+
+static void
+test_jaro_winkler_vectors(void)
+{
+  char *path = g_build_filename(g_getenv("BR_SHARED_DATA"), "namematch", "jaro_winkler.csv", NULL);
+  char *text = NULL;
+  GError *error = NULL;
+  g_assert_true(g_file_get_contents(path, &text, NULL, &error));
+  g_assert_no_error(error);
+  char **lines = g_strsplit(text, "\n", -1);
+  guint checked = 0;
+  for (guint i = 0; lines[i]; i++) {
+    if (!lines[i][0])
+      continue;
+    char **f = g_strsplit(lines[i], ",", -1);
+    g_assert_cmpuint(g_strv_length(f), ==, 3);
+    double got = br_name_jaro_winkler(f[0], strlen(f[0]), f[1], strlen(f[1]));
+    double want = g_ascii_strtod(f[2], NULL);
+    if (fabs(got - want) >= 0.0005 + 1e-9)
+      g_error("jaro_winkler(%s, %s) = %.4f, expected %s", f[0], f[1], got, f[2]);
+    checked++;
+    g_strfreev(f);
+  }
+  g_assert_cmpuint(checked, >=, 17);
+  g_strfreev(lines);
+  g_free(text);
+  g_free(path);
+}
+
+static void
+test_normalisation(void)
+{
+  assert_tokens("ANGLO-CARIBBEAN CO., LTD.", "anglo caribean");
+  assert_tokens("Al Noor General Trading L.L.C.", "al nur general trading");
+  assert_tokens("Société Générale S.A.", "societe generale");
+  assert_tokens("  ÇELİK   DÖKÜM  A.Ş. ", "celik dokum");
+  assert_tokens("O'Brien & Sons", "obrien sons");
+  assert_tokens("J. R. R. TOLKIEN", "j r r tolkien");
+  assert_tokens("GROSSMANN STRAßE GMBH", "grosman strase");
+  assert_tokens("CO.LTD", "");
+  /* Invalid UTF-8 separates, it does not stop the name. */
+  assert_tokens("ALPHA\xff"
+                "BETA",
+                "alfa beta");
+}
+
+static void
+test_transliteration_variants(void)
+{
+  const char *spellings[] = {
+      "Mohammed Abdul Rahman al-Hussein", "MUHAMMAD ABD AL-RAHMAN EL HUSAYN",
+      "Muhamad Abd ar-Rahman Hussain",    "Mohd Abdurrahman ul-Hossein",
+      "Mohamed ABDELRAHMAN Al Husein",
+  };
+  char *first = joined(spellings[0]);
+  g_assert_cmpstr(first, ==, "muhamad abdrahman al husayn");
+  for (guint i = 1; i < G_N_ELEMENTS(spellings); i++) {
+    char *got = joined(spellings[i]);
+    /* "al" is a particle: present or not, the distinctive tokens are the same. */
+    char **a = g_strsplit(first, " ", -1), **b = g_strsplit(got, " ", -1);
+    GString *da = g_string_new(NULL), *db = g_string_new(NULL);
+    for (guint k = 0; a[k]; k++)
+      if (strcmp(a[k], "al") != 0)
+        g_string_append_printf(da, "%s ", a[k]);
+    for (guint k = 0; b[k]; k++)
+      if (strcmp(b[k], "al") != 0)
+        g_string_append_printf(db, "%s ", b[k]);
+    g_assert_cmpstr(da->str, ==, db->str);
+    g_string_free(da, TRUE);
+    g_string_free(db, TRUE);
+    g_strfreev(a);
+    g_strfreev(b);
+    g_free(got);
+  }
+  g_free(first);
+  assert_tokens("Abou Bakr bin Laden", "abu bakr bin laden");
+  assert_tokens("Abu Bakr ibn Ladin", "abu bakr bin ladin");
+  assert_tokens("Nour ad-Din", "nur al din");
+  assert_tokens("Usamah Bin Muhammad", "usama bin muhamad");
+  /* "as" is the article only before an s: elsewhere it stays a word (or a legal form). */
+  assert_tokens("AS SALAM", "al salam");
+  assert_tokens("NORSK HYDRO AS", "norsk hydro");
+}
+
+static void
+test_arabic_script(void)
+{
+  assert_tokens("صدام حسين التكريتي", "sdam hsin al tkriti");
+  assert_tokens("عبد الله", "abdala");
+  assert_tokens("Abdullah", "abdala");
+  assert_tokens("عبدالرحمن", "abdrhmn");
+  g_assert_cmpfloat(similarity("صدام حسين التكريتي", "SADDAM HUSSEIN AL-TIKRITI"), >=, 0.9);
+  g_assert_cmpfloat(similarity("عزت ابراهيم الدوري", "IZZAT IBRAHIM AL-DOURI"), >=, 0.9);
+  g_assert_cmpfloat(similarity("SADDAM HUSSEIN AL-TIKRITI", "صدام حسين التكريتي"), >=, 0.9);
+  /* The same script does not make different people alike. */
+  g_assert_cmpfloat(similarity("صدام حسين التكريتي", "JOHN SMITH"), ==, 0.0);
+  BrNameTokens t;
+  br_name_tokenize("محمد", -1, &t);
+  g_assert_cmpuint(t.n, ==, 1);
+  g_assert_true(t.tok[0].flags & BR_NAME_TOKEN_ARABIC);
+  g_assert_cmpstr(t.tok[0].skel, ==, "mhmd");
+  /* Presentation forms and harakat reduce to the plain letters. */
+  assert_tokens("مُحَمَّد", "mhmd");
+  assert_tokens("\xef\xbb\xa3\xef\xba\xa4\xef\xbb\xa4\xef\xba\xaa", "mhmd");
+}
+
+static void
+test_cyrillic(void)
+{
+  assert_tokens("ВАСИЛЬЕВ, Александр Павлович", "vasilev aleksandr pavlovich");
+  g_assert_cmpfloat(similarity("ВАСИЛЬЕВ, Александр Павлович", "Aleksandr Pavlovich VASILYEV"), >=,
+                    0.9);
+}
+
+static void
+test_generic_tokens_never_match_alone(void)
+{
+  g_assert_cmpfloat(similarity("GENERAL TRADING CO", "AL NOOR GENERAL TRADING CO"), ==, 0.0);
+  g_assert_cmpfloat(similarity("AL NOOR GENERAL TRADING CO", "GENERAL TRADING CO"), ==, 0.0);
+  g_assert_cmpfloat(similarity("INTERNATIONAL GROUP HOLDING", "ZENITH INTERNATIONAL GROUP"), ==,
+                    0.0);
+  g_assert_cmpfloat(similarity("CORP", "ACME CORP"), ==, 0.0);
+  g_assert_cmpfloat(similarity("AL BIN ABU", "AL BIN ABU"), ==, 0.0);
+  /* A name that is only generic words can still be listed and found. */
+  g_assert_cmpfloat(similarity("GENERAL TRADING CO", "GENERAL TRADING COMPANY LLC"), ==, 1.0);
+  /* The distinctive token carries the match; generic ones barely move it. */
+  g_assert_cmpfloat(similarity("AL NOOR TRADING", "AL NOOR GENERAL TRADING CO"), >=, 0.9);
+  BrNameTokens t;
+  br_name_tokenize("AL NOOR GENERAL TRADING", -1, &t);
+  g_assert_true(br_name_tokens_distinctive(&t));
+  g_assert_true(t.tok[2].flags & BR_NAME_TOKEN_GENERIC);
+  g_assert_cmpfloat(t.tok[2].weight, <, 0.5);
+}
+
+static void
+test_similarity(void)
+{
+  g_assert_cmpfloat(similarity("HUSSEIN SADDAM", "SADDAM HUSSEIN"), ==, 1.0);
+  g_assert_cmpfloat(similarity("Saddam Husayn Tikriti", "SADDAM HUSSEIN AL-TIKRITI"), >=, 0.95);
+  g_assert_cmpfloat(similarity("SADAM HUSEIN AL TIKRITY", "SADDAM HUSSEIN AL-TIKRITI"), >=, 0.9);
+  g_assert_cmpfloat(similarity("JOHN M SMITH", "JOHN MICHAEL SMITH"), >=, 0.85);
+  double dropped = similarity("FRANK BWAMBALE", "FRANK KAKOLELE BWAMBALE");
+  g_assert_cmpfloat(dropped, >, 0.75);
+  g_assert_cmpfloat(dropped, <, 1.0);
+  g_assert_cmpfloat(similarity("HASSAN NASRALLAH", "JOHN SMITH"), ==, 0.0);
+  g_assert_cmpfloat(similarity("", "JOHN SMITH"), ==, 0.0);
+
+  BrNameTokens q, e;
+  BrNamePair pairs[BR_NAME_MAX_TOKENS];
+  guint np = 0;
+  br_name_tokenize("TIKRITI SADAM", -1, &q);
+  br_name_tokenize("SADDAM HUSSEIN AL-TIKRITI", -1, &e);
+  double s = br_name_similarity(&q, NULL, &e, NULL, pairs, &np);
+  g_assert_cmpfloat(s, >, 0.5);
+  g_assert_cmpuint(np, ==, 2);
+  for (guint i = 0; i < np; i++) {
+    const char *qt = q.tok[pairs[i].q].text, *et = e.tok[pairs[i].e].text;
+    if (strcmp(qt, "tikriti") == 0)
+      g_assert_cmpstr(et, ==, "tikriti");
+    else
+      g_assert_cmpstr(et, ==, "sadam");
+  }
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/names/jaro-winkler-vectors", test_jaro_winkler_vectors);
+  g_test_add_func("/names/normalisation", test_normalisation);
+  g_test_add_func("/names/transliteration-variants", test_transliteration_variants);
+  g_test_add_func("/names/arabic-script", test_arabic_script);
+  g_test_add_func("/names/cyrillic", test_cyrillic);
+  g_test_add_func("/names/generic-tokens", test_generic_tokens_never_match_alone);
+  g_test_add_func("/names/similarity", test_similarity);
+  return g_test_run();
+}
