@@ -1,0 +1,124 @@
+/* The store: one SQLite database holding runs, their selections, inspection outcomes and
+ * whatever else must outlive a run (docs/store.md describes the tables).
+ *
+ * Path: the --db option of each command; without it $BOXRANK_DB; without that ./boxrank.db.
+ * The database runs in WAL mode with foreign keys on, synchronous=FULL and a busy timeout,
+ * so a reader never blocks the writer and a killed writer leaves the last committed state.
+ * Every write that belongs together (a run, an import) is one transaction.
+ *
+ * The schema is versioned: schema_version holds one row per applied migration, and opening
+ * the store applies the missing ones in order, each in its own transaction. */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "br_entities.h"
+#include "br_rank.h"
+#include "br_rules.h"
+
+#define BR_STORE_ERROR (br_store_error_quark())
+GQuark br_store_error_quark(void);
+
+typedef enum {
+  BR_STORE_ERROR_OPEN,    /* cannot open or create the database file */
+  BR_STORE_ERROR_VERSION, /* the database was written by a newer boxrank */
+  BR_STORE_ERROR_SQL,     /* a statement failed */
+  BR_STORE_ERROR_IO,      /* an input file to hash cannot be read */
+  BR_STORE_ERROR_INVALID, /* a caller gave a value the store cannot hold (bad date ...) */
+} BrStoreErrorCode;
+
+/* A schema migration. The list lives in br_store_schema.c: modules that need tables append
+ * their migration at the end; an entry, once released, is never edited or reordered. */
+typedef struct {
+  const char *name;
+  const char *sql; /* one or more statements */
+} BrStoreMigration;
+
+extern const BrStoreMigration br_store_migrations[];
+extern const guint br_store_migration_count;
+
+typedef struct BrStore BrStore;
+
+typedef enum {
+  BR_STORE_CREATE,   /* create the file when missing (commands that write) */
+  BR_STORE_EXISTING, /* fail when missing (commands that only read) */
+} BrStoreOpenMode;
+
+/* $BOXRANK_DB when set and not empty, else "boxrank.db" in the working directory. */
+const char *br_store_default_path(void);
+BrStore *br_store_open(const char *path, BrStoreOpenMode mode, GError **error);
+void br_store_close(BrStore *store);
+const char *br_store_path(const BrStore *store);
+sqlite3 *br_store_db(BrStore *store);
+guint br_store_schema_version(BrStore *store);
+
+/* Transactions. begin takes the write lock at once (BEGIN IMMEDIATE), so a concurrent writer
+ * waits for the busy timeout instead of failing half-way. */
+gboolean br_store_begin(BrStore *store, GError **error);
+gboolean br_store_commit(BrStore *store, GError **error);
+void br_store_rollback(BrStore *store);
+
+/* Sets error to "PATH: what: sqlite message". Returns FALSE for use in return statements. */
+gboolean br_store_sql_error(BrStore *store, GError **error, const char *what);
+/* Prepares n statements of a module's table (indexed by the module's enum) once; on failure
+ * finalizes what was prepared and sets error. */
+gboolean br_store_prepare(BrStore *store, const char *const *sql, guint n, sqlite3_stmt **stmts,
+                          GError **error);
+void br_store_finalize(sqlite3_stmt **stmts, guint n);
+/* Steps a statement expected to finish without rows, then resets it. */
+gboolean br_store_exec_stmt(BrStore *store, sqlite3_stmt *stmt, GError **error);
+
+/* Dates are YYYY-MM-DD (proleptic Gregorian); days count from 1970-01-01. */
+gboolean br_store_date_parse(const char *text, gint32 *days);
+/* Writes YYYY-MM-DD into buf (11 bytes). */
+void br_store_date_format(gint32 days, char buf[11]);
+
+/* SHA-256 of a file's bytes, lower-case hex (free with g_free). */
+char *br_store_sha256_file(const char *path, GError **error);
+
+typedef struct {
+  const char *path;
+  const char *sha256; /* hex, from br_store_sha256_file */
+} BrRunInput;
+
+typedef struct {
+  gint64 started_at;  /* Unix seconds, UTC */
+  gint64 finished_at; /* Unix seconds, UTC */
+  const char *as_of;  /* YYYY-MM-DD the lists are for; NULL: the UTC date of started_at.
+                       * Outcomes link to selections of runs with as_of <= their date. */
+  const BrRunInput *inputs;
+  guint ninputs;
+  const char *profile; /* column profile name or path; NULL for the identity profile */
+  guint threads;
+  guint64 seed;
+  guint64 lines_read;
+  guint64 lines_rejected;
+  guint64 units;
+  const guint64 *fire_counts;    /* per rule index, over all lines; NULL when not counted */
+  const guint64 *failure_counts; /* per rule index; NULL when not counted */
+  const BrEntityTable *entities; /* entity values of every unit; NULL records none */
+} BrRunRecord;
+
+/* Records a run in one transaction: the run (pack name, version, hash and folder from pack),
+ * its inputs, the pack's rules (id, title, weight, fire and failure counts) so reports can
+ * name them after the pack changes, per-port counts, every selection with its fired rules,
+ * and the entity values of the units in run->entities. Outcomes already stored for units of
+ * this run are linked again (a run recorded after its outcomes were imported still counts).
+ * Returns the run id, or 0 with error set. */
+gint64 br_store_record_run(BrStore *store, const BrRunRecord *run, GPtrArray *port_lists,
+                           const BrPack *pack, GError **error);
+
+/* The SQL that (re)links outcomes to the latest selection of their unit at their port in a
+ * run whose as_of is not after the outcome's date, and to the latest unit that carries entity
+ * values. Append a WHERE clause restricting outcomes (table name "outcomes"). */
+#define BR_STORE_LINK_OUTCOMES_SQL                                                                 \
+  "UPDATE outcomes SET "                                                                           \
+  "selection_unit = (SELECT u.id FROM units u JOIN runs r ON r.id = u.run_id "                     \
+  "  JOIN selections s ON s.unit_id = u.id "                                                       \
+  "  WHERE u.port = outcomes.port AND u.unit = outcomes.unit AND r.as_of <= outcomes.date "        \
+  "  ORDER BY r.as_of DESC, r.id DESC LIMIT 1), "                                                  \
+  "entity_unit = (SELECT u.id FROM units u JOIN runs r ON r.id = u.run_id "                        \
+  "  WHERE u.port = outcomes.port AND u.unit = outcomes.unit AND r.as_of <= outcomes.date "        \
+  "  AND EXISTS (SELECT 1 FROM unit_entities e WHERE e.unit_id = u.id) "                           \
+  "  ORDER BY r.as_of DESC, r.id DESC LIMIT 1) "
