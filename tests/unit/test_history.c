@@ -1,0 +1,186 @@
+#include "br_history.h"
+#include "br_outcomes.h"
+#include "store_fixture.h"
+
+static void
+test_keys(void)
+{
+  GError *error = NULL;
+  BrEntityKeys *keys = br_entity_keys_parse(NULL, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(br_entity_keys_count(keys), ==, 7);
+  g_assert_cmpint(br_entity_keys_find(keys, "route"), ==, 6);
+  br_entity_keys_free(keys);
+
+  g_assert_null(br_entity_keys_parse("importer_id,bad key!", &error));
+  g_assert_error(error, BR_ENTITIES_ERROR, BR_ENTITIES_ERROR_KEY);
+  g_assert_nonnull(strstr(error->message, "bad key!"));
+  g_clear_error(&error);
+  g_assert_null(br_entity_keys_parse("hs6, hs6", &error));
+  g_assert_error(error, BR_ENTITIES_ERROR, BR_ENTITIES_ERROR_KEY);
+  g_clear_error(&error);
+
+  keys = br_entity_keys_parse("consignee_name, hs6, route, hs2", &error);
+  g_assert_no_error(error);
+  char buf[BR_ENTITY_VALUE_MAX];
+  g_assert_true(br_entity_keys_normalize(keys, 0, "  acme \t  trading\nltd ", buf));
+  g_assert_cmpstr(buf, ==, "ACME TRADING LTD");
+  g_assert_false(br_entity_keys_normalize(keys, 0, "   ", buf));
+  g_assert_true(br_entity_keys_normalize(keys, 1, "8471.30.00", buf));
+  g_assert_cmpstr(buf, ==, "847130");
+  g_assert_false(br_entity_keys_normalize(keys, 1, "8471", buf));
+  g_assert_false(br_entity_keys_normalize(keys, 1, "84AB3000", buf));
+  g_assert_true(br_entity_keys_normalize(keys, 3, "8471.30.00", buf));
+  g_assert_cmpstr(buf, ==, "84");
+  g_assert_true(br_entity_keys_normalize(keys, 2, "ecgye > iqumq", buf));
+  g_assert_cmpstr(buf, ==, "ECGYE>IQUMQ");
+  g_assert_false(br_entity_keys_normalize(keys, 2, "ECGYE>", buf));
+  g_assert_false(br_entity_keys_normalize(keys, 2, "ECGYE", buf));
+  /* A long name is cut at a character boundary, never inside a UTF-8 sequence. */
+  GString *longname = g_string_new("A");
+  for (int i = 0; i < 200; i++)
+    g_string_append(longname, "\xC3\xA9");
+  g_assert_true(br_entity_keys_normalize(keys, 0, longname->str, buf));
+  g_assert_cmpuint(strlen(buf), <, BR_ENTITY_VALUE_MAX);
+  g_assert_true(g_utf8_validate(buf, -1, NULL));
+  g_string_free(longname, TRUE);
+
+  /* Bound to a schema, values come from records; a key the schema lacks gives none. */
+  BrSchema *schema = br_schema_new();
+  br_schema_add(schema, "consignee_name", BR_TYPE_STRING, 0);
+  br_schema_add(schema, "hs_code", BR_TYPE_STRING, 1);
+  br_schema_add(schema, "load_port", BR_TYPE_STRING, 2);
+  g_assert_cmpuint(br_entity_keys_bind(keys, schema), ==, 3);
+  g_assert_false(br_entity_keys_bound(keys, 2));
+  BrValue rec[3] = {{"Acme  Ltd", 9, FALSE, 0}, {"", 0, TRUE, 0}, {"CNSHA", 5, FALSE, 0}};
+  g_assert_true(br_entity_keys_value(keys, 0, rec, buf));
+  g_assert_cmpstr(buf, ==, "ACME LTD");
+  g_assert_false(br_entity_keys_value(keys, 1, rec, buf));
+  g_assert_false(br_entity_keys_value(keys, 2, rec, buf));
+  br_schema_free(schema);
+  br_entity_keys_free(keys);
+}
+
+/* One run on 2026-01-01 seeing U1, U2 (importer IMP-A) and U3 (IMP-B); U9 unseen. */
+static BrEntityKeys *
+history_data(Fixture *fx)
+{
+  static const int none[] = {-1};
+  BrUnit *units[] = {fixture_unit(fx, "IQUQR", "U1", BR_SEL_TARGETED, BR_LANE_RED, 1, 70, none)};
+  GPtrArray *ports = g_ptr_array_new_with_free_func(fixture_port_free);
+  g_ptr_array_add(ports, fixture_port("IQUQR", 3, units, 1));
+  BrEntityKeys *keys = br_entity_keys_parse("importer_id,hs6", NULL);
+  BrSchema *schema = br_schema_new();
+  br_schema_add(schema, "importer_id", BR_TYPE_STRING, 0);
+  br_schema_add(schema, "hs_code", BR_TYPE_STRING, 1);
+  br_entity_keys_bind(keys, schema);
+  BrEntityTable *entities = br_entity_table_new(keys);
+  BrValue a[2] = {{"imp-a", 5, FALSE, 0}, {"847130", 6, FALSE, 0}};
+  BrValue b[2] = {{"IMP-B", 5, FALSE, 0}, {"847130", 6, FALSE, 0}};
+  br_entity_table_add(entities, "IQUQR", "U1", a);
+  br_entity_table_add(entities, "IQUQR", "U2", a);
+  br_entity_table_add(entities, "IQUQR", "U3", b);
+  /* Two lines with the same importer credit it once per inspection. */
+  br_entity_table_add(entities, "IQUQR", "U3", b);
+  fixture_record(fx, "2026-01-01", ports, entities);
+  br_entity_table_free(entities);
+  br_schema_free(schema);
+  g_ptr_array_unref(ports);
+
+  char *path = g_build_filename(fx->dir, "o.csv", NULL);
+  g_assert_true(g_file_set_contents(path,
+                                    "unit,port,date,result,category,severity,notes\n"
+                                    "U1,IQUQR,2026-01-05,finding,drugs,4,\n"
+                                    "U9,IQUQR,2026-01-07,no_finding,,,\n"
+                                    "U2,IQUQR,2026-01-10,no_finding,,,\n"
+                                    "U3,IQUQR,2026-01-10,finding,weapons,5,\n",
+                                    -1, NULL));
+  BrOutcomesSummary s;
+  GError *error = NULL;
+  g_assert_true(br_outcomes_import(fx->store, path, NULL, &s, &error));
+  g_assert_no_error(error);
+  g_assert_cmpuint(s.accepted, ==, 4);
+  br_outcomes_summary_clear(&s);
+  g_free(path);
+  return keys;
+}
+
+static void
+test_history(Fixture *fx, gconstpointer data)
+{
+  BrEntityKeys *keys = history_data(fx);
+  GError *error = NULL;
+  BrHistory *h = br_history_load(fx->store, keys, NULL, 0, &error);
+  g_assert_no_error(error);
+  g_assert_cmpfloat(br_history_prior_strength(h), ==, BR_HISTORY_PRIOR_STRENGTH);
+  g_assert_cmpuint(br_history_inspections(h), ==, 4);
+  g_assert_cmpuint(br_history_hits(h), ==, 2);
+  g_assert_cmpfloat_with_epsilon(br_history_global_rate(h), 0.5, 1e-12);
+  guint n, hits;
+  double rate;
+  g_assert_true(br_history_lookup(h, 0, "IMP-A", &n, &hits, &rate));
+  g_assert_cmpuint(n, ==, 2);
+  g_assert_cmpuint(hits, ==, 1);
+  g_assert_cmpfloat_with_epsilon(rate, (1 + 10 * 0.5) / (2 + 10.0), 1e-12);
+  g_assert_true(br_history_lookup(h, 0, "IMP-B", &n, &hits, &rate));
+  g_assert_cmpuint(n, ==, 1);
+  g_assert_cmpuint(hits, ==, 1);
+  g_assert_cmpfloat_with_epsilon(rate, 6.0 / 11.0, 1e-12);
+  g_assert_true(br_history_lookup(h, 1, "847130", &n, &hits, NULL));
+  g_assert_cmpuint(n, ==, 3);
+  g_assert_cmpuint(hits, ==, 2);
+  g_assert_false(br_history_lookup(h, 0, "IMP-Z", &n, &hits, &rate));
+  g_assert_cmpuint(n, ==, 0);
+  g_assert_cmpfloat_with_epsilon(rate, 0.5, 1e-12);
+  /* Keys are separate spaces: an importer id is not an HS code. */
+  g_assert_false(br_history_lookup(h, 1, "IMP-A", NULL, NULL, NULL));
+
+  /* At a date, only what was known strictly before it, global rate included. */
+  gint32 day;
+  g_assert_true(br_store_date_parse("2026-01-05", &day));
+  g_assert_false(br_history_lookup_at(h, 0, "IMP-A", day, &n, &hits, &rate));
+  g_assert_cmpfloat(rate, ==, 0.0);
+  g_assert_true(br_history_lookup_at(h, 0, "IMP-A", day + 1, &n, &hits, &rate));
+  g_assert_cmpuint(n, ==, 1);
+  g_assert_cmpfloat_with_epsilon(rate, 1.0, 1e-12);
+  g_assert_true(br_store_date_parse("2026-01-10", &day));
+  g_assert_true(br_history_lookup_at(h, 0, "IMP-A", day, &n, &hits, &rate));
+  g_assert_cmpuint(n, ==, 1);
+  g_assert_cmpfloat_with_epsilon(rate, (1 + 10 * 0.5) / 11.0, 1e-12);
+  g_assert_true(br_history_lookup_at(h, 0, "IMP-A", day + 1, &n, &hits, NULL));
+  g_assert_cmpuint(n, ==, 2);
+  br_history_free(h);
+
+  /* A snapshot cut at a date never sees the outcomes of that day or later. */
+  h = br_history_load(fx->store, keys, "2026-01-10", 2, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(br_history_inspections(h), ==, 2);
+  g_assert_true(br_history_lookup(h, 0, "IMP-A", &n, &hits, &rate));
+  g_assert_cmpuint(n, ==, 1);
+  g_assert_cmpfloat_with_epsilon(rate, (1 + 2 * 0.5) / 3.0, 1e-12);
+  g_assert_false(br_history_lookup(h, 0, "IMP-B", &n, NULL, NULL));
+  br_history_free(h);
+
+  g_assert_null(br_history_load(fx->store, keys, "10/01/2026", 0, &error));
+  g_assert_error(error, BR_STORE_ERROR, BR_STORE_ERROR_INVALID);
+  g_clear_error(&error);
+  br_entity_keys_free(keys);
+}
+
+static void
+test_shrink(void)
+{
+  g_assert_cmpfloat_with_epsilon(br_history_shrink(0, 0, 0.2, 10), 0.2, 1e-12);
+  g_assert_cmpfloat_with_epsilon(br_history_shrink(10, 10, 0.2, 10), 0.6, 1e-12);
+  g_assert_cmpfloat_with_epsilon(br_history_shrink(1000, 0, 0.2, 10), 2.0 / 1010, 1e-12);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/history/keys", test_keys);
+  g_test_add_func("/history/shrink", test_shrink);
+  g_test_add("/history/lookup", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
+  return g_test_run();
+}
