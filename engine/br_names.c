@@ -953,30 +953,41 @@ br_name_token_similarity(const BrNameToken *a, const BrNameToken *b)
   return j;
 }
 
-double
-br_name_similarity(const BrNameTokens *q, const float *qw, const BrNameTokens *e, const float *ew,
-                   BrNamePair *pairs, guint *npairs)
+/* What a pair adds: exact tokens all of their weight, near ones much less, so a single-token
+ * name is not matched by any token merely alike (ARTAVIL / ARTARIA) while one typo in a
+ * longer name still passes. */
+static double
+pair_credit(double sim)
 {
+  return CLAMP((sim - 0.6) / 0.4, 0.0, 1.0);
+}
+
+double
+br_name_similarity(const BrNameToken *q, guint nq, const float *qw, const BrNameToken *e, guint ne,
+                   const float *ew, BrNamePair *pairs, guint *npairs)
+{
+  nq = MIN(nq, BR_NAME_MAX_TOKENS);
+  ne = MIN(ne, BR_NAME_MAX_TOKENS);
   float sim[BR_NAME_MAX_TOKENS][BR_NAME_MAX_TOKENS];
   gboolean qused[BR_NAME_MAX_TOKENS] = {0}, eused[BR_NAME_MAX_TOKENS] = {0};
   double wq = 0, we = 0, matched = 0;
   gboolean anchored = FALSE;
   guint np = 0;
-  for (guint i = 0; i < q->n; i++)
-    wq += qw ? qw[i] : q->tok[i].weight;
-  for (guint j = 0; j < e->n; j++)
-    we += ew ? ew[j] : e->tok[j].weight;
-  for (guint i = 0; i < q->n; i++)
-    for (guint j = 0; j < e->n; j++)
-      sim[i][j] = (float)br_name_token_similarity(&q->tok[i], &e->tok[j]);
+  for (guint i = 0; i < nq; i++)
+    wq += qw ? qw[i] : q[i].weight;
+  for (guint j = 0; j < ne; j++)
+    we += ew ? ew[j] : e[j].weight;
+  for (guint i = 0; i < nq; i++)
+    for (guint j = 0; j < ne; j++)
+      sim[i][j] = (float)br_name_token_similarity(&q[i], &e[j]);
   for (;;) {
     float best = (float)BR_NAME_PAIR_MIN;
     guint bi = 0, bj = 0;
     gboolean found = FALSE;
-    for (guint i = 0; i < q->n; i++) {
+    for (guint i = 0; i < nq; i++) {
       if (qused[i])
         continue;
-      for (guint j = 0; j < e->n; j++)
+      for (guint j = 0; j < ne; j++)
         if (!eused[j] && sim[i][j] >= best && (!found || sim[i][j] > best)) {
           best = sim[i][j];
           bi = i;
@@ -987,9 +998,9 @@ br_name_similarity(const BrNameTokens *q, const float *qw, const BrNameTokens *e
     if (!found)
       break;
     qused[bi] = eused[bj] = TRUE;
-    double w = ((qw ? qw[bi] : q->tok[bi].weight) + (ew ? ew[bj] : e->tok[bj].weight)) / 2.0;
-    matched += best * w;
-    if (distinctive(&q->tok[bi]) && distinctive(&e->tok[bj]))
+    double w = ((qw ? qw[bi] : q[bi].weight) + (ew ? ew[bj] : e[bj].weight)) / 2.0;
+    matched += pair_credit(best) * w;
+    if (distinctive(&q[bi]) && distinctive(&e[bj]))
       anchored = TRUE;
     if (pairs)
       pairs[np] = (BrNamePair){(guint8)bi, (guint8)bj, best};

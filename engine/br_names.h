@@ -68,10 +68,11 @@ typedef struct {
 #define BR_NAME_PAIR_MIN 0.86
 
 /* Weighted token-set similarity in 0..1, token order ignored: each query token is paired with
- * at most one entry token, greedily by best token similarity; a pair counts sim x the mean
- * weight of its two tokens, and the total is divided by the mean of both sides' weight sums
- * (so unpaired tokens on either side lower the score). qw and ew give the weight of each
- * token (NULL: the tokens' base weights). Returns 0 unless some pair joins two distinctive
- * tokens. pairs (room for BR_NAME_MAX_TOKENS) receives the pairs when not NULL. */
-double br_name_similarity(const BrNameTokens *q, const float *qw, const BrNameTokens *e,
-                          const float *ew, BrNamePair *pairs, guint *npairs);
+ * at most one entry token, greedily by best token similarity; a pair counts the mean weight
+ * of its two tokens times a credit that falls from 1 (sim 1) to 0 (sim 0.6), and the total is
+ * divided by the mean of both sides' weight sums (so unpaired tokens on either side lower the
+ * score). qw and ew give the weight of each token (NULL: the tokens' base weights). Returns 0
+ * unless some pair joins two distinctive tokens. pairs (room for BR_NAME_MAX_TOKENS) receives the
+ * pairs when not NULL. At most BR_NAME_MAX_TOKENS tokens of each side are considered. */
+double br_name_similarity(const BrNameToken *q, guint nq, const float *qw, const BrNameToken *e,
+                          guint ne, const float *ew, BrNamePair *pairs, guint *npairs);

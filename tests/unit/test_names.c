@@ -31,7 +31,7 @@ similarity(const char *a, const char *b)
   BrNameTokens q, e;
   br_name_tokenize(a, -1, &q);
   br_name_tokenize(b, -1, &e);
-  return br_name_similarity(&q, NULL, &e, NULL, NULL, NULL);
+  return br_name_similarity(q.tok, q.n, NULL, e.tok, e.n, NULL, NULL, NULL);
 }
 
 static void
@@ -185,7 +185,7 @@ test_similarity(void)
   guint np = 0;
   br_name_tokenize("TIKRITI SADAM", -1, &q);
   br_name_tokenize("SADDAM HUSSEIN AL-TIKRITI", -1, &e);
-  double s = br_name_similarity(&q, NULL, &e, NULL, pairs, &np);
+  double s = br_name_similarity(q.tok, q.n, NULL, e.tok, e.n, NULL, pairs, &np);
   g_assert_cmpfloat(s, >, 0.5);
   g_assert_cmpuint(np, ==, 2);
   for (guint i = 0; i < np; i++) {

@@ -1,0 +1,473 @@
+#include "br_nameindex.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+  guint32 entry;
+  guint16 list;
+  guint8 kind;
+  guint8 quality;
+  guint32 name_off;  /* into names */
+  guint32 tok_first; /* into tokens and weights */
+  guint8 ntok;
+  float wsum; /* sum of the token weights */
+} Record;
+
+/* One key of the open-addressing table; key_len 0 marks an empty slot. */
+typedef struct {
+  guint64 hash;
+  guint32 key_off; /* into keys */
+  guint32 key_len;
+  guint32 post_off; /* into postings */
+  guint32 post_n;   /* names with this key */
+} Slot;
+
+struct BrNameIndexBuilder {
+  GArray *records;   /* Record */
+  GArray *tokens;    /* BrNameToken */
+  GString *names;    /* NUL-separated */
+  GHashTable *keyed; /* key -> GArray of guint32 record numbers */
+};
+
+struct BrNameIndex {
+  Record *records;
+  guint nrecords;
+  BrNameToken *tokens;
+  float *weights;
+  char *names;
+  Slot *slots;
+  guint64 mask;
+  char *keys;
+  guint32 *postings;
+};
+
+#define MAX_RESULTS 32
+#define CACHE_SLOTS 8192
+#define CACHE_NAME 72
+
+typedef struct {
+  guint64 hash;
+  guint32 kinds;
+  float threshold;
+  guint16 len; /* 0: empty */
+  char name[CACHE_NAME];
+} CacheSlot;
+
+struct BrNameScratch {
+  const BrNameIndex *index;
+  guint32 gen;
+  guint32 *stamp; /* per record: gen when it became a candidate of this query */
+  guint32 *hits;  /* per record: bit i set when query token i shares a key with it */
+  guint32 *cand;
+  BrNameTokens q;
+  float qw[BR_NAME_MAX_TOKENS];
+  BrNameMatch results[MAX_RESULTS];
+  guint nresults;
+  CacheSlot *cache;
+};
+
+static guint64
+hash_bytes(const char *s, gsize len)
+{
+  guint64 h = 1469598103934665603ull;
+  for (gsize i = 0; i < len; i++) {
+    h ^= (guchar)s[i];
+    h *= 1099511628211ull;
+  }
+  return h ^ (h >> 29);
+}
+
+/* The keys of a token: canonical text, skeleton, four-letter prefix, each tagged so they
+ * cannot collide. Returns how many were written. */
+static guint
+token_keys(const BrNameToken *t, char keys[3][BR_NAME_TOKEN_BYTES + 2], guint lens[3])
+{
+  guint n = 0;
+  keys[n][0] = 't';
+  memcpy(keys[n] + 1, t->text, t->len);
+  lens[n++] = t->len + 1u;
+  if (t->skel_len >= 2) {
+    keys[n][0] = 's';
+    memcpy(keys[n] + 1, t->skel, t->skel_len);
+    lens[n++] = t->skel_len + 1u;
+  }
+  if (t->len >= 5 && !(t->flags & BR_NAME_TOKEN_ARABIC)) {
+    keys[n][0] = 'p';
+    memcpy(keys[n] + 1, t->text, 4);
+    lens[n++] = 5;
+  }
+  return n;
+}
+
+static gboolean
+keyed_token(const BrNameToken *t)
+{
+  return !(t->flags & (BR_NAME_TOKEN_GENERIC | BR_NAME_TOKEN_PARTICLE | BR_NAME_TOKEN_INITIAL));
+}
+
+/* Distinctive tokens shared by many names say less: -0.1 per doubling, down to 0.35. */
+static float
+idf_factor(guint32 df)
+{
+  if (df <= 1)
+    return 1.0f;
+  double f = 1.0 - 0.1 * log2((double)df);
+  return (float)CLAMP(f, 0.35, 1.0);
+}
+
+static void
+free_postings(gpointer p)
+{
+  g_array_free(p, TRUE);
+}
+
+BrNameIndexBuilder *
+br_name_index_builder_new(void)
+{
+  BrNameIndexBuilder *b = g_new0(BrNameIndexBuilder, 1);
+  b->records = g_array_new(FALSE, FALSE, sizeof(Record));
+  b->tokens = g_array_new(FALSE, FALSE, sizeof(BrNameToken));
+  b->names = g_string_new(NULL);
+  b->keyed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_postings);
+  return b;
+}
+
+gboolean
+br_name_index_builder_add(BrNameIndexBuilder *b, const char *name, guint32 entry, guint16 list,
+                          guint8 kind, BrNameQuality quality)
+{
+  BrNameTokens t;
+  br_name_tokenize(name, -1, &t);
+  if (t.n == 0)
+    return FALSE;
+  guint32 rec_no = b->records->len;
+  Record r = {entry,          list,        kind, (guint8)quality, (guint32)b->names->len,
+              b->tokens->len, (guint8)t.n, 0};
+  g_string_append_len(b->names, name, (gssize)strlen(name) + 1);
+  g_array_append_vals(b->tokens, t.tok, t.n);
+  g_array_append_val(b->records, r);
+  for (guint i = 0; i < t.n; i++) {
+    if (!keyed_token(&t.tok[i]))
+      continue;
+    char keys[3][BR_NAME_TOKEN_BYTES + 2];
+    guint lens[3];
+    guint nk = token_keys(&t.tok[i], keys, lens);
+    for (guint k = 0; k < nk; k++) {
+      keys[k][lens[k]] = '\0';
+      GArray *post = g_hash_table_lookup(b->keyed, keys[k]);
+      if (!post) {
+        post = g_array_new(FALSE, FALSE, sizeof(guint32));
+        g_hash_table_insert(b->keyed, g_strdup(keys[k]), post);
+      }
+      /* A name repeating a token (or two tokens sharing a prefix) is posted once. */
+      if (post->len == 0 || g_array_index(post, guint32, post->len - 1) != rec_no)
+        g_array_append_val(post, rec_no);
+    }
+  }
+  return TRUE;
+}
+
+static const Slot *
+find_slot(const BrNameIndex *ix, const char *key, guint len)
+{
+  guint64 h = hash_bytes(key, len);
+  for (guint64 i = h & ix->mask;; i = (i + 1) & ix->mask) {
+    const Slot *s = &ix->slots[i];
+    if (s->key_len == 0)
+      return NULL;
+    if (s->hash == h && s->key_len == len && memcmp(ix->keys + s->key_off, key, len) == 0)
+      return s;
+  }
+}
+
+static guint32
+token_df(const BrNameIndex *ix, const BrNameToken *t)
+{
+  char key[BR_NAME_TOKEN_BYTES + 1];
+  key[0] = 't';
+  memcpy(key + 1, t->text, t->len);
+  const Slot *s = find_slot(ix, key, t->len + 1u);
+  return s ? s->post_n : 0;
+}
+
+BrNameIndex *
+br_name_index_build(BrNameIndexBuilder *b)
+{
+  BrNameIndex *ix = g_new0(BrNameIndex, 1);
+  guint nkeys = g_hash_table_size(b->keyed);
+  guint64 cap = 16;
+  while (cap < (guint64)nkeys * 2)
+    cap <<= 1;
+  ix->slots = g_new0(Slot, cap);
+  ix->mask = cap - 1;
+  GString *keys = g_string_new(NULL);
+  gsize total = 0;
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, b->keyed);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    total += ((GArray *)v)->len;
+  ix->postings = g_new(guint32, MAX(total, 1));
+  gsize pos = 0;
+  g_hash_table_iter_init(&it, b->keyed);
+  while (g_hash_table_iter_next(&it, &k, &v)) {
+    GArray *post = v;
+    guint len = (guint)strlen(k);
+    guint64 h = hash_bytes(k, len);
+    guint64 i = h & ix->mask;
+    while (ix->slots[i].key_len != 0)
+      i = (i + 1) & ix->mask;
+    ix->slots[i] = (Slot){h, (guint32)keys->len, len, (guint32)pos, post->len};
+    g_string_append_len(keys, k, len);
+    memcpy(ix->postings + pos, post->data, post->len * sizeof(guint32));
+    pos += post->len;
+  }
+  ix->keys = g_string_free(keys, FALSE);
+  ix->nrecords = b->records->len;
+  ix->records = (Record *)g_array_free(b->records, FALSE);
+  guint ntok = b->tokens->len;
+  ix->tokens = (BrNameToken *)g_array_free(b->tokens, FALSE);
+  ix->names = g_string_free(b->names, FALSE);
+  g_hash_table_destroy(b->keyed);
+  g_free(b);
+
+  ix->weights = g_new(float, MAX(ntok, 1));
+  for (guint r = 0; r < ix->nrecords; r++) {
+    Record *rec = &ix->records[r];
+    rec->wsum = 0;
+    for (guint i = 0; i < rec->ntok; i++) {
+      const BrNameToken *t = &ix->tokens[rec->tok_first + i];
+      float w = t->weight;
+      if (keyed_token(t))
+        w *= idf_factor(token_df(ix, t));
+      ix->weights[rec->tok_first + i] = w;
+      rec->wsum += w;
+    }
+  }
+  return ix;
+}
+
+void
+br_name_index_free(BrNameIndex *ix)
+{
+  if (!ix)
+    return;
+  g_free(ix->records);
+  g_free(ix->tokens);
+  g_free(ix->weights);
+  g_free(ix->names);
+  g_free(ix->slots);
+  g_free(ix->keys);
+  g_free(ix->postings);
+  g_free(ix);
+}
+
+guint
+br_name_index_size(const BrNameIndex *ix)
+{
+  return ix->nrecords;
+}
+
+BrNameScratch *
+br_name_scratch_new(const BrNameIndex *ix)
+{
+  BrNameScratch *s = g_new0(BrNameScratch, 1);
+  s->index = ix;
+  guint n = MAX(ix->nrecords, 1);
+  s->stamp = g_new0(guint32, n);
+  s->hits = g_new0(guint32, n);
+  s->cand = g_new(guint32, n);
+  s->cache = g_new0(CacheSlot, CACHE_SLOTS);
+  return s;
+}
+
+void
+br_name_scratch_free(BrNameScratch *s)
+{
+  if (!s)
+    return;
+  g_free(s->stamp);
+  g_free(s->hits);
+  g_free(s->cand);
+  g_free(s->cache);
+  g_free(s);
+}
+
+static double
+quality_factor(guint8 quality)
+{
+  return quality == BR_NAME_QUALITY_LOW ? BR_NAME_LOW_QUALITY : 1.0;
+}
+
+/* Keeps the best score per (list, entry) among at most MAX_RESULTS, dropping the worst. */
+static void
+keep_result(BrNameScratch *s, const Record *rec, double score, const BrNamePair *pairs,
+            guint npairs)
+{
+  const BrNameIndex *ix = s->index;
+  BrNameMatch *slot = NULL;
+  for (guint i = 0; i < s->nresults; i++)
+    if (s->results[i].entry == rec->entry && s->results[i].list == rec->list) {
+      if (s->results[i].score >= score)
+        return;
+      slot = &s->results[i];
+      break;
+    }
+  if (!slot && s->nresults < MAX_RESULTS)
+    slot = &s->results[s->nresults++];
+  if (!slot) {
+    guint worst = 0;
+    for (guint i = 1; i < s->nresults; i++)
+      if (s->results[i].score < s->results[worst].score)
+        worst = i;
+    if (s->results[worst].score >= score)
+      return;
+    slot = &s->results[worst];
+  }
+  slot->entry = rec->entry;
+  slot->list = rec->list;
+  slot->kind = rec->kind;
+  slot->quality = rec->quality;
+  slot->name = ix->names + rec->name_off;
+  slot->score = score;
+  slot->npairs = MIN(npairs, BR_NAME_MATCH_PAIRS);
+  for (guint i = 0; i < slot->npairs; i++) {
+    BrNameMatchPair *p = &slot->pairs[i];
+    memcpy(p->query, s->q.tok[pairs[i].q].text, sizeof p->query);
+    memcpy(p->entry, ix->tokens[rec->tok_first + pairs[i].e].text, sizeof p->entry);
+    p->sim = pairs[i].sim;
+  }
+}
+
+static int
+compare_matches(const void *a, const void *b)
+{
+  const BrNameMatch *x = a, *y = b;
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+  if (x->list != y->list)
+    return x->list < y->list ? -1 : 1;
+  return x->entry < y->entry ? -1 : (x->entry > y->entry);
+}
+
+/* Adds the records of one key's postings to the candidates, marking query token bit. */
+static guint
+collect(BrNameScratch *s, const Slot *slot, guint32 bit, guint nc)
+{
+  const guint32 *post = s->index->postings + slot->post_off;
+  for (guint32 i = 0; i < slot->post_n; i++) {
+    guint32 r = post[i];
+    if (s->stamp[r] != s->gen) {
+      s->stamp[r] = s->gen;
+      s->hits[r] = 0;
+      s->cand[nc++] = r;
+    }
+    s->hits[r] |= bit;
+  }
+  return nc;
+}
+
+static CacheSlot *
+cache_slot(BrNameScratch *s, const char *name, gsize len, guint32 kinds, float threshold,
+           guint64 *hash, gboolean *hit)
+{
+  *hit = FALSE;
+  if (len == 0 || len >= CACHE_NAME)
+    return NULL;
+  *hash = hash_bytes(name, len) ^ ((guint64)kinds * 0x9E3779B97F4A7C15ull);
+  CacheSlot *c = &s->cache[*hash & (CACHE_SLOTS - 1)];
+  *hit = c->len == len && c->hash == *hash && c->kinds == kinds && c->threshold == threshold &&
+         memcmp(c->name, name, len) == 0;
+  return c;
+}
+
+guint
+br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, gssize len,
+                    guint32 kinds, double threshold, BrNameMatch *out, guint max_out)
+{
+  g_assert(s->index == ix);
+  gsize n = len < 0 ? strlen(name) : (gsize)len;
+  gboolean hit;
+  guint64 cache_hash = 0;
+  CacheSlot *cached = cache_slot(s, name, n, kinds, (float)threshold, &cache_hash, &hit);
+  if (hit)
+    return 0;
+
+  br_name_tokenize(name, (gssize)n, &s->q);
+  s->nresults = 0;
+  double wq = 0;
+  for (guint i = 0; i < s->q.n; i++) {
+    const BrNameToken *t = &s->q.tok[i];
+    s->qw[i] = keyed_token(t) ? t->weight * idf_factor(token_df(ix, t)) : t->weight;
+    wq += s->qw[i];
+  }
+
+  if (++s->gen == 0) {
+    memset(s->stamp, 0, ix->nrecords * sizeof(guint32));
+    s->gen = 1;
+  }
+  guint nc = 0;
+  const Slot *fallback = NULL;
+  guint32 keyed_bits = 0; /* query tokens with a common key */
+  for (guint i = 0; i < s->q.n && i < 32; i++) {
+    const BrNameToken *t = &s->q.tok[i];
+    if (!keyed_token(t))
+      continue;
+    char keys[3][BR_NAME_TOKEN_BYTES + 2];
+    guint lens[3];
+    guint nk = token_keys(t, keys, lens);
+    for (guint k = 0; k < nk; k++) {
+      const Slot *slot = find_slot(ix, keys[k], lens[k]);
+      if (!slot)
+        continue;
+      if (slot->post_n > BR_NAME_POSTINGS_CAP) {
+        if (!fallback || slot->post_n < fallback->post_n)
+          fallback = slot;
+        keyed_bits |= 1u << i;
+        continue;
+      }
+      nc = collect(s, slot, 1u << i, nc);
+    }
+  }
+  /* Only common keys: a name like "Muhammad Ali" is still screened, on its rarest key. Its
+   * candidates may share any of the common keys, so the bound counts them all as hits. */
+  if (nc == 0 && fallback)
+    nc = collect(s, fallback, keyed_bits, nc);
+
+  BrNamePair pairs[BR_NAME_MAX_TOKENS];
+  for (guint c = 0; c < nc; c++) {
+    guint32 r = s->cand[c];
+    const Record *rec = &ix->records[r];
+    if (kinds && !(kinds & (1u << rec->kind)))
+      continue;
+    double h = 0;
+    for (guint i = 0; i < s->q.n && i < 32; i++)
+      if (s->hits[r] & (1u << i))
+        h += s->qw[i];
+    double qf = quality_factor(rec->quality);
+    /* Paired weight is at most the hit query tokens plus the whole entry. */
+    if (qf * (h + rec->wsum) / (wq + rec->wsum) < threshold)
+      continue;
+    guint np = 0;
+    double score = qf * br_name_similarity(s->q.tok, s->q.n, s->qw, ix->tokens + rec->tok_first,
+                                           rec->ntok, ix->weights + rec->tok_first, pairs, &np);
+    if (score >= threshold && score > 0)
+      keep_result(s, rec, score, pairs, np);
+  }
+
+  if (s->nresults == 0) {
+    if (cached) {
+      cached->hash = cache_hash;
+      cached->kinds = kinds;
+      cached->threshold = (float)threshold;
+      cached->len = (guint16)n;
+      memcpy(cached->name, name, n);
+    }
+    return 0;
+  }
+  qsort(s->results, s->nresults, sizeof(BrNameMatch), compare_matches);
+  guint nout = MIN(s->nresults, max_out);
+  memcpy(out, s->results, nout * sizeof(BrNameMatch));
+  return nout;
+}

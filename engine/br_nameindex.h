@@ -1,0 +1,77 @@
+/* An in-memory index of listed names for fast fuzzy screening.
+ *
+ * Every name (an entry's primary name or one of its aliases) is tokenised once at build time
+ * (br_names.h). Candidates for a query come from three keys per distinctive token: the
+ * canonical token, its consonant skeleton (how Arabic-script names and vowel variants meet)
+ * and its first four letters (typos past the prefix). Keys shared by too many names are not
+ * used for candidates unless nothing else is left. Each candidate gets a cheap upper bound
+ * first; only those whose bound reaches the threshold are scored (br_name_similarity, with
+ * distinctive tokens weighted down as they get common in the index).
+ *
+ * The index is immutable after br_name_index_build() and may be queried from any number of
+ * threads at once, each with its own BrNameScratch. A query allocates nothing. */
+#pragma once
+
+#include <glib.h>
+
+#include "br_names.h"
+
+typedef enum {
+  BR_NAME_QUALITY_PRIMARY = 0, /* the entry's name */
+  BR_NAME_QUALITY_GOOD,        /* an alias the list calls good (or a.k.a.) */
+  BR_NAME_QUALITY_LOW,         /* a weak alias: its score is scaled by BR_NAME_LOW_QUALITY */
+} BrNameQuality;
+
+#define BR_NAME_LOW_QUALITY 0.9
+/* The score at which a name is reported as a match unless the caller says otherwise. */
+#define BR_NAME_DEFAULT_THRESHOLD 0.85
+/* Keys with more names than this give no candidates while a rarer key of the query does. */
+#define BR_NAME_POSTINGS_CAP 2000
+
+typedef struct BrNameIndexBuilder BrNameIndexBuilder;
+typedef struct BrNameIndex BrNameIndex;
+typedef struct BrNameScratch BrNameScratch;
+
+BrNameIndexBuilder *br_name_index_builder_new(void);
+/* Adds one name of an entry; entry, list and kind are the caller's numbers, returned with a
+ * match (kind is a bit position for the query's kind mask, 0..31). The name is copied.
+ * Returns FALSE (and adds nothing) when the name has no token. */
+gboolean br_name_index_builder_add(BrNameIndexBuilder *builder, const char *name, guint32 entry,
+                                   guint16 list, guint8 kind, BrNameQuality quality);
+/* Builds the index and frees the builder. */
+BrNameIndex *br_name_index_build(BrNameIndexBuilder *builder);
+void br_name_index_free(BrNameIndex *index);
+guint br_name_index_size(const BrNameIndex *index);
+
+/* Per-thread working memory for queries on one index, reused from query to query. It keeps a
+ * small cache of names that matched nothing (manifests repeat their parties), so repeated
+ * unlisted names cost one hash and one compare. */
+BrNameScratch *br_name_scratch_new(const BrNameIndex *index);
+void br_name_scratch_free(BrNameScratch *scratch);
+
+#define BR_NAME_MATCH_PAIRS 8
+
+typedef struct {
+  char query[BR_NAME_TOKEN_BYTES]; /* canonical query token */
+  char entry[BR_NAME_TOKEN_BYTES]; /* canonical listed token it was paired with */
+  float sim;
+} BrNameMatchPair;
+
+typedef struct {
+  guint32 entry;
+  guint16 list;
+  guint8 kind;
+  guint8 quality;   /* BrNameQuality of the name that matched */
+  const char *name; /* the listed name that matched, owned by the index */
+  double score;     /* 0..1, after the low-quality scaling */
+  guint npairs;
+  BrNameMatchPair pairs[BR_NAME_MATCH_PAIRS];
+} BrNameMatch;
+
+/* Screens name (len bytes, or NUL-terminated when len < 0) against the names whose kind is in
+ * kinds (bit 1 << kind; 0 means every kind). Writes up to max_out matches scoring at least
+ * threshold into out, best first (one per entry and list: its best-scoring name), and
+ * returns how many. */
+guint br_name_index_match(const BrNameIndex *index, BrNameScratch *scratch, const char *name,
+                          gssize len, guint32 kinds, double threshold, BrNameMatch *out,
+                          guint max_out);

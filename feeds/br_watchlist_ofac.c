@@ -1,0 +1,172 @@
+/* OFAC's Specially Designated Nationals list in its raw CSV form.
+ *
+ * sdn.csv: ent_num, name, type, program, title, call sign, vessel type, tonnage, GRT, vessel
+ * flag, vessel owner, remarks. alt.csv: ent_num, alt_num, type (aka, fka, nka), name, remarks.
+ * No header; "-0-" (often followed by a space) means empty. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "br_watchlist.h"
+
+enum { SDN_ENT, SDN_NAME, SDN_TYPE, SDN_PROGRAM, SDN_REMARKS = 11, SDN_FIELDS = 12 };
+enum { ALT_ENT, ALT_NUM, ALT_TYPE, ALT_NAME, ALT_FIELDS = 5 };
+
+typedef struct {
+  BrWatchlist *wl;
+  const char *path;
+  GHashTable *by_ent; /* ent_num -> entry index + 1 */
+  GRegex *imo;
+  GRegex *aka;
+} Ofac;
+
+/* The field trimmed, or "" for OFAC's empty marker. Modifies the field in place. */
+static const char *
+field(char **fields, guint i)
+{
+  char *f = g_strstrip(fields[i]);
+  return strcmp(f, "-0-") == 0 ? "" : f;
+}
+
+static gboolean
+parse_ent(const char *text, guint *ent)
+{
+  char *end;
+  guint64 v = g_ascii_strtoull(text, &end, 10);
+  if (!*text || *end || v == 0 || v > G_MAXUINT)
+    return FALSE;
+  *ent = (guint)v;
+  return TRUE;
+}
+
+static gboolean
+sdn_row(char **fields, guint n, guint line, gpointer user, GError **error)
+{
+  Ofac *o = user;
+  char *where = g_strdup_printf("%s:%u", o->path, line);
+  guint ent;
+  if (n != SDN_FIELDS) {
+    br_watchlist_reject(o->wl, where, "%u fields, expected %d", n, SDN_FIELDS);
+    goto out;
+  }
+  const char *ent_text = field(fields, SDN_ENT), *name = field(fields, SDN_NAME);
+  const char *type = field(fields, SDN_TYPE), *program = field(fields, SDN_PROGRAM);
+  const char *remarks = field(fields, SDN_REMARKS);
+  if (!parse_ent(ent_text, &ent)) {
+    br_watchlist_reject(o->wl, where, "field 1 (ent_num): '%s' is not a positive number", ent_text);
+    goto out;
+  }
+  if (!*name) {
+    br_watchlist_reject(o->wl, where, "field 2 (name) is empty");
+    goto out;
+  }
+  if (g_hash_table_contains(o->by_ent, GUINT_TO_POINTER(ent))) {
+    br_watchlist_reject(o->wl, where, "ent_num %u appears twice", ent);
+    goto out;
+  }
+  BrWatchKind kind;
+  if (!*type)
+    kind = BR_WATCH_ENTITY;
+  else if (!br_watch_kind_parse(type, &kind) ||
+           (kind != BR_WATCH_INDIVIDUAL && kind != BR_WATCH_VESSEL && kind != BR_WATCH_AIRCRAFT)) {
+    br_watchlist_reject(o->wl, where, "field 3 (type): unknown SDN type '%s'", type);
+    goto out;
+  }
+  char imo[8] = "";
+  if (kind == BR_WATCH_VESSEL) {
+    GMatchInfo *m = NULL;
+    if (g_regex_match(o->imo, remarks, 0, &m)) {
+      char *digits = g_match_info_fetch(m, 1);
+      if (!br_watchlist_imo_valid(digits, imo))
+        br_watchlist_reject(o->wl, where,
+                            "vessel %s: IMO %s has a wrong check digit; kept "
+                            "by name only",
+                            name, digits);
+      g_free(digits);
+    }
+    g_match_info_free(m);
+  }
+  char *id = g_strdup_printf("%u", ent);
+  guint entry = br_watchlist_add(o->wl, kind, id, name, imo[0] ? imo : NULL, program,
+                                 *remarks ? remarks : NULL);
+  g_free(id);
+  g_hash_table_insert(o->by_ent, GUINT_TO_POINTER(ent), GUINT_TO_POINTER(entry + 1));
+  /* Weak aliases are only in the remarks: a.k.a. 'BNC'. */
+  GMatchInfo *m = NULL;
+  g_regex_match(o->aka, remarks, 0, &m);
+  while (g_match_info_matches(m)) {
+    char *alias = g_match_info_fetch(m, 1);
+    br_watchlist_add_alias(o->wl, entry, alias, BR_NAME_QUALITY_LOW);
+    g_free(alias);
+    g_match_info_next(m, NULL);
+  }
+  g_match_info_free(m);
+out:
+  g_free(where);
+  return TRUE;
+}
+
+static gboolean
+alt_row(char **fields, guint n, guint line, gpointer user, GError **error)
+{
+  Ofac *o = user;
+  char *where = g_strdup_printf("%s:%u", o->path, line);
+  guint ent;
+  if (n != ALT_FIELDS) {
+    br_watchlist_reject(o->wl, where, "%u fields, expected %d", n, ALT_FIELDS);
+    goto out;
+  }
+  const char *ent_text = field(fields, ALT_ENT), *type = field(fields, ALT_TYPE);
+  const char *name = field(fields, ALT_NAME);
+  if (!parse_ent(ent_text, &ent)) {
+    br_watchlist_reject(o->wl, where, "field 1 (ent_num): '%s' is not a positive number", ent_text);
+    goto out;
+  }
+  guint entry = GPOINTER_TO_UINT(g_hash_table_lookup(o->by_ent, GUINT_TO_POINTER(ent)));
+  if (!entry) {
+    br_watchlist_reject(o->wl, where, "alias of ent_num %u, which sdn.csv does not have", ent);
+    goto out;
+  }
+  if (!*name) {
+    br_watchlist_reject(o->wl, where, "field 4 (alias name) is empty");
+    goto out;
+  }
+  if (g_ascii_strcasecmp(type, "aka") != 0 && g_ascii_strcasecmp(type, "fka") != 0 &&
+      g_ascii_strcasecmp(type, "nka") != 0) {
+    br_watchlist_reject(o->wl, where, "field 3 (alias type): unknown '%s'", type);
+    goto out;
+  }
+  br_watchlist_add_alias(o->wl, entry - 1, name, BR_NAME_QUALITY_GOOD);
+out:
+  g_free(where);
+  return TRUE;
+}
+
+BrWatchlist *
+br_watchlist_load_ofac(const char *dir, GError **error)
+{
+  Ofac o = {br_watchlist_new("ofac", dir), NULL, g_hash_table_new(NULL, NULL),
+            g_regex_new("IMO ([0-9]{7})", G_REGEX_OPTIMIZE, 0, NULL),
+            g_regex_new("a\\.k\\.a\\. '([^']+)'", G_REGEX_OPTIMIZE, 0, NULL)};
+  GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+  char *sdn = g_build_filename(dir, "sdn.csv", NULL);
+  char *alt = g_build_filename(dir, "alt.csv", NULL);
+  o.path = sdn;
+  if (!br_watchlist_read_csv(sdn, sdn_row, &o, sum, error))
+    goto fail;
+  o.path = alt;
+  if (!br_watchlist_read_csv(alt, alt_row, &o, sum, error))
+    goto fail;
+  o.wl->content_hash = g_strdup(g_checksum_get_string(sum));
+  goto out;
+fail:
+  br_watchlist_free(o.wl);
+  o.wl = NULL;
+out:
+  g_checksum_free(sum);
+  g_hash_table_destroy(o.by_ent);
+  g_regex_unref(o.imo);
+  g_regex_unref(o.aka);
+  g_free(sdn);
+  g_free(alt);
+  return o.wl;
+}

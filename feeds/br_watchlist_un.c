@@ -1,0 +1,225 @@
+/* The UN Security Council Consolidated List, XML as published by the UN.
+ *
+ * Read with libxml2's streaming reader, one INDIVIDUAL or ENTITY subtree at a time, so the
+ * whole document is never held. The network is off and entities are not substituted: the
+ * file is data from outside and must not make the parser fetch or expand anything. */
+#include <libxml/xmlreader.h>
+#include <string.h>
+
+#include "br_watchlist.h"
+
+#if LIBXML_VERSION >= 21200
+#define XML_ERROR_CONST const
+#else
+#define XML_ERROR_CONST
+#endif
+
+/* Keeps the parser's first error ("LINE: message") instead of letting libxml2 print it. */
+static void
+on_xml_error(void *user, XML_ERROR_CONST xmlError *err)
+{
+  char **first = user;
+  if (!*first) {
+    char *msg = g_strstrip(g_strdup(err->message ? err->message : "XML error"));
+    *first = g_strdup_printf("%d: %s", err->line, msg);
+    g_free(msg);
+  }
+}
+
+static char *
+child_text(xmlNodePtr node, const char *name)
+{
+  for (xmlNodePtr c = node->children; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0) {
+      xmlChar *t = xmlNodeGetContent(c);
+      char *s = g_strstrip(g_strdup((const char *)t));
+      xmlFree(t);
+      return s;
+    }
+  return NULL;
+}
+
+/* "COMPAGNIE AERIENNE DES GRANDS LACS (CAGL) ; GREAT LAKES BUSINESS COMPANY (GLBC)": each
+ * ';'-separated name, and each parenthesised part of it, is a name of the entry. The first
+ * name without its parenthesised parts is the primary name; the rest become aliases. */
+static void
+add_names(BrWatchlist *wl, guint entry, const char *text, gboolean primary_done,
+          BrNameQuality quality)
+{
+  char **names = g_strsplit(text, ";", -1);
+  gboolean primary = primary_done;
+  for (guint i = 0; names[i]; i++) {
+    GString *outer = g_string_new(NULL);
+    const char *p = g_strstrip(names[i]);
+    while (*p) {
+      const char *open = strchr(p, '(');
+      const char *close = open ? strchr(open, ')') : NULL;
+      if (!open || !close) {
+        g_string_append(outer, p);
+        break;
+      }
+      g_string_append_len(outer, p, open - p);
+      char *inner = g_strstrip(g_strndup(open + 1, (gsize)(close - open - 1)));
+      br_watchlist_add_alias(wl, entry, inner, quality);
+      g_free(inner);
+      p = close + 1;
+    }
+    g_strstrip(outer->str);
+    if (!primary) {
+      BrWatchEntry *e = &g_array_index(wl->entries, BrWatchEntry, entry);
+      e->name = outer->str[0] ? g_string_chunk_insert(wl->strings, outer->str) : NULL;
+      primary = TRUE;
+    } else {
+      br_watchlist_add_alias(wl, entry, outer->str, quality);
+    }
+    g_string_free(outer, TRUE);
+  }
+  g_strfreev(names);
+}
+
+static void
+read_record(BrWatchlist *wl, xmlNodePtr node, gboolean individual, int line)
+{
+  static const char *const parts[] = {"FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"};
+  char *ref = child_text(node, "REFERENCE_NUMBER");
+  char *dataid = child_text(node, "DATAID");
+  char *program = child_text(node, "UN_LIST_TYPE");
+  char *script = child_text(node, "NAME_ORIGINAL_SCRIPT");
+  const char *id = ref && *ref ? ref : dataid;
+  char *where = g_strdup_printf("%s:%d: entry %s", wl->source, line, id ? id : "without id");
+  GString *name = g_string_new(NULL);
+  for (guint i = 0; i < (individual ? G_N_ELEMENTS(parts) : 1); i++) {
+    char *part = child_text(node, parts[i]);
+    if (part && *part)
+      g_string_append_printf(name, "%s%s", name->len ? " " : "", part);
+    g_free(part);
+  }
+  if (!id || !*id) {
+    br_watchlist_reject(wl, where, "no REFERENCE_NUMBER or DATAID");
+    goto out;
+  }
+  if (name->len == 0) {
+    br_watchlist_reject(wl, where, "no name (FIRST_NAME is empty)");
+    goto out;
+  }
+  guint entry = br_watchlist_add(wl, individual ? BR_WATCH_INDIVIDUAL : BR_WATCH_ENTITY, id, NULL,
+                                 NULL, program, NULL);
+  if (individual) {
+    g_array_index(wl->entries, BrWatchEntry, entry).name =
+        g_string_chunk_insert(wl->strings, name->str);
+  } else {
+    add_names(wl, entry, name->str, FALSE, BR_NAME_QUALITY_GOOD);
+    if (!g_array_index(wl->entries, BrWatchEntry, entry).name)
+      g_array_index(wl->entries, BrWatchEntry, entry).name =
+          g_string_chunk_insert(wl->strings, name->str);
+  }
+  if (script && *script)
+    br_watchlist_add_alias(wl, entry, script, BR_NAME_QUALITY_GOOD);
+  const char *alias_tag = individual ? "INDIVIDUAL_ALIAS" : "ENTITY_ALIAS";
+  for (xmlNodePtr c = node->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, alias_tag) != 0)
+      continue;
+    char *quality = child_text(c, "QUALITY");
+    char *alias = child_text(c, "ALIAS_NAME");
+    if (alias && *alias) {
+      if (quality && g_ascii_strcasecmp(quality, "Low") == 0)
+        add_names(wl, entry, alias, TRUE, BR_NAME_QUALITY_LOW);
+      else if (quality && (g_ascii_strcasecmp(quality, "Good") == 0 ||
+                           g_ascii_strcasecmp(quality, "a.k.a.") == 0 ||
+                           g_ascii_strcasecmp(quality, "f.k.a.") == 0))
+        add_names(wl, entry, alias, TRUE, BR_NAME_QUALITY_GOOD);
+      else
+        br_watchlist_reject(wl, where, "alias '%s' has unknown QUALITY '%s'", alias,
+                            quality ? quality : "");
+    }
+    g_free(quality);
+    g_free(alias);
+  }
+out:
+  g_string_free(name, TRUE);
+  g_free(where);
+  g_free(ref);
+  g_free(dataid);
+  g_free(program);
+  g_free(script);
+}
+
+BrWatchlist *
+br_watchlist_load_un(const char *path, GError **error)
+{
+  BrWatchlist *wl = NULL;
+  char *bytes = NULL;
+  gsize len = 0;
+  xmlTextReaderPtr reader = NULL;
+  char *xml_error = NULL;
+  if (!g_file_get_contents(path, &bytes, &len, error))
+    return NULL;
+  if (len > G_MAXINT) {
+    g_set_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT, "%s: file too large", path);
+    goto out;
+  }
+  reader = xmlReaderForMemory(bytes, (int)len, path, NULL, XML_PARSE_NONET);
+  if (!reader) {
+    g_set_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT,
+                "%s: cannot start the XML reader", path);
+    goto out;
+  }
+  xmlTextReaderSetStructuredErrorHandler(reader, on_xml_error, &xml_error);
+  wl = br_watchlist_new("un", path);
+  wl->content_hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)bytes, len);
+  gboolean seen_root = FALSE;
+  int rc = xmlTextReaderRead(reader);
+  while (rc == 1) {
+    const char *tag = (const char *)xmlTextReaderConstName(reader);
+    if (xmlTextReaderNodeType(reader) != XML_READER_TYPE_ELEMENT) {
+      rc = xmlTextReaderRead(reader);
+      continue;
+    }
+    if (!seen_root) {
+      if (strcmp(tag, "CONSOLIDATED_LIST") != 0) {
+        g_set_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT,
+                    "%s: root element is <%s>, not <CONSOLIDATED_LIST>", path, tag);
+        goto fail;
+      }
+      xmlChar *date = xmlTextReaderGetAttribute(reader, (const xmlChar *)"dateGenerated");
+      if (date)
+        wl->version = g_strdup((const char *)date);
+      xmlFree(date);
+      seen_root = TRUE;
+      rc = xmlTextReaderRead(reader);
+      continue;
+    }
+    gboolean individual = strcmp(tag, "INDIVIDUAL") == 0;
+    if (!individual && strcmp(tag, "ENTITY") != 0) {
+      rc = xmlTextReaderRead(reader);
+      continue;
+    }
+    int line = xmlTextReaderGetParserLineNumber(reader);
+    xmlNodePtr node = xmlTextReaderExpand(reader);
+    if (!node) {
+      rc = -1;
+      break;
+    }
+    read_record(wl, node, individual, line);
+    rc = xmlTextReaderNext(reader); /* past the subtree just read */
+  }
+  if (rc < 0 || !seen_root) {
+    const xmlError *err = xmlGetLastError();
+    char *msg =
+        g_strstrip(g_strdup(err && err->message ? err->message : "not a UN consolidated list"));
+    g_set_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT, "%s:%d: %s", path,
+                err ? err->line : 0, msg);
+    g_free(msg);
+    goto fail;
+  }
+  goto out;
+fail:
+  br_watchlist_free(wl);
+  wl = NULL;
+out:
+  if (reader)
+    xmlFreeTextReader(reader);
+  g_free(bytes);
+  g_free(xml_error);
+  return wl;
+}

@@ -1,0 +1,315 @@
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "br_watchlist.h"
+
+static char *
+shared(const char *a, const char *b)
+{
+  return g_build_filename(g_getenv("BR_SHARED_DATA"), a, b, NULL);
+}
+
+static guint
+entries_with_value(const BrWatchlist *wl, BrWatchKind kind)
+{
+  guint n = 0;
+  for (guint i = 0; i < wl->entries->len; i++) {
+    const BrWatchEntry *e = &g_array_index(wl->entries, BrWatchEntry, i);
+    n += e->kind == kind && e->value;
+  }
+  return n;
+}
+
+static const BrWatchEntry *
+find_entry(const BrWatchlist *wl, const char *id)
+{
+  for (guint i = 0; i < wl->entries->len; i++) {
+    const BrWatchEntry *e = &g_array_index(wl->entries, BrWatchEntry, i);
+    if (g_strcmp0(e->source_id, id) == 0)
+      return e;
+  }
+  return NULL;
+}
+
+static gboolean
+has_alias(const BrWatchlist *wl, const BrWatchEntry *e, const char *name, BrNameQuality q)
+{
+  guint idx = (guint)(e - &g_array_index(wl->entries, BrWatchEntry, 0));
+  for (guint i = 0; i < wl->aliases->len; i++) {
+    const BrWatchAlias *a = &g_array_index(wl->aliases, BrWatchAlias, i);
+    if (a->entry == idx && strcmp(a->name, name) == 0 && a->quality == q)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static void
+test_un(void)
+{
+  char *path = shared("watchlists", "un-consolidated.xml");
+  GError *error = NULL;
+  BrWatchlist *wl = br_watchlist_load_un(path, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(wl->counts[BR_WATCH_INDIVIDUAL], ==, 730);
+  g_assert_cmpuint(wl->counts[BR_WATCH_ENTITY], ==, 273);
+  g_assert_cmpuint(wl->rejects->len, ==, 0);
+  g_assert_cmpstr(wl->version, ==, "2026-02-27T00:00:09.554Z");
+  g_assert_cmpuint(strlen(wl->content_hash), ==, 64);
+
+  const BrWatchEntry *e = find_entry(wl, "CDi.002");
+  g_assert_nonnull(e);
+  g_assert_cmpstr(e->name, ==, "FRANK KAKOLELE BWAMBALE");
+  g_assert_cmpstr(e->program, ==, "DRC");
+  g_assert_true(has_alias(wl, e, "FRANK KAKORERE", BR_NAME_QUALITY_GOOD));
+  /* Names in original script are aliases; low-quality aliases keep their quality. */
+  e = find_entry(wl, "IQi.001");
+  g_assert_nonnull(e);
+  g_assert_true(has_alias(wl, e, "صدام حسين التكريتي", BR_NAME_QUALITY_GOOD));
+  guint low = 0;
+  for (guint i = 0; i < wl->aliases->len; i++)
+    low += g_array_index(wl->aliases, BrWatchAlias, i).quality == BR_NAME_QUALITY_LOW;
+  g_assert_cmpuint(low, >=, 600);
+  /* "A (X) ; B (Y)": the name A, aliases X, B and Y. */
+  e = find_entry(wl, "CDe.003");
+  g_assert_cmpstr(e->name, ==, "COMPAGNIE AERIENNE DES GRANDS LACS");
+  g_assert_true(has_alias(wl, e, "CAGL", BR_NAME_QUALITY_GOOD));
+  g_assert_true(has_alias(wl, e, "GREAT LAKES BUSINESS COMPANY", BR_NAME_QUALITY_GOOD));
+  g_assert_true(has_alias(wl, e, "GLBC", BR_NAME_QUALITY_GOOD));
+
+  /* Same file, same content hash: the store uses it to make imports idempotent. */
+  BrWatchlist *again = br_watchlist_load_un(path, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(again->content_hash, ==, wl->content_hash);
+  g_assert_cmpuint(again->aliases->len, ==, wl->aliases->len);
+  br_watchlist_free(again);
+  br_watchlist_free(wl);
+  g_free(path);
+}
+
+static void
+test_ofac(void)
+{
+  char *dir = shared("watchlists", "ofac");
+  GError *error = NULL;
+  BrWatchlist *wl = br_watchlist_load_ofac(dir, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(wl->counts[BR_WATCH_INDIVIDUAL], ==, 3845);
+  g_assert_cmpuint(wl->counts[BR_WATCH_ENTITY], ==, 2994);
+  g_assert_cmpuint(wl->counts[BR_WATCH_VESSEL], ==, 323);
+  g_assert_cmpuint(wl->counts[BR_WATCH_AIRCRAFT], ==, 217);
+  g_assert_cmpuint(entries_with_value(wl, BR_WATCH_VESSEL), ==, 316);
+  g_assert_cmpuint(wl->rejects->len, ==, 0);
+  const BrWatchEntry *e = find_entry(wl, "15036");
+  g_assert_cmpint(e->kind, ==, BR_WATCH_VESSEL);
+  g_assert_cmpstr(e->name, ==, "ARTAVIL");
+  g_assert_cmpstr(e->value, ==, "9187629");
+  e = find_entry(wl, "306");
+  g_assert_cmpint(e->kind, ==, BR_WATCH_ENTITY);
+  g_assert_cmpstr(e->program, ==, "CUBA");
+  g_assert_true(has_alias(wl, e, "NATIONAL BANK OF CUBA", BR_NAME_QUALITY_GOOD));
+  g_assert_true(has_alias(wl, e, "BNC", BR_NAME_QUALITY_LOW));
+  /* -0- is empty, not a name or a programme. */
+  for (guint i = 0; i < wl->entries->len; i++) {
+    const BrWatchEntry *x = &g_array_index(wl->entries, BrWatchEntry, i);
+    g_assert_true(x->notes == NULL || strcmp(x->notes, "-0-") != 0);
+  }
+  br_watchlist_free(wl);
+  g_free(dir);
+}
+
+static void
+test_ofac_rejects(void)
+{
+  char *dir = g_dir_make_tmp("br-ofac-XXXXXX", NULL);
+  char *sdn = g_build_filename(dir, "sdn.csv", NULL);
+  char *alt = g_build_filename(dir, "alt.csv", NULL);
+  g_assert_true(g_file_set_contents(
+      sdn,
+      "10,\"GOOD CO\",-0- ,\"IRAN\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n"
+      "x1,\"BAD ID\",-0- ,\"IRAN\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n"
+      "11,\"SHIP\",\"vessel\",\"IRAN\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"IMO 9187620\"\n"
+      "12,\"ODD\",\"spaceship\",\"IRAN\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n"
+      "13,\"SHORT\",-0- \n"
+      "10,\"GOOD CO AGAIN\",-0- ,\"IRAN\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n",
+      -1, NULL));
+  g_assert_true(g_file_set_contents(alt,
+                                    "10,1,\"aka\",\"FINE ALIAS\",-0- \n"
+                                    "99,2,\"aka\",\"ORPHAN\",-0- \n"
+                                    "10,3,\"zzz\",\"ODD TYPE\",-0- \n",
+                                    -1, NULL));
+  GError *error = NULL;
+  BrWatchlist *wl = br_watchlist_load_ofac(dir, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(wl->counts[BR_WATCH_ENTITY], ==, 1);
+  g_assert_cmpuint(wl->counts[BR_WATCH_VESSEL], ==, 1);
+  g_assert_cmpuint(entries_with_value(wl, BR_WATCH_VESSEL), ==, 0);
+  g_assert_cmpuint(wl->aliases->len, ==, 1);
+  const char *expect[] = {"sdn.csv:2", "sdn.csv:3", "sdn.csv:4", "sdn.csv:5",
+                          "sdn.csv:6", "alt.csv:2", "alt.csv:3"};
+  const char *why[] = {"ent_num",       "check digit",   "unknown SDN type", "expected 12",
+                       "appears twice", "does not have", "alias type"};
+  g_assert_cmpuint(wl->rejects->len, ==, G_N_ELEMENTS(expect));
+  for (guint i = 0; i < G_N_ELEMENTS(expect); i++) {
+    const BrWatchReject *r = wl->rejects->pdata[i];
+    g_assert_true(g_str_has_suffix(r->where, expect[i]));
+    g_assert_nonnull(strstr(r->reason, why[i]));
+  }
+  br_watchlist_free(wl);
+  g_unlink(alt);
+  g_assert_null(br_watchlist_load_ofac(dir, &error));
+  g_assert_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_IO);
+  g_clear_error(&error);
+  g_unlink(sdn);
+  g_rmdir(dir);
+  g_free(sdn);
+  g_free(alt);
+  g_free(dir);
+}
+
+static void
+test_csv(void)
+{
+  char *dir = g_dir_make_tmp("br-wl-XXXXXX", NULL);
+  char *path = g_build_filename(dir, "list.csv", NULL);
+  g_assert_true(g_file_set_contents(path,
+                                    "kind,id,value,name,quality,notes\n"
+                                    "entity,E1,Al Noor General Trading LLC,,,\n"
+                                    "entity,E1,Noor Trading,,low,\n"
+                                    "individual,P1,Mohammed Abdul Rahman,,,\n"
+                                    "vessel,V1,IMO 9187629,ARTAVIL,,\n"
+                                    "vessel,V2,9187620,BAD SHIP,,\n"
+                                    "container,,MSCU 123456 6,,,\n"
+                                    "container,,MSCU1234565,,,\n"
+                                    "port,,aejea,Jebel Ali,,\n"
+                                    "port,,AEJ1A,,,\n"
+                                    "country,,ir,,,\n"
+                                    "hs,,2939.71,,,\n"
+                                    "hs,,29x9,,,\n"
+                                    "keyword,,Used clothing,,,\n"
+                                    "planet,,Mars,,,\n"
+                                    "entity,E2,LLC,,,\n"
+                                    "entity,E3,Orphan alias,,good,\n"
+                                    "country,,IR,,,\n",
+                                    -1, NULL));
+  GError *error = NULL;
+  BrWatchlist *wl = br_watchlist_load_csv(path, "local", &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(wl->name, ==, "local");
+  g_assert_cmpuint(wl->counts[BR_WATCH_ENTITY], ==, 1);
+  g_assert_cmpuint(wl->counts[BR_WATCH_INDIVIDUAL], ==, 1);
+  g_assert_cmpuint(wl->counts[BR_WATCH_VESSEL], ==, 1);
+  g_assert_cmpuint(wl->counts[BR_WATCH_CONTAINER], ==, 1);
+  g_assert_cmpuint(wl->counts[BR_WATCH_PORT], ==, 1);
+  g_assert_cmpuint(wl->counts[BR_WATCH_COUNTRY], ==, 1);
+  g_assert_cmpuint(wl->counts[BR_WATCH_HS], ==, 1);
+  g_assert_cmpuint(wl->counts[BR_WATCH_KEYWORD], ==, 1);
+  g_assert_cmpuint(wl->aliases->len, ==, 1);
+  g_assert_cmpint(g_array_index(wl->aliases, BrWatchAlias, 0).quality, ==, BR_NAME_QUALITY_LOW);
+  const BrWatchEntry *v = find_entry(wl, "V1");
+  g_assert_cmpstr(v->value, ==, "9187629");
+  g_assert_cmpstr(v->name, ==, "ARTAVIL");
+  for (guint i = 0; i < wl->entries->len; i++) {
+    const BrWatchEntry *e = &g_array_index(wl->entries, BrWatchEntry, i);
+    if (e->kind == BR_WATCH_CONTAINER)
+      g_assert_cmpstr(e->value, ==, "MSCU1234566");
+    if (e->kind == BR_WATCH_PORT)
+      g_assert_cmpstr(e->value, ==, "AEJEA");
+    if (e->kind == BR_WATCH_HS)
+      g_assert_cmpstr(e->value, ==, "293971");
+  }
+  const guint lines[] = {6, 8, 10, 13, 15, 16, 17, 18};
+  g_assert_cmpuint(wl->rejects->len, ==, G_N_ELEMENTS(lines));
+  for (guint i = 0; i < G_N_ELEMENTS(lines); i++) {
+    char *suffix = g_strdup_printf(":%u", lines[i]);
+    g_assert_true(g_str_has_suffix(((BrWatchReject *)wl->rejects->pdata[i])->where, suffix));
+    g_free(suffix);
+  }
+  br_watchlist_free(wl);
+
+  g_assert_true(g_file_set_contents(path, "kind,value,colour\n", -1, NULL));
+  g_assert_null(br_watchlist_load_csv(path, "local", &error));
+  g_assert_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT);
+  g_assert_nonnull(strstr(error->message, "colour"));
+  g_clear_error(&error);
+  g_assert_true(g_file_set_contents(path, "id,name\n", -1, NULL));
+  g_assert_null(br_watchlist_load_csv(path, "local", &error));
+  g_assert_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT);
+  g_clear_error(&error);
+  g_unlink(path);
+  g_rmdir(dir);
+  g_free(path);
+  g_free(dir);
+}
+
+static void
+test_un_hostile(void)
+{
+  char *dir = g_dir_make_tmp("br-un-XXXXXX", NULL);
+  char *path = g_build_filename(dir, "un.xml", NULL);
+  /* An external entity must not be fetched or expanded. */
+  g_assert_true(g_file_set_contents(
+      path,
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY ext SYSTEM \"file:///etc/passwd\">]>\n"
+      "<CONSOLIDATED_LIST dateGenerated=\"2026-01-01\"><INDIVIDUALS>\n"
+      "<INDIVIDUAL><DATAID>1</DATAID><REFERENCE_NUMBER>X.1</REFERENCE_NUMBER>"
+      "<FIRST_NAME>JOHN &ext;</FIRST_NAME><SECOND_NAME>DOE</SECOND_NAME></INDIVIDUAL>\n"
+      "<INDIVIDUAL><DATAID>2</DATAID><REFERENCE_NUMBER>X.2</REFERENCE_NUMBER>"
+      "<FIRST_NAME></FIRST_NAME></INDIVIDUAL>\n"
+      "<INDIVIDUAL><REFERENCE_NUMBER>X.3</REFERENCE_NUMBER><FIRST_NAME>A</FIRST_NAME>"
+      "<INDIVIDUAL_ALIAS><QUALITY>Maybe</QUALITY><ALIAS_NAME>B</ALIAS_NAME></INDIVIDUAL_ALIAS>"
+      "</INDIVIDUAL>\n</INDIVIDUALS></CONSOLIDATED_LIST>\n",
+      -1, NULL));
+  GError *error = NULL;
+  BrWatchlist *wl = br_watchlist_load_un(path, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(wl->counts[BR_WATCH_INDIVIDUAL], ==, 2);
+  const BrWatchEntry *e = find_entry(wl, "X.1");
+  g_assert_null(strstr(e->name, "root"));
+  g_assert_cmpuint(wl->rejects->len, ==, 2);
+  g_assert_nonnull(strstr(((BrWatchReject *)wl->rejects->pdata[0])->reason, "no name"));
+  g_assert_nonnull(strstr(((BrWatchReject *)wl->rejects->pdata[1])->reason, "Maybe"));
+  br_watchlist_free(wl);
+
+  g_assert_true(g_file_set_contents(path, "<CONSOLIDATED_LIST><INDIVIDUALS><INDIV", -1, NULL));
+  g_assert_null(br_watchlist_load_un(path, &error));
+  g_assert_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT);
+  g_clear_error(&error);
+  g_assert_true(g_file_set_contents(path, "<html></html>", -1, NULL));
+  g_assert_null(br_watchlist_load_un(path, &error));
+  g_assert_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT);
+  g_assert_nonnull(strstr(error->message, "html"));
+  g_clear_error(&error);
+  g_unlink(path);
+  g_rmdir(dir);
+  g_free(path);
+  g_free(dir);
+}
+
+static void
+test_check_digits(void)
+{
+  g_assert_true(br_watchlist_iso6346_valid("CSQU3054383"));
+  g_assert_false(br_watchlist_iso6346_valid("CSQU3054384"));
+  g_assert_true(br_watchlist_iso6346_valid("MSCU1234566"));
+  g_assert_false(br_watchlist_iso6346_valid("MSCU123456"));
+  char d[8];
+  g_assert_true(br_watchlist_imo_valid("IMO 9074729", d));
+  g_assert_cmpstr(d, ==, "9074729");
+  g_assert_false(br_watchlist_imo_valid("9074728", NULL));
+  g_assert_false(br_watchlist_imo_valid("90747290", NULL));
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/watchlist/un", test_un);
+  g_test_add_func("/watchlist/un-hostile", test_un_hostile);
+  g_test_add_func("/watchlist/ofac", test_ofac);
+  g_test_add_func("/watchlist/ofac-rejects", test_ofac_rejects);
+  g_test_add_func("/watchlist/csv", test_csv);
+  g_test_add_func("/watchlist/check-digits", test_check_digits);
+  return g_test_run();
+}
