@@ -9,6 +9,7 @@
 #include "br_pipeline.h"
 #include "br_rank.h"
 #include "br_rules.h"
+#include "br_store.h"
 
 typedef struct {
   gint64 last_us;
@@ -63,7 +64,8 @@ int
 br_cmd_rank(int argc, char **argv)
 {
   char *rules_dir = NULL, *profile_path = NULL, *out_dir = NULL, *format_text = NULL;
-  char *reject_path = NULL, *summary_path = NULL;
+  char *reject_path = NULL, *summary_path = NULL, *db_path = NULL, *as_of = NULL;
+  gboolean no_store = FALSE;
   gint threads = 0;
   gint64 seed = 0;
   gboolean quiet = FALSE;
@@ -83,6 +85,12 @@ br_cmd_rank(int argc, char **argv)
      "N"},
     {"seed", 's', 0, G_OPTION_ARG_INT64, &seed,
      "Seed of the random control sample and tie-breaks (default: 0)", "S"},
+    {"db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
+     "Store recording the run and its selections (default: $BOXRANK_DB, else ./boxrank.db)",
+     "PATH"},
+    {"date", 0, 0, G_OPTION_ARG_STRING, &as_of,
+     "Date the lists are for, YYYY-MM-DD (default: today, UTC); outcomes link to it", "DATE"},
+    {"no-store", 0, 0, G_OPTION_ARG_NONE, &no_store, "Do not record the run in the store", NULL},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on standard error", NULL},
     {NULL},
   };
@@ -99,6 +107,9 @@ br_cmd_rank(int argc, char **argv)
   BrFeed *feed = NULL;
   GPtrArray *lists = NULL;
   BrPipelineResult result = {0};
+  BrEntityKeys *entity_keys = NULL;
+  BrStore *store = NULL;
+  char *input_hash = NULL;
   GError *error = NULL;
   BrFormat format;
 
@@ -137,7 +148,24 @@ br_cmd_rank(int argc, char **argv)
     goto out;
   }
 
+  gint32 as_of_days;
+  if (as_of && !br_store_date_parse(as_of, &as_of_days)) {
+    fprintf(stderr, "boxrank rank: --date takes YYYY-MM-DD, not '%s'\n", as_of);
+    status = BR_EXIT_USAGE;
+    goto out;
+  }
+
   gint64 start = g_get_monotonic_time();
+  gint64 started_at = g_get_real_time() / G_USEC_PER_SEC;
+  /* Open the store first: a run that cannot be recorded should fail before the work. */
+  if (!no_store) {
+    store = br_store_open(db_path ? db_path : br_store_default_path(), BR_STORE_CREATE, &error);
+    if (!store)
+      goto fail;
+    entity_keys = br_entity_keys_parse(NULL, &error);
+    if (!entity_keys)
+      goto fail;
+  }
   profile = profile_path ? br_profile_load(profile_path, &error) : br_profile_new_identity();
   if (!profile)
     goto fail;
@@ -155,6 +183,7 @@ br_cmd_rank(int argc, char **argv)
     .threads = (guint)threads,
     .progress = show ? progress_cb : NULL,
     .progress_data = &progress,
+    .entity_keys = entity_keys,
   };
   if (!br_pipeline_run(feed, pack, &popts, &result, &error))
     goto fail;
@@ -167,6 +196,29 @@ br_cmd_rank(int argc, char **argv)
     goto fail;
 
   guint64 rejected = br_feed_rows_rejected(feed);
+  if (store) {
+    if (strcmp(argv[1], "-") != 0 && !(input_hash = br_store_sha256_file(argv[1], &error)))
+      goto fail;
+    BrRunInput input = {.path = argv[1], .sha256 = input_hash ? input_hash : "(standard input)"};
+    BrRunRecord run = {
+      .started_at = started_at,
+      .finished_at = g_get_real_time() / G_USEC_PER_SEC,
+      .as_of = as_of,
+      .inputs = &input,
+      .ninputs = 1,
+      .profile = profile_path,
+      .threads = result.threads_used,
+      .seed = (guint64)seed,
+      .lines_read = br_feed_rows_read(feed),
+      .lines_rejected = rejected,
+      .units = br_unit_table_size(result.units),
+      .fire_counts = result.fire_counts,
+      .failure_counts = result.failure_counts,
+      .entities = result.entities,
+    };
+    if (!br_store_record_run(store, &run, lists, pack, &error))
+      goto fail;
+  }
   BrRunSummary summary = {
     .input = argv[1],
     .profile = profile_path,
@@ -211,6 +263,11 @@ out:
   if (lists)
     g_ptr_array_free(lists, TRUE);
   br_pipeline_result_clear(&result);
+  br_entity_keys_free(entity_keys);
+  br_store_close(store);
+  g_free(input_hash);
+  g_free(db_path);
+  g_free(as_of);
   br_feed_close(feed);
   br_pack_free(pack);
   br_profile_free(profile);

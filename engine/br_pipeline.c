@@ -16,6 +16,7 @@ typedef struct {
   Shared *shared;
   BrEvaluator *ev;
   BrUnitTable *units;
+  BrEntityTable *entities;
   guint64 lines;
   GString *scratch;
   GThread *thread;
@@ -53,7 +54,10 @@ worker_main(gpointer data)
       const char *port = sh->port_idx >= 0 && !rec[sh->port_idx].missing
                            ? rec[sh->port_idx].str
                            : "UNASSIGNED";
-      br_unit_table_add(w->units, port, unit_of(sh, rec, line_no, w->scratch), line_no, res);
+      const char *unit = unit_of(sh, rec, line_no, w->scratch);
+      br_unit_table_add(w->units, port, unit, line_no, res);
+      if (w->entities)
+        br_entity_table_add(w->entities, port, unit, rec);
     }
     w->lines += batch->count;
     g_async_queue_push(sh->free, batch);
@@ -89,6 +93,8 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
   sh.id_idx = field_or_none(sh.schema, "record_id");
 
   memset(result, 0, sizeof *result);
+  if (options->entity_keys)
+    br_entity_keys_bind(options->entity_keys, sh.schema);
   result->nrules = nrules;
   result->threads_used = nthreads;
 
@@ -102,6 +108,8 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     if (!workers[built].ev)
       goto out;
     workers[built].units = br_unit_table_new(pack);
+    if (options->entity_keys)
+      workers[built].entities = br_entity_table_new(options->entity_keys);
     workers[built].scratch = g_string_new(NULL);
   }
 
@@ -137,6 +145,8 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
 
   result->units = workers[0].units;
   workers[0].units = NULL;
+  result->entities = workers[0].entities;
+  workers[0].entities = NULL;
   result->fire_counts = g_new0(guint64, nrules);
   result->failure_counts = g_new0(guint64, nrules);
   result->failure_messages = g_new0(char *, nrules + 1);
@@ -144,6 +154,8 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     Worker *w = &workers[i];
     if (w->units)
       br_unit_table_merge(result->units, w->units);
+    if (w->entities)
+      br_entity_table_merge(result->entities, w->entities);
     result->lines_scored += w->lines;
     const guint64 *fires = br_evaluator_fire_counts(w->ev);
     const guint64 *fails = br_evaluator_failure_counts(w->ev);
@@ -163,6 +175,7 @@ out:
   for (guint i = 0; i < built; i++) {
     br_evaluator_free(workers[i].ev);
     br_unit_table_free(workers[i].units);
+    br_entity_table_free(workers[i].entities);
     if (workers[i].scratch)
       g_string_free(workers[i].scratch, TRUE);
   }
@@ -178,8 +191,11 @@ void
 br_pipeline_result_clear(BrPipelineResult *result)
 {
   br_unit_table_free(result->units);
+  br_entity_table_free(result->entities);
   g_free(result->fire_counts);
   g_free(result->failure_counts);
   g_strfreev(result->failure_messages);
   memset(result, 0, sizeof *result);
+  if (options->entity_keys)
+    br_entity_keys_bind(options->entity_keys, sh.schema);
 }

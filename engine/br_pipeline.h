@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "br_entities.h"
 #include "br_feed.h"
 #include "br_rank.h"
 #include "br_rules.h"
@@ -18,11 +19,14 @@ typedef struct {
   guint threads;    /* 0: one per core */
   guint batch_size; /* records per batch; 0: default */
   BrProgressFunc progress; /* called from the reading thread after each batch; may be NULL */
+  BrEntityKeys *entity_keys; /* when set, bound to the input and each unit's entity values
+                              * (parties, HS6, route ...) are collected for the store */
   gpointer progress_data;
 } BrPipelineOptions;
 
 typedef struct {
   BrUnitTable *units;        /* every unit seen, rolled up */
+  BrEntityTable *entities;   /* entity values per unit; NULL without entity_keys */
   guint64 lines_scored;
   guint nrules;
   guint64 *fire_counts;      /* per rule, over all lines */

@@ -3,6 +3,7 @@ set -euo pipefail
 : "${BOXRANK:?BOXRANK must point at the built boxrank binary}"
 : "${BR_SOURCE_DIR:?}"
 WORK=$(mktemp -d)
+export BOXRANK_DB="$WORK/boxrank.db"
 trap 'rm -rf "$WORK"' EXIT
 
 fail() {
