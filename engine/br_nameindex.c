@@ -14,20 +14,24 @@ typedef struct {
   float wsum; /* sum of the token weights */
 } Record;
 
-/* One key of the open-addressing table; key_len 0 marks an empty slot. */
+/* One key of the open-addressing table, by its 64-bit hash: two keys sharing a hash would
+ * only add candidates, which scoring then rejects. post_n 0 marks an empty slot. */
 typedef struct {
   guint64 hash;
-  guint32 key_off; /* into keys */
-  guint32 key_len;
   guint32 post_off; /* into postings */
   guint32 post_n;   /* names with this key */
 } Slot;
 
+typedef struct {
+  guint64 hash;
+  guint32 rec;
+} Posting;
+
 struct BrNameIndexBuilder {
-  GArray *records;   /* Record */
-  GArray *tokens;    /* BrNameToken */
-  GString *names;    /* NUL-separated */
-  GHashTable *keyed; /* key -> GArray of guint32 record numbers */
+  GArray *records;  /* Record */
+  GArray *tokens;   /* BrNameToken */
+  GString *names;   /* NUL-separated */
+  GArray *postings; /* Posting, sorted and grouped at build time */
 };
 
 struct BrNameIndex {
@@ -38,7 +42,6 @@ struct BrNameIndex {
   char *names;
   Slot *slots;
   guint64 mask;
-  char *keys;
   guint32 *postings;
 };
 
@@ -78,24 +81,40 @@ hash_bytes(const char *s, gsize len)
   return h ^ (h >> 29);
 }
 
-/* The keys of a token: canonical text, skeleton, four-letter prefix, each tagged so they
- * cannot collide. Returns how many were written. */
+#define MAX_KEYS (3 + BR_NAME_TOKEN_BYTES)
+
+static guint64
+key_hash(char tag, const char *s, gsize len, gsize skip)
+{
+  guint64 h = 1469598103934665603ull ^ (guchar)tag;
+  h *= 1099511628211ull;
+  for (gsize i = 0; i < len; i++) {
+    if (i == skip)
+      continue;
+    h ^= (guchar)s[i];
+    h *= 1099511628211ull;
+  }
+  h ^= h >> 31;
+  return h ? h : 1;
+}
+
+/* The keys of a token: its canonical text, its skeleton, and the text with any one letter
+ * deleted (for tokens of 4 letters or more). Two tokens one edit apart (a letter changed,
+ * added, dropped, or two swapped) always share a key, so a typo never hides a name from the
+ * candidates. Returns how many hashes were written. */
 static guint
-token_keys(const BrNameToken *t, char keys[3][BR_NAME_TOKEN_BYTES + 2], guint lens[3])
+token_keys(const BrNameToken *t, guint64 keys[MAX_KEYS])
 {
   guint n = 0;
-  keys[n][0] = 't';
-  memcpy(keys[n] + 1, t->text, t->len);
-  lens[n++] = t->len + 1u;
-  if (t->skel_len >= 2) {
-    keys[n][0] = 's';
-    memcpy(keys[n] + 1, t->skel, t->skel_len);
-    lens[n++] = t->skel_len + 1u;
-  }
-  if (t->len >= 5 && !(t->flags & BR_NAME_TOKEN_ARABIC)) {
-    keys[n][0] = 'p';
-    memcpy(keys[n] + 1, t->text, 4);
-    lens[n++] = 5;
+  keys[n++] = key_hash('t', t->text, t->len, G_MAXSIZE);
+  if (t->skel_len >= 2)
+    keys[n++] = key_hash('s', t->skel, t->skel_len, G_MAXSIZE);
+  if (t->len >= 4 && (guchar)t->text[0] < 0x80) {
+    /* The word itself is a form too: it meets the other side's deletions. */
+    keys[n++] = key_hash('d', t->text, t->len, G_MAXSIZE);
+    for (gsize i = 0; i < t->len; i++)
+      if (i == 0 || t->text[i] != t->text[i - 1]) /* deleting either of a pair is one key */
+        keys[n++] = key_hash('d', t->text, t->len, i);
   }
   return n;
 }
@@ -116,12 +135,6 @@ idf_factor(guint32 df)
   return (float)CLAMP(f, 0.35, 1.0);
 }
 
-static void
-free_postings(gpointer p)
-{
-  g_array_free(p, TRUE);
-}
-
 BrNameIndexBuilder *
 br_name_index_builder_new(void)
 {
@@ -129,7 +142,7 @@ br_name_index_builder_new(void)
   b->records = g_array_new(FALSE, FALSE, sizeof(Record));
   b->tokens = g_array_new(FALSE, FALSE, sizeof(BrNameToken));
   b->names = g_string_new(NULL);
-  b->keyed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_postings);
+  b->postings = g_array_new(FALSE, FALSE, sizeof(Posting));
   return b;
 }
 
@@ -150,33 +163,24 @@ br_name_index_builder_add(BrNameIndexBuilder *b, const char *name, guint32 entry
   for (guint i = 0; i < t.n; i++) {
     if (!keyed_token(&t.tok[i]))
       continue;
-    char keys[3][BR_NAME_TOKEN_BYTES + 2];
-    guint lens[3];
-    guint nk = token_keys(&t.tok[i], keys, lens);
+    guint64 keys[MAX_KEYS];
+    guint nk = token_keys(&t.tok[i], keys);
     for (guint k = 0; k < nk; k++) {
-      keys[k][lens[k]] = '\0';
-      GArray *post = g_hash_table_lookup(b->keyed, keys[k]);
-      if (!post) {
-        post = g_array_new(FALSE, FALSE, sizeof(guint32));
-        g_hash_table_insert(b->keyed, g_strdup(keys[k]), post);
-      }
-      /* A name repeating a token (or two tokens sharing a prefix) is posted once. */
-      if (post->len == 0 || g_array_index(post, guint32, post->len - 1) != rec_no)
-        g_array_append_val(post, rec_no);
+      Posting p = {keys[k], rec_no};
+      g_array_append_val(b->postings, p);
     }
   }
   return TRUE;
 }
 
 static const Slot *
-find_slot(const BrNameIndex *ix, const char *key, guint len)
+find_slot(const BrNameIndex *ix, guint64 h)
 {
-  guint64 h = hash_bytes(key, len);
   for (guint64 i = h & ix->mask;; i = (i + 1) & ix->mask) {
     const Slot *s = &ix->slots[i];
-    if (s->key_len == 0)
+    if (s->post_n == 0)
       return NULL;
-    if (s->hash == h && s->key_len == len && memcmp(ix->keys + s->key_off, key, len) == 0)
+    if (s->hash == h)
       return s;
   }
 }
@@ -184,52 +188,56 @@ find_slot(const BrNameIndex *ix, const char *key, guint len)
 static guint32
 token_df(const BrNameIndex *ix, const BrNameToken *t)
 {
-  char key[BR_NAME_TOKEN_BYTES + 1];
-  key[0] = 't';
-  memcpy(key + 1, t->text, t->len);
-  const Slot *s = find_slot(ix, key, t->len + 1u);
+  const Slot *s = find_slot(ix, key_hash('t', t->text, t->len, G_MAXSIZE));
   return s ? s->post_n : 0;
+}
+
+static int
+compare_postings(const void *a, const void *b)
+{
+  const Posting *x = a, *y = b;
+  if (x->hash != y->hash)
+    return x->hash < y->hash ? -1 : 1;
+  return x->rec < y->rec ? -1 : (x->rec > y->rec);
 }
 
 BrNameIndex *
 br_name_index_build(BrNameIndexBuilder *b)
 {
   BrNameIndex *ix = g_new0(BrNameIndex, 1);
-  guint nkeys = g_hash_table_size(b->keyed);
+  GArray *all = b->postings;
+  qsort(all->data, all->len, sizeof(Posting), compare_postings);
+  guint nkeys = 0;
+  for (guint i = 0; i < all->len; i++)
+    nkeys +=
+        i == 0 || g_array_index(all, Posting, i).hash != g_array_index(all, Posting, i - 1).hash;
   guint64 cap = 16;
   while (cap < (guint64)nkeys * 2)
     cap <<= 1;
   ix->slots = g_new0(Slot, cap);
   ix->mask = cap - 1;
-  GString *keys = g_string_new(NULL);
-  gsize total = 0;
-  GHashTableIter it;
-  gpointer k, v;
-  g_hash_table_iter_init(&it, b->keyed);
-  while (g_hash_table_iter_next(&it, &k, &v))
-    total += ((GArray *)v)->len;
-  ix->postings = g_new(guint32, MAX(total, 1));
-  gsize pos = 0;
-  g_hash_table_iter_init(&it, b->keyed);
-  while (g_hash_table_iter_next(&it, &k, &v)) {
-    GArray *post = v;
-    guint len = (guint)strlen(k);
-    guint64 h = hash_bytes(k, len);
-    guint64 i = h & ix->mask;
-    while (ix->slots[i].key_len != 0)
-      i = (i + 1) & ix->mask;
-    ix->slots[i] = (Slot){h, (guint32)keys->len, len, (guint32)pos, post->len};
-    g_string_append_len(keys, k, len);
-    memcpy(ix->postings + pos, post->data, post->len * sizeof(guint32));
-    pos += post->len;
+  ix->postings = g_new(guint32, MAX(all->len, 1));
+  guint32 pos = 0;
+  for (guint i = 0; i < all->len;) {
+    guint64 h = g_array_index(all, Posting, i).hash;
+    guint32 start = pos;
+    for (; i < all->len && g_array_index(all, Posting, i).hash == h; i++) {
+      guint32 rec = g_array_index(all, Posting, i).rec;
+      /* A name with two tokens sharing a key is posted once. */
+      if (pos == start || ix->postings[pos - 1] != rec)
+        ix->postings[pos++] = rec;
+    }
+    guint64 slot = h & ix->mask;
+    while (ix->slots[slot].post_n != 0)
+      slot = (slot + 1) & ix->mask;
+    ix->slots[slot] = (Slot){h, start, pos - start};
   }
-  ix->keys = g_string_free(keys, FALSE);
+  g_array_free(all, TRUE);
   ix->nrecords = b->records->len;
   ix->records = (Record *)g_array_free(b->records, FALSE);
   guint ntok = b->tokens->len;
   ix->tokens = (BrNameToken *)g_array_free(b->tokens, FALSE);
   ix->names = g_string_free(b->names, FALSE);
-  g_hash_table_destroy(b->keyed);
   g_free(b);
 
   ix->weights = g_new(float, MAX(ntok, 1));
@@ -258,7 +266,6 @@ br_name_index_free(BrNameIndex *ix)
   g_free(ix->weights);
   g_free(ix->names);
   g_free(ix->slots);
-  g_free(ix->keys);
   g_free(ix->postings);
   g_free(ix);
 }
@@ -396,11 +403,13 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
 
   br_name_tokenize(name, (gssize)n, &s->q);
   s->nresults = 0;
-  double wq = 0;
+  double wq = 0, unkeyed = 0;
   for (guint i = 0; i < s->q.n; i++) {
     const BrNameToken *t = &s->q.tok[i];
     s->qw[i] = keyed_token(t) ? t->weight * idf_factor(token_df(ix, t)) : t->weight;
     wq += s->qw[i];
+    if (!keyed_token(t) || i >= 32)
+      unkeyed += s->qw[i];
   }
 
   if (++s->gen == 0) {
@@ -414,11 +423,10 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
     const BrNameToken *t = &s->q.tok[i];
     if (!keyed_token(t))
       continue;
-    char keys[3][BR_NAME_TOKEN_BYTES + 2];
-    guint lens[3];
-    guint nk = token_keys(t, keys, lens);
+    guint64 keys[MAX_KEYS];
+    guint nk = token_keys(t, keys);
     for (guint k = 0; k < nk; k++) {
-      const Slot *slot = find_slot(ix, keys[k], lens[k]);
+      const Slot *slot = find_slot(ix, keys[k]);
       if (!slot)
         continue;
       if (slot->post_n > BR_NAME_POSTINGS_CAP) {
@@ -441,7 +449,8 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
     const Record *rec = &ix->records[r];
     if (kinds && !(kinds & (1u << rec->kind)))
       continue;
-    double h = 0;
+    /* Tokens without keys (generic words, particles, initials) may pair with anything. */
+    double h = unkeyed;
     for (guint i = 0; i < s->q.n && i < 32; i++)
       if (s->hits[r] & (1u << i))
         h += s->qw[i];

@@ -23,8 +23,9 @@ typedef enum {
 } BrNameQuality;
 
 #define BR_NAME_LOW_QUALITY 0.9
-/* The score at which a name is reported as a match unless the caller says otherwise. */
-#define BR_NAME_DEFAULT_THRESHOLD 0.85
+/* The score at which a name is reported as a match unless the caller says otherwise; chosen on
+ * tests/unit/test_namematch_quality.c (bench/README.md has the numbers). */
+#define BR_NAME_DEFAULT_THRESHOLD 0.78
 /* Keys with more names than this give no candidates while a rarer key of the query does. */
 #define BR_NAME_POSTINGS_CAP 2000
 

@@ -794,6 +794,52 @@ is_article(const char *w, const char *next)
   return (info && info->cls == WORD_ARTICLE) || is_sun_article(w, next);
 }
 
+/* The second half of a theophoric compound written apart: Allah (Attiq Allah) or Din
+ * (Nur al-Din, Nour Eddine). Sets suffix to the canonical ending. */
+static gboolean
+compound_tail(const char *w, const char **suffix)
+{
+  static const char *const allah[] = {"allah", "ullah", "alla", "ulla", "ollah"};
+  static const char *const din[] = {"din", "deen", "dine", "eddin", "eddine", "uddin", "addin"};
+  for (guint i = 0; i < G_N_ELEMENTS(allah); i++)
+    if (strcmp(w, allah[i]) == 0) {
+      *suffix = "ulah";
+      return TRUE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS(din); i++)
+    if (strcmp(w, din[i]) == 0) {
+      *suffix = "din";
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* The same compounds written as one word: Attiqullah, Noureddine, Shamsuddin. Writes the
+ * canonical head and returns the canonical ending, or NULL when w is not one. */
+static const char *
+joined_compound(const char *w, char head[BR_NAME_TOKEN_BYTES])
+{
+  static const struct {
+    const char *end;
+    const char *to;
+  } ends[] = {{"ullah", "ulah"}, {"ulla", "ulah"}, {"allah", "ulah"}, {"ollah", "ulah"},
+              {"eddine", "din"}, {"eddin", "din"}, {"uddin", "din"},  {"uddeen", "din"},
+              {"addin", "din"},  {"eddeen", "din"}};
+  gsize len = strlen(w);
+  if (word_lookup(w))
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS(ends); i++) {
+    gsize el = strlen(ends[i].end);
+    if (len >= el + 3 && strcmp(w + len - el, ends[i].end) == 0) {
+      char raw[BR_NAME_TOKEN_BYTES];
+      g_strlcpy(raw, w, MIN(sizeof raw, len - el + 1));
+      canon_word(raw, head);
+      return ends[i].to;
+    }
+  }
+  return NULL;
+}
+
 static void
 classify(BrNameToken *t, const char *raw_word)
 {
@@ -850,6 +896,31 @@ br_name_tokenize(const char *name, gssize len, BrNameTokens *out)
       }
       canon_word(name_part, canon);
       g_snprintf(joined, sizeof joined, "abd%s", canon);
+      add_token(out, joined, flags, 1.0f);
+      continue;
+    }
+    /* Theophoric compounds are written joined or apart: Attiqullah / Atiq Allah, Noureddine /
+     * Nur al-Din. Both become one token ending in "ulah" / "din". */
+    const char *suffix = NULL;
+    guint skip = 0;
+    if (next && i + 1 < r.n && compound_tail(next, &suffix)) {
+      skip = 1;
+    } else if (next && is_article(next, i + 2 < r.n ? r.buf + r.off[i + 2] : NULL) && i + 2 < r.n &&
+               compound_tail(r.buf + r.off[i + 2], &suffix) && strcmp(suffix, "din") == 0) {
+      skip = 2;
+    }
+    if (skip && strlen(w) >= 3 && !word_lookup(w)) {
+      char head[BR_NAME_TOKEN_BYTES];
+      canon_word(w, head);
+      g_snprintf(joined, sizeof joined, "%s%s", head, suffix);
+      add_token(out, joined, flags | (r.arabic[i + skip] ? BR_NAME_TOKEN_ARABIC : 0), 1.0f);
+      i += skip;
+      continue;
+    }
+    char head[BR_NAME_TOKEN_BYTES];
+    const char *tail = joined_compound(w, head);
+    if (tail) {
+      g_snprintf(joined, sizeof joined, "%s%s", head, tail);
       add_token(out, joined, flags, 1.0f);
       continue;
     }

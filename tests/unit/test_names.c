@@ -110,7 +110,13 @@ test_transliteration_variants(void)
   g_free(first);
   assert_tokens("Abou Bakr bin Laden", "abu bakr bin laden");
   assert_tokens("Abu Bakr ibn Ladin", "abu bakr bin ladin");
-  assert_tokens("Nour ad-Din", "nur al din");
+  /* Theophoric compounds, joined or apart, in either script. */
+  assert_tokens("Nour ad-Din", "nurdin");
+  assert_tokens("NOUREDDINE", "nurdin");
+  assert_tokens("نور الدين", "nurdin");
+  assert_tokens("Attiqullah", "atikulah");
+  assert_tokens("Atiq Allah", "atikulah");
+  assert_tokens("Paola Mandala", "paola mandala");
   assert_tokens("Usamah Bin Muhammad", "usama bin muhamad");
   /* "as" is the article only before an s: elsewhere it stays a word (or a legal form). */
   assert_tokens("AS SALAM", "al salam");
