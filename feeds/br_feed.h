@@ -17,7 +17,8 @@ GQuark br_feed_error_quark(void);
 typedef enum {
   BR_FEED_ERROR_IO,
   BR_FEED_ERROR_HEADER, /* empty file, no header, duplicate or missing mapped columns */
-  BR_FEED_ERROR_CSV,    /* the CSV itself is broken past recovery (e.g. unterminated quote) */
+  BR_FEED_ERROR_CSV,     /* the CSV itself is broken past recovery */
+  BR_FEED_ERROR_PROFILE, /* the column profile is unreadable or invalid */
 } BrFeedErrorCode;
 
 typedef struct {

@@ -16,7 +16,9 @@
  *   [types]                   ; optional: type of a canonical field (override) or of a
  *   Gross Weight = decimal    ; passed-through source column, by its own name
  *
- * Unmapped source columns pass through under their own header names as strings. */
+ * Unmapped source columns pass through under their own header names as strings (with the
+ * identity profile, a header that is a canonical name gets that field's type). Header names
+ * match mapped columns exactly, else ignoring ASCII case. */
 #pragma once
 
 #include <glib.h>
@@ -32,6 +34,9 @@ BrProfile *br_profile_new_identity(void);
 void br_profile_free(BrProfile *profile);
 const char *br_profile_name(const BrProfile *profile);
 char br_profile_delimiter(const BrProfile *profile);
+char br_profile_list_separator(const BrProfile *profile);
+const char *br_profile_date_format(const BrProfile *profile);
+gsize br_profile_max_field_bytes(const BrProfile *profile);
 
 /* Builds the schema for a file with this header (canonical fields first, then passthrough).
  * Fails when a mapped column is missing from the header, or a header name repeats. */
