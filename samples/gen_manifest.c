@@ -213,7 +213,9 @@ commodity_find(const char *hs, gboolean planted)
 static gboolean
 hs_perishable(const char *hs)
 {
-  static const char *const chapters[] = {"02", "03", "04", "06", "07", "08", "16", "20", "30"};
+  /* What the starter pack accepts in a reefer: food, plants, medicines. */
+  static const char *const chapters[] = {"02", "03", "04", "05", "06", "07", "08",
+                                         "16", "20", "21", "22", "30", "38"};
   for (guint i = 0; i < G_N_ELEMENTS(chapters); i++)
     if (strncmp(hs, chapters[i], 2) == 0)
       return TRUE;
@@ -1110,6 +1112,8 @@ gen_box(Gen *g, guint64 remaining)
     Line *l = &b->lines[i];
     l->freight_cents = b->lcl ? MAX(5000, l->declared_kg * gen_rng_range(&g->rng, 6, 12))
                               : freight * l->declared_kg / total_kg;
+    /* Cheap goods travel on cheap contracts: freight stays well under the goods' value. */
+    l->freight_cents = MIN(l->freight_cents, l->value_cents * 45 / 100);
   }
   apply_plant(g, b);
   for (guint i = 0; i < b->nlines; i++)
