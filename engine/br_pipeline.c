@@ -196,6 +196,4 @@ br_pipeline_result_clear(BrPipelineResult *result)
   g_free(result->failure_counts);
   g_strfreev(result->failure_messages);
   memset(result, 0, sizeof *result);
-  if (options->entity_keys)
-    br_entity_keys_bind(options->entity_keys, sh.schema);
 }

@@ -70,6 +70,8 @@ typedef struct {
   char *rule_id; /* may be NULL */
   char *message;
 } BrDiagnostic;
+/* today: YYYY-MM-DD for the expiry check, NULL for the current date. Free with
+ * g_ptr_array_free(diags, TRUE). */
 GPtrArray *br_pack_check(const char *dir, const char *const *extra_fields, const char *today);
 
 /* What one line scored. Arrays are owned by the evaluator and reused for every line. */

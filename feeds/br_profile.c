@@ -308,3 +308,18 @@ fail:
   br_schema_free(schema);
   return NULL;
 }
+
+char **
+br_profile_field_names(const BrProfile *profile)
+{
+  GPtrArray *names = g_ptr_array_new();
+  for (guint i = 0; i < profile->mappings->len; i++)
+    g_ptr_array_add(names, g_strdup(g_array_index(profile->mappings, Mapping, i).field));
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init(&it, profile->types);
+  while (g_hash_table_iter_next(&it, &key, NULL))
+    g_ptr_array_add(names, g_strdup(key));
+  g_ptr_array_add(names, NULL);
+  return (char **)g_ptr_array_free(names, FALSE);
+}

@@ -38,6 +38,10 @@ char br_profile_list_separator(const BrProfile *profile);
 const char *br_profile_date_format(const BrProfile *profile);
 gsize br_profile_max_field_bytes(const BrProfile *profile);
 
+/* The field names this profile is known to give, before any file is read: the mapped fields
+ * and the columns named in [types]. Free with g_strfreev. */
+char **br_profile_field_names(const BrProfile *profile);
+
 /* Builds the schema for a file with this header (canonical fields first, then passthrough).
  * Fails when a mapped column is missing from the header, or a header name repeats. */
 BrSchema *br_profile_build_schema(const BrProfile *profile, const char *const *header,

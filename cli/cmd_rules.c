@@ -1,0 +1,315 @@
+/* boxrank rules check | test: what a rule author runs before switching a pack on. */
+#include <lauxlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "br_cli.h"
+#include "br_feed.h"
+#include "br_rule_api.h"
+#include "br_rules.h"
+#include "br_pack_internal.h"
+
+static void
+print_diag(const BrDiagnostic *d)
+{
+  if (d->line > 0)
+    printf("%s:%d: %s\n", d->file, d->line, d->message);
+  else
+    printf("%s: %s\n", d->file, d->message);
+}
+
+static int
+rules_check(int argc, char **argv)
+{
+  char *profile_path = NULL, *input = NULL, *today = NULL;
+  GOptionEntry entries[] = {
+    {"profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path,
+     "Column profile: its fields count as known", "FILE"},
+    {"input", 'i', 0, G_OPTION_ARG_FILENAME, &input,
+     "A manifest whose header (through --profile) gives the known fields", "FILE"},
+    {"today", 0, 0, G_OPTION_ARG_STRING, &today, "Date for the expiry check (default: today)",
+     "YYYY-MM-DD"},
+    {NULL},
+  };
+  GOptionContext *ctx = g_option_context_new("PACK");
+  g_option_context_set_summary(ctx, "Report every problem of a rule pack as file:line: message:\n"
+                                    "syntax errors, unknown fields, duplicate ids, missing titles,\n"
+                                    "bad weights or dates, expired rules, misspelt keys.\n"
+                                    "Exit status 0 when clean, 6 when problems were found.");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  int status = BR_EXIT_USAGE;
+  BrProfile *profile = NULL;
+  char **fields = NULL;
+  GError *error = NULL;
+  if (!br_cli_parse(ctx, &argc, &argv,
+                    "boxrank rules check rules/ccp --profile feeds/profiles/sample.ini"))
+    goto out;
+  if (argc != 2) {
+    fprintf(stderr, "boxrank rules check: give one pack folder\n");
+    goto out;
+  }
+  status = BR_EXIT_FAILURE;
+  if (profile_path && !(profile = br_profile_load(profile_path, &error)))
+    goto fail;
+  if (input) {
+    BrProfile *p = profile ? NULL : br_profile_new_identity();
+    BrFeed *feed = br_feed_open(input, profile ? profile : p, NULL, &error);
+    if (!feed) {
+      br_profile_free(p);
+      goto fail;
+    }
+    const BrSchema *schema = br_feed_schema(feed);
+    guint n = br_schema_size(schema);
+    fields = g_new0(char *, n + 1);
+    for (guint i = 0; i < n; i++)
+      fields[i] = g_strdup(br_schema_field(schema, i)->name);
+    br_feed_close(feed);
+    br_profile_free(p);
+  } else if (profile) {
+    fields = br_profile_field_names(profile);
+  }
+  GPtrArray *diags = br_pack_check(argv[1], (const char *const *)fields, today);
+  for (guint i = 0; i < diags->len; i++)
+    print_diag(g_ptr_array_index(diags, i));
+  if (diags->len == 0) {
+    BrPack *pack = br_pack_load(argv[1], NULL);
+    printf("%s: %u rules, no problems (pack %s, sha256 %.12s)\n", argv[1],
+           pack ? br_pack_rule_count(pack) : 0, pack ? br_pack_settings(pack)->name : "?",
+           pack ? br_pack_hash(pack) : "?");
+    br_pack_free(pack);
+  }
+  status = diags->len ? BR_EXIT_CHECK_FAILED : BR_EXIT_OK;
+  g_ptr_array_free(diags, TRUE);
+  goto out;
+fail:
+  br_cli_error(error);
+out:
+  g_strfreev(fields);
+  br_profile_free(profile);
+  g_option_context_free(ctx);
+  g_free(profile_path);
+  g_free(input);
+  g_free(today);
+  return status;
+}
+
+/* The schema fixtures run against: canonical fields, then every other name a test line or a
+ * condition uses (a number in any fixture makes the field decimal). */
+static void
+add_name(const char *name, gpointer data)
+{
+  BrSchema *schema = data;
+  br_schema_add(schema, name, BR_TYPE_STRING, -1);
+}
+
+static BrSchema *
+fixture_schema(lua_State *L, int nrules)
+{
+  BrSchema *schema = br_schema_new();
+  guint n;
+  const BrCanonicalField *canon = br_canonical_fields(&n);
+  for (guint i = 0; i < n; i++)
+    br_schema_add(schema, canon[i].name, canon[i].type, -1);
+  for (int pass = 0; pass < 2; pass++) {
+    for (int r = 0; r < nrules; r++) {
+      br_rule_api_push_rule(L, r);
+      if (pass == 1) {
+        lua_getfield(L, -1, "when");
+        if (br_rule_api_is_cond(L, -1))
+          br_rule_api_cond_fields(L, -1, add_name, schema);
+        lua_pop(L, 1);
+      } else if (lua_getfield(L, -1, "tests") == LUA_TTABLE) {
+        int nt = (int)lua_rawlen(L, -1);
+        for (int t = 1; t <= nt; t++) {
+          lua_rawgeti(L, -1, t);
+          if (lua_getfield(L, -1, "line") == LUA_TTABLE) {
+            lua_pushnil(L);
+            while (lua_next(L, -2)) {
+              if (lua_type(L, -2) == LUA_TSTRING)
+                br_schema_add(schema, lua_tostring(L, -2),
+                              lua_type(L, -1) == LUA_TNUMBER ? BR_TYPE_DECIMAL : BR_TYPE_STRING,
+                              -1);
+              lua_pop(L, 1);
+            }
+          }
+          lua_pop(L, 2);
+        }
+      }
+      lua_pop(L, pass == 1 ? 1 : 2);
+    }
+  }
+  return schema;
+}
+
+/* Fills the batch's one record from the fixture table on the stack top. */
+static gboolean
+fixture_record(lua_State *L, BrBatch *batch, GString *err)
+{
+  br_batch_reset(batch);
+  BrValue *rec = br_batch_append(batch, 1);
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    const char *name = lua_tostring(L, -2);
+    int f = br_schema_find(batch->schema, name);
+    size_t len;
+    const char *text = lua_tolstring(L, -1, &len); /* converts numbers in place: a copy */
+    BrValue *v = &rec[f];
+    BrType type = br_schema_field(batch->schema, (guint)f)->type;
+    v->str = br_batch_strdup(batch, text, len);
+    v->len = (guint32)len;
+    v->missing = len == 0;
+    if (type == BR_TYPE_INT || type == BR_TYPE_DECIMAL) {
+      if (!lua_isnumber(L, -1)) {
+        g_string_printf(err, "field %s should be a number in the test line", name);
+        lua_pop(L, 2);
+        return FALSE;
+      }
+      v->num = lua_tonumber(L, -1);
+    } else if (type == BR_TYPE_DATE) {
+      gint32 days;
+      if (!br_rules_parse_date(text, &days)) {
+        g_string_printf(err, "field %s should be a date YYYY-MM-DD in the test line", name);
+        lua_pop(L, 2);
+        return FALSE;
+      }
+      v->num = days;
+    }
+    lua_pop(L, 1);
+  }
+  return TRUE;
+}
+
+static int
+rules_test(int argc, char **argv)
+{
+  gboolean strict = FALSE, verbose = FALSE;
+  GOptionEntry entries[] = {
+    {"strict", 0, 0, G_OPTION_ARG_NONE, &strict,
+     "Fail rules that lack a test that fires and one that does not", NULL},
+    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "List passing rules too", NULL},
+    {NULL},
+  };
+  GOptionContext *ctx = g_option_context_new("PACK");
+  g_option_context_set_summary(ctx, "Run every rule's tests: each test line must fire or not fire\n"
+                                    "as it says, with the expected reason when one is given.\n"
+                                    "Exit status 0 when all pass, 6 otherwise.");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  int status = BR_EXIT_USAGE;
+  BrPack *pack = NULL;
+  BrSandbox *sb = NULL;
+  BrSchema *schema = NULL;
+  BrEvaluator *ev = NULL;
+  BrBatch *batch = NULL;
+  GError *error = NULL;
+  char *msg = NULL;
+  if (!br_cli_parse(ctx, &argc, &argv, "boxrank rules test rules/ccp --strict"))
+    goto out;
+  if (argc != 2) {
+    fprintf(stderr, "boxrank rules test: give one pack folder\n");
+    goto out;
+  }
+  status = BR_EXIT_FAILURE;
+  if (!(pack = br_pack_load(argv[1], &error)))
+    goto fail;
+  sb = br_sandbox_new(BR_SANDBOX_DEFAULT_MEMORY, BR_SANDBOX_DEFAULT_BUDGET * 100);
+  if (!br_rule_api_install(sb, ';', &msg) ||
+      !br_rule_api_run_files(sb, pack->paths, pack->contents, &msg)) {
+    fprintf(stderr, "boxrank: %s\n", msg);
+    goto out;
+  }
+  lua_State *L = br_sandbox_lua(sb);
+  guint nrules = br_pack_rule_count(pack);
+  schema = fixture_schema(L, (int)nrules);
+  if (!(ev = br_evaluator_new(pack, schema, &error)))
+    goto fail;
+  batch = br_batch_new(schema, 1);
+
+  guint tests = 0, failed_rules = 0;
+  GString *err = g_string_new(NULL);
+  for (guint r = 0; r < nrules; r++) {
+    const BrRuleInfo *info = br_pack_rule(pack, r);
+    guint fires_seen = 0, quiet_seen = 0, failures = 0;
+    br_rule_api_push_rule(L, (int)r);
+    int nt = lua_getfield(L, -1, "tests") == LUA_TTABLE ? (int)lua_rawlen(L, -1) : 0;
+    for (int t = 1; t <= nt; t++) {
+      lua_rawgeti(L, -1, t);
+      lua_getfield(L, -1, "fires");
+      gboolean want = lua_toboolean(L, -1);
+      lua_getfield(L, -2, "reason");
+      const char *want_reason = lua_tostring(L, -1);
+      lua_getfield(L, -3, "line");
+      g_string_truncate(err, 0);
+      tests++;
+      if (!lua_istable(L, -1)) {
+        g_string_assign(err, "the test has no line = { ... }");
+      } else if (fixture_record(L, batch, err)) {
+        guint64 before = br_evaluator_failure_counts(ev)[r];
+        const BrLineResult *res = br_evaluator_eval(ev, br_batch_record(batch, 0), 1);
+        const char *got_reason = NULL;
+        for (guint k = 0; k < res->nfired; k++)
+          if (res->fired[k] == r)
+            got_reason = res->reasons[k];
+        if (br_evaluator_failure_counts(ev)[r] > before)
+          g_string_printf(err, "the rule failed: %s", br_evaluator_failure_message(ev, r));
+        else if ((got_reason != NULL) != want)
+          g_string_printf(err, "expected it %s, but it %s", want ? "to fire" : "not to fire",
+                          got_reason ? "fired" : "did not fire");
+        else if (want && want_reason && strcmp(want_reason, got_reason) != 0)
+          g_string_printf(err, "expected reason \"%s\", got \"%s\"", want_reason, got_reason);
+      }
+      if (err->len) {
+        printf("FAIL %s (%s:%d) test %d: %s\n", info->id, info->file, info->line, t, err->str);
+        failures++;
+      }
+      if (want)
+        fires_seen++;
+      else
+        quiet_seen++;
+      lua_pop(L, 4);
+    }
+    lua_pop(L, 2);
+    if (strict && (fires_seen == 0 || quiet_seen == 0)) {
+      printf("FAIL %s (%s:%d): needs a test line that fires and one that does not\n", info->id,
+             info->file, info->line);
+      failures++;
+    } else if (!strict && (fires_seen == 0 || quiet_seen == 0)) {
+      printf("WARN %s (%s:%d): no test that %s\n", info->id, info->file, info->line,
+             fires_seen == 0 ? "fires" : "does not fire");
+    }
+    if (failures)
+      failed_rules++;
+    else if (verbose)
+      printf("PASS %s (%d tests)\n", info->id, nt);
+  }
+  g_string_free(err, TRUE);
+  printf("%s: %u rules, %u tests, %u rules failing\n", argv[1], nrules, tests, failed_rules);
+  status = failed_rules ? BR_EXIT_CHECK_FAILED : BR_EXIT_OK;
+  goto out;
+fail:
+  br_cli_error(error);
+out:
+  g_free(msg);
+  br_batch_free(batch);
+  br_evaluator_free(ev);
+  br_schema_free(schema);
+  br_sandbox_free(sb);
+  br_pack_free(pack);
+  g_option_context_free(ctx);
+  return status;
+}
+
+int
+br_cmd_rules(int argc, char **argv)
+{
+  if (argc >= 2 && strcmp(argv[1], "check") == 0)
+    return rules_check(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "test") == 0)
+    return rules_test(argc - 1, argv + 1);
+  FILE *out = argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+                ? stdout
+                : stderr;
+  fprintf(out, "Usage: boxrank rules check PACK [--profile FILE] [--input FILE]\n"
+               "       boxrank rules test PACK [--strict]\n"
+               "Example:\n  boxrank rules check rules/ccp --profile feeds/profiles/sample.ini\n");
+  return out == stdout ? BR_EXIT_OK : BR_EXIT_USAGE;
+}

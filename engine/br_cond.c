@@ -1,0 +1,331 @@
+#include "br_cond.h"
+
+#include <lauxlib.h>
+#include <string.h>
+
+#include "br_checks.h"
+#include "br_rules.h"
+
+typedef enum {
+  OP_IN,
+  OP_LIST_ANY,
+  OP_HS_PREFIX,
+  OP_CONTAINS,
+  OP_CMP,
+  OP_RATIO,
+  OP_SAME,
+  OP_DIFFER,
+  OP_MISSING,
+  OP_PRESENT,
+  OP_ALL,
+  OP_ANY,
+  OP_NOT,
+} Op;
+
+typedef enum { CMP_GT, CMP_GE, CMP_LT, CMP_LE, CMP_EQ, CMP_NE } Cmp;
+
+struct BrCond {
+  Op op;
+  Cmp cmp;
+  int field, field2;
+  char sep;
+  double num;
+  GHashTable *set;   /* OP_IN, OP_LIST_ANY */
+  char **needles;    /* OP_HS_PREFIX (digits), OP_CONTAINS (upper case) */
+  gsize *needle_len;
+  guint nneedles;
+  BrCond **kids;
+  guint nkids;
+};
+
+static const char *const op_names[] = {"in",      "list_any", "hs_prefix", "contains", "cmp",
+                                       "ratio",   "same",     "differ",    "missing",  "present",
+                                       "all",     "any",      "not"};
+static const char *const cmp_names[] = {"gt", "ge", "lt", "le", "eq", "ne"};
+
+void
+br_cond_free(BrCond *c)
+{
+  if (!c)
+    return;
+  if (c->set)
+    g_hash_table_destroy(c->set);
+  g_strfreev(c->needles);
+  g_free(c->needle_len);
+  for (guint i = 0; i < c->nkids; i++)
+    br_cond_free(c->kids[i]);
+  g_free(c->kids);
+  g_free(c);
+}
+
+static int
+lookup_index(const char *const *names, guint n, const char *name)
+{
+  for (guint i = 0; i < n; i++)
+    if (strcmp(names[i], name) == 0)
+      return (int)i;
+  return -1;
+}
+
+static gboolean
+resolve_field(lua_State *L, int idx, const char *key, const BrSchema *schema, int *out,
+              gboolean numeric, GError **error)
+{
+  lua_getfield(L, idx, key);
+  const char *name = lua_tostring(L, -1);
+  int f = name ? br_schema_find(schema, name) : -1;
+  if (f < 0) {
+    g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_FIELD, "unknown field \"%s\"",
+                name ? name : "?");
+    lua_pop(L, 1);
+    return FALSE;
+  }
+  BrType type = br_schema_field(schema, (guint)f)->type;
+  if (numeric && type != BR_TYPE_INT && type != BR_TYPE_DECIMAL && type != BR_TYPE_DATE) {
+    g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_FIELD,
+                "field \"%s\" is %s, not a number: give it a number type in the column profile",
+                name, br_type_name(type));
+    lua_pop(L, 1);
+    return FALSE;
+  }
+  lua_pop(L, 1);
+  *out = f;
+  return TRUE;
+}
+
+/* Reads the condition's "values" list as trimmed strings. */
+static GPtrArray *
+read_values(lua_State *L, int idx)
+{
+  GPtrArray *vals = g_ptr_array_new_with_free_func(g_free);
+  lua_getfield(L, idx, "values");
+  int n = (int)lua_rawlen(L, -1);
+  for (int i = 1; i <= n; i++) {
+    lua_rawgeti(L, -1, i);
+    g_ptr_array_add(vals, g_strstrip(g_strdup(lua_tostring(L, -1))));
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return vals;
+}
+
+BrCond *
+br_cond_compile(lua_State *L, int idx, const BrSchema *schema, GError **error)
+{
+  idx = lua_absindex(L, idx);
+  BrCond *c = g_new0(BrCond, 1);
+  c->sep = br_schema_list_separator(schema);
+  lua_getfield(L, idx, "op");
+  int op = lookup_index(op_names, G_N_ELEMENTS(op_names), luaL_optstring(L, -1, ""));
+  lua_pop(L, 1);
+  if (op < 0) {
+    g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_INVALID, "not a condition");
+    goto fail;
+  }
+  c->op = (Op)op;
+  switch (c->op) {
+  case OP_IN:
+  case OP_LIST_ANY: {
+    if (!resolve_field(L, idx, "field", schema, &c->field, FALSE, error))
+      goto fail;
+    c->set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GPtrArray *vals = read_values(L, idx);
+    for (guint i = 0; i < vals->len; i++)
+      g_hash_table_add(c->set, g_strdup(g_ptr_array_index(vals, i)));
+    g_ptr_array_free(vals, TRUE);
+    break;
+  }
+  case OP_HS_PREFIX:
+  case OP_CONTAINS: {
+    if (!resolve_field(L, idx, "field", schema, &c->field, FALSE, error))
+      goto fail;
+    GPtrArray *vals = read_values(L, idx);
+    c->nneedles = vals->len;
+    c->needles = g_new0(char *, vals->len + 1);
+    c->needle_len = g_new0(gsize, vals->len);
+    for (guint i = 0; i < vals->len; i++) {
+      const char *v = g_ptr_array_index(vals, i);
+      if (c->op == OP_HS_PREFIX) {
+        char digits[32];
+        if (br_hs_digits(v, strlen(v), digits, sizeof digits) == 0) {
+          g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_INVALID,
+                      "hs_prefix: \"%s\" is not an HS code prefix (digits)", v);
+          g_ptr_array_free(vals, TRUE);
+          goto fail;
+        }
+        c->needles[i] = g_strdup(digits);
+      } else {
+        c->needles[i] = g_ascii_strup(v, -1);
+      }
+      c->needle_len[i] = strlen(c->needles[i]);
+    }
+    g_ptr_array_free(vals, TRUE);
+    break;
+  }
+  case OP_CMP:
+  case OP_RATIO: {
+    gboolean ratio = c->op == OP_RATIO;
+    if (!resolve_field(L, idx, "field", schema, &c->field, TRUE, error) ||
+        (ratio && !resolve_field(L, idx, "field2", schema, &c->field2, TRUE, error)))
+      goto fail;
+    lua_getfield(L, idx, "cmp");
+    c->cmp = (Cmp)lookup_index(cmp_names, G_N_ELEMENTS(cmp_names), luaL_optstring(L, -1, "gt"));
+    lua_pop(L, 1);
+    lua_getfield(L, idx, "num");
+    c->num = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    break;
+  }
+  case OP_SAME:
+  case OP_DIFFER:
+    if (!resolve_field(L, idx, "field", schema, &c->field, FALSE, error) ||
+        !resolve_field(L, idx, "field2", schema, &c->field2, FALSE, error))
+      goto fail;
+    break;
+  case OP_MISSING:
+  case OP_PRESENT:
+    if (!resolve_field(L, idx, "field", schema, &c->field, FALSE, error))
+      goto fail;
+    break;
+  case OP_ALL:
+  case OP_ANY:
+  case OP_NOT: {
+    lua_getfield(L, idx, "kids");
+    c->nkids = (guint)lua_rawlen(L, -1);
+    c->kids = g_new0(BrCond *, c->nkids);
+    for (guint i = 0; i < c->nkids; i++) {
+      lua_rawgeti(L, -1, (lua_Integer)i + 1);
+      c->kids[i] = br_cond_compile(L, -1, schema, error);
+      lua_pop(L, 1);
+      if (!c->kids[i]) {
+        lua_pop(L, 1);
+        goto fail;
+      }
+    }
+    lua_pop(L, 1);
+    break;
+  }
+  }
+  return c;
+
+fail:
+  br_cond_free(c);
+  return NULL;
+}
+
+static gboolean
+compare(Cmp cmp, double a, double b)
+{
+  switch (cmp) {
+  case CMP_GT: return a > b;
+  case CMP_GE: return a >= b;
+  case CMP_LT: return a < b;
+  case CMP_LE: return a <= b;
+  case CMP_EQ: return a == b;
+  case CMP_NE: return a != b;
+  }
+  return FALSE;
+}
+
+static gboolean
+contains_upper(const char *hay, gsize hay_len, const char *needle, gsize n)
+{
+  if (n == 0)
+    return TRUE;
+  for (gsize i = 0; i + n <= hay_len; i++) {
+    if (g_ascii_toupper(hay[i]) != needle[0])
+      continue;
+    gsize k = 1;
+    while (k < n && g_ascii_toupper(hay[i + k]) == needle[k])
+      k++;
+    if (k == n)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Each list element is trimmed and looked up without copying to the heap; an element longer
+ * than any sensible code cannot be in the set. */
+static gboolean
+list_any(const BrCond *c, const BrValue *v)
+{
+  const char *s = v->str, *end = v->str + v->len;
+  char buf[256];
+  while (s < end) {
+    const char *e = memchr(s, c->sep, (gsize)(end - s));
+    if (!e)
+      e = end;
+    const char *a = s, *b = e;
+    while (a < b && *a == ' ')
+      a++;
+    while (b > a && b[-1] == ' ')
+      b--;
+    gsize n = (gsize)(b - a);
+    if (n > 0 && n < sizeof buf) {
+      memcpy(buf, a, n);
+      buf[n] = '\0';
+      if (g_hash_table_contains(c->set, buf))
+        return TRUE;
+    }
+    s = e + 1;
+  }
+  return FALSE;
+}
+
+gboolean
+br_cond_eval(const BrCond *c, const BrValue *rec)
+{
+  const BrValue *v = &rec[c->field];
+  switch (c->op) {
+  case OP_IN:
+    return !v->missing && g_hash_table_contains(c->set, v->str);
+  case OP_LIST_ANY:
+    return !v->missing && list_any(c, v);
+  case OP_HS_PREFIX: {
+    char digits[32];
+    gsize n = v->missing ? 0 : br_hs_digits(v->str, v->len, digits, sizeof digits);
+    for (guint i = 0; i < c->nneedles; i++)
+      if (n >= c->needle_len[i] && memcmp(digits, c->needles[i], c->needle_len[i]) == 0)
+        return TRUE;
+    return FALSE;
+  }
+  case OP_CONTAINS:
+    if (v->missing)
+      return FALSE;
+    for (guint i = 0; i < c->nneedles; i++)
+      if (contains_upper(v->str, v->len, c->needles[i], c->needle_len[i]))
+        return TRUE;
+    return FALSE;
+  case OP_CMP:
+    return !v->missing && compare(c->cmp, v->num, c->num);
+  case OP_RATIO: {
+    const BrValue *w = &rec[c->field2];
+    return !v->missing && !w->missing && w->num != 0 && compare(c->cmp, v->num / w->num, c->num);
+  }
+  case OP_SAME:
+  case OP_DIFFER: {
+    const BrValue *w = &rec[c->field2];
+    if (v->missing || w->missing)
+      return FALSE;
+    gboolean same = v->len == w->len && memcmp(v->str, w->str, v->len) == 0;
+    return c->op == OP_SAME ? same : !same;
+  }
+  case OP_MISSING:
+    return v->missing;
+  case OP_PRESENT:
+    return !v->missing;
+  case OP_ALL:
+    for (guint i = 0; i < c->nkids; i++)
+      if (!br_cond_eval(c->kids[i], rec))
+        return FALSE;
+    return TRUE;
+  case OP_ANY:
+    for (guint i = 0; i < c->nkids; i++)
+      if (br_cond_eval(c->kids[i], rec))
+        return TRUE;
+    return FALSE;
+  case OP_NOT:
+    return !br_cond_eval(c->kids[0], rec);
+  }
+  return FALSE;
+}

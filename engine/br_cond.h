@@ -1,0 +1,20 @@
+/* Declarative rule conditions compiled to native checks.
+ *
+ * Most indicators are a set lookup, a prefix, a comparison or a ratio: compiled once per
+ * worker against the input's schema (field names become indices, value lists become hash
+ * sets), they run with no Lua and no allocation. */
+#pragma once
+
+#include <glib.h>
+#include <lua.h>
+
+#include "br_batch.h"
+#include "br_schema.h"
+
+typedef struct BrCond BrCond;
+
+/* Compiles the condition table at idx (built by field_in, gt, all, ...). Fails naming the
+ * field when the schema lacks it or a comparison names a text field. */
+BrCond *br_cond_compile(lua_State *L, int idx, const BrSchema *schema, GError **error);
+gboolean br_cond_eval(const BrCond *c, const BrValue *record);
+void br_cond_free(BrCond *c);

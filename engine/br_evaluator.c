@@ -1,0 +1,363 @@
+/* The per-worker evaluator: its own sandboxed Lua state with the pack's rule files run in it,
+ * declarative conditions compiled to C, function conditions kept as Lua references, and one
+ * reused userdata through which function rules read the current line. */
+#include <lauxlib.h>
+#include <string.h>
+
+#include "br_cond.h"
+#include "br_pack_internal.h"
+#include "br_rule_api.h"
+#include "br_rules.h"
+#include "br_sandbox.h"
+
+#define LINE_VIEW_MT "br.line"
+
+typedef struct {
+  const BrValue *rec;
+  const BrSchema *schema;
+} LineView;
+
+typedef struct {
+  gboolean literal;
+  char *text; /* literal text */
+  int field;  /* field index when not literal */
+} TemplatePart;
+
+typedef struct {
+  BrCond *cond;      /* declarative, or NULL */
+  int fn_ref;        /* function rule: registry reference */
+  gint32 from, until;
+  GArray *reason;    /* TemplatePart; NULL: no template */
+  const BrRuleInfo *info;
+} CompiledRule;
+
+struct BrEvaluator {
+  const BrPack *pack;
+  const BrSchema *schema;
+  BrSandbox *sb;
+  LineView *view;
+  int view_ref;
+  CompiledRule *rules;
+  guint nrules;
+  int date_field;
+  gint32 today;
+  guint64 *fires;
+  guint64 *failures;
+  char **failure_msgs;
+  /* per-line results, reused */
+  BrLineResult result;
+  gsize *reason_off;
+  GString *scratch;
+};
+
+static int
+line_index(lua_State *L)
+{
+  LineView *v = luaL_checkudata(L, 1, LINE_VIEW_MT);
+  const char *name = luaL_checkstring(L, 2);
+  /* Field name -> index lives in the metatable's "fields" table: Lua interns the key, so this
+   * is one hash lookup with no allocation. */
+  lua_getmetatable(L, 1);
+  lua_getfield(L, -1, "fields");
+  lua_pushvalue(L, 2);
+  lua_rawget(L, -2);
+  if (lua_isnil(L, -1) || !v->rec)
+    return luaL_error(L, "the line has no field \"%s\"", name);
+  int f = (int)lua_tointeger(L, -1);
+  const BrValue *val = &v->rec[f];
+  if (val->missing) {
+    lua_pushnil(L);
+    return 1;
+  }
+  BrType t = br_schema_field(v->schema, (guint)f)->type;
+  if (t == BR_TYPE_INT || t == BR_TYPE_DECIMAL)
+    lua_pushnumber(L, val->num);
+  else
+    lua_pushlstring(L, val->str, val->len);
+  return 1;
+}
+
+static int
+line_newindex(lua_State *L)
+{
+  return luaL_error(L, "the line is read-only");
+}
+
+static void
+install_line_view(BrEvaluator *ev, lua_State *L)
+{
+  luaL_newmetatable(L, LINE_VIEW_MT);
+  lua_pushcfunction(L, line_index);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, line_newindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushliteral(L, "line");
+  lua_setfield(L, -2, "__name");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_newtable(L);
+  guint n = br_schema_size(ev->schema);
+  for (guint i = 0; i < n; i++) {
+    lua_pushinteger(L, i);
+    lua_setfield(L, -2, br_schema_field(ev->schema, i)->name);
+  }
+  lua_setfield(L, -2, "fields");
+  lua_pop(L, 1);
+  ev->view = lua_newuserdatauv(L, sizeof(LineView), 0);
+  ev->view->rec = NULL;
+  ev->view->schema = ev->schema;
+  luaL_setmetatable(L, LINE_VIEW_MT);
+  ev->view_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+static GArray *
+compile_template(const char *tmpl, const BrSchema *schema, GError **error)
+{
+  GArray *parts = g_array_new(FALSE, TRUE, sizeof(TemplatePart));
+  const char *p = tmpl;
+  while (*p) {
+    const char *open = strchr(p, '{');
+    const char *close = open ? strchr(open, '}') : NULL;
+    if (!open || !close) {
+      TemplatePart lit = {TRUE, g_strdup(p), -1};
+      g_array_append_val(parts, lit);
+      break;
+    }
+    if (open > p) {
+      TemplatePart lit = {TRUE, g_strndup(p, open - p), -1};
+      g_array_append_val(parts, lit);
+    }
+    char *name = g_strndup(open + 1, close - open - 1);
+    int f = br_schema_find(schema, name);
+    if (f < 0) {
+      g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_FIELD,
+                  "the reason names unknown field \"%s\"", name);
+      g_free(name);
+      for (guint i = 0; i < parts->len; i++)
+        g_free(g_array_index(parts, TemplatePart, i).text);
+      g_array_free(parts, TRUE);
+      return NULL;
+    }
+    g_free(name);
+    TemplatePart fld = {FALSE, NULL, f};
+    g_array_append_val(parts, fld);
+    p = close + 1;
+  }
+  return parts;
+}
+
+static void
+free_template(GArray *parts)
+{
+  if (!parts)
+    return;
+  for (guint i = 0; i < parts->len; i++)
+    g_free(g_array_index(parts, TemplatePart, i).text);
+  g_array_free(parts, TRUE);
+}
+
+static gboolean
+compile_rule(BrEvaluator *ev, lua_State *L, guint i, GError **error)
+{
+  CompiledRule *cr = &ev->rules[i];
+  const BrRuleInfo *info = br_pack_rule(ev->pack, i);
+  cr->info = info;
+  cr->fn_ref = LUA_NOREF;
+  cr->from = G_MININT32;
+  cr->until = G_MAXINT32;
+  if (info->valid_from)
+    br_rules_parse_date(info->valid_from, &cr->from);
+  if (info->valid_until)
+    br_rules_parse_date(info->valid_until, &cr->until);
+  GError *local = NULL;
+  br_rule_api_push_rule(L, (int)i);
+  int t = lua_gettop(L);
+  lua_getfield(L, t, "when");
+  if (br_rule_api_is_cond(L, -1)) {
+    cr->cond = br_cond_compile(L, -1, ev->schema, &local);
+    lua_pop(L, 1);
+  } else {
+    cr->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  if (!local && lua_getfield(L, t, "reason") == LUA_TSTRING)
+    cr->reason = compile_template(lua_tostring(L, -1), ev->schema, &local);
+  lua_settop(L, t - 1);
+  if (local) {
+    g_set_error(error, BR_RULES_ERROR, local->code, "%s:%d: rule %s: %s", info->file, info->line,
+                info->id, local->message);
+    g_error_free(local);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+BrEvaluator *
+br_evaluator_new(const BrPack *pack, const BrSchema *schema, GError **error)
+{
+  BrEvaluator *ev = g_new0(BrEvaluator, 1);
+  ev->pack = pack;
+  ev->schema = schema;
+  ev->nrules = br_pack_rule_count(pack);
+  ev->rules = g_new0(CompiledRule, ev->nrules);
+  for (guint i = 0; i < ev->nrules; i++)
+    ev->rules[i].fn_ref = LUA_NOREF;
+  ev->fires = g_new0(guint64, ev->nrules);
+  ev->failures = g_new0(guint64, ev->nrules);
+  ev->failure_msgs = g_new0(char *, ev->nrules + 1);
+  ev->result.fired = g_new0(guint, ev->nrules);
+  ev->result.reasons = g_new0(const char *, ev->nrules);
+  ev->reason_off = g_new0(gsize, ev->nrules);
+  ev->scratch = g_string_sized_new(256);
+  ev->today = br_rules_today();
+  ev->date_field = br_schema_find(schema, pack->settings.date_field);
+  if (ev->date_field >= 0 && br_schema_field(schema, (guint)ev->date_field)->type != BR_TYPE_DATE)
+    ev->date_field = -1;
+
+  ev->sb = br_sandbox_new(BR_SANDBOX_DEFAULT_MEMORY, BR_SANDBOX_DEFAULT_BUDGET);
+  char *msg = NULL;
+  if (!br_rule_api_install(ev->sb, br_schema_list_separator(schema), &msg) ||
+      !br_rule_api_run_files(ev->sb, pack->paths, pack->contents, &msg)) {
+    g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_SYNTAX, "%s", msg);
+    g_free(msg);
+    goto fail;
+  }
+  lua_State *L = br_sandbox_lua(ev->sb);
+  /* The files ran again in this state: their rules must be the ones the pack loaded. */
+  if ((guint)br_rule_api_rule_count(L) != ev->nrules) {
+    g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_INVALID,
+                "%s: the rule files registered a different number of rules on a second run",
+                pack->dir);
+    goto fail;
+  }
+  install_line_view(ev, L);
+  for (guint i = 0; i < ev->nrules; i++)
+    if (!compile_rule(ev, L, i, error))
+      goto fail;
+  return ev;
+
+fail:
+  br_evaluator_free(ev);
+  return NULL;
+}
+
+void
+br_evaluator_free(BrEvaluator *ev)
+{
+  if (!ev)
+    return;
+  for (guint i = 0; i < ev->nrules; i++) {
+    br_cond_free(ev->rules[i].cond);
+    free_template(ev->rules[i].reason);
+  }
+  br_sandbox_free(ev->sb);
+  g_free(ev->rules);
+  g_free(ev->fires);
+  g_free(ev->failures);
+  g_strfreev(ev->failure_msgs);
+  g_free(ev->result.fired);
+  g_free(ev->result.reasons);
+  g_free(ev->reason_off);
+  g_string_free(ev->scratch, TRUE);
+  g_free(ev);
+}
+
+static void
+record_failure(BrEvaluator *ev, guint i, const char *msg, guint64 line_no)
+{
+  ev->failures[i]++;
+  if (ev->failure_msgs[i])
+    return;
+  const BrRuleInfo *info = ev->rules[i].info;
+  ev->failure_msgs[i] = g_strdup_printf("%s:%d: rule %s: %s (input line %" G_GUINT64_FORMAT ")",
+                                        info->file, info->line, info->id,
+                                        msg ? msg : "error object is not a text", line_no);
+}
+
+static void
+expand_template(GString *out, const GArray *parts, const BrValue *rec)
+{
+  for (guint i = 0; i < parts->len; i++) {
+    const TemplatePart *p = &g_array_index(parts, TemplatePart, i);
+    if (p->literal)
+      g_string_append(out, p->text);
+    else if (rec[p->field].missing)
+      g_string_append_c(out, '-');
+    else
+      g_string_append_len(out, rec[p->field].str, rec[p->field].len);
+  }
+}
+
+const BrLineResult *
+br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
+{
+  BrLineResult *res = &ev->result;
+  res->score = 0;
+  res->nfired = 0;
+  g_string_truncate(ev->scratch, 0);
+  gint32 date = ev->today;
+  if (ev->date_field >= 0 && !record[ev->date_field].missing)
+    date = (gint32)record[ev->date_field].num;
+  lua_State *L = br_sandbox_lua(ev->sb);
+
+  for (guint i = 0; i < ev->nrules; i++) {
+    CompiledRule *cr = &ev->rules[i];
+    if (date < cr->from || date > cr->until)
+      continue;
+    gboolean fired;
+    gsize off = ev->scratch->len;
+    if (cr->cond) {
+      fired = br_cond_eval(cr->cond, record);
+      if (fired && cr->reason)
+        expand_template(ev->scratch, cr->reason, record);
+    } else {
+      lua_rawgeti(L, LUA_REGISTRYINDEX, cr->fn_ref);
+      ev->view->rec = record;
+      lua_rawgeti(L, LUA_REGISTRYINDEX, ev->view_ref);
+      int rc = br_sandbox_pcall(ev->sb, 1, 2);
+      if (rc != LUA_OK) {
+        record_failure(ev, i, lua_tostring(L, -1), line_no);
+        lua_pop(L, 1);
+        continue;
+      }
+      fired = lua_toboolean(L, -2);
+      if (fired && lua_type(L, -1) == LUA_TSTRING) {
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        g_string_append_len(ev->scratch, s, (gssize)len);
+      }
+      lua_pop(L, 2);
+    }
+    if (!fired)
+      continue;
+    if (ev->scratch->len == off)
+      g_string_append(ev->scratch, cr->info->title);
+    g_string_append_c(ev->scratch, '\0');
+    ev->reason_off[res->nfired] = off;
+    res->fired[res->nfired++] = i;
+    res->score += cr->info->weight;
+    ev->fires[i]++;
+  }
+  ev->view->rec = NULL;
+  /* The scratch buffer may have moved while growing: point at the reasons only now. */
+  for (guint k = 0; k < res->nfired; k++)
+    res->reasons[k] = ev->scratch->str + ev->reason_off[k];
+  return res;
+}
+
+const guint64 *
+br_evaluator_fire_counts(const BrEvaluator *ev)
+{
+  return ev->fires;
+}
+
+const guint64 *
+br_evaluator_failure_counts(const BrEvaluator *ev)
+{
+  return ev->failures;
+}
+
+const char *
+br_evaluator_failure_message(const BrEvaluator *ev, guint rule)
+{
+  return rule < ev->nrules ? ev->failure_msgs[rule] : NULL;
+}

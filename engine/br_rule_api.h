@@ -1,0 +1,30 @@
+/* What rule files see: the Lua side of the rule API (docs/rules.md), shared by the pack loader
+ * and the evaluators. Internal to the engine. */
+#pragma once
+
+#include <glib.h>
+#include <lua.h>
+
+#include "br_sandbox.h"
+
+/* Registry keys. */
+#define BR_RULE_API_COND_MT "br.cond"  /* metatable that marks condition tables */
+#define BR_RULE_API_RULES "br.rules"   /* array of registered rule tables */
+
+/* Keys a rule table may have; anything else is reported (typos such as "wieght"). */
+extern const char *const br_rule_api_keys[];
+
+/* Installs the builders, rule() and br.* into a fresh sandbox. list_sep is the separator of
+ * list fields for br.list. */
+gboolean br_rule_api_install(BrSandbox *sb, char list_sep, char **error_message);
+/* Runs the rule files of a pack (name-ordered paths and contents) in the sandbox; rule tables
+ * collect in the registry. Returns FALSE at the first file that fails, with its message. */
+gboolean br_rule_api_run_files(BrSandbox *sb, GPtrArray *paths, GPtrArray *contents,
+                               char **error_message);
+/* Pushes registered rule i (0-based) and returns the count when i < 0 without pushing. */
+int br_rule_api_rule_count(lua_State *L);
+void br_rule_api_push_rule(lua_State *L, int i);
+gboolean br_rule_api_is_cond(lua_State *L, int idx);
+/* Visits every field name a condition at idx names. */
+void br_rule_api_cond_fields(lua_State *L, int idx, void (*visit)(const char *, gpointer),
+                             gpointer data);

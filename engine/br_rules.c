@@ -1,0 +1,525 @@
+#include "br_rules.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "br_pack_internal.h"
+#include "br_rule_api.h"
+
+G_DEFINE_QUARK(br-rules-error-quark, br_rules_error)
+
+gboolean
+br_rules_parse_date(const char *text, gint32 *days)
+{
+  int y, m, d;
+  char tail;
+  if (!text || strlen(text) != 10 || sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+      text[4] != '-' || text[7] != '-' || !g_date_valid_dmy(d, m, y))
+    return FALSE;
+  GDate date, epoch;
+  g_date_clear(&date, 1);
+  g_date_clear(&epoch, 1);
+  g_date_set_dmy(&date, d, m, y);
+  g_date_set_dmy(&epoch, 1, 1, 1970);
+  *days = (gint32)(g_date_get_julian(&date) - g_date_get_julian(&epoch));
+  return TRUE;
+}
+
+gint32
+br_rules_today(void)
+{
+  return (gint32)(g_get_real_time() / G_USEC_PER_SEC / 86400);
+}
+
+static void
+rule_info_free(gpointer p)
+{
+  BrRuleInfo *r = p;
+  g_free(r->id);
+  g_free(r->title);
+  g_strfreev(r->tags);
+  g_free(r->author);
+  g_free(r->valid_from);
+  g_free(r->valid_until);
+  g_free(r->file);
+  g_free(r);
+}
+
+static void
+diag_free(gpointer p)
+{
+  BrDiagnostic *d = p;
+  g_free(d->file);
+  g_free(d->rule_id);
+  g_free(d->message);
+  g_free(d);
+}
+
+static void
+diag_add(GPtrArray *diags, const char *file, int line, const char *rule_id, const char *fmt, ...)
+  G_GNUC_PRINTF(5, 6);
+
+static void
+diag_add(GPtrArray *diags, const char *file, int line, const char *rule_id, const char *fmt, ...)
+{
+  BrDiagnostic *d = g_new0(BrDiagnostic, 1);
+  d->file = g_strdup(file);
+  d->line = line;
+  d->rule_id = g_strdup(rule_id);
+  va_list ap;
+  va_start(ap, fmt);
+  d->message = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_ptr_array_add(diags, d);
+}
+
+/* Splits a Lua error "file:line: message" so diagnostics can carry the position. */
+static void
+diag_add_lua_error(GPtrArray *diags, const char *fallback_file, const char *msg)
+{
+  const char *colon = strchr(msg, ':');
+  if (colon && g_ascii_isdigit(colon[1])) {
+    char *file = g_strndup(msg, colon - msg);
+    int line = atoi(colon + 1);
+    const char *rest = strchr(colon + 1, ':');
+    diag_add(diags, file, line, NULL, "%s", rest ? g_strchug((char *)rest + 1) : msg);
+    g_free(file);
+  } else {
+    diag_add(diags, fallback_file, 0, NULL, "%s", msg);
+  }
+}
+
+static gboolean
+load_settings(BrPack *pack, GPtrArray *diags)
+{
+  BrPackSettings *s = &pack->settings;
+  s->unit_field = g_strdup("container");
+  s->unit_fallback = g_strdup("bol");
+  s->port_field = g_strdup("port");
+  s->date_field = g_strdup("arrival_date");
+  s->lane_red = 50;
+  s->lane_yellow = 25;
+  s->capacity_default = 20;
+  s->random_share = 0.10;
+  s->capacity = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+  char *path = g_build_filename(pack->dir, "pack.ini", NULL);
+  GKeyFile *kf = g_key_file_new();
+  GError *error = NULL;
+  gboolean ok = TRUE;
+  if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &error)) {
+    diag_add(diags, path, 0, NULL, "%s", error->message);
+    g_error_free(error);
+    ok = FALSE;
+    goto out;
+  }
+  char *base = g_path_get_basename(pack->dir);
+  s->name = g_key_file_get_string(kf, "pack", "name", NULL);
+  if (!s->name)
+    s->name = g_strdup(base);
+  g_free(base);
+  s->version = g_key_file_get_string(kf, "pack", "version", NULL);
+  static const struct {
+    const char *key;
+    gsize offset;
+  } fields[] = {{"unit", G_STRUCT_OFFSET(BrPackSettings, unit_field)},
+                {"unit_fallback", G_STRUCT_OFFSET(BrPackSettings, unit_fallback)},
+                {"port_field", G_STRUCT_OFFSET(BrPackSettings, port_field)},
+                {"date_field", G_STRUCT_OFFSET(BrPackSettings, date_field)}};
+  for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
+    char *v = g_key_file_get_string(kf, "pack", fields[i].key, NULL);
+    if (v) {
+      char **slot = G_STRUCT_MEMBER_P(s, fields[i].offset);
+      g_free(*slot);
+      *slot = g_strstrip(v);
+    }
+  }
+  const struct {
+    const char *group, *key;
+    double *dst;
+    double lo, hi;
+  } nums[] = {{"lanes", "red", &s->lane_red, -1e9, 1e9},
+              {"lanes", "yellow", &s->lane_yellow, -1e9, 1e9},
+              {"random", "share", &s->random_share, 0, 1}};
+  for (guint i = 0; i < G_N_ELEMENTS(nums); i++) {
+    if (!g_key_file_has_key(kf, nums[i].group, nums[i].key, NULL))
+      continue;
+    double v = g_key_file_get_double(kf, nums[i].group, nums[i].key, &error);
+    if (error || v < nums[i].lo || v > nums[i].hi) {
+      diag_add(diags, path, 0, NULL, "[%s] %s must be a number from %g to %g", nums[i].group,
+               nums[i].key, nums[i].lo, nums[i].hi);
+      g_clear_error(&error);
+      ok = FALSE;
+      continue;
+    }
+    *nums[i].dst = v;
+  }
+  if (s->lane_yellow > s->lane_red) {
+    diag_add(diags, path, 0, NULL, "[lanes] yellow (%g) is above red (%g)", s->lane_yellow,
+             s->lane_red);
+    ok = FALSE;
+  }
+  gsize n = 0;
+  char **keys = g_key_file_get_keys(kf, "capacity", &n, NULL);
+  for (gsize i = 0; i < n; i++) {
+    gint64 v = g_key_file_get_int64(kf, "capacity", keys[i], &error);
+    if (error || v < 0 || v > 1000000) {
+      diag_add(diags, path, 0, NULL, "[capacity] %s must be a whole number from 0 to 1000000",
+               keys[i]);
+      g_clear_error(&error);
+      ok = FALSE;
+      continue;
+    }
+    if (strcmp(keys[i], "default") == 0)
+      s->capacity_default = (guint)v;
+    else
+      g_hash_table_insert(s->capacity, g_strdup(keys[i]), GUINT_TO_POINTER((guint)v));
+  }
+  g_strfreev(keys);
+out:
+  g_key_file_free(kf);
+  g_free(path);
+  return ok;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static gboolean
+read_rule_files(BrPack *pack, GPtrArray *diags)
+{
+  GError *error = NULL;
+  GDir *dir = g_dir_open(pack->dir, 0, &error);
+  if (!dir) {
+    diag_add(diags, pack->dir, 0, NULL, "%s", error->message);
+    g_error_free(error);
+    return FALSE;
+  }
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  const char *name;
+  while ((name = g_dir_read_name(dir)))
+    if (g_str_has_suffix(name, ".lua"))
+      g_ptr_array_add(names, g_strdup(name));
+  g_dir_close(dir);
+  qsort(names->pdata, names->len, sizeof(gpointer), cmp_str);
+
+  GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+  char *ini = g_build_filename(pack->dir, "pack.ini", NULL);
+  char *text;
+  gsize len;
+  if (g_file_get_contents(ini, &text, &len, NULL)) {
+    g_checksum_update(sum, (const guchar *)"pack.ini", 9);
+    g_checksum_update(sum, (const guchar *)text, (gssize)len);
+    g_free(text);
+  }
+  g_free(ini);
+  gboolean ok = TRUE;
+  for (guint i = 0; i < names->len; i++) {
+    char *path = g_build_filename(pack->dir, g_ptr_array_index(names, i), NULL);
+    if (!g_file_get_contents(path, &text, &len, &error)) {
+      diag_add(diags, path, 0, NULL, "%s", error->message);
+      g_clear_error(&error);
+      g_free(path);
+      ok = FALSE;
+      continue;
+    }
+    const char *fname = g_ptr_array_index(names, i);
+    g_checksum_update(sum, (const guchar *)fname, (gssize)strlen(fname) + 1);
+    g_checksum_update(sum, (const guchar *)text, (gssize)len);
+    g_ptr_array_add(pack->paths, path);
+    g_ptr_array_add(pack->contents, g_bytes_new_take(text, len));
+  }
+  pack->hash = g_strdup(g_checksum_get_string(sum));
+  g_checksum_free(sum);
+  g_ptr_array_free(names, TRUE);
+  return ok;
+}
+
+static char *
+opt_string(lua_State *L, int idx, const char *key)
+{
+  char *v = NULL;
+  if (lua_getfield(L, idx, key) == LUA_TSTRING)
+    v = g_strdup(lua_tostring(L, -1));
+  lua_pop(L, 1);
+  return v;
+}
+
+typedef struct {
+  GPtrArray *diags;
+  const char *file;
+  int line;
+  const char *id;
+  GHashTable *known; /* NULL: don't check */
+} FieldCheck;
+
+static void
+check_field(const char *name, gpointer data)
+{
+  FieldCheck *fc = data;
+  if (fc->known && !g_hash_table_contains(fc->known, name))
+    diag_add(fc->diags, fc->file, fc->line, fc->id, "rule %s: unknown field \"%s\"", fc->id, name);
+}
+
+/* Reads one registered rule table (on the stack top) into metadata, reporting every problem. */
+static BrRuleInfo *
+read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, gint32 today)
+{
+  int t = lua_gettop(L);
+  BrRuleInfo *r = g_new0(BrRuleInfo, 1);
+  r->file = opt_string(L, t, "__file");
+  lua_getfield(L, t, "__line");
+  r->line = (int)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  r->id = opt_string(L, t, "id");
+  gboolean ok = TRUE;
+  const char *id = r->id ? r->id : "?";
+  if (!r->id || !*r->id) {
+    diag_add(diags, r->file, r->line, NULL, "rule without an id");
+    ok = FALSE;
+  } else if (g_hash_table_contains(seen, r->id)) {
+    diag_add(diags, r->file, r->line, r->id, "rule %s: duplicate id (first defined at %s)", id,
+             (const char *)g_hash_table_lookup(seen, r->id));
+    ok = FALSE;
+  } else {
+    g_hash_table_insert(seen, g_strdup(r->id), g_strdup_printf("%s:%d", r->file, r->line));
+  }
+  r->title = opt_string(L, t, "title");
+  if (!r->title || !*g_strstrip(r->title)) {
+    diag_add(diags, r->file, r->line, r->id, "rule %s: no title (what the officer reads)", id);
+    ok = FALSE;
+  }
+  int wt = lua_getfield(L, t, "weight");
+  if (wt != LUA_TNUMBER) {
+    diag_add(diags, r->file, r->line, r->id, "rule %s: weight must be a number", id);
+    ok = FALSE;
+  }
+  r->weight = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  r->author = opt_string(L, t, "author");
+  r->valid_from = opt_string(L, t, "valid_from");
+  r->valid_until = opt_string(L, t, "valid_until");
+  gint32 from = G_MININT32, until = G_MAXINT32;
+  if (r->valid_from && !br_rules_parse_date(r->valid_from, &from)) {
+    diag_add(diags, r->file, r->line, r->id, "rule %s: valid_from \"%s\" is not a date (YYYY-MM-DD)",
+             id, r->valid_from);
+    ok = FALSE;
+  }
+  if (r->valid_until && !br_rules_parse_date(r->valid_until, &until)) {
+    diag_add(diags, r->file, r->line, r->id,
+             "rule %s: valid_until \"%s\" is not a date (YYYY-MM-DD)", id, r->valid_until);
+    ok = FALSE;
+  } else if (r->valid_until && until < from) {
+    diag_add(diags, r->file, r->line, r->id, "rule %s: valid_until is before valid_from", id);
+    ok = FALSE;
+  } else if (r->valid_until && until < today && known) {
+    diag_add(diags, r->file, r->line, r->id, "rule %s: expired on %s", id, r->valid_until);
+  }
+  GPtrArray *tags = g_ptr_array_new();
+  if (lua_getfield(L, t, "tags") == LUA_TTABLE) {
+    int n = (int)lua_rawlen(L, -1);
+    for (int i = 1; i <= n; i++) {
+      lua_rawgeti(L, -1, i);
+      if (lua_type(L, -1) == LUA_TSTRING)
+        g_ptr_array_add(tags, g_strdup(lua_tostring(L, -1)));
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  g_ptr_array_add(tags, NULL);
+  r->tags = (char **)g_ptr_array_free(tags, FALSE);
+
+  lua_getfield(L, t, "when");
+  if (br_rule_api_is_cond(L, -1)) {
+    r->declarative = TRUE;
+    FieldCheck fc = {diags, r->file, r->line, id, known};
+    br_rule_api_cond_fields(L, -1, check_field, &fc);
+  } else if (!lua_isfunction(L, -1)) {
+    diag_add(diags, r->file, r->line, r->id,
+             "rule %s: \"when\" must be a condition (field_in, gt, all, ...) or a function", id);
+    ok = FALSE;
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, t, "reason") != LUA_TNIL && !lua_isstring(L, -1)) {
+    diag_add(diags, r->file, r->line, r->id, "rule %s: reason must be a text", id);
+    ok = FALSE;
+  }
+  lua_pop(L, 1);
+
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      continue;
+    const char *key = lua_tostring(L, -1);
+    if (g_str_has_prefix(key, "__"))
+      continue;
+    gboolean allowed = FALSE;
+    for (const char *const *k = br_rule_api_keys; *k && !allowed; k++)
+      allowed = strcmp(*k, key) == 0;
+    if (!allowed)
+      diag_add(diags, r->file, r->line, r->id, "rule %s: unknown key \"%s\" (misspelt?)", id,
+               key);
+  }
+  if (!ok) {
+    rule_info_free(r);
+    return NULL;
+  }
+  return r;
+}
+
+/* Loads settings and rules, collecting every problem. known: field names to check against
+ * (NULL: no field check, and expiry is not a problem — a run may replay old dates). */
+static BrPack *
+pack_load(const char *dir, GPtrArray *diags, GHashTable *known, gint32 today)
+{
+  BrPack *pack = g_new0(BrPack, 1);
+  pack->dir = g_strdup(dir);
+  pack->paths = g_ptr_array_new_with_free_func(g_free);
+  pack->contents = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  pack->rules = g_ptr_array_new_with_free_func(rule_info_free);
+  guint before = diags->len;
+  load_settings(pack, diags);
+  read_rule_files(pack, diags);
+  if (diags->len > before)
+    return pack;
+
+  BrSandbox *sb = br_sandbox_new(BR_SANDBOX_DEFAULT_MEMORY, BR_SANDBOX_DEFAULT_BUDGET * 100);
+  char *msg = NULL;
+  if (!br_rule_api_install(sb, ';', &msg) ||
+      !br_rule_api_run_files(sb, pack->paths, pack->contents, &msg)) {
+    diag_add_lua_error(diags, dir, msg);
+    g_free(msg);
+    br_sandbox_free(sb);
+    return pack;
+  }
+  lua_State *L = br_sandbox_lua(sb);
+  GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  int n = br_rule_api_rule_count(L);
+  for (int i = 0; i < n; i++) {
+    br_rule_api_push_rule(L, i);
+    BrRuleInfo *r = read_rule(L, diags, seen, known, today);
+    lua_pop(L, 1);
+    if (r)
+      g_ptr_array_add(pack->rules, r);
+  }
+  if (n == 0)
+    diag_add(diags, dir, 0, NULL, "the pack has no rules");
+  g_hash_table_destroy(seen);
+  br_sandbox_free(sb);
+  return pack;
+}
+
+BrPack *
+br_pack_load(const char *dir, GError **error)
+{
+  GPtrArray *diags = g_ptr_array_new_with_free_func(diag_free);
+  BrPack *pack = pack_load(dir, diags, NULL, br_rules_today());
+  if (diags->len > 0) {
+    BrDiagnostic *d = g_ptr_array_index(diags, 0);
+    GString *msg = g_string_new(NULL);
+    if (d->line > 0)
+      g_string_printf(msg, "%s:%d: %s", d->file, d->line, d->message);
+    else
+      g_string_printf(msg, "%s: %s", d->file, d->message);
+    if (diags->len > 1)
+      g_string_append_printf(msg, " (and %u more problems: run 'boxrank rules check')",
+                             diags->len - 1);
+    g_set_error_literal(error, BR_RULES_ERROR,
+                        strstr(d->message, "unknown field") ? BR_RULES_ERROR_FIELD
+                        : d->line > 0                       ? BR_RULES_ERROR_INVALID
+                                                            : BR_RULES_ERROR_SYNTAX,
+                        msg->str);
+    g_string_free(msg, TRUE);
+    br_pack_free(pack);
+    pack = NULL;
+  }
+  g_ptr_array_free(diags, TRUE);
+  return pack;
+}
+
+GPtrArray *
+br_pack_check(const char *dir, const char *const *extra_fields, const char *today)
+{
+  GPtrArray *diags = g_ptr_array_new_with_free_func(diag_free);
+  GHashTable *known = g_hash_table_new(g_str_hash, g_str_equal);
+  guint n;
+  const BrCanonicalField *canon = br_canonical_fields(&n);
+  for (guint i = 0; i < n; i++)
+    g_hash_table_add(known, (gpointer)canon[i].name);
+  for (const char *const *f = extra_fields; f && *f; f++)
+    g_hash_table_add(known, (gpointer)*f);
+  gint32 day;
+  if (!today || !br_rules_parse_date(today, &day))
+    day = br_rules_today();
+  BrPack *pack = pack_load(dir, diags, known, day);
+  br_pack_free(pack);
+  g_hash_table_destroy(known);
+  return diags;
+}
+
+void
+br_pack_free(BrPack *pack)
+{
+  if (!pack)
+    return;
+  BrPackSettings *s = &pack->settings;
+  g_free(s->name);
+  g_free(s->version);
+  g_free(s->unit_field);
+  g_free(s->unit_fallback);
+  g_free(s->port_field);
+  g_free(s->date_field);
+  if (s->capacity)
+    g_hash_table_destroy(s->capacity);
+  g_ptr_array_free(pack->paths, TRUE);
+  g_ptr_array_free(pack->contents, TRUE);
+  g_ptr_array_free(pack->rules, TRUE);
+  g_free(pack->hash);
+  g_free(pack->dir);
+  g_free(pack);
+}
+
+const char *
+br_pack_dir(const BrPack *pack)
+{
+  return pack->dir;
+}
+
+const BrPackSettings *
+br_pack_settings(const BrPack *pack)
+{
+  return &pack->settings;
+}
+
+guint
+br_pack_rule_count(const BrPack *pack)
+{
+  return pack->rules->len;
+}
+
+const BrRuleInfo *
+br_pack_rule(const BrPack *pack, guint index)
+{
+  g_return_val_if_fail(index < pack->rules->len, NULL);
+  return g_ptr_array_index(pack->rules, index);
+}
+
+const char *
+br_pack_hash(const BrPack *pack)
+{
+  return pack->hash;
+}
+
+guint
+br_pack_capacity(const BrPack *pack, const char *port)
+{
+  gpointer v;
+  if (g_hash_table_lookup_extended(pack->settings.capacity, port, NULL, &v))
+    return GPOINTER_TO_UINT(v);
+  return pack->settings.capacity_default;
+}
