@@ -75,7 +75,7 @@ joined_reasons(const BrUnit *u)
 }
 
 static const char csv_header[] =
-  "port,position,rank,unit,score,lane,selection,rules,reasons,lines,first_line\n";
+  "port,position,rank,unit,score,lane,selection,rules,reasons,lines,record\n";
 
 void
 br_output_list_csv(GString *out, const BrPortList *list, const BrPack *pack, gboolean header)
@@ -96,8 +96,9 @@ br_output_list_csv(GString *out, const BrPortList *list, const BrPack *pack, gbo
     csv_cell(out, rules);
     g_string_append_c(out, ',');
     csv_cell(out, reasons);
-    g_string_append_printf(out, ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT "\n", u->nlines,
-                           u->first_line);
+    g_string_append_printf(out, ",%" G_GUINT64_FORMAT ",", u->nlines);
+    csv_cell(out, u->record);
+    g_string_append_c(out, '\n');
     g_free(rules);
     g_free(reasons);
   }
@@ -128,9 +129,9 @@ br_output_list_jsonl(GString *out, const BrPortList *list, const BrPack *pack)
         g_string_append_c(out, ',');
       br_json_append_string(out, g_ptr_array_index(u->reasons, k), -1);
     }
-    g_string_append_printf(out, "],\"lines\":%" G_GUINT64_FORMAT ",\"first_line\":%" G_GUINT64_FORMAT
-                                "}\n",
-                           u->nlines, u->first_line);
+    g_string_append_printf(out, "],\"lines\":%" G_GUINT64_FORMAT ",\"record\":", u->nlines);
+    br_json_append_string(out, u->record, -1);
+    g_string_append(out, "}\n");
   }
 }
 

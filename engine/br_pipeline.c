@@ -55,7 +55,8 @@ worker_main(gpointer data)
                            ? rec[sh->port_idx].str
                            : "UNASSIGNED";
       const char *unit = unit_of(sh, rec, line_no, w->scratch);
-      br_unit_table_add(w->units, port, unit, line_no, res);
+      const char *record = sh->id_idx >= 0 && !rec[sh->id_idx].missing ? rec[sh->id_idx].str : unit;
+      br_unit_table_add(w->units, port, unit, record, line_no, res);
       if (w->entities)
         br_entity_table_add(w->entities, port, unit, rec);
     }

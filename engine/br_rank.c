@@ -111,8 +111,8 @@ reason_add(BrUnit *u, guint rule, const char *text)
 }
 
 void
-br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, guint64 line_no,
-                  const BrLineResult *result)
+br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, const char *record,
+                  guint64 line_no, const BrLineResult *result)
 {
   g_string_assign(table->key, port);
   g_string_append_c(table->key, '\x1f');
@@ -127,10 +127,13 @@ br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, guint6
     u->unit = key + strlen(port) + 1;
     u->score = result->score;
     u->first_line = line_no;
+    u->record = g_string_chunk_insert(table->strings, record);
     g_hash_table_insert(table->units, key, u);
   } else {
     u->score = MAX(u->score, result->score);
     u->first_line = MIN(u->first_line, line_no);
+    if (strcmp(record, u->record) < 0)
+      u->record = g_string_chunk_insert(table->strings, record);
   }
   u->nlines++;
   fired_union(u, result->fired, result->nfired);
@@ -147,6 +150,8 @@ unit_absorb(BrUnit *dst, BrUnit *src)
 {
   dst->score = MAX(dst->score, src->score);
   dst->first_line = MIN(dst->first_line, src->first_line);
+  if (strcmp(src->record, dst->record) < 0)
+    dst->record = src->record; /* src's strings are adopted by dst's table */
   dst->nlines += src->nlines;
   if (src->fired)
     fired_union(dst, (const guint *)src->fired->data, src->fired->len);

@@ -18,7 +18,8 @@ typedef struct {
   char *unit;
   double score;
   guint64 nlines;
-  guint64 first_line;  /* smallest source line of the unit, for the analyst to find it */
+  guint64 first_line;  /* smallest source line of the unit (depends on input order) */
+  const char *record;  /* smallest record id among the unit's lines: finds it in any order */
   GArray *fired;       /* guint rule indices, ascending, distinct; NULL when none fired */
   GPtrArray *reasons;  /* char* "RULE-ID: reason", in rule order, distinct; NULL if none */
   GArray *reason_rules; /* guint rule index of each reason, parallel to reasons */
@@ -46,9 +47,9 @@ typedef struct BrUnitTable BrUnitTable;
 
 BrUnitTable *br_unit_table_new(const BrPack *pack);
 void br_unit_table_free(BrUnitTable *table);
-/* Adds one scored line. port and unit are copied (interned) when the unit is new. */
-void br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, guint64 line_no,
-                       const BrLineResult *result);
+/* Adds one scored line. port, unit and record (the line's id) are copied as needed. */
+void br_unit_table_add(BrUnitTable *table, const char *port, const char *unit,
+                       const char *record, guint64 line_no, const BrLineResult *result);
 /* Moves everything of src into dst; src is left empty. Commutative in its effect. */
 void br_unit_table_merge(BrUnitTable *dst, BrUnitTable *src);
 guint br_unit_table_size(const BrUnitTable *table);

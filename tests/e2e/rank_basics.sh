@@ -24,7 +24,7 @@ expect_status 0 "$BOXRANK" rank "$WORK/m.csv" --rules "$WORK/pack" --out "$WORK/
 [ -f "$WORK/out/list-IQSAW.csv" ] || fail "no list for IQSAW"
 [ -f "$WORK/out/list-IQUQR.jsonl" ] || fail "no JSON Lines list for IQUQR"
 [ -f "$WORK/out/summary.json" ] || fail "no summary"
-head -1 "$WORK/out/list-IQUQR.csv" | grep -qx "port,position,rank,unit,score,lane,selection,rules,reasons,lines,first_line" ||
+head -1 "$WORK/out/list-IQUQR.csv" | grep -qx "port,position,rank,unit,score,lane,selection,rules,reasons,lines,record" ||
   fail "unexpected CSV header"
 # Line 35 (EC origin and heavy) is on container CONT0018 at Safwan: both rules, score 70, the
 # only red unit there. Umm Qasr has no red unit, so only its random pick is listed.

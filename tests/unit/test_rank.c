@@ -55,7 +55,9 @@ add_line(BrUnitTable *t, const char *port, const char *unit, guint64 line, doubl
 {
   BrLineResult r = {.score = score, .nfired = nfired, .fired = (guint *)fired,
                     .reasons = reasons};
-  br_unit_table_add(t, port, unit, line, &r);
+  char record[32];
+  g_snprintf(record, sizeof record, "R%05" G_GUINT64_FORMAT, line);
+  br_unit_table_add(t, port, unit, record, line, &r);
 }
 
 static BrUnit *
@@ -95,6 +97,7 @@ test_rollup(void)
   g_assert_cmpfloat(u->score, ==, 55);
   g_assert_cmpuint(u->nlines, ==, 4);
   g_assert_cmpuint(u->first_line, ==, 4);
+  g_assert_cmpstr(u->record, ==, "R00004");
   g_assert_cmpuint(u->fired->len, ==, 3);
   g_assert_cmpuint(g_array_index(u->fired, guint, 0), ==, 0);
   g_assert_cmpuint(g_array_index(u->fired, guint, 2), ==, 2);
