@@ -253,7 +253,10 @@ br_evaluator_free(BrEvaluator *ev)
   g_free(ev->rules);
   g_free(ev->fires);
   g_free(ev->failures);
-  g_strfreev(ev->failure_msgs);
+  /* Sparse: most rules never fail, so g_strfreev would stop at the first gap. */
+  for (guint i = 0; i < ev->nrules; i++)
+    g_free(ev->failure_msgs[i]);
+  g_free(ev->failure_msgs);
   g_free(ev->result.fired);
   g_free(ev->result.reasons);
   g_free(ev->reason_off);

@@ -195,6 +195,9 @@ br_pipeline_result_clear(BrPipelineResult *result)
   br_entity_table_free(result->entities);
   g_free(result->fire_counts);
   g_free(result->failure_counts);
-  g_strfreev(result->failure_messages);
+  /* Sparse: most rules never fail, so g_strfreev would stop at the first gap. */
+  for (guint i = 0; result->failure_messages && i < result->nrules; i++)
+    g_free(result->failure_messages[i]);
+  g_free(result->failure_messages);
   memset(result, 0, sizeof *result);
 }

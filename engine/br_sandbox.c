@@ -42,8 +42,7 @@ budget_hook(lua_State *L, lua_Debug *ar)
   BrSandbox *sb = ud;
   sb->spent += HOOK_EVERY;
   if (sb->spent > sb->budget)
-    luaL_error(L, "instruction budget of %llu exceeded (endless loop?)",
-               (unsigned long long)sb->budget);
+    luaL_error(L, "instruction budget of %I exceeded (endless loop?)", (lua_Integer)sb->budget);
 }
 
 static const char *const removed_globals[] = {"load", "loadfile", "dofile", "collectgarbage",
