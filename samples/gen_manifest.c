@@ -699,7 +699,7 @@ container_freight(Gen *g, const Box *b, GenRegion region)
     lo = 800, hi = 2500;
   else if (b->size_type[0] == '4')
     lo = lo * 16 / 10, hi = hi * 16 / 10;
-  if (b->size_type[2] == 'R')
+  if (b->size_type[0] && b->size_type[2] == 'R')
     lo += 1200, hi += 1800;
   return gen_rng_range(&g->rng, lo, hi) * 100;
 }
