@@ -7,13 +7,15 @@
 typedef struct {
   const BrPack *pack;
   const BrSchema *schema;
-  GAsyncQueue *work; /* BrBatch* to score; the queue itself is the end marker */
-  GAsyncQueue *free; /* BrBatch* ready to be refilled */
+  GAsyncQueue *work; /* BrChunk* to parse and score; the queue itself is the end marker */
+  GAsyncQueue *done; /* BrChunk* parsed and scored, for the reader to finish and reuse */
   int port_idx, unit_idx, fallback_idx, id_idx;
 } Shared;
 
 typedef struct {
   Shared *shared;
+  BrChunkParser *parser;
+  BrBatch *batch;
   BrEvaluator *ev;
   BrUnitTable *units;
   BrEntityTable *entities;
@@ -37,6 +39,27 @@ unit_of(const Shared *sh, const BrValue *rec, guint64 line_no, GString *scratch)
   return scratch->str;
 }
 
+static void
+score_batch(Worker *w, const BrBatch *batch)
+{
+  Shared *sh = w->shared;
+  for (guint i = 0; i < batch->count; i++) {
+    const BrValue *rec = br_batch_record(batch, i);
+    guint64 line_no = batch->line_no[i];
+    const BrLineResult *res = br_evaluator_eval(w->ev, rec, line_no);
+    const char *port = sh->port_idx >= 0 && !rec[sh->port_idx].missing ? rec[sh->port_idx].str
+                                                                        : "UNASSIGNED";
+    const char *unit = unit_of(sh, rec, line_no, w->scratch);
+    const char *record = sh->id_idx >= 0 && !rec[sh->id_idx].missing ? rec[sh->id_idx].str : unit;
+    br_unit_table_add(w->units, port, unit, record, line_no, res);
+    if (w->entities)
+      br_entity_table_add(w->entities, port, unit, rec);
+  }
+  w->lines += batch->count;
+}
+
+/* Workers parse as well as score: parsing is the larger part of the work, and a reader that
+ * parsed alone would cap the run at one core. */
 static gpointer
 worker_main(gpointer data)
 {
@@ -46,22 +69,13 @@ worker_main(gpointer data)
     gpointer item = g_async_queue_pop(sh->work);
     if (item == (gpointer)sh->work)
       break;
-    BrBatch *batch = item;
-    for (guint i = 0; i < batch->count; i++) {
-      const BrValue *rec = br_batch_record(batch, i);
-      guint64 line_no = batch->line_no[i];
-      const BrLineResult *res = br_evaluator_eval(w->ev, rec, line_no);
-      const char *port = sh->port_idx >= 0 && !rec[sh->port_idx].missing
-                           ? rec[sh->port_idx].str
-                           : "UNASSIGNED";
-      const char *unit = unit_of(sh, rec, line_no, w->scratch);
-      const char *record = sh->id_idx >= 0 && !rec[sh->id_idx].missing ? rec[sh->id_idx].str : unit;
-      br_unit_table_add(w->units, port, unit, record, line_no, res);
-      if (w->entities)
-        br_entity_table_add(w->entities, port, unit, rec);
-    }
-    w->lines += batch->count;
-    g_async_queue_push(sh->free, batch);
+    BrChunk *chunk = item;
+    gboolean used_up;
+    do {
+      used_up = br_chunk_parser_fill(w->parser, chunk, w->batch);
+      score_batch(w, w->batch);
+    } while (!used_up);
+    g_async_queue_push(sh->done, chunk);
   }
   return NULL;
 }
@@ -86,7 +100,7 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     .pack = pack,
     .schema = br_feed_schema(feed),
     .work = g_async_queue_new(),
-    .free = g_async_queue_new(),
+    .done = g_async_queue_new(),
   };
   sh.port_idx = field_or_none(sh.schema, settings->port_field);
   sh.unit_idx = field_or_none(sh.schema, settings->unit_field);
@@ -94,43 +108,57 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
   sh.id_idx = field_or_none(sh.schema, "record_id");
 
   memset(result, 0, sizeof *result);
-  if (options->entity_keys)
-    br_entity_keys_bind(options->entity_keys, sh.schema);
   result->nrules = nrules;
   result->threads_used = nthreads;
+  if (options->entity_keys)
+    br_entity_keys_bind(options->entity_keys, sh.schema);
 
   /* Evaluators compile the pack against this input's schema; build them all before any
    * thread starts so a bad pack fails the run cleanly. */
   Worker *workers = g_new0(Worker, nthreads);
+  GPtrArray *spare = g_ptr_array_new_with_free_func((GDestroyNotify)br_chunk_free);
   guint built = 0;
   for (; built < nthreads; built++) {
-    workers[built].shared = &sh;
-    workers[built].ev = br_evaluator_new(pack, sh.schema, error);
-    if (!workers[built].ev)
+    Worker *w = &workers[built];
+    w->shared = &sh;
+    w->ev = br_evaluator_new(pack, sh.schema, error);
+    if (!w->ev)
       goto out;
-    workers[built].units = br_unit_table_new(pack);
+    w->parser = br_chunk_parser_new(feed);
+    w->batch = br_batch_new(sh.schema, batch_size);
+    w->units = br_unit_table_new(pack);
     if (options->entity_keys)
-      workers[built].entities = br_entity_table_new(options->entity_keys);
-    workers[built].scratch = g_string_new(NULL);
+      w->entities = br_entity_table_new(options->entity_keys);
+    w->scratch = g_string_new(NULL);
   }
 
-  guint nbatches = nthreads * 2 + 2;
-  for (guint i = 0; i < nbatches; i++)
-    g_async_queue_push(sh.free, br_batch_new(sh.schema, batch_size));
+  /* Chunks in flight are bounded: memory stays flat whatever the input size. */
+  guint nchunks = nthreads * 2 + 1, in_flight = 0;
+  for (guint i = 0; i < nchunks; i++)
+    g_ptr_array_add(spare, br_chunk_new());
   for (guint i = 0; i < nthreads; i++)
     workers[i].thread = g_thread_new("br-worker", worker_main, &workers[i]);
 
   gboolean read_ok = TRUE;
-  for (guint64 seq = 0;; seq++) {
-    BrBatch *batch = g_async_queue_pop(sh.free);
-    batch->seq = seq;
-    gint n = br_feed_next_batch(feed, batch, error);
+  GError *finish_error = NULL;
+  for (;;) {
+    BrChunk *chunk;
+    while ((chunk = in_flight ? g_async_queue_try_pop(sh.done) : NULL) ||
+           (spare->len == 0 && (chunk = g_async_queue_pop(sh.done)))) {
+      in_flight--;
+      if (!finish_error)
+        br_feed_finish_chunk(feed, chunk, &finish_error);
+      g_ptr_array_add(spare, chunk);
+    }
+    chunk = g_ptr_array_steal_index_fast(spare, spare->len - 1);
+    gint n = finish_error ? -1 : br_feed_read_chunk(feed, chunk, error);
     if (n <= 0) {
       read_ok = n == 0;
-      g_async_queue_push(sh.free, batch);
+      g_ptr_array_add(spare, chunk);
       break;
     }
-    g_async_queue_push(sh.work, batch);
+    g_async_queue_push(sh.work, chunk);
+    in_flight++;
     if (options->progress)
       options->progress(br_feed_rows_read(feed), br_feed_bytes_read(feed),
                         options->progress_data);
@@ -139,8 +167,16 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     g_async_queue_push(sh.work, sh.work);
   for (guint i = 0; i < nthreads; i++)
     g_thread_join(workers[i].thread);
-  for (guint i = 0; i < nbatches; i++)
-    br_batch_free(g_async_queue_pop(sh.free));
+  for (; in_flight > 0; in_flight--) {
+    BrChunk *chunk = g_async_queue_pop(sh.done);
+    if (!finish_error)
+      br_feed_finish_chunk(feed, chunk, &finish_error);
+    g_ptr_array_add(spare, chunk);
+  }
+  if (finish_error) {
+    g_propagate_error(error, finish_error);
+    read_ok = FALSE;
+  }
   if (!read_ok)
     goto out;
 
@@ -177,12 +213,15 @@ out:
     br_evaluator_free(workers[i].ev);
     br_unit_table_free(workers[i].units);
     br_entity_table_free(workers[i].entities);
+    br_chunk_parser_free(workers[i].parser);
+    br_batch_free(workers[i].batch);
     if (workers[i].scratch)
       g_string_free(workers[i].scratch, TRUE);
   }
   g_free(workers);
+  g_ptr_array_free(spare, TRUE);
   g_async_queue_unref(sh.work);
-  g_async_queue_unref(sh.free);
+  g_async_queue_unref(sh.done);
   if (!ok)
     br_pipeline_result_clear(result);
   return ok;

@@ -13,44 +13,71 @@
  * unbalanced quote is swallowing the rest of the file: stop before it takes all memory. */
 #define RUNAWAY_FIELD_MIN (16u << 20)
 
+#define CHUNK_TARGET (1u << 20)
+
 typedef struct {
   gsize off;
   gsize len;
 } FieldRef;
+
+struct BrChunk {
+  char *data;
+  gsize len, cap;
+  guint64 seq;
+  guint64 first_line; /* line of the chunk's first byte */
+  /* parse position, kept between fills */
+  gboolean started;
+  gsize pos;
+  guint64 line;
+  gboolean at_line_start;
+  /* results */
+  guint64 rows;
+  guint64 rejected;
+  GString *rejects; /* reject file lines of this chunk */
+};
+
+struct BrChunkParser {
+  const BrFeed *feed;
+  struct csv_parser parser;
+  GString *row;   /* fields of the current row, each NUL-terminated */
+  GArray *fields; /* FieldRef into row */
+  guint64 row_line;
+  BrChunk *chunk;
+  BrBatch *batch;
+  char ***header_out; /* header mode: where the first row goes */
+  guint *ncols_out;
+};
 
 struct BrFeed {
   char *path;
   FILE *fp;
   const BrProfile *profile;
   BrSchema *schema;
-  struct csv_parser parser;
-  gboolean parser_ready;
-
-  char *buf;
-  gsize buf_len, buf_pos;
-  gboolean eof, finished, first_block;
-  guint64 line;     /* physical line being fed, 1-based */
-  guint64 row_line; /* line where the current row started */
-  gboolean at_line_start;
-
-  GString *row;    /* fields of the current row, each NUL-terminated */
-  GArray *fields;  /* FieldRef into row */
   char **header;
   guint ncols;
   gsize max_field;
   gsize runaway;
   int date_order[3]; /* positions of year, month, day in the date format */
   char date_seps[3];
+  gint32 epoch_julian;
 
-  BrBatch *batch;
-  GError *error; /* set inside libcsv callbacks, checked after each parse call */
+  /* the reader: bytes after the last whole row wait in tail for the next chunk */
+  char *tail;
+  gsize tail_len, tail_cap;
+  gboolean eof, first_block;
+  guint64 next_line, next_seq, bytes;
 
-  guint64 rows_read; /* data rows ended, accepted or rejected */
-  guint64 rows_rejected, bytes;
+  /* br_feed_next_batch */
+  BrChunkParser *seq_parser;
+  BrChunk *seq_chunk;
+  gboolean seq_live;
+
+  /* rejects, written in chunk order */
   char *reject_path;
   FILE *rej;
-  GString *rej_line;
-  gint32 epoch_julian;
+  guint64 next_write_seq;
+  GHashTable *pending; /* seq -> GString* of a chunk finished ahead of its turn */
+  guint64 rows_read, rows_rejected;
 };
 
 G_DEFINE_QUARK(br-feed-error-quark, br_feed_error)
@@ -71,60 +98,42 @@ is_term(unsigned char c)
 }
 
 static const char *
-field_text(const BrFeed *f, guint i, gsize *len)
+field_text(const BrChunkParser *p, guint i, gsize *len)
 {
-  const FieldRef *r = &g_array_index(f->fields, FieldRef, i);
+  const FieldRef *r = &g_array_index(p->fields, FieldRef, i);
   *len = r->len;
-  return f->row->str + r->off;
+  return p->row->str + r->off;
 }
 
-static gboolean
-reject(BrFeed *f, const char *column, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void
+reject(BrChunkParser *p, const char *column, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 
-static gboolean
-reject(BrFeed *f, const char *column, const char *fmt, ...)
+/* Keeps the row, its line, the column at fault and the reason with the chunk; the feed writes
+ * them to the reject file in input order. */
+static void
+reject(BrChunkParser *p, const char *column, const char *fmt, ...)
 {
-  f->rows_rejected++;
-  if (!f->reject_path)
-    return TRUE;
-  if (!f->rej) {
-    f->rej = fopen(f->reject_path, "w");
-    if (!f->rej) {
-      int e = errno;
-      g_set_error(&f->error, BR_FEED_ERROR, BR_FEED_ERROR_IO,
-                  "%s: cannot create the reject file: %s", f->reject_path, g_strerror(e));
-      return FALSE;
-    }
-    g_string_assign(f->rej_line, "line,column,reason");
-    for (guint i = 0; i < f->ncols; i++) {
-      g_string_append_c(f->rej_line, ',');
-      br_csv_write_field(f->rej_line, f->header[i], strlen(f->header[i]));
-    }
-    g_string_append_c(f->rej_line, '\n');
-    fputs(f->rej_line->str, f->rej);
-  }
+  BrChunk *c = p->chunk;
+  c->rejected++;
+  if (!p->feed->reject_path)
+    return;
   va_list ap;
   va_start(ap, fmt);
   char *reason = g_strdup_vprintf(fmt, ap);
   va_end(ap);
-  g_string_printf(f->rej_line, "%" G_GUINT64_FORMAT ",", f->row_line);
-  br_csv_write_field(f->rej_line, column, strlen(column));
-  g_string_append_c(f->rej_line, ',');
-  br_csv_write_field(f->rej_line, reason, strlen(reason));
+  GString *out = c->rejects;
+  g_string_append_printf(out, "%" G_GUINT64_FORMAT ",", p->row_line);
+  br_csv_write_field(out, column, strlen(column));
+  g_string_append_c(out, ',');
+  br_csv_write_field(out, reason, strlen(reason));
   g_free(reason);
-  for (guint i = 0; i < f->fields->len; i++) {
+  for (guint i = 0; i < p->fields->len; i++) {
     gsize len;
-    const char *s = field_text(f, i, &len);
-    g_string_append_c(f->rej_line, ',');
-    br_csv_write_field(f->rej_line, s, len);
+    const char *s = field_text(p, i, &len);
+    g_string_append_c(out, ',');
+    br_csv_write_field(out, s, len);
   }
-  g_string_append_c(f->rej_line, '\n');
-  if (fwrite(f->rej_line->str, 1, f->rej_line->len, f->rej) != f->rej_line->len) {
-    g_set_error(&f->error, BR_FEED_ERROR, BR_FEED_ERROR_IO, "%s: cannot write: %s",
-                f->reject_path, g_strerror(errno));
-    return FALSE;
-  }
-  return TRUE;
+  g_string_append_c(out, '\n');
 }
 
 /* Reads the date format once into the order of its parts and the separators between them. */
@@ -215,47 +224,48 @@ parse_number(const char *s, gsize len, BrType type, double *out)
   return TRUE;
 }
 
-/* Checks one data row and either appends it to the batch or writes it to the reject file. */
+/* Checks one data row and either appends it to the batch or keeps it as a reject. */
 static void
-process_row(BrFeed *f)
+process_row(BrChunkParser *p)
 {
-  f->rows_read++;
-  guint nf = f->fields->len;
+  const BrFeed *f = p->feed;
+  p->chunk->rows++;
+  guint nf = p->fields->len;
   if (nf != f->ncols) {
     if (nf < f->ncols)
-      reject(f, f->header[nf], "expected %u fields, found %u", f->ncols, nf);
+      reject(p, f->header[nf], "expected %u fields, found %u", f->ncols, nf);
     else
-      reject(f, "", "expected %u fields, found %u", f->ncols, nf);
+      reject(p, "", "expected %u fields, found %u", f->ncols, nf);
     return;
   }
   for (guint i = 0; i < nf; i++) {
     gsize len;
-    const char *s = field_text(f, i, &len);
+    const char *s = field_text(p, i, &len);
     if (len > f->max_field) {
-      reject(f, f->header[i], "field is %" G_GSIZE_FORMAT " bytes, over the limit of %" G_GSIZE_FORMAT,
+      reject(p, f->header[i], "field is %" G_GSIZE_FORMAT " bytes, over the limit of %" G_GSIZE_FORMAT,
              len, f->max_field);
       return;
     }
     if (memchr(s, '\0', len)) {
-      reject(f, f->header[i], "field contains a NUL byte");
+      reject(p, f->header[i], "field contains a NUL byte");
       return;
     }
     const char *bad;
     if (!g_utf8_validate_len(s, len, &bad)) {
-      reject(f, f->header[i], "invalid UTF-8 at byte %" G_GSIZE_FORMAT " of the field",
+      reject(p, f->header[i], "invalid UTF-8 at byte %" G_GSIZE_FORMAT " of the field",
              (gsize)(bad - s) + 1);
       return;
     }
   }
 
-  BrBatch *b = f->batch;
-  BrValue *rec = br_batch_append(b, f->row_line);
+  BrBatch *b = p->batch;
+  BrValue *rec = br_batch_append(b, p->row_line);
   guint nschema = br_schema_size(f->schema);
   char iso[11]; /* a date's normalised text, copied into the batch below */
   for (guint k = 0; k < nschema; k++) {
     const BrField *field = br_schema_field(f->schema, k);
     gsize len;
-    const char *s = field_text(f, (guint)field->source_col, &len);
+    const char *s = field_text(p, (guint)field->source_col, &len);
     BrValue *v = &rec[k];
     if (field->type == BR_TYPE_INT || field->type == BR_TYPE_DECIMAL) {
       s = trim(s, &len);
@@ -263,7 +273,7 @@ process_row(BrFeed *f)
         continue;
       if (!parse_number(s, len, field->type, &v->num)) {
         br_batch_drop_last(b);
-        reject(f, f->header[field->source_col], "not %s: \"%.*s\"",
+        reject(p, f->header[field->source_col], "not %s: \"%.*s\"",
                field->type == BR_TYPE_INT ? "an integer" : "a decimal number", (int)MIN(len, 40),
                s);
         return;
@@ -275,7 +285,7 @@ process_row(BrFeed *f)
       gint32 days;
       if (!parse_date(f, s, len, &days, iso)) {
         br_batch_drop_last(b);
-        reject(f, f->header[field->source_col], "not a date in the form %s: \"%.*s\"",
+        reject(p, f->header[field->source_col], "not a date in the form %s: \"%.*s\"",
                br_profile_date_format(f->profile), (int)MIN(len, 40), s);
         return;
       }
@@ -292,116 +302,348 @@ process_row(BrFeed *f)
 }
 
 static void
-take_header(BrFeed *f)
+take_header(BrChunkParser *p)
 {
-  f->ncols = f->fields->len;
-  f->header = g_new0(char *, f->ncols + 1);
-  for (guint i = 0; i < f->ncols; i++) {
+  guint n = p->fields->len;
+  char **header = g_new0(char *, n + 1);
+  for (guint i = 0; i < n; i++) {
     gsize len;
-    const char *s = field_text(f, i, &len);
-    if (!g_utf8_validate_len(s, len, NULL) || memchr(s, '\0', len)) {
-      g_set_error(&f->error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
-                  "%s: line %" G_GUINT64_FORMAT ": column %u of the header is not valid UTF-8",
-                  f->path, f->row_line, i + 1);
-      return;
-    }
-    f->header[i] = g_strstrip(g_strndup(s, len));
+    const char *s = field_text(p, i, &len);
+    header[i] = g_strstrip(g_strndup(s, len));
   }
-  f->schema = br_profile_build_schema(f->profile, (const char *const *)f->header, f->ncols,
-                                      f->path, &f->error);
+  *p->header_out = header;
+  *p->ncols_out = n;
 }
 
 static void
 on_field(void *s, size_t len, void *data)
 {
-  BrFeed *f = data;
-  FieldRef r = {f->row->len, len};
-  g_array_append_val(f->fields, r);
-  g_string_append_len(f->row, s ? s : "", (gssize)len);
-  g_string_append_c(f->row, '\0');
+  BrChunkParser *p = data;
+  FieldRef r = {p->row->len, len};
+  g_array_append_val(p->fields, r);
+  g_string_append_len(p->row, s ? s : "", (gssize)len);
+  g_string_append_c(p->row, '\0');
 }
 
 static void
 on_row(int c, void *data)
 {
-  BrFeed *f = data;
-  if (!f->error) {
-    if (!f->header)
-      take_header(f);
-    else
-      process_row(f);
+  BrChunkParser *p = data;
+  if (p->header_out) {
+    if (!*p->header_out)
+      take_header(p);
+  } else {
+    process_row(p);
   }
-  g_string_truncate(f->row, 0);
-  g_array_set_size(f->fields, 0);
+  g_string_truncate(p->row, 0);
+  g_array_set_size(p->fields, 0);
+}
+
+static BrChunkParser *
+parser_new(const BrFeed *feed)
+{
+  BrChunkParser *p = g_new0(BrChunkParser, 1);
+  p->feed = feed;
+  p->row = g_string_sized_new(4096);
+  p->fields = g_array_new(FALSE, FALSE, sizeof(FieldRef));
+  csv_init(&p->parser, CSV_APPEND_NULL);
+  csv_set_delim(&p->parser, (unsigned char)br_profile_delimiter(feed->profile));
+  csv_set_space_func(&p->parser, is_space);
+  csv_set_term_func(&p->parser, is_term);
+  /* libcsv grows its field buffer by a fixed block (128 bytes by default), which makes a
+   * large field cost quadratic copying; grow in large steps instead. */
+  csv_set_blk_size(&p->parser, 1u << 20);
+  return p;
+}
+
+BrChunkParser *
+br_chunk_parser_new(BrFeed *feed)
+{
+  return parser_new(feed);
+}
+
+void
+br_chunk_parser_free(BrChunkParser *parser)
+{
+  if (!parser)
+    return;
+  csv_free(&parser->parser);
+  g_string_free(parser->row, TRUE);
+  g_array_free(parser->fields, TRUE);
+  g_free(parser);
+}
+
+/* Feeds the chunk to libcsv one physical line at a time: the line each row starts on is then
+ * known, and since only LF ends a row, a line ends at most one row, so stopping at a line
+ * start when the batch is full can never overflow it. */
+static gboolean
+parse_lines(BrChunkParser *p, BrChunk *c)
+{
+  if (!c->started) {
+    c->started = TRUE;
+    c->pos = 0;
+    c->line = c->first_line;
+    c->at_line_start = TRUE;
+  }
+  while (c->pos < c->len) {
+    if (c->at_line_start && p->parser.pstate == 0) {
+      if (p->header_out ? *p->header_out != NULL : p->batch->count == p->batch->capacity)
+        return FALSE;
+      p->row_line = c->line;
+    }
+    const char *start = c->data + c->pos;
+    gsize avail = c->len - c->pos;
+    const char *nl = memchr(start, '\n', avail);
+    gsize seg = nl ? (gsize)(nl - start) + 1 : avail;
+    csv_parse(&p->parser, start, seg, on_field, on_row, p);
+    c->pos += seg;
+    c->at_line_start = nl != NULL;
+    if (nl)
+      c->line++;
+  }
+  /* Chunks end at row ends; at the end of input the last row may lack its newline. */
+  csv_fini(&p->parser, on_field, on_row, p);
+  return TRUE;
+}
+
+gboolean
+br_chunk_parser_fill(BrChunkParser *parser, BrChunk *chunk, BrBatch *batch)
+{
+  br_batch_reset(batch);
+  parser->chunk = chunk;
+  parser->batch = batch;
+  gboolean done = parse_lines(parser, chunk);
+  parser->chunk = NULL;
+  parser->batch = NULL;
+  return done;
+}
+
+BrChunk *
+br_chunk_new(void)
+{
+  BrChunk *c = g_new0(BrChunk, 1);
+  c->cap = CHUNK_TARGET + READ_BLOCK;
+  c->data = g_malloc(c->cap);
+  c->rejects = g_string_new(NULL);
+  return c;
+}
+
+void
+br_chunk_free(BrChunk *chunk)
+{
+  if (!chunk)
+    return;
+  g_free(chunk->data);
+  g_string_free(chunk->rejects, TRUE);
+  g_free(chunk);
+}
+
+guint64
+br_chunk_seq(const BrChunk *chunk)
+{
+  return chunk->seq;
+}
+
+static void
+chunk_reserve(BrChunk *c, gsize extra)
+{
+  if (c->len + extra > c->cap) {
+    c->cap = MAX(c->cap * 2, c->len + extra);
+    c->data = g_realloc(c->data, c->cap);
+  }
+}
+
+gint
+br_feed_read_chunk(BrFeed *f, BrChunk *c, GError **error)
+{
+  c->len = 0;
+  chunk_reserve(c, f->tail_len);
+  if (f->tail_len)
+    memcpy(c->data, f->tail, f->tail_len);
+  c->len = f->tail_len;
+  f->tail_len = 0;
+
+  /* Row ends are newlines outside quotes: track quote parity from the chunk start, which is
+   * a row start. (A stray quote inside an unquoted field, which RFC 4180 forbids, can
+   * misplace a cut; the rows around it are then rejected, never lost.) */
+  gsize scanned = 0, boundary = 0;
+  gboolean quoted = FALSE;
+  for (;;) {
+    for (gsize i = scanned; i < c->len; i++) {
+      char ch = c->data[i];
+      if (ch == '"')
+        quoted = !quoted;
+      else if (ch == '\n' && !quoted)
+        boundary = i + 1;
+    }
+    scanned = c->len;
+    if ((boundary > 0 && c->len >= CHUNK_TARGET) || f->eof)
+      break;
+    if (c->len - boundary > f->runaway) {
+      g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_CSV,
+                  "%s: after line %" G_GUINT64_FORMAT ": a row runs on for more than %"
+                  G_GSIZE_FORMAT " bytes%s", f->path, f->next_line, f->runaway,
+                  quoted ? ": is a closing quote missing?" : "");
+      return -1;
+    }
+    chunk_reserve(c, READ_BLOCK);
+    gsize n = fread(c->data + c->len, 1, READ_BLOCK, f->fp);
+    if (n == 0) {
+      if (ferror(f->fp)) {
+        g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_IO, "%s: read error: %s", f->path,
+                    g_strerror(errno));
+        return -1;
+      }
+      f->eof = TRUE;
+      continue;
+    }
+    f->bytes += n;
+    if (f->first_block) {
+      f->first_block = FALSE;
+      if (n >= 3 && memcmp(c->data, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(c->data, c->data + 3, n - 3);
+        n -= 3;
+      }
+    }
+    c->len += n;
+  }
+  if (f->eof)
+    boundary = c->len;
+  gsize rest = c->len - boundary;
+  if (rest > f->tail_cap) {
+    f->tail_cap = rest;
+    f->tail = g_realloc(f->tail, rest);
+  }
+  if (rest)
+    memcpy(f->tail, c->data + boundary, rest);
+  f->tail_len = rest;
+  c->len = boundary;
+  if (c->len == 0)
+    return 0;
+
+  c->first_line = f->next_line;
+  for (const char *p = c->data, *end = c->data + c->len; (p = memchr(p, '\n', end - p)); p++)
+    f->next_line++;
+  c->seq = f->next_seq++;
+  c->started = FALSE;
+  c->rows = 0;
+  c->rejected = 0;
+  g_string_truncate(c->rejects, 0);
+  return 1;
 }
 
 static gboolean
-fill_buffer(BrFeed *f)
+write_rejects(BrFeed *f, const GString *text, GError **error)
 {
-  f->buf_len = fread(f->buf, 1, READ_BLOCK, f->fp);
-  f->buf_pos = 0;
-  if (f->buf_len == 0) {
-    if (ferror(f->fp)) {
-      g_set_error(&f->error, BR_FEED_ERROR, BR_FEED_ERROR_IO, "%s: read error: %s", f->path,
-                  g_strerror(errno));
+  if (text->len == 0)
+    return TRUE;
+  if (!f->rej) {
+    f->rej = fopen(f->reject_path, "w");
+    if (!f->rej) {
+      int e = errno;
+      g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_IO, "%s: cannot create the reject file: %s",
+                  f->reject_path, g_strerror(e));
       return FALSE;
     }
-    f->eof = TRUE;
-    return TRUE;
+    GString *h = g_string_new("line,column,reason");
+    for (guint i = 0; i < f->ncols; i++) {
+      g_string_append_c(h, ',');
+      br_csv_write_field(h, f->header[i], strlen(f->header[i]));
+    }
+    g_string_append_c(h, '\n');
+    fputs(h->str, f->rej);
+    g_string_free(h, TRUE);
   }
-  f->bytes += f->buf_len;
-  if (f->first_block) {
-    f->first_block = FALSE;
-    if (f->buf_len >= 3 && memcmp(f->buf, "\xEF\xBB\xBF", 3) == 0)
-      f->buf_pos = 3;
+  if (fwrite(text->str, 1, text->len, f->rej) != text->len || fflush(f->rej) != 0) {
+    g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_IO, "%s: cannot write: %s", f->reject_path,
+                g_strerror(errno));
+    return FALSE;
   }
   return TRUE;
 }
 
-/* Feeds input to libcsv one physical line at a time until `rows` more rows have ended (or
- * the input has). Feeding by line tells us the line each row starts on. */
-static gboolean
-pump(BrFeed *f, guint64 rows_wanted)
+gboolean
+br_feed_finish_chunk(BrFeed *f, BrChunk *chunk, GError **error)
 {
-  guint64 target = f->rows_read + rows_wanted;
-  gboolean want_header = !f->header;
-  while (!f->finished && !f->error) {
-    if (want_header ? f->header != NULL : f->rows_read >= target)
-      break;
-    if (f->buf_pos == f->buf_len) {
-      if (f->eof) {
-        csv_fini(&f->parser, on_field, on_row, f);
-        f->finished = TRUE;
-        break;
-      }
-      if (!fill_buffer(f))
-        break;
-      continue;
-    }
-    const char *start = f->buf + f->buf_pos;
-    gsize avail = f->buf_len - f->buf_pos;
-    const char *nl = memchr(start, '\n', avail);
-    gsize seg = nl ? (gsize)(nl - start) + 1 : avail;
-    if (f->at_line_start && f->parser.pstate == 0)
-      f->row_line = f->line;
-    if (csv_parse(&f->parser, start, seg, on_field, on_row, f) != seg) {
-      g_set_error(&f->error, BR_FEED_ERROR, BR_FEED_ERROR_CSV, "%s: line %" G_GUINT64_FORMAT ": %s",
-                  f->path, f->line, csv_strerror(csv_error(&f->parser)));
-      break;
-    }
-    f->buf_pos += seg;
-    f->at_line_start = nl != NULL;
-    if (nl)
-      f->line++;
-    if (f->parser.entry_pos > f->runaway) {
-      g_set_error(&f->error, BR_FEED_ERROR, BR_FEED_ERROR_CSV,
-                  "%s: line %" G_GUINT64_FORMAT ": a quoted field starting here runs on for more "
-                  "than %" G_GSIZE_FORMAT " bytes: is a closing quote missing?",
-                  f->path, f->row_line, f->runaway);
-      break;
+  f->rows_read += chunk->rows;
+  f->rows_rejected += chunk->rejected;
+  if (chunk->seq != f->next_write_seq) {
+    g_hash_table_insert(f->pending, g_memdup2(&chunk->seq, sizeof chunk->seq),
+                        g_string_new_len(chunk->rejects->str, (gssize)chunk->rejects->len));
+    return TRUE;
+  }
+  if (!write_rejects(f, chunk->rejects, error))
+    return FALSE;
+  f->next_write_seq++;
+  GString *next;
+  while ((next = g_hash_table_lookup(f->pending, &f->next_write_seq))) {
+    gboolean ok = write_rejects(f, next, error);
+    g_hash_table_remove(f->pending, &f->next_write_seq);
+    if (!ok)
+      return FALSE;
+    f->next_write_seq++;
+  }
+  return TRUE;
+}
+
+static void
+string_free(gpointer s)
+{
+  g_string_free(s, TRUE);
+}
+
+/* Reads the header: the first row of the first chunk. What follows it in that chunk goes back
+ * in front of the tail, so data chunks start right after the header. */
+static gboolean
+read_header(BrFeed *f, GError **error)
+{
+  BrChunk *c = br_chunk_new();
+  gint r = br_feed_read_chunk(f, c, error);
+  gboolean ok = FALSE;
+  if (r < 0)
+    goto out;
+  if (r == 0) {
+    g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
+                "%s: file is empty: a header line naming the columns is needed", f->path);
+    goto out;
+  }
+  BrChunkParser *p = parser_new(f);
+  p->header_out = &f->header;
+  p->ncols_out = &f->ncols;
+  p->chunk = c;
+  parse_lines(p, c);
+  guint64 header_line = p->row_line;
+  br_chunk_parser_free(p);
+  if (!f->header) {
+    g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
+                "%s: file is empty: a header line naming the columns is needed", f->path);
+    goto out;
+  }
+  for (guint i = 0; i < f->ncols; i++) {
+    if (!g_utf8_validate(f->header[i], -1, NULL)) {
+      g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
+                  "%s: line %" G_GUINT64_FORMAT ": column %u of the header is not valid UTF-8",
+                  f->path, header_line, i + 1);
+      goto out;
     }
   }
-  return f->error == NULL;
+  gsize rest = c->len - c->pos;
+  char *tail = g_malloc(rest + f->tail_len + 1);
+  memcpy(tail, c->data + c->pos, rest);
+  if (f->tail_len)
+    memcpy(tail + rest, f->tail, f->tail_len);
+  g_free(f->tail);
+  f->tail = tail;
+  f->tail_len += rest;
+  f->tail_cap = f->tail_len + 1;
+  f->next_line = c->line;
+  f->next_seq = 0;
+  f->schema = br_profile_build_schema(f->profile, (const char *const *)f->header, f->ncols,
+                                      f->path, error);
+  ok = f->schema != NULL;
+out:
+  br_chunk_free(c);
+  return ok;
 }
 
 BrFeed *
@@ -411,17 +653,13 @@ br_feed_open(const char *path, const BrProfile *profile, const BrFeedOptions *op
   BrFeed *f = g_new0(BrFeed, 1);
   f->path = g_strdup(strcmp(path, "-") == 0 ? "(standard input)" : path);
   f->profile = profile;
-  f->line = 1;
-  f->row_line = 1;
-  f->at_line_start = TRUE;
+  f->next_line = 1;
   f->first_block = TRUE;
-  f->row = g_string_sized_new(4096);
-  f->fields = g_array_new(FALSE, FALSE, sizeof(FieldRef));
-  f->rej_line = g_string_new(NULL);
   f->max_field = options && options->max_field_bytes ? options->max_field_bytes
                                                       : br_profile_max_field_bytes(profile);
   f->runaway = MAX(RUNAWAY_FIELD_MIN, f->max_field * 4);
   f->reject_path = options && options->reject_path ? g_strdup(options->reject_path) : NULL;
+  f->pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, string_free);
   compile_date_format(f, br_profile_date_format(profile));
   GDate epoch;
   g_date_clear(&epoch, 1);
@@ -439,26 +677,10 @@ br_feed_open(const char *path, const BrProfile *profile, const BrFeedOptions *op
       goto fail;
     }
   }
-  f->buf = g_malloc(READ_BLOCK);
-  csv_init(&f->parser, CSV_APPEND_NULL);
-  f->parser_ready = TRUE;
-  csv_set_delim(&f->parser, (unsigned char)br_profile_delimiter(profile));
-  csv_set_space_func(&f->parser, is_space);
-  csv_set_term_func(&f->parser, is_term);
-  /* libcsv grows its field buffer by a fixed block (128 bytes by default), which makes a
-   * large field cost quadratic copying; grow in large steps instead. */
-  csv_set_blk_size(&f->parser, 1u << 20);
-
-  if (!pump(f, 0)) {
-    g_propagate_error(error, f->error);
-    f->error = NULL;
+  if (!read_header(f, error))
     goto fail;
-  }
-  if (!f->header) {
-    g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
-                "%s: file is empty: a header line naming the columns is needed", f->path);
-    goto fail;
-  }
+  f->seq_parser = parser_new(f);
+  f->seq_chunk = br_chunk_new();
   return f;
 
 fail:
@@ -475,24 +697,23 @@ br_feed_schema(const BrFeed *feed)
 gint
 br_feed_next_batch(BrFeed *feed, BrBatch *batch, GError **error)
 {
-  br_batch_reset(batch);
-  feed->batch = batch;
-  /* Rejected rows do not fill the batch, so keep pumping until it is full or input ends. */
-  while (batch->count < batch->capacity && !feed->finished) {
-    if (!pump(feed, batch->capacity - batch->count)) {
-      g_propagate_error(error, feed->error);
-      feed->error = NULL;
-      feed->batch = NULL;
-      return -1;
+  for (;;) {
+    if (!feed->seq_live) {
+      gint r = br_feed_read_chunk(feed, feed->seq_chunk, error);
+      if (r <= 0) {
+        br_batch_reset(batch);
+        return r;
+      }
+      feed->seq_live = TRUE;
     }
+    if (br_chunk_parser_fill(feed->seq_parser, feed->seq_chunk, batch)) {
+      feed->seq_live = FALSE;
+      if (!br_feed_finish_chunk(feed, feed->seq_chunk, error))
+        return -1;
+    }
+    if (batch->count > 0)
+      return (gint)batch->count;
   }
-  feed->batch = NULL;
-  if (feed->finished && feed->rej && fflush(feed->rej) != 0) {
-    g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_IO, "%s: cannot write: %s",
-                feed->reject_path, g_strerror(errno));
-    return -1;
-  }
-  return (gint)batch->count;
 }
 
 guint64
@@ -522,15 +743,12 @@ br_feed_close(BrFeed *feed)
     fclose(feed->fp);
   if (feed->rej)
     fclose(feed->rej);
-  if (feed->parser_ready)
-    csv_free(&feed->parser);
+  br_chunk_parser_free(feed->seq_parser);
+  br_chunk_free(feed->seq_chunk);
   br_schema_free(feed->schema);
   g_strfreev(feed->header);
-  g_string_free(feed->row, TRUE);
-  g_array_free(feed->fields, TRUE);
-  g_string_free(feed->rej_line, TRUE);
-  g_clear_error(&feed->error);
-  g_free(feed->buf);
+  g_hash_table_destroy(feed->pending);
+  g_free(feed->tail);
   g_free(feed->reject_path);
   g_free(feed->path);
   g_free(feed);

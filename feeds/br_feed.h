@@ -27,6 +27,8 @@ typedef struct {
 } BrFeedOptions;
 
 typedef struct BrFeed BrFeed;
+typedef struct BrChunk BrChunk;
+typedef struct BrChunkParser BrChunkParser;
 
 /* Opens the source ("-" for stdin) and reads its header; the schema is ready on return. */
 BrFeed *br_feed_open(const char *path, const BrProfile *profile, const BrFeedOptions *options,
@@ -35,6 +37,25 @@ const BrSchema *br_feed_schema(const BrFeed *feed);
 /* Resets the batch and fills it with up to batch->capacity accepted records.
  * Returns the number of records (0 at the end of input) or -1 with error set. */
 gint br_feed_next_batch(BrFeed *feed, BrBatch *batch, GError **error);
+
+/* Parallel reading. One thread cuts the input into chunks of whole rows (a quote-parity scan
+ * finds row ends that are not inside quoted fields), workers parse chunks with their own
+ * parsers, and finished chunks go back to the feed, which writes their rejects in input
+ * order. br_feed_next_batch is the same machinery run in one thread. */
+BrChunk *br_chunk_new(void);
+void br_chunk_free(BrChunk *chunk);
+guint64 br_chunk_seq(const BrChunk *chunk);
+/* Fills chunk with the next rows of the input: 1, or 0 at the end, or -1 with error set. */
+gint br_feed_read_chunk(BrFeed *feed, BrChunk *chunk, GError **error);
+BrChunkParser *br_chunk_parser_new(BrFeed *feed);
+void br_chunk_parser_free(BrChunkParser *parser);
+/* Resets the batch and fills it from the chunk, going on where the last call on this chunk
+ * stopped. Returns TRUE when the chunk is used up. Rejected rows are kept in the chunk. */
+gboolean br_chunk_parser_fill(BrChunkParser *parser, BrChunk *chunk, BrBatch *batch);
+/* Takes a parsed chunk's counts and rejects (written in input order whatever order chunks
+ * finish in). FALSE with error set when the reject file cannot be written. */
+gboolean br_feed_finish_chunk(BrFeed *feed, BrChunk *chunk, GError **error);
+
 guint64 br_feed_rows_read(const BrFeed *feed);     /* data rows seen, accepted or not */
 guint64 br_feed_rows_rejected(const BrFeed *feed);
 guint64 br_feed_bytes_read(const BrFeed *feed);
