@@ -271,21 +271,6 @@ group_by_port(BrUnitTable *table)
   return ports;
 }
 
-static void
-rank_port(GPtrArray *units, const BrPackSettings *s, guint64 seed)
-{
-  for (guint i = 0; i < units->len; i++) {
-    BrUnit *u = g_ptr_array_index(units, i);
-    u->tiebreak = unit_hash(u->port, u->unit, seed);
-    u->lane = lane_of(s, u->score);
-    u->selection = BR_SEL_NONE;
-    unit_sort_reasons(u);
-  }
-  g_ptr_array_sort(units, cmp_rank);
-  for (guint i = 0; i < units->len; i++)
-    ((BrUnit *)g_ptr_array_index(units, i))->rank = i + 1;
-}
-
 typedef struct {
   guint64 key;
   BrUnit *unit;
@@ -301,36 +286,96 @@ cmp_draw(gconstpointer a, gconstpointer b)
 }
 
 /* The random control sample: a seeded uniform draw without replacement from every unit not
- * targeted. Keys come from a hash stream separate from the tie-break, so the draw does not
- * favour units that won ties. */
-static guint
-draw_random(GPtrArray *units, guint want, guint64 seed, GPtrArray *selected)
+ * targeted, i.e. the `want` units with the smallest keys. Keys come from a hash stream
+ * separate from the tie-break, so the draw does not favour units that won ties. One pass
+ * keeps the best keys in a small sorted array: no sort of the whole port. */
+static GArray *
+draw_random(GPtrArray *units, guint want, guint64 seed)
 {
+  GArray *best = g_array_sized_new(FALSE, FALSE, sizeof(Draw), want + 1);
   if (want == 0)
-    return 0;
-  GArray *pool = g_array_new(FALSE, FALSE, sizeof(Draw));
+    return best;
   for (guint i = 0; i < units->len; i++) {
     BrUnit *u = g_ptr_array_index(units, i);
     if (u->selection != BR_SEL_NONE)
       continue;
     Draw d = {unit_hash(u->port, u->unit, seed ^ 0x5bd1e9955bd1e995ULL), u};
-    g_array_append_val(pool, d);
+    if (best->len == want && cmp_draw(&d, &g_array_index(best, Draw, want - 1)) >= 0)
+      continue;
+    guint at = best->len;
+    while (at > 0 && cmp_draw(&d, &g_array_index(best, Draw, at - 1)) < 0)
+      at--;
+    g_array_insert_val(best, at, d);
+    if (best->len > want)
+      g_array_set_size(best, want);
   }
-  g_array_sort(pool, cmp_draw);
-  guint n = MIN(want, pool->len);
-  GPtrArray *picked = g_ptr_array_sized_new(n);
-  for (guint i = 0; i < n; i++) {
-    BrUnit *u = g_array_index(pool, Draw, i).unit;
+  return best;
+}
+
+/* 1 + the number of units of the port that rank before u. */
+static guint
+rank_of(GPtrArray *units, const BrUnit *u)
+{
+  guint before = 0;
+  for (guint i = 0; i < units->len; i++) {
+    const BrUnit *o = g_ptr_array_index(units, i);
+    if (o != u && cmp_rank(&o, &u) < 0)
+      before++;
+  }
+  return before + 1;
+}
+
+/* Selects for one port without sorting all its units: only red units can be targeted, so
+ * only they are sorted; a random pick's rank is counted directly. */
+static void
+select_port(BrPortList *list, GPtrArray *units, const BrPackSettings *s, guint64 seed)
+{
+  GPtrArray *red = g_ptr_array_new();
+  for (guint i = 0; i < units->len; i++) {
+    BrUnit *u = g_ptr_array_index(units, i);
+    u->tiebreak = unit_hash(u->port, u->unit, seed);
+    u->lane = lane_of(s, u->score);
+    u->selection = BR_SEL_NONE;
+    u->rank = 0;
+    switch (u->lane) {
+    case BR_LANE_RED: list->red++; g_ptr_array_add(red, u); break;
+    case BR_LANE_YELLOW: list->yellow++; break;
+    case BR_LANE_GREEN: list->green++; break;
+    }
+  }
+  g_ptr_array_sort(red, cmp_rank);
+  guint random_slots = (guint)(list->capacity * s->random_share + 0.5);
+  if (random_slots > list->capacity)
+    random_slots = list->capacity;
+  guint targeted_slots = list->capacity - random_slots;
+  for (guint i = 0; i < red->len; i++) {
+    BrUnit *u = g_ptr_array_index(red, i);
+    u->rank = i + 1;
+    if (list->targeted < targeted_slots) {
+      u->selection = BR_SEL_TARGETED;
+      list->targeted++;
+      g_ptr_array_add(list->selected, u);
+    }
+  }
+  GArray *picks = draw_random(units, random_slots, seed);
+  GPtrArray *random = g_ptr_array_sized_new(picks->len);
+  for (guint i = 0; i < picks->len; i++) {
+    BrUnit *u = g_array_index(picks, Draw, i).unit;
     u->selection = BR_SEL_RANDOM;
-    g_ptr_array_add(picked, u);
+    if (u->rank == 0)
+      u->rank = rank_of(units, u);
+    g_ptr_array_add(random, u);
   }
   /* Random picks are listed after the targeted ones, in rank order. */
-  g_ptr_array_sort(picked, cmp_rank);
-  for (guint i = 0; i < picked->len; i++)
-    g_ptr_array_add(selected, g_ptr_array_index(picked, i));
-  g_ptr_array_free(picked, TRUE);
-  g_array_free(pool, TRUE);
-  return n;
+  g_ptr_array_sort(random, cmp_rank);
+  for (guint i = 0; i < random->len; i++)
+    g_ptr_array_add(list->selected, g_ptr_array_index(random, i));
+  list->random = random->len;
+  for (guint i = 0; i < list->selected->len; i++)
+    unit_sort_reasons(g_ptr_array_index(list->selected, i));
+  g_ptr_array_free(random, TRUE);
+  g_array_free(picks, TRUE);
+  g_ptr_array_free(red, TRUE);
 }
 
 GPtrArray *
@@ -342,36 +387,15 @@ br_rank_select(BrUnitTable *table, const BrPack *pack, guint64 seed)
   gpointer *names = g_hash_table_get_keys_as_array(ports, &nports);
   qsort(names, nports, sizeof *names, cmp_str);
   GPtrArray *lists = g_ptr_array_new_with_free_func((GDestroyNotify)br_port_list_free);
-
   for (guint p = 0; p < nports; p++) {
     const char *port = names[p];
     GPtrArray *units = g_hash_table_lookup(ports, port);
-    rank_port(units, s, seed);
-
     BrPortList *list = g_new0(BrPortList, 1);
     list->port = g_strdup(port);
     list->capacity = br_pack_capacity(pack, port);
     list->units = units->len;
     list->selected = g_ptr_array_new();
-    guint random_slots = (guint)(list->capacity * s->random_share + 0.5);
-    if (random_slots > list->capacity)
-      random_slots = list->capacity;
-    guint targeted_slots = list->capacity - random_slots;
-
-    for (guint i = 0; i < units->len; i++) {
-      BrUnit *u = g_ptr_array_index(units, i);
-      switch (u->lane) {
-      case BR_LANE_RED: list->red++; break;
-      case BR_LANE_YELLOW: list->yellow++; break;
-      case BR_LANE_GREEN: list->green++; break;
-      }
-      if (u->lane == BR_LANE_RED && list->targeted < targeted_slots) {
-        u->selection = BR_SEL_TARGETED;
-        list->targeted++;
-        g_ptr_array_add(list->selected, u);
-      }
-    }
-    list->random = draw_random(units, random_slots, seed, list->selected);
+    select_port(list, units, s, seed);
     g_ptr_array_add(lists, list);
   }
   g_free(names);

@@ -25,7 +25,8 @@ typedef struct {
   GArray *reason_rules; /* guint rule index of each reason, parallel to reasons */
   BrLane lane;
   BrSelection selection;
-  guint rank;          /* 1-based rank within the port by score; 0 before ranking */
+  guint rank;          /* 1-based rank within the port by score: set for red and selected
+                        * units (ranking every unit would cost a sort of the whole port) */
   guint64 tiebreak;    /* hash of unit id and seed */
 } BrUnit;
 
