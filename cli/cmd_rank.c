@@ -5,6 +5,7 @@
 
 #include "br_cli.h"
 #include "br_feed.h"
+#include "br_history.h"
 #include "br_output.h"
 #include "br_pipeline.h"
 #include "br_rank.h"
@@ -108,6 +109,7 @@ br_cmd_rank(int argc, char **argv)
   GPtrArray *lists = NULL;
   BrPipelineResult result = {0};
   BrEntityKeys *entity_keys = NULL;
+  BrHistory *history = NULL;
   BrStore *store = NULL;
   char *input_hash = NULL;
   GError *error = NULL;
@@ -165,6 +167,12 @@ br_cmd_rank(int argc, char **argv)
     entity_keys = br_entity_keys_parse(NULL, &error);
     if (!entity_keys)
       goto fail;
+    /* Rules see the track records known before the list date, never after. */
+    char today[11];
+    br_store_date_format((gint32)(started_at / 86400), today);
+    history = br_history_load(store, entity_keys, as_of ? as_of : today, 0, &error);
+    if (!history)
+      goto fail;
   }
   profile = profile_path ? br_profile_load(profile_path, &error) : br_profile_new_identity();
   if (!profile)
@@ -184,6 +192,7 @@ br_cmd_rank(int argc, char **argv)
     .progress = show ? progress_cb : NULL,
     .progress_data = &progress,
     .entity_keys = entity_keys,
+    .history = history,
   };
   if (!br_pipeline_run(feed, pack, &popts, &result, &error))
     goto fail;
@@ -263,6 +272,7 @@ out:
   if (lists)
     g_ptr_array_free(lists, TRUE);
   br_pipeline_result_clear(&result);
+  br_history_free(history);
   br_entity_keys_free(entity_keys);
   br_store_close(store);
   g_free(input_hash);

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "br_cli.h"
+#include "br_entities.h"
 #include "br_feed.h"
+#include "br_history.h"
 #include "br_rule_api.h"
 #include "br_rules.h"
 #include "br_pack_internal.h"
@@ -179,6 +181,57 @@ fixture_record(lua_State *L, BrBatch *batch, GString *err)
   return TRUE;
 }
 
+/* A test may state track records: history = { consignee_name = { inspections = 4, hits = 3 } },
+ * for the values of its line, against a global record (default 100 inspections, 10 findings)
+ * given as global = { inspections = ..., hits = ... }. Table of the test entry at idx. */
+static BrHistory *
+fixture_history(lua_State *L, int idx, BrEntityKeys *keys, const BrValue *rec)
+{
+  idx = lua_absindex(L, idx);
+  if (lua_getfield(L, idx, "history") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  GArray *outcomes = g_array_new(FALSE, TRUE, sizeof(BrHistoryOutcome));
+  GPtrArray *values = g_ptr_array_new_with_free_func(g_free);
+  int ginsp = 100, ghits = 10;
+  if (lua_getfield(L, idx, "global") == LUA_TTABLE) {
+    lua_getfield(L, -1, "inspections");
+    lua_getfield(L, -2, "hits");
+    ginsp = (int)lua_tointeger(L, -2);
+    ghits = (int)lua_tointeger(L, -1);
+    lua_pop(L, 2);
+  }
+  lua_pop(L, 1);
+  for (int i = 0; i < ginsp; i++) {
+    BrHistoryOutcome o = {-1, NULL, 0, i < ghits};
+    g_array_append_val(outcomes, o);
+  }
+  for (guint k = 0; k < br_entity_keys_count(keys); k++) {
+    char value[BR_ENTITY_VALUE_MAX];
+    if (lua_getfield(L, -1, br_entity_keys_name(keys, k)) == LUA_TTABLE &&
+        br_entity_keys_value(keys, k, rec, value)) {
+      lua_getfield(L, -1, "inspections");
+      lua_getfield(L, -2, "hits");
+      int insp = (int)lua_tointeger(L, -2), hits = (int)lua_tointeger(L, -1);
+      lua_pop(L, 2);
+      char *v = g_strdup(value);
+      g_ptr_array_add(values, v);
+      for (int i = 0; i < insp; i++) {
+        BrHistoryOutcome o = {(int)k, v, 0, i < hits};
+        g_array_append_val(outcomes, o);
+      }
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  BrHistory *h = br_history_new_from_outcomes(keys, 0, (const BrHistoryOutcome *)(void *)outcomes->data,
+                                              outcomes->len);
+  g_array_free(outcomes, TRUE);
+  g_ptr_array_free(values, TRUE);
+  return h;
+}
+
 static int
 rules_test(int argc, char **argv)
 {
@@ -200,6 +253,7 @@ rules_test(int argc, char **argv)
   BrSchema *schema = NULL;
   BrEvaluator *ev = NULL;
   BrBatch *batch = NULL;
+  BrEntityKeys *keys = NULL;
   GError *error = NULL;
   char *msg = NULL;
   if (!br_cli_parse(ctx, &argc, &argv, "boxrank rules test rules/ccp --strict"))
@@ -223,6 +277,8 @@ rules_test(int argc, char **argv)
   if (!(ev = br_evaluator_new(pack, schema, &error)))
     goto fail;
   batch = br_batch_new(schema, 1);
+  keys = br_entity_keys_parse(NULL, NULL);
+  br_entity_keys_bind(keys, schema);
 
   guint tests = 0, failed_rules = 0;
   GString *err = g_string_new(NULL);
@@ -243,8 +299,12 @@ rules_test(int argc, char **argv)
       if (!lua_istable(L, -1)) {
         g_string_assign(err, "the test has no line = { ... }");
       } else if (fixture_record(L, batch, err)) {
+        BrHistory *history = fixture_history(L, -4, keys, br_batch_record(batch, 0));
+        br_evaluator_set_history(ev, history);
         guint64 before = br_evaluator_failure_counts(ev)[r];
         const BrLineResult *res = br_evaluator_eval(ev, br_batch_record(batch, 0), 1);
+        br_evaluator_set_history(ev, NULL);
+        br_history_free(history);
         const char *got_reason = NULL;
         for (guint k = 0; k < res->nfired; k++)
           if (res->fired[k] == r)
@@ -289,6 +349,7 @@ fail:
   br_cli_error(error);
 out:
   g_free(msg);
+  br_entity_keys_free(keys);
   br_batch_free(batch);
   br_evaluator_free(ev);
   br_schema_free(schema);

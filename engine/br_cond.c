@@ -20,6 +20,7 @@ typedef enum {
   OP_ALL,
   OP_ANY,
   OP_NOT,
+  OP_HISTORY,
 } Op;
 
 typedef enum { CMP_GT, CMP_GE, CMP_LT, CMP_LE, CMP_EQ, CMP_NE } Cmp;
@@ -36,11 +37,15 @@ struct BrCond {
   guint nneedles;
   BrCond **kids;
   guint nkids;
+  char *key;        /* OP_HISTORY: entity key name */
+  int key_index;    /* in the bound history's keys, -1 when unbound or unknown */
+  guint min_inspections;
+  const BrHistory *history;
 };
 
 static const char *const op_names[] = {"in",      "list_any", "hs_prefix", "contains", "cmp",
                                        "ratio",   "same",     "differ",    "missing",  "present",
-                                       "all",     "any",      "not"};
+                                       "all",     "any",      "not",       "history"};
 static const char *const cmp_names[] = {"gt", "ge", "lt", "le", "eq", "ne"};
 
 void
@@ -55,6 +60,7 @@ br_cond_free(BrCond *c)
   for (guint i = 0; i < c->nkids; i++)
     br_cond_free(c->kids[i]);
   g_free(c->kids);
+  g_free(c->key);
   g_free(c);
 }
 
@@ -187,6 +193,18 @@ br_cond_compile(lua_State *L, int idx, const BrSchema *schema, GError **error)
     if (!resolve_field(L, idx, "field", schema, &c->field, FALSE, error))
       goto fail;
     break;
+  case OP_HISTORY:
+    lua_getfield(L, idx, "key");
+    c->key = g_strdup(luaL_optstring(L, -1, ""));
+    lua_getfield(L, idx, "cmp");
+    c->cmp = (Cmp)lookup_index(cmp_names, G_N_ELEMENTS(cmp_names), luaL_optstring(L, -1, "gt"));
+    lua_getfield(L, idx, "num");
+    c->num = lua_tonumber(L, -1);
+    lua_getfield(L, idx, "min");
+    c->min_inspections = (guint)MAX(lua_tointeger(L, -1), 0);
+    lua_pop(L, 4);
+    c->key_index = -1;
+    break;
   case OP_ALL:
   case OP_ANY:
   case OP_NOT: {
@@ -272,6 +290,32 @@ list_any(const BrCond *c, const BrValue *v)
   return FALSE;
 }
 
+void
+br_cond_bind_history(BrCond *c, const BrHistory *history)
+{
+  if (c->op == OP_HISTORY) {
+    c->history = history;
+    c->key_index = history ? br_entity_keys_find(br_history_keys(history), c->key) : -1;
+  }
+  for (guint i = 0; i < c->nkids; i++)
+    br_cond_bind_history(c->kids[i], history);
+}
+
+static gboolean
+history_eval(const BrCond *c, const BrValue *rec)
+{
+  if (c->key_index < 0)
+    return FALSE;
+  const BrEntityKeys *keys = br_history_keys(c->history);
+  char value[BR_ENTITY_VALUE_MAX];
+  guint inspections = 0;
+  double rate = 0;
+  if (!br_entity_keys_value(keys, (guint)c->key_index, rec, value))
+    return FALSE;
+  br_history_lookup(c->history, (guint)c->key_index, value, &inspections, NULL, &rate);
+  return inspections >= c->min_inspections && compare(c->cmp, rate, c->num);
+}
+
 gboolean
 br_cond_eval(const BrCond *c, const BrValue *rec)
 {
@@ -326,6 +370,8 @@ br_cond_eval(const BrCond *c, const BrValue *rec)
     return FALSE;
   case OP_NOT:
     return !br_cond_eval(c->kids[0], rec);
+  case OP_HISTORY:
+    return history_eval(c, rec);
   }
   return FALSE;
 }

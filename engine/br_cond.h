@@ -9,6 +9,7 @@
 #include <lua.h>
 
 #include "br_batch.h"
+#include "br_history.h"
 #include "br_schema.h"
 
 typedef struct BrCond BrCond;
@@ -16,5 +17,8 @@ typedef struct BrCond BrCond;
 /* Compiles the condition table at idx (built by field_in, gt, all, ...). Fails naming the
  * field when the schema lacks it or a comparison names a text field. */
 BrCond *br_cond_compile(lua_State *L, int idx, const BrSchema *schema, GError **error);
+/* history(...) conditions read the track record of the line's entity values: they never
+ * fire without a history. The history's keys must be bound to the condition's schema. */
+void br_cond_bind_history(BrCond *c, const BrHistory *history);
 gboolean br_cond_eval(const BrCond *c, const BrValue *record);
 void br_cond_free(BrCond *c);

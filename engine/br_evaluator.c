@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "br_cond.h"
+#include "br_history.h"
 #include "br_pack_internal.h"
 #include "br_rule_api.h"
 #include "br_rules.h"
@@ -41,6 +42,7 @@ struct BrEvaluator {
   guint nrules;
   int date_field;
   gint32 today;
+  const BrHistory *history;
   guint64 *fires;
   guint64 *failures;
   char **failure_msgs;
@@ -108,6 +110,35 @@ install_line_view(BrEvaluator *ev, lua_State *L)
   ev->view->schema = ev->schema;
   luaL_setmetatable(L, LINE_VIEW_MT);
   ev->view_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* br.history(key, value) -> inspections, findings, shrunk rate (nil without a history or when
+ * the key is unknown). The value is normalised the way the store keeps entity values. */
+static int
+lua_history(lua_State *L)
+{
+  BrEvaluator *ev = lua_touserdata(L, lua_upvalueindex(1));
+  const char *key = luaL_checkstring(L, 1);
+  const char *raw = lua_tostring(L, 2);
+  if (!ev->history || !raw) {
+    lua_pushinteger(L, 0);
+    lua_pushinteger(L, 0);
+    lua_pushnil(L);
+    return 3;
+  }
+  const BrEntityKeys *keys = br_history_keys(ev->history);
+  int k = br_entity_keys_find(keys, key);
+  if (k < 0)
+    return luaL_error(L, "br.history: \"%s\" is not a history key", key);
+  char value[BR_ENTITY_VALUE_MAX];
+  guint inspections = 0, hits = 0;
+  double rate = br_history_global_rate(ev->history);
+  if (br_entity_keys_normalize(keys, (guint)k, raw, value))
+    br_history_lookup(ev->history, (guint)k, value, &inspections, &hits, &rate);
+  lua_pushinteger(L, inspections);
+  lua_pushinteger(L, hits);
+  lua_pushnumber(L, rate);
+  return 3;
 }
 
 static GArray *
@@ -230,6 +261,11 @@ br_evaluator_new(const BrPack *pack, const BrSchema *schema, GError **error)
     goto fail;
   }
   install_line_view(ev, L);
+  lua_getglobal(L, "br");
+  lua_pushlightuserdata(L, ev);
+  lua_pushcclosure(L, lua_history, 1);
+  lua_setfield(L, -2, "history");
+  lua_pop(L, 1);
   for (guint i = 0; i < ev->nrules; i++)
     if (!compile_rule(ev, L, i, error))
       goto fail;
@@ -345,6 +381,15 @@ br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
   for (guint k = 0; k < res->nfired; k++)
     res->reasons[k] = ev->scratch->str + ev->reason_off[k];
   return res;
+}
+
+void
+br_evaluator_set_history(BrEvaluator *ev, const BrHistory *history)
+{
+  ev->history = history;
+  for (guint i = 0; i < ev->nrules; i++)
+    if (ev->rules[i].cond)
+      br_cond_bind_history(ev->rules[i].cond, history);
 }
 
 const guint64 *

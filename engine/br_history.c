@@ -79,6 +79,29 @@ entry_for(BrHistory *h, guint k, const char *value)
   return h->entries->len - 1;
 }
 
+/* Groups raw (entry, day, hit) rows into per-entry running counts by day. */
+static void
+build_entries(BrHistory *h, GArray *raw)
+{
+  if (raw->len == 0)
+    return;
+  qsort(raw->data, raw->len, sizeof(Raw), cmp_raw);
+  const Raw *rows = (const Raw *)(void *)raw->data;
+  for (guint i = 0; i < raw->len;) {
+    guint j = i;
+    while (j < raw->len && rows[j].entry == rows[i].entry)
+      j++;
+    Entry *e = &g_array_index(h->entries, Entry, rows[i].entry);
+    e->first = h->events->len;
+    append_events(h->events, rows + i, j - i);
+    e->count = h->events->len - e->first;
+    const Event *last = &g_array_index(h->events, Event, h->events->len - 1);
+    e->inspections = last->inspections;
+    e->hits = last->hits;
+    i = j;
+  }
+}
+
 static gboolean
 read_date(sqlite3_stmt *s, int col, gint32 *day)
 {
@@ -149,26 +172,29 @@ load_entities(BrHistory *h, BrStore *store, const char *before, GError **error)
     br_store_sql_error(store, error, "cannot read outcome entities");
     goto out;
   }
-  qsort(raw->data, raw->len, sizeof(Raw), cmp_raw);
-  const Raw *rows = (const Raw *)(void *)raw->data;
-  for (guint i = 0; i < raw->len;) {
-    guint j = i;
-    while (j < raw->len && rows[j].entry == rows[i].entry)
-      j++;
-    Entry *e = &g_array_index(h->entries, Entry, rows[i].entry);
-    e->first = h->events->len;
-    append_events(h->events, rows + i, j - i);
-    e->count = h->events->len - e->first;
-    const Event *last = &g_array_index(h->events, Event, h->events->len - 1);
-    e->inspections = last->inspections;
-    e->hits = last->hits;
-    i = j;
-  }
+  build_entries(h, raw);
   ok = TRUE;
 out:
   sqlite3_finalize(s);
   g_array_unref(raw);
   return ok;
+}
+
+static BrHistory *
+history_new(const BrEntityKeys *keys, double m)
+{
+  BrHistory *h = g_new0(BrHistory, 1);
+  h->keys = keys;
+  h->m = m > 0 ? m : BR_HISTORY_PRIOR_STRENGTH;
+  h->strings = g_string_chunk_new(64 * 1024);
+  guint nkeys = br_entity_keys_count(keys);
+  h->by_key = g_new0(GHashTable *, nkeys);
+  for (guint k = 0; k < nkeys; k++)
+    h->by_key[k] = g_hash_table_new(g_str_hash, g_str_equal);
+  h->entries = g_array_new(FALSE, FALSE, sizeof(Entry));
+  h->events = g_array_new(FALSE, FALSE, sizeof(Event));
+  h->global = g_array_new(FALSE, FALSE, sizeof(Event));
+  return h;
 }
 
 BrHistory *
@@ -181,21 +207,39 @@ br_history_load(BrStore *store, const BrEntityKeys *keys, const char *before, do
                 "history cut-off '%s' is not a date (YYYY-MM-DD)", before);
     return NULL;
   }
-  BrHistory *h = g_new0(BrHistory, 1);
-  h->keys = keys;
-  h->m = m > 0 ? m : BR_HISTORY_PRIOR_STRENGTH;
-  h->strings = g_string_chunk_new(64 * 1024);
-  guint nkeys = br_entity_keys_count(keys);
-  h->by_key = g_new0(GHashTable *, nkeys);
-  for (guint k = 0; k < nkeys; k++)
-    h->by_key[k] = g_hash_table_new(g_str_hash, g_str_equal);
-  h->entries = g_array_new(FALSE, FALSE, sizeof(Entry));
-  h->events = g_array_new(FALSE, FALSE, sizeof(Event));
-  h->global = g_array_new(FALSE, FALSE, sizeof(Event));
+  BrHistory *h = history_new(keys, m);
   if (!load_global(h, store, before, error) || !load_entities(h, store, before, error)) {
     br_history_free(h);
     return NULL;
   }
+  return h;
+}
+
+BrHistory *
+br_history_new_from_outcomes(const BrEntityKeys *keys, double m, const BrHistoryOutcome *outcomes,
+                             guint n)
+{
+  BrHistory *h = history_new(keys, m);
+  GArray *global = g_array_new(FALSE, FALSE, sizeof(Raw));
+  GArray *raw = g_array_new(FALSE, FALSE, sizeof(Raw));
+  for (guint i = 0; i < n; i++) {
+    const BrHistoryOutcome *o = &outcomes[i];
+    Raw r = {0, o->day, o->hit ? 1u : 0u};
+    if (o->key < 0) {
+      g_array_append_val(global, r);
+      h->inspections++;
+      h->hits += r.hit;
+    } else if ((guint)o->key < br_entity_keys_count(keys)) {
+      r.entry = entry_for(h, (guint)o->key, o->value);
+      g_array_append_val(raw, r);
+    }
+  }
+  if (global->len)
+    qsort(global->data, global->len, sizeof(Raw), cmp_raw);
+  append_events(h->global, (const Raw *)(void *)global->data, global->len);
+  build_entries(h, raw);
+  g_array_unref(global);
+  g_array_unref(raw);
   return h;
 }
 

@@ -31,6 +31,18 @@ typedef struct BrHistory BrHistory;
  * keys, which must outlive the history. m <= 0 selects BR_HISTORY_PRIOR_STRENGTH. */
 BrHistory *br_history_load(BrStore *store, const BrEntityKeys *keys, const char *before, double m,
                            GError **error);
+/* One outcome as history counts it: key < 0 counts toward the global rate only; key >= 0 is
+ * a (normalised) entity value of the inspected unit. */
+typedef struct {
+  int key;
+  const char *value;
+  gint32 day;
+  gboolean hit;
+} BrHistoryOutcome;
+
+/* A history built from outcomes in memory, e.g. the history a rule test states. */
+BrHistory *br_history_new_from_outcomes(const BrEntityKeys *keys, double m,
+                                        const BrHistoryOutcome *outcomes, guint n);
 void br_history_free(BrHistory *history);
 const BrEntityKeys *br_history_keys(const BrHistory *history);
 double br_history_prior_strength(const BrHistory *history);

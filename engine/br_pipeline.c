@@ -124,6 +124,7 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     w->ev = br_evaluator_new(pack, sh.schema, error);
     if (!w->ev)
       goto out;
+    br_evaluator_set_history(w->ev, options->history);
     w->parser = br_chunk_parser_new(feed);
     w->batch = br_batch_new(sh.schema, batch_size);
     w->units = br_unit_table_new(pack);

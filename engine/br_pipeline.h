@@ -21,6 +21,8 @@ typedef struct {
   BrProgressFunc progress; /* called from the reading thread after each batch; may be NULL */
   BrEntityKeys *entity_keys; /* when set, bound to the input and each unit's entity values
                               * (parties, HS6, route ...) are collected for the store */
+  const BrHistory *history;  /* track records for history rules; its keys must be
+                              * entity_keys */
   gpointer progress_data;
 } BrPipelineOptions;
 

@@ -58,7 +58,13 @@ static const char prelude[] =
   "function present(f) return cond{ op = 'present', field = field(f, 'present') } end\n"
   "function all(list) return cond{ op = 'all', kids = kids(list, 'all') } end\n"
   "function any(list) return cond{ op = 'any', kids = kids(list, 'any') } end\n"
-  "function no(c) return cond{ op = 'not', kids = kids({ c }, 'no') } end\n";
+  "function no(c) return cond{ op = 'not', kids = kids({ c }, 'no') } end\n"
+  "function history(key, op, n, min)\n"
+  "  if type(key) ~= 'string' or key == '' then error('history: the first argument is an entity key, e.g. \"consignee_name\"', 2) end\n"
+  "  if not ops[op] then error('history: the operator is one of > >= < <= == ~=', 2) end\n"
+  "  if min ~= nil and type(min) ~= 'number' then error('history: the minimum of inspections is a number', 2) end\n"
+  "  return cond{ op = 'history', key = key, cmp = ops[op], num = number(n, 'history'), min = min or 1 }\n"
+  "end\n";
 
 static int
 api_rule(lua_State *L)

@@ -96,6 +96,10 @@ void br_evaluator_free(BrEvaluator *ev);
 /* Scores one record. A rule that errors, exceeds its instruction budget or the state's
  * memory cap counts as not fired and is recorded as a failure; evaluation goes on. */
 const BrLineResult *br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no);
+/* Track records for history(...) conditions and br.history(): a snapshot whose keys are bound
+ * to the evaluator's schema, shared read-only; NULL (the default) makes them never fire. */
+typedef struct BrHistory BrHistory;
+void br_evaluator_set_history(BrEvaluator *ev, const BrHistory *history);
 /* Per-rule fire counts and failures so far (arrays indexed by rule). */
 const guint64 *br_evaluator_fire_counts(const BrEvaluator *ev);
 const guint64 *br_evaluator_failure_counts(const BrEvaluator *ev);

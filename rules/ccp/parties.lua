@@ -105,3 +105,48 @@ rule {
     { line = { consignee_country = "IQ" }, fires = false },
   },
 }
+
+rule {
+  id = "CCP-HIST-001",
+  title = "Consignee or shipper with a poor inspection record",
+  weight = 40,
+  tags = { "parties", "history" },
+  author = "CCP Iraq targeting unit",
+  valid_from = "2026-01-01",
+  -- Track records come from past inspection outcomes in the store, shrunk toward the global
+  -- finding rate (docs/store.md), so one unlucky inspection does not brand a trader.
+  when = function(line)
+    for _, key in ipairs { "consignee_name", "shipper_name" } do
+      local inspections, hits, rate = br.history(key, line[key])
+      if rate and inspections >= 2 and rate >= 0.3 then
+        return true, string.format("%s: %d findings in %d inspections (rate %.2f)",
+                                   line[key], hits, inspections, rate)
+      end
+    end
+    return false
+  end,
+  tests = {
+    { line = { consignee_name = "AL-NOOR TRADING", shipper_name = "ACME EXPORTS" },
+      history = { consignee_name = { inspections = 6, hits = 4 } },
+      fires = true, reason = "AL-NOOR TRADING: 4 findings in 6 inspections (rate 0.31)" },
+    { line = { consignee_name = "AL-NOOR TRADING", shipper_name = "ACME EXPORTS" },
+      history = { consignee_name = { inspections = 6, hits = 0 } }, fires = false },
+    { line = { consignee_name = "AL-NOOR TRADING", shipper_name = "ACME EXPORTS" }, fires = false },
+  },
+}
+
+rule {
+  id = "CCP-HIST-002",
+  title = "Commodity (HS6) often found misdeclared",
+  weight = 25,
+  tags = { "goods", "history" },
+  author = "CCP Iraq targeting unit",
+  valid_from = "2026-01-01",
+  when = history("hs6", ">=", 0.3, 3),
+  tests = {
+    { line = { hs_code = "300490" }, history = { hs6 = { inspections = 10, hits = 6 } },
+      fires = true },
+    { line = { hs_code = "300490" }, history = { hs6 = { inspections = 10, hits = 1 } },
+      fires = false },
+  },
+}

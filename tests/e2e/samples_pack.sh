@@ -12,7 +12,7 @@ sample="$BR_SOURCE_DIR/samples/manifests/iraq-sample.csv"
 expect_status 0 "$BOXRANK" rules check "$pack" --profile "$profile"
 expect_status 0 "$BOXRANK" rules check "$pack" --profile "$profile" --input "$sample"
 "$BOXRANK" rules test "$pack" --strict >"$WORK/test.txt" || fail "rules test: $(cat "$WORK/test.txt")"
-grep -q "23 rules, .* 0 rules failing" "$WORK/test.txt" || fail "unexpected: $(cat "$WORK/test.txt")"
+grep -q "[0-9]* rules, .* 0 rules failing" "$WORK/test.txt" || fail "unexpected: $(cat "$WORK/test.txt")"
 
 expect_status 0 "$BOXRANK" rank "$sample" --rules "$pack" --profile "$profile" --out "$WORK/out" \
   --seed 1 --no-store -q
