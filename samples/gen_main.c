@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "gen_manifest.h"
+#include "gen_outcomes.h"
 
 #define GEN_EXIT_OK 0
 #define GEN_EXIT_FAILURE 1
@@ -106,13 +107,80 @@ out:
   return rc;
 }
 
+static int
+cmd_outcomes(int argc, char **argv)
+{
+  char *manifest = NULL, *truth = NULL, *date = NULL, *out_path = NULL, *lists = NULL;
+  gint64 seed = 1;
+  GOptionEntry entries[] = {
+    {"manifest", 'm', 0, G_OPTION_ARG_FILENAME, &manifest, "the manifest (required)", "FILE"},
+    {"truth", 't', 0, G_OPTION_ARG_FILENAME, &truth, "its --truth file (required)", "FILE"},
+    {"lists", 'l', 0, G_OPTION_ARG_FILENAME, &lists,
+     "a 'boxrank rank' output folder: every unit on its lists is inspected", "DIR"},
+    {"seed", 's', 0, G_OPTION_ARG_INT64, &seed, "random seed (default 1)", "S"},
+    {"date", 'd', 0, G_OPTION_ARG_STRING, &date,
+     "first inspection date; results fall on this day and the three after (required)",
+     "YYYY-MM-DD"},
+    {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "output file (default: standard output)",
+     "FILE"},
+    {NULL},
+  };
+  GOptionContext *ctx = g_option_context_new("- plausible inspection outcomes for a manifest");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_option_context_set_description(
+    ctx, "Most units with a planted pattern are inspected and most of those find something;\n"
+         "a few other units are inspected, and rarely find anything.\n\nExample:\n"
+         "  boxrank-gen outcomes --manifest iraq-sample.csv --truth iraq-sample.truth.csv \\\n"
+         "      --lists out/ --seed 7 --date 2026-03-02 --out iraq-sample-outcomes.csv\n");
+  GError *error = NULL;
+  int rc = GEN_EXIT_USAGE;
+  FILE *out = stdout;
+  GDate d;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+    fprintf(stderr, "boxrank-gen outcomes: %s\n", error->message);
+    goto done;
+  }
+  g_date_clear(&d, 1);
+  if (date)
+    g_date_set_parse(&d, date);
+  if (!manifest || !truth || !date || !g_date_valid(&d) || seed < 0) {
+    fprintf(stderr, "boxrank-gen outcomes: --manifest, --truth and --date YYYY-MM-DD are required\n");
+    goto done;
+  }
+  rc = GEN_EXIT_FAILURE;
+  if (out_path && !(out = fopen(out_path, "wb"))) {
+    fprintf(stderr, "boxrank-gen: %s: cannot open for writing: %s\n", out_path, g_strerror(errno));
+    out = NULL;
+    goto done;
+  }
+  GenOutcomesOptions opt = {manifest, truth, lists, (guint64)seed,
+                            (gint32)g_date_get_julian(&d) - 719163};
+  if (!gen_outcomes_write(&opt, out, &error)) {
+    fprintf(stderr, "boxrank-gen: %s\n", error->message);
+    goto done;
+  }
+  rc = GEN_EXIT_OK;
+done:
+  if (out && out != stdout && fclose(out) != 0 && rc == GEN_EXIT_OK)
+    rc = GEN_EXIT_FAILURE;
+  g_clear_error(&error);
+  g_option_context_free(ctx);
+  g_free(manifest);
+  g_free(truth);
+  g_free(lists);
+  g_free(date);
+  g_free(out_path);
+  return rc;
+}
+
 static void
 usage(FILE *f)
 {
   fprintf(f,
           "Usage: boxrank-gen COMMAND [OPTIONS...]\n\n"
           "Commands:\n"
-          "  manifest   write a deterministic sample manifest (CSV)\n\n"
+          "  manifest   write a deterministic sample manifest (CSV)\n"
+          "  outcomes   write plausible inspection outcomes for a manifest's units (CSV)\n\n"
           "Run 'boxrank-gen manifest --help' for its options.\n\n%s",
           example);
 }
@@ -131,6 +199,8 @@ main(int argc, char **argv)
   }
   if (strcmp(argv[1], "manifest") == 0)
     return cmd_manifest(argc - 1, argv + 1);
+  if (strcmp(argv[1], "outcomes") == 0)
+    return cmd_outcomes(argc - 1, argv + 1);
   fprintf(stderr, "boxrank-gen: unknown command '%s'\n\n", argv[1]);
   usage(stderr);
   return GEN_EXIT_USAGE;
