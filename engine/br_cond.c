@@ -245,16 +245,19 @@ compare(Cmp cmp, double a, double b)
   return FALSE;
 }
 
+/* g_ascii_toupper is a function call per byte; this is the same for ASCII, inline. */
+#define UPPER(c) ((c) >= 'a' && (c) <= 'z' ? (char)((c) - 'a' + 'A') : (c))
+
 static gboolean
 contains_upper(const char *hay, gsize hay_len, const char *needle, gsize n)
 {
   if (n == 0)
     return TRUE;
   for (gsize i = 0; i + n <= hay_len; i++) {
-    if (g_ascii_toupper(hay[i]) != needle[0])
+    if (UPPER(hay[i]) != needle[0])
       continue;
     gsize k = 1;
-    while (k < n && g_ascii_toupper(hay[i + k]) == needle[k])
+    while (k < n && UPPER(hay[i + k]) == needle[k])
       k++;
     if (k == n)
       return TRUE;

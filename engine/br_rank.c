@@ -95,18 +95,22 @@ fired_union(BrUnit *u, const guint *rules, guint n)
   }
 }
 
+/* Adds "ID: reason" unless the unit has it; allocates only for a new reason. */
 static void
-reason_add(BrUnit *u, guint rule, const char *text)
+reason_add(BrUnit *u, guint rule, const char *id, const char *reason)
 {
   if (!u->reasons) {
     u->reasons = g_ptr_array_new_with_free_func(g_free);
     u->reason_rules = g_array_new(FALSE, FALSE, sizeof(guint));
   }
-  for (guint i = 0; i < u->reasons->len; i++)
-    if (g_array_index(u->reason_rules, guint, i) == rule &&
-        strcmp(g_ptr_array_index(u->reasons, i), text) == 0)
+  gsize idlen = strlen(id);
+  for (guint i = 0; i < u->reasons->len; i++) {
+    const char *have = g_ptr_array_index(u->reasons, i);
+    if (g_array_index(u->reason_rules, guint, i) == rule && strncmp(have, id, idlen) == 0 &&
+        have[idlen] == ':' && strcmp(have + idlen + 2, reason) == 0)
       return;
-  g_ptr_array_add(u->reasons, g_strdup(text));
+  }
+  g_ptr_array_add(u->reasons, g_strconcat(id, ": ", reason, NULL));
   g_array_append_val(u->reason_rules, rule);
 }
 
@@ -137,16 +141,13 @@ br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, const 
   }
   u->nlines++;
   fired_union(u, result->fired, result->nfired);
-  for (guint k = 0; k < result->nfired; k++) {
-    const BrRuleInfo *info = br_pack_rule(table->pack, result->fired[k]);
-    char *text = g_strdup_printf("%s: %s", info->id, result->reasons[k]);
-    reason_add(u, result->fired[k], text);
-    g_free(text);
-  }
+  for (guint k = 0; k < result->nfired; k++)
+    reason_add(u, result->fired[k], br_pack_rule(table->pack, result->fired[k])->id,
+               result->reasons[k]);
 }
 
 static void
-unit_absorb(BrUnit *dst, BrUnit *src)
+unit_absorb(BrUnit *dst, BrUnit *src, const BrPack *dst_pack)
 {
   dst->score = MAX(dst->score, src->score);
   dst->first_line = MIN(dst->first_line, src->first_line);
@@ -155,10 +156,11 @@ unit_absorb(BrUnit *dst, BrUnit *src)
   dst->nlines += src->nlines;
   if (src->fired)
     fired_union(dst, (const guint *)src->fired->data, src->fired->len);
-  if (src->reasons)
-    for (guint i = 0; i < src->reasons->len; i++)
-      reason_add(dst, g_array_index(src->reason_rules, guint, i),
-                 g_ptr_array_index(src->reasons, i));
+  for (guint i = 0; src->reasons && i < src->reasons->len; i++) {
+    guint rule = g_array_index(src->reason_rules, guint, i);
+    const char *id = br_pack_rule(dst_pack, rule)->id;
+    reason_add(dst, rule, id, (const char *)g_ptr_array_index(src->reasons, i) + strlen(id) + 2);
+  }
 }
 
 void
@@ -170,7 +172,7 @@ br_unit_table_merge(BrUnitTable *dst, BrUnitTable *src)
   while (g_hash_table_iter_next(&it, &key, &value)) {
     BrUnit *existing = g_hash_table_lookup(dst->units, key);
     if (existing) {
-      unit_absorb(existing, value);
+      unit_absorb(existing, value, dst->pack);
       continue;
     }
     /* Move the unit: its strings stay in src's chunk, which dst adopts below. */

@@ -376,6 +376,24 @@ br_chunk_parser_free(BrChunkParser *parser)
   g_free(parser);
 }
 
+/* TRUE when every byte is ASCII (and so valid UTF-8): checked eight bytes at a time, since
+ * nearly every manifest line is plain ASCII and needs no full UTF-8 validation. */
+static gboolean
+all_ascii(const char *s, gsize n)
+{
+  gsize i = 0;
+  for (; i + 8 <= n; i += 8) {
+    guint64 w;
+    memcpy(&w, s + i, 8);
+    if (w & 0x8080808080808080ULL)
+      return FALSE;
+  }
+  for (; i < n; i++)
+    if ((unsigned char)s[i] & 0x80)
+      return FALSE;
+  return TRUE;
+}
+
 /* Most lines are whole rows of well-formed CSV: split them here instead of feeding libcsv
  * byte by byte through callbacks. Same result as libcsv: fields split on the delimiter, blanks
  * (space, tab, CR) trimmed around unquoted fields, quoted fields unescaped, blank lines
@@ -395,7 +413,7 @@ fast_row(BrChunkParser *p, const char *s, gsize n)
   pos = s;
   /* One check of the whole line spares one per field; a line that fails goes to libcsv, and
    * the per-field checks then name the column at fault. */
-  if (memchr(s, '\0', n) || !g_utf8_validate_len(s, n, NULL))
+  if (memchr(s, '\0', n) || (!all_ascii(s, n) && !g_utf8_validate_len(s, n, NULL)))
     return FALSE;
   for (;;) {
     while (pos < end && BLANK(*pos))
