@@ -7,6 +7,7 @@
 
 #include "br_csv_write.h"
 #include "br_feed.h"
+#include "test_tmpdir.h"
 
 static char *tmpdir;
 
@@ -416,11 +417,5 @@ main(int argc, char **argv)
   g_test_add_func("/feed/profile-errors", test_profile_errors);
   g_test_add_func("/feed/kcs-profile", test_kcs_profile);
   g_test_add_func("/feed/csv-write", test_csv_write);
-  int rc = g_test_run();
-  char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
-  if (system(cmd) != 0)
-    rc = 1;
-  g_free(cmd);
-  g_free(tmpdir);
-  return rc;
+  return br_test_run_in(tmpdir);
 }

@@ -8,6 +8,7 @@
 #include <lauxlib.h>
 
 #include "br_checks.h"
+#include "test_tmpdir.h"
 #include "br_rules.h"
 #include "br_sandbox.h"
 
@@ -407,11 +408,5 @@ main(int argc, char **argv)
   g_test_add_func("/pack/check", test_check_reports_problems);
   g_test_add_func("/pack/settings", test_settings);
   g_test_add_func("/checks/digits", test_check_digits);
-  int rc = g_test_run();
-  char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
-  if (system(cmd) != 0)
-    rc = 1;
-  g_free(cmd);
-  g_free(tmpdir);
-  return rc;
+  return br_test_run_in(tmpdir);
 }
