@@ -39,8 +39,12 @@ struct BrChunk {
 struct BrChunkParser {
   const BrFeed *feed;
   struct csv_parser parser;
-  GString *row;   /* fields of the current row, each NUL-terminated */
-  GArray *fields; /* FieldRef into row */
+  /* The current row: its fields' bytes, each NUL-terminated, and where each starts. Plain
+   * growable arrays: GString and GArray appends showed in the profile. */
+  char *row;
+  gsize row_len, row_cap;
+  FieldRef *fields;
+  guint nfields, fields_cap;
   guint64 row_line;
   gboolean row_clean; /* the whole line was checked: valid UTF-8, no NUL byte */
   BrChunk *chunk;
@@ -101,9 +105,9 @@ is_term(unsigned char c)
 static const char *
 field_text(const BrChunkParser *p, guint i, gsize *len)
 {
-  const FieldRef *r = &g_array_index(p->fields, FieldRef, i);
+  const FieldRef *r = &p->fields[i];
   *len = r->len;
-  return p->row->str + r->off;
+  return p->row + r->off;
 }
 
 static void
@@ -128,7 +132,7 @@ reject(BrChunkParser *p, const char *column, const char *fmt, ...)
   g_string_append_c(out, ',');
   br_csv_write_field(out, reason, strlen(reason));
   g_free(reason);
-  for (guint i = 0; i < p->fields->len; i++) {
+  for (guint i = 0; i < p->nfields; i++) {
     gsize len;
     const char *s = field_text(p, i, &len);
     g_string_append_c(out, ',');
@@ -231,7 +235,7 @@ process_row(BrChunkParser *p)
 {
   const BrFeed *f = p->feed;
   p->chunk->rows++;
-  guint nf = p->fields->len;
+  guint nf = p->nfields;
   if (nf != f->ncols) {
     if (nf < f->ncols)
       reject(p, f->header[nf], "expected %u fields, found %u", f->ncols, nf);
@@ -307,7 +311,7 @@ process_row(BrChunkParser *p)
 static void
 take_header(BrChunkParser *p)
 {
-  guint n = p->fields->len;
+  guint n = p->nfields;
   char **header = g_new0(char *, n + 1);
   for (guint i = 0; i < n; i++) {
     gsize len;
@@ -318,14 +322,43 @@ take_header(BrChunkParser *p)
   *p->ncols_out = n;
 }
 
+static inline void
+row_append(BrChunkParser *p, const char *s, gsize len)
+{
+  if (p->row_len + len + 1 > p->row_cap) {
+    p->row_cap = MAX(p->row_cap * 2, p->row_len + len + 1);
+    p->row = g_realloc(p->row, p->row_cap);
+  }
+  memcpy(p->row + p->row_len, s, len);
+  p->row_len += len;
+}
+
+/* Ends the field that started at off: NUL-terminates it and records it. */
+static inline void
+row_end_field(BrChunkParser *p, gsize off)
+{
+  row_append(p, "", 1);
+  if (p->nfields == p->fields_cap) {
+    p->fields_cap = MAX(p->fields_cap * 2, 64);
+    p->fields = g_renew(FieldRef, p->fields, p->fields_cap);
+  }
+  p->fields[p->nfields++] = (FieldRef){off, p->row_len - 1 - off};
+}
+
+static inline void
+row_clear(BrChunkParser *p)
+{
+  p->row_len = 0;
+  p->nfields = 0;
+}
+
 static void
 on_field(void *s, size_t len, void *data)
 {
   BrChunkParser *p = data;
-  FieldRef r = {p->row->len, len};
-  g_array_append_val(p->fields, r);
-  g_string_append_len(p->row, s ? s : "", (gssize)len);
-  g_string_append_c(p->row, '\0');
+  gsize off = p->row_len;
+  row_append(p, s ? s : "", len);
+  row_end_field(p, off);
 }
 
 static void
@@ -338,8 +371,7 @@ on_row(int c, void *data)
   } else {
     process_row(p);
   }
-  g_string_truncate(p->row, 0);
-  g_array_set_size(p->fields, 0);
+  row_clear(p);
 }
 
 static BrChunkParser *
@@ -347,8 +379,8 @@ parser_new(const BrFeed *feed)
 {
   BrChunkParser *p = g_new0(BrChunkParser, 1);
   p->feed = feed;
-  p->row = g_string_sized_new(4096);
-  p->fields = g_array_new(FALSE, FALSE, sizeof(FieldRef));
+  p->row_cap = 4096;
+  p->row = g_malloc(p->row_cap);
   csv_init(&p->parser, CSV_APPEND_NULL);
   csv_set_delim(&p->parser, (unsigned char)br_profile_delimiter(feed->profile));
   csv_set_space_func(&p->parser, is_space);
@@ -371,8 +403,8 @@ br_chunk_parser_free(BrChunkParser *parser)
   if (!parser)
     return;
   csv_free(&parser->parser);
-  g_string_free(parser->row, TRUE);
-  g_array_free(parser->fields, TRUE);
+  g_free(parser->row);
+  g_free(parser->fields);
   g_free(parser);
 }
 
@@ -418,16 +450,16 @@ fast_row(BrChunkParser *p, const char *s, gsize n)
   for (;;) {
     while (pos < end && BLANK(*pos))
       pos++;
-    FieldRef r = {p->row->len, 0};
+    gsize off = p->row_len;
     if (pos < end && *pos == '"') {
       pos++;
       for (;;) {
         const char *q = memchr(pos, '"', (gsize)(end - pos));
         if (!q)
           goto bail;
-        g_string_append_len(p->row, pos, q - pos);
+        row_append(p, pos, (gsize)(q - pos));
         if (q + 1 < end && q[1] == '"') {
-          g_string_append_c(p->row, '"');
+          row_append(p, "\"", 1);
           pos = q + 2;
           continue;
         }
@@ -445,19 +477,15 @@ fast_row(BrChunkParser *p, const char *s, gsize n)
         goto bail;
       while (b > pos && BLANK(b[-1]))
         b--;
-      g_string_append_len(p->row, pos, b - pos);
+      row_append(p, pos, (gsize)(b - pos));
       pos = fe;
     }
-    r.len = p->row->len - r.off;
-    g_string_append_c(p->row, '\0');
-    g_array_append_val(p->fields, r);
+    row_end_field(p, off);
     if (pos >= end)
       break;
     pos++; /* the delimiter */
     if (pos == end) {
-      FieldRef empty = {p->row->len, 0};
-      g_string_append_c(p->row, '\0');
-      g_array_append_val(p->fields, empty);
+      row_end_field(p, p->row_len);
       break;
     }
   }
@@ -467,8 +495,7 @@ fast_row(BrChunkParser *p, const char *s, gsize n)
   p->row_clean = FALSE;
   return TRUE;
 bail:
-  g_string_truncate(p->row, 0);
-  g_array_set_size(p->fields, 0);
+  row_clear(p);
   return FALSE;
 }
 
