@@ -15,10 +15,9 @@ typedef struct {
 
 struct BrUnitTable {
   const BrPack *pack;
-  GHashTable *units;   /* "port\x1funit" -> BrUnit*, both in arenas */
+  GHashTable *units;   /* BrUnit* -> itself, hashed and compared by (port, unit) */
   Arena *arena;        /* where this table allocates */
   GPtrArray *absorbed; /* arenas of tables merged in: their units now belong to this table */
-  GString *key;        /* scratch for lookups */
 };
 
 const char *
@@ -77,14 +76,34 @@ arena_free(Arena *a)
   g_free(a);
 }
 
+/* The table hashes units by (port, unit) in place, so a lookup needs no key to be built. */
+static guint
+unit_key_hash(gconstpointer key)
+{
+  const BrUnit *u = key;
+  guint64 h = 0xcbf29ce484222325ULL;
+  for (const unsigned char *p = (const unsigned char *)u->port; *p; p++)
+    h = (h ^ *p) * 0x100000001b3ULL;
+  h = (h ^ 0x1f) * 0x100000001b3ULL;
+  for (const unsigned char *p = (const unsigned char *)u->unit; *p; p++)
+    h = (h ^ *p) * 0x100000001b3ULL;
+  return (guint)(h ^ (h >> 32));
+}
+
+static gboolean
+unit_key_equal(gconstpointer a, gconstpointer b)
+{
+  const BrUnit *x = a, *y = b;
+  return strcmp(x->unit, y->unit) == 0 && strcmp(x->port, y->port) == 0;
+}
+
 BrUnitTable *
 br_unit_table_new(const BrPack *pack)
 {
   BrUnitTable *t = g_new0(BrUnitTable, 1);
   t->pack = pack;
-  t->units = g_hash_table_new(g_str_hash, g_str_equal);
+  t->units = g_hash_table_new(unit_key_hash, unit_key_equal);
   t->arena = arena_new();
-  t->key = g_string_sized_new(64);
   t->absorbed = g_ptr_array_new_with_free_func((GDestroyNotify)arena_free);
   return t;
 }
@@ -97,7 +116,6 @@ br_unit_table_free(BrUnitTable *table)
   g_hash_table_destroy(table->units);
   arena_free(table->arena);
   g_ptr_array_free(table->absorbed, TRUE);
-  g_string_free(table->key, TRUE);
   g_free(table);
 }
 
@@ -148,21 +166,17 @@ void
 br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, const char *record,
                   guint64 line_no, const BrLineResult *result)
 {
-  g_string_assign(table->key, port);
-  g_string_append_c(table->key, '\x1f');
-  g_string_append(table->key, unit);
-  BrUnit *u = g_hash_table_lookup(table->units, table->key->str);
+  BrUnit probe = {.port = (char *)port, .unit = (char *)unit};
+  BrUnit *u = g_hash_table_lookup(table->units, &probe);
   if (!u) {
     u = arena_unit(table->arena);
-    /* One copy holds both the hash key and the unit id, which is the key's suffix after the
-     * separator; port codes repeat, so they are interned once. */
-    char *key = g_string_chunk_insert_len(table->arena->strings, table->key->str, table->key->len);
+    /* Port codes repeat, so they are interned once. */
     u->port = g_string_chunk_insert_const(table->arena->strings, port);
-    u->unit = key + strlen(port) + 1;
+    u->unit = g_string_chunk_insert(table->arena->strings, unit);
     u->score = result->score;
     u->first_line = line_no;
     u->record = g_string_chunk_insert(table->arena->strings, record);
-    g_hash_table_insert(table->units, key, u);
+    g_hash_table_add(table->units, u);
   } else {
     u->score = MAX(u->score, result->score);
     u->first_line = MIN(u->first_line, line_no);
@@ -197,16 +211,16 @@ void
 br_unit_table_merge(BrUnitTable *dst, BrUnitTable *src)
 {
   GHashTableIter it;
-  gpointer key, value;
+  gpointer value;
   g_hash_table_iter_init(&it, src->units);
-  while (g_hash_table_iter_next(&it, &key, &value)) {
-    BrUnit *existing = g_hash_table_lookup(dst->units, key);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    BrUnit *existing = g_hash_table_lookup(dst->units, value);
     if (existing) {
       unit_absorb(existing, value, dst->pack);
       continue;
     }
     /* Move the unit: it stays in src's arena, which dst adopts below. */
-    g_hash_table_insert(dst->units, key, value);
+    g_hash_table_add(dst->units, value);
   }
   g_hash_table_remove_all(src->units);
   g_ptr_array_add(dst->absorbed, src->arena);
