@@ -64,7 +64,6 @@ struct BrFeed {
   gsize runaway;
   int date_order[3]; /* positions of year, month, day in the date format */
   char date_seps[3];
-  gint32 epoch_julian;
 
   /* the reader: bytes after the last whole row wait in tail for the next chunk */
   char *tail;
@@ -180,11 +179,26 @@ parse_date(const BrFeed *f, const char *s, gsize len, gint32 *days, char out[11]
   }
   if (p != end || !g_date_valid_dmy(v[2], v[1], v[0]))
     return FALSE;
-  GDate d;
-  g_date_clear(&d, 1);
-  g_date_set_dmy(&d, v[2], v[1], v[0]);
-  *days = (gint32)g_date_get_julian(&d) - f->epoch_julian;
-  g_snprintf(out, 11, "%04d-%02d-%02d", v[0], v[1], v[2]);
+  /* Days from civil (H. Hinnant's algorithm): exact for the proleptic Gregorian calendar and
+   * far cheaper per line than GDate. */
+  int y = v[0] - (v[1] <= 2), m = v[1], d = v[2];
+  int era = y / 400;
+  int yoe = y - era * 400;
+  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  *days = era * 146097 + doe - 719468;
+  static const char digits[] = "0123456789";
+  out[0] = digits[v[0] / 1000 % 10];
+  out[1] = digits[v[0] / 100 % 10];
+  out[2] = digits[v[0] / 10 % 10];
+  out[3] = digits[v[0] % 10];
+  out[4] = '-';
+  out[5] = digits[v[1] / 10];
+  out[6] = digits[v[1] % 10];
+  out[7] = '-';
+  out[8] = digits[v[2] / 10];
+  out[9] = digits[v[2] % 10];
+  out[10] = '\0';
   return TRUE;
 }
 
@@ -217,6 +231,40 @@ parse_number(const char *s, gsize len, BrType type, double *out)
       return FALSE;
     *out = (double)v;
     return TRUE;
+  }
+  /* Most values are short plain decimals: with at most 15 digits the mantissa and the power
+   * of ten are exact doubles, so one division gives the correctly rounded value, as strtod
+   * would. Anything else goes to strtod. */
+  {
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+                                   1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    gsize i = 0;
+    gboolean neg = FALSE;
+    if (tmp[0] == '-' || tmp[0] == '+') {
+      neg = tmp[0] == '-';
+      i = 1;
+    }
+    guint64 mant = 0;
+    int ndigits = 0, frac = -1;
+    for (; i < len; i++) {
+      if (g_ascii_isdigit(tmp[i])) {
+        mant = mant * 10 + (guint64)(tmp[i] - '0');
+        ndigits++;
+        if (frac >= 0)
+          frac++;
+      } else if (tmp[i] == '.' && frac < 0) {
+        frac = 0;
+      } else {
+        break;
+      }
+    }
+    if (i == len && ndigits > 0 && ndigits <= 15) {
+      double v = (double)mant;
+      if (frac > 0)
+        v /= pow10[frac];
+      *out = neg ? -v : v;
+      return TRUE;
+    }
   }
   /* Only plain decimal notation: strtod would also take hex, "inf" and "nan". */
   for (gsize i = 0; i < len; i++)
@@ -788,10 +836,6 @@ br_feed_open(const char *path, const BrProfile *profile, const BrFeedOptions *op
   f->reject_path = options && options->reject_path ? g_strdup(options->reject_path) : NULL;
   f->pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, string_free);
   compile_date_format(f, br_profile_date_format(profile));
-  GDate epoch;
-  g_date_clear(&epoch, 1);
-  g_date_set_dmy(&epoch, 1, 1, 1970);
-  f->epoch_julian = (gint32)g_date_get_julian(&epoch);
 
   if (strcmp(path, "-") == 0) {
     f->fp = stdin;
