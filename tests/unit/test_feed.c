@@ -382,6 +382,38 @@ test_kcs_profile(void)
   g_free(ini);
 }
 
+/* The decimal fast path must give exactly what strtod gives, and dates the right day. */
+static void
+test_numbers_and_dates(void)
+{
+  static const char *nums[] = {"0.1", "12345.678", "-0.5", "+7", "1.", ".25", "999999999999999",
+                               "0.30000000000000004", "1e3", "123456789.123456789", "0007.50",
+                               "-1234567.891"};
+  GString *csv = g_string_new("declared_kg,arrival_date\n");
+  static const char *dates[] = {"1970-01-01", "2000-02-29", "2026-11-20", "1900-03-01"};
+  static const double days[] = {0, 11016, 20777, -25508};
+  for (guint i = 0; i < G_N_ELEMENTS(nums); i++)
+    g_string_append_printf(csv, "%s,%s\n", nums[i], dates[i % G_N_ELEMENTS(dates)]);
+  char *path = write_tmp("numbers.csv", csv->str, -1);
+  BrProfile *identity = br_profile_new_identity();
+  GError *error = NULL;
+  BrFeed *feed = br_feed_open(path, identity, NULL, &error);
+  g_assert_no_error(error);
+  BrBatch *b = br_batch_new(br_feed_schema(feed), 64);
+  g_assert_cmpint(br_feed_next_batch(feed, b, &error), ==, (gint)G_N_ELEMENTS(nums));
+  for (guint i = 0; i < b->count; i++) {
+    const BrValue *rec = br_batch_record(b, i);
+    g_assert_cmpfloat(rec[0].num, ==, g_ascii_strtod(nums[i], NULL));
+    g_assert_cmpfloat(rec[1].num, ==, days[i % G_N_ELEMENTS(dates)]);
+    g_assert_cmpstr(rec[1].str, ==, dates[i % G_N_ELEMENTS(dates)]);
+  }
+  br_batch_free(b);
+  br_feed_close(feed);
+  br_profile_free(identity);
+  g_string_free(csv, TRUE);
+  g_free(path);
+}
+
 static void
 test_csv_write(void)
 {
@@ -417,5 +449,6 @@ main(int argc, char **argv)
   g_test_add_func("/feed/profile-errors", test_profile_errors);
   g_test_add_func("/feed/kcs-profile", test_kcs_profile);
   g_test_add_func("/feed/csv-write", test_csv_write);
+  g_test_add_func("/feed/numbers-and-dates", test_numbers_and_dates);
   return br_test_run_in(tmpdir);
 }
