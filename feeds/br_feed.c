@@ -1,3 +1,5 @@
+/* memrchr */
+#define _GNU_SOURCE
 #include "br_feed.h"
 
 #include <csv.h>
@@ -644,12 +646,22 @@ br_feed_read_chunk(BrFeed *f, BrChunk *c, GError **error)
   gsize scanned = 0, boundary = 0;
   gboolean quoted = FALSE;
   for (;;) {
-    for (gsize i = scanned; i < c->len; i++) {
-      char ch = c->data[i];
-      if (ch == '"')
-        quoted = !quoted;
-      else if (ch == '\n' && !quoted)
-        boundary = i + 1;
+    /* Jump from quote to quote with memchr; outside quotes the last newline before the
+     * next quote is a row end. A byte loop here was a tenth of the whole run. */
+    const char *d = c->data;
+    gsize i = scanned;
+    while (i < c->len) {
+      const char *q = memchr(d + i, '"', c->len - i);
+      gsize stop = q ? (gsize)(q - d) : c->len;
+      if (!quoted) {
+        const char *nl = memrchr(d + i, '\n', stop - i);
+        if (nl)
+          boundary = (gsize)(nl - d) + 1;
+      }
+      if (!q)
+        break;
+      quoted = !quoted;
+      i = stop + 1;
     }
     scanned = c->len;
     if ((boundary > 0 && c->len >= CHUNK_TARGET) || f->eof)
