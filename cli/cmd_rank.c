@@ -66,7 +66,7 @@ br_cmd_rank(int argc, char **argv)
 {
   char *rules_dir = NULL, *profile_path = NULL, *out_dir = NULL, *format_text = NULL;
   char *reject_path = NULL, *summary_path = NULL, *db_path = NULL, *as_of = NULL;
-  gboolean no_store = FALSE;
+  gboolean no_store = FALSE, parse_only = FALSE;
   gint threads = 0;
   gint64 seed = 0;
   gboolean quiet = FALSE;
@@ -92,6 +92,9 @@ br_cmd_rank(int argc, char **argv)
     {"date", 0, 0, G_OPTION_ARG_STRING, &as_of,
      "Date the lists are for, YYYY-MM-DD (default: today, UTC); outcomes link to it", "DATE"},
     {"no-store", 0, 0, G_OPTION_ARG_NONE, &no_store, "Do not record the run in the store", NULL},
+    {"parse-only", 0, 0, G_OPTION_ARG_NONE, &parse_only,
+     "Read and parse the input, score nothing, write no lists: the throughput ceiling that "
+     "benchmarks compare with (implies --no-store)", NULL},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on standard error", NULL},
     {NULL},
   };
@@ -150,6 +153,8 @@ br_cmd_rank(int argc, char **argv)
     goto out;
   }
 
+  if (parse_only)
+    no_store = TRUE;
   gint32 as_of_days;
   if (as_of && !br_store_date_parse(as_of, &as_of_days)) {
     fprintf(stderr, "boxrank rank: --date takes YYYY-MM-DD, not '%s'\n", as_of);
@@ -193,14 +198,16 @@ br_cmd_rank(int argc, char **argv)
     .progress_data = &progress,
     .entity_keys = entity_keys,
     .history = history,
+    .parse_only = parse_only,
   };
   if (!br_pipeline_run(feed, pack, &popts, &result, &error))
     goto fail;
   if (show)
     fprintf(stderr, "\r\033[K");
   lists = br_rank_select(result.units, pack, (guint64)seed);
-  gboolean written = to_stdout ? write_stdout(lists, pack, format)
-                               : br_output_write_lists(lists, pack, out_dir, format, &error);
+  gboolean written = parse_only ? TRUE
+                     : to_stdout ? write_stdout(lists, pack, format)
+                                 : br_output_write_lists(lists, pack, out_dir, format, &error);
   if (!written)
     goto fail;
 

@@ -10,6 +10,7 @@ typedef struct {
   GAsyncQueue *work; /* BrChunk* to parse and score; the queue itself is the end marker */
   GAsyncQueue *done; /* BrChunk* parsed and scored, for the reader to finish and reuse */
   int port_idx, unit_idx, fallback_idx, id_idx;
+  gboolean parse_only;
 } Shared;
 
 typedef struct {
@@ -73,7 +74,10 @@ worker_main(gpointer data)
     gboolean used_up;
     do {
       used_up = br_chunk_parser_fill(w->parser, chunk, w->batch);
-      score_batch(w, w->batch);
+      if (sh->parse_only)
+        w->lines += w->batch->count;
+      else
+        score_batch(w, w->batch);
     } while (!used_up);
     g_async_queue_push(sh->done, chunk);
   }
@@ -101,6 +105,7 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     .schema = br_feed_schema(feed),
     .work = g_async_queue_new(),
     .done = g_async_queue_new(),
+    .parse_only = options->parse_only,
   };
   sh.port_idx = field_or_none(sh.schema, settings->port_field);
   sh.unit_idx = field_or_none(sh.schema, settings->unit_field);

@@ -23,6 +23,7 @@ typedef struct {
                               * (parties, HS6, route ...) are collected for the store */
   const BrHistory *history;  /* track records for history rules; its keys must be
                               * entity_keys */
+  gboolean parse_only;       /* read and parse, score nothing: the throughput ceiling */
   gpointer progress_data;
 } BrPipelineOptions;
 
