@@ -63,4 +63,8 @@ cat "$WORK"/out/list-*.jsonl | cmp -s - "$WORK/stdout.jsonl" || fail "stdout JSO
 # --help with an example on the command.
 "$BOXRANK" rank --help | grep -q "Example:" || fail "rank --help has no example"
 expect_status 2 "$BOXRANK" rank "$WORK/m.csv"
+# The parse-only ceiling reads everything and writes no list.
+expect_status 0 "$BOXRANK" rank "$WORK/m.csv" --rules "$WORK/pack" --out "$WORK/po" --parse-only -q
+grep -q '"lines_read": 40' "$WORK/po/summary.json" || fail "parse-only: lines_read"
+[ -z "$(find "$WORK/po" -name 'list-*')" ] || fail "parse-only wrote lists"
 echo "rank basics: ok"
