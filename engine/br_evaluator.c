@@ -55,14 +55,14 @@ struct BrEvaluator {
 static int
 line_index(lua_State *L)
 {
-  LineView *v = luaL_checkudata(L, 1, LINE_VIEW_MT);
+  /* No need for luaL_checkudata: this function is reachable only as the view's __index, and
+   * the view's metatable is hidden (__metatable), so argument 1 is always a view. */
+  LineView *v = lua_touserdata(L, 1);
   const char *name = luaL_checkstring(L, 2);
-  /* Field name -> index lives in the metatable's "fields" table: Lua interns the key, so this
-   * is one hash lookup with no allocation. */
-  lua_getmetatable(L, 1);
-  lua_getfield(L, -1, "fields");
+  /* Field name -> index lives in a table that is this function's upvalue: Lua interns the
+   * key, so this is one hash lookup with no allocation. */
   lua_pushvalue(L, 2);
-  lua_rawget(L, -2);
+  lua_rawget(L, lua_upvalueindex(1));
   if (lua_isnil(L, -1) || !v->rec)
     return luaL_error(L, "the line has no field \"%s\"", name);
   int f = (int)lua_tointeger(L, -1);
@@ -89,7 +89,13 @@ static void
 install_line_view(BrEvaluator *ev, lua_State *L)
 {
   luaL_newmetatable(L, LINE_VIEW_MT);
-  lua_pushcfunction(L, line_index);
+  lua_newtable(L);
+  guint n = br_schema_size(ev->schema);
+  for (guint i = 0; i < n; i++) {
+    lua_pushinteger(L, i);
+    lua_setfield(L, -2, br_schema_field(ev->schema, i)->name);
+  }
+  lua_pushcclosure(L, line_index, 1);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, line_newindex);
   lua_setfield(L, -2, "__newindex");
@@ -97,13 +103,6 @@ install_line_view(BrEvaluator *ev, lua_State *L)
   lua_setfield(L, -2, "__name");
   lua_pushboolean(L, 0);
   lua_setfield(L, -2, "__metatable");
-  lua_newtable(L);
-  guint n = br_schema_size(ev->schema);
-  for (guint i = 0; i < n; i++) {
-    lua_pushinteger(L, i);
-    lua_setfield(L, -2, br_schema_field(ev->schema, i)->name);
-  }
-  lua_setfield(L, -2, "fields");
   lua_pop(L, 1);
   ev->view = lua_newuserdatauv(L, sizeof(LineView), 0);
   ev->view->rec = NULL;
