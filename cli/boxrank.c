@@ -7,6 +7,7 @@
 static const BrCommand commands[] = {
   {"rank", "score manifests and write ranked inspection lists per port", br_cmd_rank},
   {"rules", "check and test rule packs", br_cmd_rules},
+  {"backtest", "precision and recall at k% of a pack on labelled history", br_cmd_backtest},
   {"outcomes", "import inspection results into the store, and list them", br_cmd_outcomes},
   {"report", "hit rates per rule, port, lane and month (HTML, CSV, JSON)", br_cmd_report},
 };

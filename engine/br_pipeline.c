@@ -9,7 +9,7 @@ typedef struct {
   const BrSchema *schema;
   GAsyncQueue *work; /* BrChunk* to parse and score; the queue itself is the end marker */
   GAsyncQueue *done; /* BrChunk* parsed and scored, for the reader to finish and reuse */
-  int port_idx, unit_idx, fallback_idx, id_idx;
+  int port_idx, unit_idx, fallback_idx, id_idx, label_idx, date_idx;
   gboolean parse_only;
 } Shared;
 
@@ -52,7 +52,11 @@ score_batch(Worker *w, const BrBatch *batch)
                                                                         : "UNASSIGNED";
     const char *unit = unit_of(sh, rec, line_no, w->scratch);
     const char *record = sh->id_idx >= 0 && !rec[sh->id_idx].missing ? rec[sh->id_idx].str : unit;
-    br_unit_table_add(w->units, port, unit, record, line_no, res);
+    BrUnit *u = br_unit_table_add(w->units, port, unit, record, line_no, res);
+    if (sh->label_idx >= 0 && !rec[sh->label_idx].missing)
+      u->label = MAX(u->label, rec[sh->label_idx].num);
+    if (sh->date_idx >= 0 && !rec[sh->date_idx].missing)
+      u->day = MIN(u->day, (gint32)rec[sh->date_idx].num);
     if (w->entities)
       br_entity_table_add(w->entities, port, unit, rec);
   }
@@ -111,6 +115,28 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
   sh.unit_idx = field_or_none(sh.schema, settings->unit_field);
   sh.fallback_idx = field_or_none(sh.schema, settings->unit_fallback);
   sh.id_idx = field_or_none(sh.schema, "record_id");
+  sh.date_idx = field_or_none(sh.schema, settings->date_field);
+  if (sh.date_idx >= 0 && br_schema_field(sh.schema, (guint)sh.date_idx)->type != BR_TYPE_DATE)
+    sh.date_idx = -1;
+  sh.label_idx = field_or_none(sh.schema, options->label_field);
+  if (options->label_field && sh.label_idx < 0) {
+    g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER, "the input has no label column \"%s\"",
+                options->label_field);
+    g_async_queue_unref(sh.work);
+    g_async_queue_unref(sh.done);
+    return FALSE;
+  }
+  if (sh.label_idx >= 0) {
+    BrType t = br_schema_field(sh.schema, (guint)sh.label_idx)->type;
+    if (t != BR_TYPE_INT && t != BR_TYPE_DECIMAL) {
+      g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
+                  "label column \"%s\" must have a number type in the column profile",
+                  options->label_field);
+      g_async_queue_unref(sh.work);
+      g_async_queue_unref(sh.done);
+      return FALSE;
+    }
+  }
 
   memset(result, 0, sizeof *result);
   result->nrules = nrules;

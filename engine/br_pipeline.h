@@ -24,6 +24,7 @@ typedef struct {
   const BrHistory *history;  /* track records for history rules; its keys must be
                               * entity_keys */
   gboolean parse_only;       /* read and parse, score nothing: the throughput ceiling */
+  const char *label_field;   /* backtests: a numeric field giving each line's known outcome */
   gpointer progress_data;
 } BrPipelineOptions;
 

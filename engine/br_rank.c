@@ -162,7 +162,7 @@ reason_add(BrUnit *u, guint rule, const char *id, const char *reason)
   g_array_append_val(u->reason_rules, rule);
 }
 
-void
+BrUnit *
 br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, const char *record,
                   guint64 line_no, const BrLineResult *result)
 {
@@ -176,6 +176,8 @@ br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, const 
     u->score = result->score;
     u->first_line = line_no;
     u->record = g_string_chunk_insert(table->arena->strings, record);
+    u->label = -1;
+    u->day = G_MAXINT32;
     g_hash_table_add(table->units, u);
   } else {
     u->score = MAX(u->score, result->score);
@@ -188,6 +190,19 @@ br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, const 
   for (guint k = 0; k < result->nfired; k++)
     reason_add(u, result->fired[k], br_pack_rule(table->pack, result->fired[k])->id,
                result->reasons[k]);
+  return u;
+}
+
+GPtrArray *
+br_unit_table_all(BrUnitTable *table)
+{
+  GPtrArray *all = g_ptr_array_sized_new(g_hash_table_size(table->units));
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, table->units);
+  while (g_hash_table_iter_next(&it, NULL, &value))
+    g_ptr_array_add(all, value);
+  return all;
 }
 
 static void
@@ -195,6 +210,8 @@ unit_absorb(BrUnit *dst, BrUnit *src, const BrPack *dst_pack)
 {
   dst->score = MAX(dst->score, src->score);
   dst->first_line = MIN(dst->first_line, src->first_line);
+  dst->label = MAX(dst->label, src->label);
+  dst->day = MIN(dst->day, src->day);
   if (strcmp(src->record, dst->record) < 0)
     dst->record = src->record; /* src's strings are adopted by dst's table */
   dst->nlines += src->nlines;
@@ -231,8 +248,8 @@ br_unit_table_merge(BrUnitTable *dst, BrUnitTable *src)
 
 /* A 64-bit hash of a unit under a seed: FNV-1a over the bytes, finished with splitmix64 so
  * that nearby seeds give unrelated orders. */
-static guint64
-unit_hash(const char *port, const char *unit, guint64 seed)
+guint64
+br_unit_hash(const char *port, const char *unit, guint64 seed)
 {
   guint64 h = 0xcbf29ce484222325ULL ^ seed;
   for (const unsigned char *p = (const unsigned char *)port; *p; p++)
@@ -344,7 +361,7 @@ draw_random(GPtrArray *units, guint want, guint64 seed)
     BrUnit *u = g_ptr_array_index(units, i);
     if (u->selection != BR_SEL_NONE)
       continue;
-    Draw d = {unit_hash(u->port, u->unit, seed ^ 0x5bd1e9955bd1e995ULL), u};
+    Draw d = {br_unit_hash(u->port, u->unit, seed ^ 0x5bd1e9955bd1e995ULL), u};
     if (best->len == want && cmp_draw(&d, &g_array_index(best, Draw, want - 1)) >= 0)
       continue;
     guint at = best->len;
@@ -378,7 +395,7 @@ select_port(BrPortList *list, GPtrArray *units, const BrPackSettings *s, guint64
   GPtrArray *red = g_ptr_array_new();
   for (guint i = 0; i < units->len; i++) {
     BrUnit *u = g_ptr_array_index(units, i);
-    u->tiebreak = unit_hash(u->port, u->unit, seed);
+    u->tiebreak = br_unit_hash(u->port, u->unit, seed);
     u->lane = lane_of(s, u->score);
     u->selection = BR_SEL_NONE;
     u->rank = 0;

@@ -28,6 +28,8 @@ typedef struct {
   guint rank;          /* 1-based rank within the port by score: set for red and selected
                         * units (ranking every unit would cost a sort of the whole port) */
   guint64 tiebreak;    /* hash of unit id and seed */
+  double label;        /* backtests: highest known-outcome label of its lines, -1 when none */
+  gint32 day;          /* earliest line date (days since 1970-01-01), G_MAXINT32 when none */
 } BrUnit;
 
 typedef struct {
@@ -48,12 +50,17 @@ typedef struct BrUnitTable BrUnitTable;
 
 BrUnitTable *br_unit_table_new(const BrPack *pack);
 void br_unit_table_free(BrUnitTable *table);
-/* Adds one scored line. port, unit and record (the line's id) are copied as needed. */
-void br_unit_table_add(BrUnitTable *table, const char *port, const char *unit,
-                       const char *record, guint64 line_no, const BrLineResult *result);
+/* Adds one scored line. port, unit and record (the line's id) are copied as needed. Returns
+ * the unit, for callers that keep more per unit (labels, dates). */
+BrUnit *br_unit_table_add(BrUnitTable *table, const char *port, const char *unit,
+                          const char *record, guint64 line_no, const BrLineResult *result);
 /* Moves everything of src into dst; src is left empty. Commutative in its effect. */
 void br_unit_table_merge(BrUnitTable *dst, BrUnitTable *src);
 guint br_unit_table_size(const BrUnitTable *table);
+/* Every unit, in no particular order; owned by the table. */
+GPtrArray *br_unit_table_all(BrUnitTable *table);
+/* The seeded hash that breaks ties between units of equal score. */
+guint64 br_unit_hash(const char *port, const char *unit, guint64 seed);
 
 /* Ranks every port's units and selects per the pack settings. Returns BrPortList* sorted by
  * port code; units stay owned by the table. */

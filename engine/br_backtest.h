@@ -1,0 +1,49 @@
+/* Backtests on labelled history: how a pack would have ranked units whose outcome is known.
+ *
+ * Each unit carries a label (the highest of its lines' label values: > 0 means something was
+ * found) and a date (its earliest line). Per period (all, month, week or day), units are ranked
+ * by score across all ports, ties broken by the seeded unit hash, and the top k% are the
+ * inspection budget: precision@k is the share of positives among them, recall@k the share of
+ * the period's positives they catch. Per rule: units it fired on, positives among them,
+ * precision, and lift over the base rate. */
+#pragma once
+
+#include <glib.h>
+
+#include "br_rank.h"
+#include "br_rules.h"
+
+typedef enum { BR_PERIOD_ALL, BR_PERIOD_MONTH, BR_PERIOD_WEEK, BR_PERIOD_DAY } BrPeriod;
+
+gboolean br_period_parse(const char *text, BrPeriod *out);
+
+typedef struct {
+  double k;        /* percent of units inspected */
+  guint inspected; /* ceil(k% of units) */
+  guint hits;
+  double precision;
+  double recall;
+} BrAtK;
+
+typedef struct {
+  char *name; /* "all", "2021-01", "2021-W02", "2021-01-05"; "undated" for units with no date */
+  guint units;
+  guint positives;
+  BrAtK *at; /* one per k */
+} BrBacktestPeriod;
+
+typedef struct {
+  guint nk;
+  double *ks;
+  guint units, positives;
+  GPtrArray *periods; /* BrBacktestPeriod*, in time order */
+  guint nrules;
+  guint *rule_fires;  /* units the rule fired on */
+  guint *rule_hits;   /* positives among them */
+} BrBacktest;
+
+BrBacktest *br_backtest_run(BrUnitTable *units, const BrPack *pack, BrPeriod period,
+                            const double *ks, guint nk, guint64 seed);
+void br_backtest_free(BrBacktest *bt);
+void br_backtest_text(GString *out, const BrBacktest *bt, const BrPack *pack);
+void br_backtest_json(GString *out, const BrBacktest *bt, const BrPack *pack);
