@@ -143,7 +143,8 @@ fixture_schema(lua_State *L, int nrules)
   return schema;
 }
 
-/* Fills the batch's one record from the fixture table on the stack top. */
+/* Fills the batch's one record from the fixture table on the stack top: numbers and texts
+ * only, keyed by field names. */
 static gboolean
 fixture_record(lua_State *L, BrBatch *batch, GString *err)
 {
@@ -151,10 +152,18 @@ fixture_record(lua_State *L, BrBatch *batch, GString *err)
   BrValue *rec = br_batch_append(batch, 1);
   lua_pushnil(L);
   while (lua_next(L, -2)) {
+    int vt = lua_type(L, -1);
+    if (lua_type(L, -2) != LUA_TSTRING || (vt != LUA_TSTRING && vt != LUA_TNUMBER)) {
+      g_string_printf(err, "the test line must map field names to texts or numbers, not %s = %s",
+                      luaL_typename(L, -2), luaL_typename(L, -1));
+      lua_pop(L, 2);
+      return FALSE;
+    }
     const char *name = lua_tostring(L, -2);
     int f = br_schema_find(batch->schema, name);
+    g_assert(f >= 0); /* fixture_schema added every name of every test line */
     size_t len;
-    const char *text = lua_tolstring(L, -1, &len); /* converts numbers in place: a copy */
+    const char *text = lua_tolstring(L, -1, &len); /* converts a number value in place */
     BrValue *v = &rec[f];
     BrType type = br_schema_field(batch->schema, (guint)f)->type;
     v->str = br_batch_strdup(batch, text, len);
@@ -167,7 +176,7 @@ fixture_record(lua_State *L, BrBatch *batch, GString *err)
         return FALSE;
       }
       v->num = lua_tonumber(L, -1);
-    } else if (type == BR_TYPE_DATE) {
+    } else if (type == BR_TYPE_DATE && !v->missing) {
       gint32 days;
       if (!br_rules_parse_date(text, &days)) {
         g_string_printf(err, "field %s should be a date YYYY-MM-DD in the test line", name);
@@ -235,11 +244,10 @@ fixture_history(lua_State *L, int idx, BrEntityKeys *keys, const BrValue *rec)
 static int
 rules_test(int argc, char **argv)
 {
-  gboolean strict = FALSE, verbose = FALSE;
+  gboolean strict = FALSE;
   GOptionEntry entries[] = {
     {"strict", 0, 0, G_OPTION_ARG_NONE, &strict,
      "Fail rules that lack a test that fires and one that does not", NULL},
-    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "List passing rules too", NULL},
     {NULL},
   };
   GOptionContext *ctx = g_option_context_new("PACK");
@@ -289,7 +297,7 @@ rules_test(int argc, char **argv)
     int nt = lua_getfield(L, -1, "tests") == LUA_TTABLE ? (int)lua_rawlen(L, -1) : 0;
     for (int t = 1; t <= nt; t++) {
       lua_rawgeti(L, -1, t);
-      lua_getfield(L, -1, "fires");
+      gboolean has_want = lua_getfield(L, -1, "fires") == LUA_TBOOLEAN;
       gboolean want = lua_toboolean(L, -1);
       lua_getfield(L, -2, "reason");
       const char *want_reason = lua_tostring(L, -1);
@@ -298,6 +306,8 @@ rules_test(int argc, char **argv)
       tests++;
       if (!lua_istable(L, -1)) {
         g_string_assign(err, "the test has no line = { ... }");
+      } else if (!has_want) {
+        g_string_assign(err, "the test has no fires = true or fires = false");
       } else if (fixture_record(L, batch, err)) {
         BrHistory *history = fixture_history(L, -4, keys, br_batch_record(batch, 0));
         br_evaluator_set_history(ev, history);
@@ -321,9 +331,9 @@ rules_test(int argc, char **argv)
         printf("FAIL %s (%s:%d) test %d: %s\n", info->id, info->file, info->line, t, err->str);
         failures++;
       }
-      if (want)
+      if (has_want && want)
         fires_seen++;
-      else
+      else if (has_want)
         quiet_seen++;
       lua_pop(L, 4);
     }
@@ -338,8 +348,8 @@ rules_test(int argc, char **argv)
     }
     if (failures)
       failed_rules++;
-    else if (verbose)
-      printf("PASS %s (%d tests)\n", info->id, nt);
+    else
+      printf("PASS %s (%s:%d): %d tests\n", info->id, info->file, info->line, nt);
   }
   g_string_free(err, TRUE);
   printf("%s: %u rules, %u tests, %u rules failing\n", argv[1], nrules, tests, failed_rules);

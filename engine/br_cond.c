@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "br_checks.h"
+#include "br_rule_api.h"
 #include "br_rules.h"
 
 typedef enum {
@@ -77,8 +78,7 @@ static gboolean
 resolve_field(lua_State *L, int idx, const char *key, const BrSchema *schema, int *out,
               gboolean numeric, GError **error)
 {
-  lua_getfield(L, idx, key);
-  const char *name = lua_tostring(L, -1);
+  const char *name = lua_getfield(L, idx, key) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
   int f = name ? br_schema_find(schema, name) : -1;
   if (f < 0) {
     g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_FIELD, "unknown field \"%s\"",
@@ -99,20 +99,47 @@ resolve_field(lua_State *L, int idx, const char *key, const BrSchema *schema, in
   return TRUE;
 }
 
-/* Reads the condition's "values" list as trimmed strings. */
+/* Reads the condition's "values" list as trimmed strings. A condition table is a plain table
+ * the rule file could have changed after the builder checked it, so it is checked again. */
 static GPtrArray *
-read_values(lua_State *L, int idx)
+read_values(lua_State *L, int idx, GError **error)
 {
   GPtrArray *vals = g_ptr_array_new_with_free_func(g_free);
-  lua_getfield(L, idx, "values");
-  int n = (int)lua_rawlen(L, -1);
+  int n = lua_getfield(L, idx, "values") == LUA_TTABLE ? (int)lua_rawlen(L, -1) : 0;
   for (int i = 1; i <= n; i++) {
-    lua_rawgeti(L, -1, i);
-    g_ptr_array_add(vals, g_strstrip(g_strdup(lua_tostring(L, -1))));
+    int t = lua_rawgeti(L, -1, i);
+    if (t == LUA_TSTRING || t == LUA_TNUMBER)
+      g_ptr_array_add(vals, g_strstrip(g_strdup(lua_tostring(L, -1))));
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
+  if (n == 0 || vals->len != (guint)n) {
+    g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_INVALID,
+                "the condition's values must be a list of texts or numbers");
+    g_ptr_array_free(vals, TRUE);
+    return NULL;
+  }
   return vals;
+}
+
+static gboolean
+read_cmp(lua_State *L, int idx, BrCond *c, GError **error)
+{
+  lua_getfield(L, idx, "cmp");
+  int cmp = lua_type(L, -1) == LUA_TSTRING
+              ? lookup_index(cmp_names, G_N_ELEMENTS(cmp_names), lua_tostring(L, -1))
+              : -1;
+  int isnum = 0;
+  lua_getfield(L, idx, "num");
+  c->num = lua_tonumberx(L, -1, &isnum);
+  lua_pop(L, 2);
+  if (cmp < 0 || !isnum) {
+    g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_INVALID,
+                "the comparison needs an operator and a number");
+    return FALSE;
+  }
+  c->cmp = (Cmp)cmp;
+  return TRUE;
 }
 
 BrCond *
@@ -121,9 +148,12 @@ br_cond_compile(lua_State *L, int idx, const BrSchema *schema, GError **error)
   idx = lua_absindex(L, idx);
   BrCond *c = g_new0(BrCond, 1);
   c->sep = br_schema_list_separator(schema);
-  lua_getfield(L, idx, "op");
-  int op = lookup_index(op_names, G_N_ELEMENTS(op_names), luaL_optstring(L, -1, ""));
-  lua_pop(L, 1);
+  int op = -1;
+  if (br_rule_api_is_cond(L, idx)) {
+    if (lua_getfield(L, idx, "op") == LUA_TSTRING)
+      op = lookup_index(op_names, G_N_ELEMENTS(op_names), lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
   if (op < 0) {
     g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_INVALID, "not a condition");
     goto fail;
@@ -134,8 +164,10 @@ br_cond_compile(lua_State *L, int idx, const BrSchema *schema, GError **error)
   case OP_LIST_ANY: {
     if (!resolve_field(L, idx, "field", schema, &c->field, FALSE, error))
       goto fail;
+    GPtrArray *vals = read_values(L, idx, error);
+    if (!vals)
+      goto fail;
     c->set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    GPtrArray *vals = read_values(L, idx);
     for (guint i = 0; i < vals->len; i++)
       g_hash_table_add(c->set, g_strdup(g_ptr_array_index(vals, i)));
     g_ptr_array_free(vals, TRUE);
@@ -145,7 +177,9 @@ br_cond_compile(lua_State *L, int idx, const BrSchema *schema, GError **error)
   case OP_CONTAINS: {
     if (!resolve_field(L, idx, "field", schema, &c->field, FALSE, error))
       goto fail;
-    GPtrArray *vals = read_values(L, idx);
+    GPtrArray *vals = read_values(L, idx, error);
+    if (!vals)
+      goto fail;
     c->nneedles = vals->len;
     c->needles = g_new0(char *, vals->len + 1);
     c->needle_len = g_new0(gsize, vals->len);
@@ -172,14 +206,9 @@ br_cond_compile(lua_State *L, int idx, const BrSchema *schema, GError **error)
   case OP_RATIO: {
     gboolean ratio = c->op == OP_RATIO;
     if (!resolve_field(L, idx, "field", schema, &c->field, TRUE, error) ||
-        (ratio && !resolve_field(L, idx, "field2", schema, &c->field2, TRUE, error)))
+        (ratio && !resolve_field(L, idx, "field2", schema, &c->field2, TRUE, error)) ||
+        !read_cmp(L, idx, c, error))
       goto fail;
-    lua_getfield(L, idx, "cmp");
-    c->cmp = (Cmp)lookup_index(cmp_names, G_N_ELEMENTS(cmp_names), luaL_optstring(L, -1, "gt"));
-    lua_pop(L, 1);
-    lua_getfield(L, idx, "num");
-    c->num = lua_tonumber(L, -1);
-    lua_pop(L, 1);
     break;
   }
   case OP_SAME:
@@ -194,22 +223,26 @@ br_cond_compile(lua_State *L, int idx, const BrSchema *schema, GError **error)
       goto fail;
     break;
   case OP_HISTORY:
+    if (!read_cmp(L, idx, c, error))
+      goto fail;
     lua_getfield(L, idx, "key");
-    c->key = g_strdup(luaL_optstring(L, -1, ""));
-    lua_getfield(L, idx, "cmp");
-    c->cmp = (Cmp)lookup_index(cmp_names, G_N_ELEMENTS(cmp_names), luaL_optstring(L, -1, "gt"));
-    lua_getfield(L, idx, "num");
-    c->num = lua_tonumber(L, -1);
+    c->key = g_strdup(lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "");
     lua_getfield(L, idx, "min");
-    c->min_inspections = (guint)MAX(lua_tointeger(L, -1), 0);
-    lua_pop(L, 4);
+    c->min_inspections = (guint)CLAMP(lua_tointeger(L, -1), 0, G_MAXINT);
+    lua_pop(L, 2);
     c->key_index = -1;
     break;
   case OP_ALL:
   case OP_ANY:
   case OP_NOT: {
-    lua_getfield(L, idx, "kids");
-    c->nkids = (guint)lua_rawlen(L, -1);
+    guint n = lua_getfield(L, idx, "kids") == LUA_TTABLE ? (guint)lua_rawlen(L, -1) : 0;
+    if (n == 0 || (c->op == OP_NOT && n != 1)) {
+      lua_pop(L, 1);
+      g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_INVALID,
+                  "all/any need a list of conditions, no one condition");
+      goto fail;
+    }
+    c->nkids = n;
     c->kids = g_new0(BrCond *, c->nkids);
     for (guint i = 0; i < c->nkids; i++) {
       lua_rawgeti(L, -1, (lua_Integer)i + 1);

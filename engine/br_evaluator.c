@@ -6,17 +6,11 @@
 
 #include "br_cond.h"
 #include "br_history.h"
+#include "br_lua_line.h"
 #include "br_pack_internal.h"
 #include "br_rule_api.h"
 #include "br_rules.h"
 #include "br_sandbox.h"
-
-#define LINE_VIEW_MT "br.line"
-
-typedef struct {
-  const BrValue *rec;
-  const BrSchema *schema;
-} LineView;
 
 typedef struct {
   gboolean literal;
@@ -36,8 +30,7 @@ struct BrEvaluator {
   const BrPack *pack;
   const BrSchema *schema;
   BrSandbox *sb;
-  LineView *view;
-  int view_ref;
+  BrLuaLine *view;
   CompiledRule *rules;
   guint nrules;
   int date_field;
@@ -51,65 +44,6 @@ struct BrEvaluator {
   gsize *reason_off;
   GString *scratch;
 };
-
-static int
-line_index(lua_State *L)
-{
-  /* No need for luaL_checkudata: this function is reachable only as the view's __index, and
-   * the view's metatable is hidden (__metatable), so argument 1 is always a view. */
-  LineView *v = lua_touserdata(L, 1);
-  const char *name = luaL_checkstring(L, 2);
-  /* Field name -> index lives in a table that is this function's upvalue: Lua interns the
-   * key, so this is one hash lookup with no allocation. */
-  lua_pushvalue(L, 2);
-  lua_rawget(L, lua_upvalueindex(1));
-  if (lua_isnil(L, -1) || !v->rec)
-    return luaL_error(L, "the line has no field \"%s\"", name);
-  int f = (int)lua_tointeger(L, -1);
-  const BrValue *val = &v->rec[f];
-  if (val->missing) {
-    lua_pushnil(L);
-    return 1;
-  }
-  BrType t = br_schema_field(v->schema, (guint)f)->type;
-  if (t == BR_TYPE_INT || t == BR_TYPE_DECIMAL)
-    lua_pushnumber(L, val->num);
-  else
-    lua_pushlstring(L, val->str, val->len);
-  return 1;
-}
-
-static int
-line_newindex(lua_State *L)
-{
-  return luaL_error(L, "the line is read-only");
-}
-
-static void
-install_line_view(BrEvaluator *ev, lua_State *L)
-{
-  luaL_newmetatable(L, LINE_VIEW_MT);
-  lua_newtable(L);
-  guint n = br_schema_size(ev->schema);
-  for (guint i = 0; i < n; i++) {
-    lua_pushinteger(L, i);
-    lua_setfield(L, -2, br_schema_field(ev->schema, i)->name);
-  }
-  lua_pushcclosure(L, line_index, 1);
-  lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, line_newindex);
-  lua_setfield(L, -2, "__newindex");
-  lua_pushliteral(L, "line");
-  lua_setfield(L, -2, "__name");
-  lua_pushboolean(L, 0);
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
-  ev->view = lua_newuserdatauv(L, sizeof(LineView), 0);
-  ev->view->rec = NULL;
-  ev->view->schema = ev->schema;
-  luaL_setmetatable(L, LINE_VIEW_MT);
-  ev->view_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-}
 
 /* br.history(key, value) -> inspections, findings, shrunk rate (nil without a history or when
  * the key is unknown). The value is normalised the way the store keeps entity values. */
@@ -243,8 +177,13 @@ br_evaluator_new(const BrPack *pack, const BrSchema *schema, GError **error)
   if (ev->date_field >= 0 && br_schema_field(schema, (guint)ev->date_field)->type != BR_TYPE_DATE)
     ev->date_field = -1;
 
-  ev->sb = br_sandbox_new(BR_SANDBOX_DEFAULT_MEMORY, BR_SANDBOX_DEFAULT_BUDGET);
   char *msg = NULL;
+  ev->sb = br_sandbox_new(pack->settings.memory_limit, pack->settings.instruction_limit);
+  if (!ev->sb) {
+    g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_SETTINGS,
+                "%s: [limits] memory_mb is too small to start Lua", pack->dir);
+    goto fail;
+  }
   if (!br_rule_api_install(ev->sb, br_schema_list_separator(schema), &msg) ||
       !br_rule_api_run_files(ev->sb, pack->paths, pack->contents, &msg)) {
     g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_SYNTAX, "%s", msg);
@@ -259,7 +198,7 @@ br_evaluator_new(const BrPack *pack, const BrSchema *schema, GError **error)
                 pack->dir);
     goto fail;
   }
-  install_line_view(ev, L);
+  ev->view = br_lua_line_new(L, schema);
   lua_getglobal(L, "br");
   lua_pushlightuserdata(L, ev);
   lua_pushcclosure(L, lua_history, 1);
@@ -299,6 +238,27 @@ br_evaluator_free(BrEvaluator *ev)
   g_free(ev);
 }
 
+/* Reasons and failure messages end up in inspection lists and summaries: a rule cannot make
+ * them unbounded. Cut on a UTF-8 character boundary. */
+#define TEXT_MAX 500
+
+static gsize
+clip(const char *s, gsize len)
+{
+  if (len <= TEXT_MAX)
+    return len;
+  gsize n = TEXT_MAX;
+  while (n > 0 && ((guchar)s[n] & 0xC0) == 0x80)
+    n--;
+  return n;
+}
+
+static void
+append_reason(GString *out, const char *s, gsize len)
+{
+  g_string_append_len(out, s, (gssize)clip(s, len));
+}
+
 static void
 record_failure(BrEvaluator *ev, guint i, const char *msg, guint64 line_no)
 {
@@ -306,9 +266,11 @@ record_failure(BrEvaluator *ev, guint i, const char *msg, guint64 line_no)
   if (ev->failure_msgs[i])
     return;
   const BrRuleInfo *info = ev->rules[i].info;
-  ev->failure_msgs[i] = g_strdup_printf("%s:%d: rule %s: %s (input line %" G_GUINT64_FORMAT ")",
-                                        info->file, info->line, info->id,
-                                        msg ? msg : "error object is not a text", line_no);
+  if (!msg)
+    msg = "error object is not a text";
+  ev->failure_msgs[i] =
+    g_strdup_printf("%s:%d: rule %s: %.*s (input line %" G_GUINT64_FORMAT ")", info->file,
+                    info->line, info->id, (int)clip(msg, strlen(msg)), msg, line_no);
 }
 
 static void
@@ -349,8 +311,8 @@ br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
         expand_template(ev->scratch, cr->reason, record);
     } else {
       lua_rawgeti(L, LUA_REGISTRYINDEX, cr->fn_ref);
-      ev->view->rec = record;
-      lua_rawgeti(L, LUA_REGISTRYINDEX, ev->view_ref);
+      br_lua_line_push(L, ev->view);
+      br_lua_line_set(ev->view, record);
       int rc = br_sandbox_pcall(ev->sb, 1, 2);
       if (rc != LUA_OK) {
         record_failure(ev, i, lua_tostring(L, -1), line_no);
@@ -361,7 +323,7 @@ br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
       if (fired && lua_type(L, -1) == LUA_TSTRING) {
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
-        g_string_append_len(ev->scratch, s, (gssize)len);
+        append_reason(ev->scratch, s, len);
       }
       lua_pop(L, 2);
     }
@@ -375,7 +337,7 @@ br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
     res->score += cr->info->weight;
     ev->fires[i]++;
   }
-  ev->view->rec = NULL;
+  br_lua_line_set(ev->view, NULL);
   /* The scratch buffer may have moved while growing: point at the reasons only now. */
   for (guint k = 0; k < res->nfired; k++)
     res->reasons[k] = ev->scratch->str + ev->reason_off[k];

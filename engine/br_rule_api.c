@@ -13,7 +13,8 @@ const char *const br_rule_api_keys[] = {"id",          "title", "weight", "tags"
  * condition as a table; the evaluator compiles those tables to C. */
 static const char prelude[] =
   "local COND = ...\n"
-  "local function cond(t) return setmetatable(t, COND) end\n"
+  "local made = setmetatable({}, { __mode = 'k' })\n"
+  "local function cond(t) made[t] = true return setmetatable(t, COND) end\n"
   "local function values(v, fn)\n"
   "  if type(v) == 'string' then v = { v } end\n"
   "  if type(v) ~= 'table' or #v == 0 then\n"
@@ -36,13 +37,20 @@ static const char prelude[] =
   "local function kids(list, fn)\n"
   "  if type(list) ~= 'table' or #list == 0 then error(fn .. ': give a list of conditions', 3) end\n"
   "  for i = 1, #list do\n"
-  "    if getmetatable(list[i]) ~= COND then error(fn .. ': item ' .. i .. ' is not a condition', 3) end\n"
+  "    if not made[list[i]] then error(fn .. ': item ' .. i .. ' is not a condition', 3) end\n"
   "  end\n"
   "  return list\n"
   "end\n"
   "function field_in(f, v) return cond{ op = 'in', field = field(f, 'field_in'), values = values(v, 'field_in') } end\n"
   "function list_any(f, v) return cond{ op = 'list_any', field = field(f, 'list_any'), values = values(v, 'list_any') } end\n"
-  "function hs_prefix(f, v) return cond{ op = 'hs_prefix', field = field(f, 'hs_prefix'), values = values(v, 'hs_prefix') } end\n"
+  "function hs_prefix(f, v)\n"
+  "  v = values(v, 'hs_prefix')\n"
+  "  for i = 1, #v do\n"
+  "    if not v[i]:find('^[%d%.%s]*%d[%d%.%s]*$') then\n"
+  "      error('hs_prefix: \"' .. v[i] .. '\" is not an HS code prefix (digits, dots, spaces)', 2) end\n"
+  "  end\n"
+  "  return cond{ op = 'hs_prefix', field = field(f, 'hs_prefix'), values = v }\n"
+  "end\n"
   "function contains(f, v) return cond{ op = 'contains', field = field(f, 'contains'), values = values(v, 'contains') } end\n"
   "for _, op in ipairs{ 'gt', 'ge', 'lt', 'le', 'eq', 'ne' } do\n"
   "  _ENV[op] = function(f, n) return cond{ op = 'cmp', cmp = op, field = field(f, op), num = number(n, op) } end\n"
@@ -197,6 +205,10 @@ br_rule_api_install(BrSandbox *sb, char list_sep, char **error_message)
   lua_newtable(L);
   lua_pushliteral(L, "condition");
   lua_setfield(L, -2, "__name");
+  /* getmetatable() on a condition gives this text, never the table: conditions cannot be
+   * forged from Lua. */
+  lua_pushliteral(L, "condition");
+  lua_setfield(L, -2, "__metatable");
   lua_setfield(L, LUA_REGISTRYINDEX, BR_RULE_API_COND_MT);
 
   lua_pushcfunction(L, api_rule);
@@ -226,16 +238,24 @@ br_rule_api_install(BrSandbox *sb, char list_sep, char **error_message)
 }
 
 gboolean
+br_rule_api_run_file(BrSandbox *sb, const char *path, GBytes *code, char **error_message)
+{
+  gsize len;
+  const char *text = g_bytes_get_data(code, &len);
+  br_sandbox_push_env(sb);
+  gboolean ok = br_sandbox_run(sb, text, len, path, -1, error_message);
+  lua_pop(br_sandbox_lua(sb), 1);
+  return ok;
+}
+
+gboolean
 br_rule_api_run_files(BrSandbox *sb, GPtrArray *paths, GPtrArray *contents,
                       char **error_message)
 {
-  for (guint i = 0; i < paths->len; i++) {
-    GBytes *code = g_ptr_array_index(contents, i);
-    gsize len;
-    const char *text = g_bytes_get_data(code, &len);
-    if (!br_sandbox_run(sb, text, len, g_ptr_array_index(paths, i), error_message))
+  for (guint i = 0; i < paths->len; i++)
+    if (!br_rule_api_run_file(sb, g_ptr_array_index(paths, i), g_ptr_array_index(contents, i),
+                              error_message))
       return FALSE;
-  }
   return TRUE;
 }
 

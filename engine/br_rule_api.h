@@ -17,6 +17,10 @@ extern const char *const br_rule_api_keys[];
 /* Installs the builders, rule() and br.* into a fresh sandbox. list_sep is the separator of
  * list fields for br.list. */
 gboolean br_rule_api_install(BrSandbox *sb, char list_sep, char **error_message);
+/* Runs one rule file in a fresh environment of its own (br_sandbox_push_env); its rule tables
+ * collect in the registry. FALSE with a "file:line: message" error when it fails. */
+gboolean br_rule_api_run_file(BrSandbox *sb, const char *path, GBytes *code,
+                              char **error_message);
 /* Runs the rule files of a pack (name-ordered paths and contents) in the sandbox; rule tables
  * collect in the registry. Returns FALSE at the first file that fails, with its message. */
 gboolean br_rule_api_run_files(BrSandbox *sb, GPtrArray *paths, GPtrArray *contents,

@@ -1,6 +1,7 @@
 #include "br_rules.h"
 
 #include <lauxlib.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,13 +58,15 @@ diag_free(gpointer p)
 }
 
 static void
-diag_add(GPtrArray *diags, const char *file, int line, const char *rule_id, const char *fmt, ...)
-  G_GNUC_PRINTF(5, 6);
+diag_add(GPtrArray *diags, BrRulesErrorCode code, const char *file, int line, const char *rule_id,
+         const char *fmt, ...) G_GNUC_PRINTF(6, 7);
 
 static void
-diag_add(GPtrArray *diags, const char *file, int line, const char *rule_id, const char *fmt, ...)
+diag_add(GPtrArray *diags, BrRulesErrorCode code, const char *file, int line, const char *rule_id,
+         const char *fmt, ...)
 {
   BrDiagnostic *d = g_new0(BrDiagnostic, 1);
+  d->code = code;
   d->file = g_strdup(file);
   d->line = line;
   d->rule_id = g_strdup(rule_id);
@@ -83,10 +86,10 @@ diag_add_lua_error(GPtrArray *diags, const char *fallback_file, const char *msg)
     char *file = g_strndup(msg, colon - msg);
     int line = atoi(colon + 1);
     const char *rest = strchr(colon + 1, ':');
-    diag_add(diags, file, line, NULL, "%s", rest ? g_strchug((char *)rest + 1) : msg);
+    diag_add(diags, BR_RULES_ERROR_SYNTAX, file, line, NULL, "%s", rest ? g_strchug((char *)rest + 1) : msg);
     g_free(file);
   } else {
-    diag_add(diags, fallback_file, 0, NULL, "%s", msg);
+    diag_add(diags, BR_RULES_ERROR_SYNTAX, fallback_file, 0, NULL, "%s", msg);
   }
 }
 
@@ -102,6 +105,8 @@ load_settings(BrPack *pack, GPtrArray *diags)
   s->lane_yellow = 25;
   s->capacity_default = 20;
   s->random_share = 0.10;
+  s->memory_limit = BR_SANDBOX_DEFAULT_MEMORY;
+  s->instruction_limit = BR_SANDBOX_DEFAULT_BUDGET;
   s->capacity = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
   char *path = g_build_filename(pack->dir, "pack.ini", NULL);
@@ -109,7 +114,7 @@ load_settings(BrPack *pack, GPtrArray *diags)
   GError *error = NULL;
   gboolean ok = TRUE;
   if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &error)) {
-    diag_add(diags, path, 0, NULL, "%s", error->message);
+    diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "%s", error->message);
     g_error_free(error);
     ok = FALSE;
     goto out;
@@ -147,7 +152,7 @@ load_settings(BrPack *pack, GPtrArray *diags)
       continue;
     double v = g_key_file_get_double(kf, nums[i].group, nums[i].key, &error);
     if (error || v < nums[i].lo || v > nums[i].hi) {
-      diag_add(diags, path, 0, NULL, "[%s] %s must be a number from %g to %g", nums[i].group,
+      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "[%s] %s must be a number from %g to %g", nums[i].group,
                nums[i].key, nums[i].lo, nums[i].hi);
       g_clear_error(&error);
       ok = FALSE;
@@ -156,16 +161,36 @@ load_settings(BrPack *pack, GPtrArray *diags)
     *nums[i].dst = v;
   }
   if (s->lane_yellow > s->lane_red) {
-    diag_add(diags, path, 0, NULL, "[lanes] yellow (%g) is above red (%g)", s->lane_yellow,
+    diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "[lanes] yellow (%g) is above red (%g)", s->lane_yellow,
              s->lane_red);
     ok = FALSE;
+  }
+  const struct {
+    const char *key;
+    gint64 lo, hi;
+  } limits[] = {{"memory_mb", 1, 4096}, {"instructions", 1000, G_GINT64_CONSTANT(10000000000)}};
+  for (guint i = 0; i < G_N_ELEMENTS(limits); i++) {
+    if (!g_key_file_has_key(kf, "limits", limits[i].key, NULL))
+      continue;
+    gint64 v = g_key_file_get_int64(kf, "limits", limits[i].key, &error);
+    if (error || v < limits[i].lo || v > limits[i].hi) {
+      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL,
+               "[limits] %s must be a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
+               limits[i].key, limits[i].lo, limits[i].hi);
+      g_clear_error(&error);
+      ok = FALSE;
+    } else if (i == 0) {
+      s->memory_limit = (gsize)v << 20;
+    } else {
+      s->instruction_limit = (guint64)v;
+    }
   }
   gsize n = 0;
   char **keys = g_key_file_get_keys(kf, "capacity", &n, NULL);
   for (gsize i = 0; i < n; i++) {
     gint64 v = g_key_file_get_int64(kf, "capacity", keys[i], &error);
     if (error || v < 0 || v > 1000000) {
-      diag_add(diags, path, 0, NULL, "[capacity] %s must be a whole number from 0 to 1000000",
+      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "[capacity] %s must be a whole number from 0 to 1000000",
                keys[i]);
       g_clear_error(&error);
       ok = FALSE;
@@ -195,7 +220,7 @@ read_rule_files(BrPack *pack, GPtrArray *diags)
   GError *error = NULL;
   GDir *dir = g_dir_open(pack->dir, 0, &error);
   if (!dir) {
-    diag_add(diags, pack->dir, 0, NULL, "%s", error->message);
+    diag_add(diags, BR_RULES_ERROR_IO, pack->dir, 0, NULL, "%s", error->message);
     g_error_free(error);
     return FALSE;
   }
@@ -221,7 +246,7 @@ read_rule_files(BrPack *pack, GPtrArray *diags)
   for (guint i = 0; i < names->len; i++) {
     char *path = g_build_filename(pack->dir, g_ptr_array_index(names, i), NULL);
     if (!g_file_get_contents(path, &text, &len, &error)) {
-      diag_add(diags, path, 0, NULL, "%s", error->message);
+      diag_add(diags, BR_RULES_ERROR_IO, path, 0, NULL, "%s", error->message);
       g_clear_error(&error);
       g_free(path);
       ok = FALSE;
@@ -262,7 +287,7 @@ check_field(const char *name, gpointer data)
 {
   FieldCheck *fc = data;
   if (fc->known && !g_hash_table_contains(fc->known, name))
-    diag_add(fc->diags, fc->file, fc->line, fc->id, "rule %s: unknown field \"%s\"", fc->id, name);
+    diag_add(fc->diags, BR_RULES_ERROR_FIELD, fc->file, fc->line, fc->id, "rule %s: unknown field \"%s\"", fc->id, name);
 }
 
 /* Reads one registered rule table (on the stack top) into metadata, reporting every problem. */
@@ -279,10 +304,10 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
   gboolean ok = TRUE;
   const char *id = r->id ? r->id : "?";
   if (!r->id || !*r->id) {
-    diag_add(diags, r->file, r->line, NULL, "rule without an id");
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, NULL, "rule without an id");
     ok = FALSE;
   } else if (g_hash_table_contains(seen, r->id)) {
-    diag_add(diags, r->file, r->line, r->id, "rule %s: duplicate id (first defined at %s)", id,
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: duplicate id (first defined at %s)", id,
              (const char *)g_hash_table_lookup(seen, r->id));
     ok = FALSE;
   } else {
@@ -290,12 +315,12 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
   }
   r->title = opt_string(L, t, "title");
   if (!r->title || !*g_strstrip(r->title)) {
-    diag_add(diags, r->file, r->line, r->id, "rule %s: no title (what the officer reads)", id);
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: no title (what the officer reads)", id);
     ok = FALSE;
   }
   int wt = lua_getfield(L, t, "weight");
-  if (wt != LUA_TNUMBER) {
-    diag_add(diags, r->file, r->line, r->id, "rule %s: weight must be a number", id);
+  if (wt != LUA_TNUMBER || !isfinite(lua_tonumber(L, -1))) {
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: weight must be a number", id);
     ok = FALSE;
   }
   r->weight = lua_tonumber(L, -1);
@@ -305,19 +330,19 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
   r->valid_until = opt_string(L, t, "valid_until");
   gint32 from = G_MININT32, until = G_MAXINT32;
   if (r->valid_from && !br_rules_parse_date(r->valid_from, &from)) {
-    diag_add(diags, r->file, r->line, r->id, "rule %s: valid_from \"%s\" is not a date (YYYY-MM-DD)",
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: valid_from \"%s\" is not a date (YYYY-MM-DD)",
              id, r->valid_from);
     ok = FALSE;
   }
   if (r->valid_until && !br_rules_parse_date(r->valid_until, &until)) {
-    diag_add(diags, r->file, r->line, r->id,
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
              "rule %s: valid_until \"%s\" is not a date (YYYY-MM-DD)", id, r->valid_until);
     ok = FALSE;
   } else if (r->valid_until && until < from) {
-    diag_add(diags, r->file, r->line, r->id, "rule %s: valid_until is before valid_from", id);
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: valid_until is before valid_from", id);
     ok = FALSE;
   } else if (r->valid_until && until < today && known) {
-    diag_add(diags, r->file, r->line, r->id, "rule %s: expired on %s", id, r->valid_until);
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: expired on %s", id, r->valid_until);
   }
   GPtrArray *tags = g_ptr_array_new();
   if (lua_getfield(L, t, "tags") == LUA_TTABLE) {
@@ -339,13 +364,26 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
     FieldCheck fc = {diags, r->file, r->line, id, known};
     br_rule_api_cond_fields(L, -1, check_field, &fc);
   } else if (!lua_isfunction(L, -1)) {
-    diag_add(diags, r->file, r->line, r->id,
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
              "rule %s: \"when\" must be a condition (field_in, gt, all, ...) or a function", id);
     ok = FALSE;
   }
   lua_pop(L, 1);
-  if (lua_getfield(L, t, "reason") != LUA_TNIL && !lua_isstring(L, -1)) {
-    diag_add(diags, r->file, r->line, r->id, "rule %s: reason must be a text", id);
+  int rt = lua_getfield(L, t, "reason");
+  if (rt == LUA_TSTRING) {
+    FieldCheck fc = {diags, r->file, r->line, id, known};
+    for (const char *p = lua_tostring(L, -1); (p = strchr(p, '{'));) {
+      const char *close = strchr(p, '}');
+      if (!close)
+        break;
+      char *name = g_strndup(p + 1, (gsize)(close - p - 1));
+      check_field(name, &fc);
+      g_free(name);
+      p = close + 1;
+    }
+  } else if (rt != LUA_TNIL) {
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
+             "rule %s: reason must be a text", id);
     ok = FALSE;
   }
   lua_pop(L, 1);
@@ -362,7 +400,7 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
     for (const char *const *k = br_rule_api_keys; *k && !allowed; k++)
       allowed = strcmp(*k, key) == 0;
     if (!allowed)
-      diag_add(diags, r->file, r->line, r->id, "rule %s: unknown key \"%s\" (misspelt?)", id,
+      diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: unknown key \"%s\" (misspelt?)", id,
                key);
   }
   if (!ok) {
@@ -388,14 +426,27 @@ pack_load(const char *dir, GPtrArray *diags, GHashTable *known, gint32 today)
   if (diags->len > before)
     return pack;
 
-  BrSandbox *sb = br_sandbox_new(BR_SANDBOX_DEFAULT_MEMORY, BR_SANDBOX_DEFAULT_BUDGET * 100);
+  /* Top-level code of rule files only builds tables: a generous budget, the pack's memory. */
+  BrSandbox *sb = br_sandbox_new(pack->settings.memory_limit, BR_SANDBOX_DEFAULT_BUDGET * 100);
   char *msg = NULL;
-  if (!br_rule_api_install(sb, ';', &msg) ||
-      !br_rule_api_run_files(sb, pack->paths, pack->contents, &msg)) {
+  if (!sb) {
+    diag_add(diags, BR_RULES_ERROR_SETTINGS, dir, 0, NULL,
+             "[limits] memory_mb is too small to start Lua");
+    return pack;
+  }
+  if (!br_rule_api_install(sb, ';', &msg)) {
     diag_add_lua_error(diags, dir, msg);
     g_free(msg);
     br_sandbox_free(sb);
     return pack;
+  }
+  /* Every file runs even after one fails, so a check reports each file's error. */
+  for (guint i = 0; i < pack->paths->len; i++) {
+    if (!br_rule_api_run_file(sb, g_ptr_array_index(pack->paths, i),
+                              g_ptr_array_index(pack->contents, i), &msg)) {
+      diag_add_lua_error(diags, g_ptr_array_index(pack->paths, i), msg);
+      g_clear_pointer(&msg, g_free);
+    }
   }
   lua_State *L = br_sandbox_lua(sb);
   GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -407,8 +458,8 @@ pack_load(const char *dir, GPtrArray *diags, GHashTable *known, gint32 today)
     if (r)
       g_ptr_array_add(pack->rules, r);
   }
-  if (n == 0)
-    diag_add(diags, dir, 0, NULL, "the pack has no rules");
+  if (n == 0 && diags->len == before)
+    diag_add(diags, BR_RULES_ERROR_INVALID, dir, 0, NULL, "the pack has no rules");
   g_hash_table_destroy(seen);
   br_sandbox_free(sb);
   return pack;
@@ -429,11 +480,7 @@ br_pack_load(const char *dir, GError **error)
     if (diags->len > 1)
       g_string_append_printf(msg, " (and %u more problems: run 'boxrank rules check')",
                              diags->len - 1);
-    g_set_error_literal(error, BR_RULES_ERROR,
-                        strstr(d->message, "unknown field") ? BR_RULES_ERROR_FIELD
-                        : d->line > 0                       ? BR_RULES_ERROR_INVALID
-                                                            : BR_RULES_ERROR_SYNTAX,
-                        msg->str);
+    g_set_error_literal(error, BR_RULES_ERROR, (gint)d->code, msg->str);
     g_string_free(msg, TRUE);
     br_pack_free(pack);
     pack = NULL;

@@ -48,6 +48,8 @@ typedef struct {
   guint capacity_default;
   GHashTable *capacity; /* port -> GUINT_TO_POINTER(capacity) */
   double random_share;  /* share of each port's capacity drawn at random, 0..1 */
+  gsize memory_limit;   /* [limits] memory_mb: bytes each evaluator's Lua state may hold */
+  guint64 instruction_limit; /* [limits] instructions: VM instructions per function rule call */
 } BrPackSettings;
 
 typedef struct BrPack BrPack;
@@ -69,6 +71,7 @@ typedef struct {
   int line;
   char *rule_id; /* may be NULL */
   char *message;
+  BrRulesErrorCode code; /* the kind of problem */
 } BrDiagnostic;
 /* today: YYYY-MM-DD for the expiry check, NULL for the current date. Free with
  * g_ptr_array_free(diags, TRUE). */

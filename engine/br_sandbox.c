@@ -6,6 +6,13 @@
 
 #define HOOK_EVERY 1000
 
+/* Registry keys. */
+#define ENV_MT "br.sandbox.env_mt"
+#define READONLY_MT "br.sandbox.readonly_mt" /* table: library name -> its proxy metatable */
+
+static const char *const shared_libs[] = {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME,
+                                          LUA_UTF8LIBNAME, "br", NULL};
+
 struct BrSandbox {
   lua_State *L;
   gsize used;
@@ -34,19 +41,85 @@ sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
   return p;
 }
 
-static void
-budget_hook(lua_State *L, lua_Debug *ar)
+static BrSandbox *
+sandbox_of(lua_State *L)
 {
   void *ud;
   lua_getallocf(L, &ud);
-  BrSandbox *sb = ud;
-  sb->spent += HOOK_EVERY;
-  if (sb->spent > sb->budget)
-    luaL_error(L, "instruction budget of %I exceeded (endless loop?)", (lua_Integer)sb->budget);
+  return ud;
 }
 
-static const char *const removed_globals[] = {"load", "loadfile", "dofile", "collectgarbage",
-                                              "require", "print", NULL};
+static gboolean
+exhausted(const BrSandbox *sb)
+{
+  return sb->spent > sb->budget;
+}
+
+static int
+budget_error(lua_State *L)
+{
+  return luaL_error(L, "instruction budget of %I exceeded (endless loop?)",
+                    (lua_Integer)sandbox_of(L)->budget);
+}
+
+static void
+budget_hook(lua_State *L, lua_Debug *ar)
+{
+  (void)ar;
+  BrSandbox *sb = sandbox_of(L);
+  sb->spent += HOOK_EVERY;
+  if (exhausted(sb))
+    budget_error(L);
+}
+
+/* pcall and xpcall with the budget made uncatchable: without this, a rule that wraps an
+ * endless loop in pcall swallows every budget error and never returns. */
+static int
+guarded_call(lua_State *L)
+{
+  int n = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, n, LUA_MULTRET);
+  if (exhausted(sandbox_of(L)))
+    return budget_error(L);
+  return lua_gettop(L);
+}
+
+/* Finalizers run with hooks off (lgc.c), so a __gc that loops could never be stopped:
+ * metatables with __gc are refused. */
+static int
+guarded_setmetatable(lua_State *L)
+{
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    if (lua_rawget(L, 2) != LUA_TNIL)
+      return luaL_error(L, "setmetatable: __gc is not allowed in rules");
+    lua_pop(L, 1);
+  }
+  int n = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, n, 1);
+  return 1;
+}
+
+static int
+readonly_newindex(lua_State *L)
+{
+  return luaL_error(L, "the %s library is read-only", lua_tostring(L, lua_upvalueindex(1)));
+}
+
+static void
+guard_global(lua_State *L, const char *name, lua_CFunction guard)
+{
+  lua_getglobal(L, name);
+  lua_pushcclosure(L, guard, 1);
+  lua_setglobal(L, name);
+}
+
+static const char *const removed_globals[] = {
+  "load", "loadfile", "dofile", "collectgarbage", "require", "print", "warn", NULL};
 
 BrSandbox *
 br_sandbox_new(gsize mem_cap, guint64 budget)
@@ -72,10 +145,28 @@ br_sandbox_new(gsize mem_cap, guint64 budget)
     lua_setglobal(L, *name);
   }
   /* string.dump is the way back to bytecode. */
-  lua_getglobal(L, "string");
+  lua_getglobal(L, LUA_STRLIBNAME);
   lua_pushnil(L);
   lua_setfield(L, -2, "dump");
   lua_pop(L, 1);
+  /* getmetatable("").__index is the string library itself: hide it so no file can patch it. */
+  lua_pushliteral(L, "");
+  lua_getmetatable(L, -1);
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 2);
+  guard_global(L, "pcall", guarded_call);
+  guard_global(L, "xpcall", guarded_call);
+  guard_global(L, "setmetatable", guarded_setmetatable);
+
+  lua_newtable(L);
+  lua_pushglobaltable(L);
+  lua_setfield(L, -2, "__index");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setfield(L, LUA_REGISTRYINDEX, ENV_MT);
+  lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, READONLY_MT);
   lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
   return sb;
 }
@@ -104,26 +195,79 @@ br_sandbox_memory_used(const BrSandbox *sb)
 int
 br_sandbox_pcall(BrSandbox *sb, int nargs, int nresults)
 {
+  int base = lua_gettop(sb->L) - nargs - 1;
   sb->spent = 0;
   int rc = lua_pcall(sb->L, nargs, nresults, 0);
-  if (rc == LUA_ERRMEM)
+  if (rc != LUA_OK)
     lua_gc(sb->L, LUA_GCCOLLECT);
+  g_assert(nresults == LUA_MULTRET ||
+           lua_gettop(sb->L) == base + (rc == LUA_OK ? nresults : 1));
   return rc;
 }
 
+/* The read-only view of library `name` (a global), its metatable made once per state. */
+static void
+push_readonly_lib(lua_State *L, const char *name)
+{
+  lua_newtable(L);
+  lua_getfield(L, LUA_REGISTRYINDEX, READONLY_MT);
+  if (lua_getfield(L, -1, name) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_getglobal(L, name);
+    lua_setfield(L, -2, "__index");
+    lua_pushstring(L, name);
+    lua_pushcclosure(L, readonly_newindex, 1);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, name);
+  }
+  lua_setmetatable(L, -3);
+  lua_pop(L, 1);
+}
+
+void
+br_sandbox_push_env(BrSandbox *sb)
+{
+  lua_State *L = sb->L;
+  lua_newtable(L);
+  for (const char *const *lib = shared_libs; *lib; lib++) {
+    lua_getglobal(L, *lib);
+    gboolean present = lua_istable(L, -1);
+    lua_pop(L, 1);
+    if (!present)
+      continue;
+    push_readonly_lib(L, *lib);
+    lua_setfield(L, -2, *lib);
+  }
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -2, LUA_GNAME);
+  lua_getfield(L, LUA_REGISTRYINDEX, ENV_MT);
+  lua_setmetatable(L, -2);
+}
+
 gboolean
-br_sandbox_run(BrSandbox *sb, const char *code, gsize len, const char *name,
+br_sandbox_run(BrSandbox *sb, const char *code, gsize len, const char *name, int env,
                char **error_message)
 {
+  lua_State *L = sb->L;
+  if (env)
+    env = lua_absindex(L, env);
   char *chunk = g_strconcat("@", name, NULL);
-  int rc = luaL_loadbufferx(sb->L, code, len, chunk, "t");
+  int rc = luaL_loadbufferx(L, code, len, chunk, "t");
   g_free(chunk);
+  if (rc == LUA_OK && env) {
+    lua_pushvalue(L, env);
+    lua_setupvalue(L, -2, 1);
+  }
   if (rc == LUA_OK)
     rc = br_sandbox_pcall(sb, 0, 0);
   if (rc == LUA_OK)
     return TRUE;
-  const char *msg = lua_tostring(sb->L, -1);
+  const char *msg = lua_tostring(L, -1);
   *error_message = g_strdup(msg ? msg : "error object is not a string");
-  lua_pop(sb->L, 1);
+  lua_pop(L, 1);
   return FALSE;
 }

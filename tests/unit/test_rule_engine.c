@@ -106,13 +106,13 @@ test_sandbox_has_no_escape(void)
     lua_pop(L, 1);
   }
   char *msg = NULL;
-  g_assert_false(br_sandbox_run(sb, "os.execute('touch /tmp/pwned')", 30, "x.lua", &msg));
+  g_assert_false(br_sandbox_run(sb, "os.execute('touch /tmp/pwned')", 30, "x.lua", 0, &msg));
   g_assert_nonnull(strstr(msg, "x.lua:1:"));
   g_free(msg);
-  g_assert_false(br_sandbox_run(sb, "io.open('/etc/passwd')", 22, "y.lua", &msg));
+  g_assert_false(br_sandbox_run(sb, "io.open('/etc/passwd')", 22, "y.lua", 0, &msg));
   g_free(msg);
   /* Bytecode is refused even when handed over as a chunk. */
-  g_assert_false(br_sandbox_run(sb, "\x1bLua", 4, "z.luac", &msg));
+  g_assert_false(br_sandbox_run(sb, "\x1bLua", 4, "z.luac", 0, &msg));
   g_assert_nonnull(strstr(msg, "binary"));
   g_free(msg);
   g_assert_cmpint(lua_gettop(L), ==, 0);
