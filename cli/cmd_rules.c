@@ -51,6 +51,10 @@ rules_check(int argc, char **argv)
     goto out;
   }
   status = BR_EXIT_FAILURE;
+  if (!g_file_test(argv[1], G_FILE_TEST_IS_DIR)) {
+    fprintf(stderr, "boxrank: %s: not a rule pack folder\n", argv[1]);
+    goto out;
+  }
   if (profile_path && !(profile = br_profile_load(profile_path, &error)))
     goto fail;
   if (input) {
@@ -342,14 +346,16 @@ rules_test(int argc, char **argv)
       printf("FAIL %s (%s:%d): needs a test line that fires and one that does not\n", info->id,
              info->file, info->line);
       failures++;
-    } else if (!strict && (fires_seen == 0 || quiet_seen == 0)) {
-      printf("WARN %s (%s:%d): no test that %s\n", info->id, info->file, info->line,
-             fires_seen == 0 ? "fires" : "does not fire");
+    } else if (fires_seen == 0 || quiet_seen == 0) {
+      printf("WARN %s (%s:%d): %s\n", info->id, info->file, info->line,
+             fires_seen + quiet_seen == 0 ? "no tests"
+             : fires_seen == 0            ? "no test that fires"
+                                          : "no test that does not fire");
     }
     if (failures)
       failed_rules++;
     else
-      printf("PASS %s (%s:%d): %d tests\n", info->id, info->file, info->line, nt);
+      printf("PASS %s (%s:%d): tests %d\n", info->id, info->file, info->line, nt);
   }
   g_string_free(err, TRUE);
   printf("%s: %u rules, %u tests, %u rules failing\n", argv[1], nrules, tests, failed_rules);

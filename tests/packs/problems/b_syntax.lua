@@ -1,0 +1,6 @@
+rule {
+  id = "P-SYNTAX",
+  title = "a comma is missing after this line"
+  weight = 1,
+  when = present("bol"),
+}

@@ -1,0 +1,512 @@
+/* Rule packs and evaluators: settings, metadata and hash; function rules on the line view;
+ * failing and runaway rules; validity dates; results; what `rules check` reports; and, with
+ * -m perf, what a line costs. */
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "br_pack_internal.h"
+#include "br_rules.h"
+#include "br_sandbox.h"
+#include "rules_fixture.h"
+#include "test_tmpdir.h"
+
+static char *
+source_pack(const char *name)
+{
+  const char *src = g_getenv("BR_SOURCE_DIR");
+  if (src)
+    return g_build_filename(src, "tests", "packs", name, NULL);
+  char *unit = g_path_get_dirname(__FILE__);
+  char *dir = g_build_filename(unit, "..", "packs", name, NULL);
+  g_free(unit);
+  return dir;
+}
+
+static void
+test_settings(void)
+{
+  char *dir = source_pack("good");
+  GError *error = NULL;
+  BrPack *pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  const BrPackSettings *s = br_pack_settings(pack);
+  g_assert_cmpstr(s->name, ==, "good");
+  g_assert_cmpstr(s->version, ==, "1");
+  g_assert_cmpstr(s->unit_field, ==, "container");
+  g_assert_cmpstr(s->unit_fallback, ==, "bol");
+  g_assert_cmpstr(s->date_field, ==, "arrival_date");
+  g_assert_cmpfloat(s->lane_red, ==, 40);
+  g_assert_cmpfloat(s->lane_yellow, ==, 20);
+  g_assert_cmpfloat(s->random_share, ==, 0.2);
+  g_assert_cmpuint(s->memory_limit, ==, 16u << 20);
+  g_assert_cmpuint(s->instruction_limit, ==, 200000);
+  g_assert_cmpuint(br_pack_capacity(pack, "IQUQR"), ==, 8);
+  g_assert_cmpuint(br_pack_capacity(pack, "IQBSR"), ==, 5);
+  g_assert_cmpuint(br_pack_rule_count(pack), ==, 5);
+  const BrRuleInfo *r = br_pack_rule(pack, 0);
+  g_assert_cmpstr(r->id, ==, "G-ROUTE");
+  g_assert_true(g_str_has_suffix(r->file, "rules.lua"));
+  g_assert_cmpint(r->line, ==, 2);
+  g_assert_cmpfloat(r->weight, ==, 25);
+  g_assert_cmpstr(r->tags[0], ==, "route");
+  g_assert_null(r->tags[1]);
+  g_assert_cmpstr(r->author, ==, "tests");
+  g_assert_true(r->declarative);
+  g_assert_false(br_pack_rule(pack, 1)->declarative);
+  g_assert_cmpstr(br_pack_rule(pack, 3)->valid_until, ==, "2026-12-31");
+  br_pack_free(pack);
+  g_free(dir);
+
+  /* Defaults, when pack.ini says nothing. */
+  dir = rules_make_pack("defaults", "[pack]\n", "rule { id = 'A', title = 'a', weight = 1, "
+                                                "when = present('bol') }\n");
+  pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  s = br_pack_settings(pack);
+  g_assert_cmpstr(s->name, ==, "defaults");
+  g_assert_cmpfloat(s->lane_red, ==, 50);
+  g_assert_cmpuint(s->memory_limit, ==, BR_SANDBOX_DEFAULT_MEMORY);
+  g_assert_cmpuint(s->instruction_limit, ==, BR_SANDBOX_DEFAULT_BUDGET);
+  g_assert_cmpuint(br_pack_capacity(pack, "IQUQR"), ==, 20);
+  br_pack_free(pack);
+  g_free(dir);
+
+  static const char *const bad[] = {"[random]\nshare = 1.5\n", "[lanes]\nred = 10\nyellow = 20\n",
+                                    "[capacity]\nIQUQR = -1\n", "[limits]\nmemory_mb = 0\n",
+                                    "[limits]\ninstructions = many\n"};
+  for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+    dir = rules_make_pack("bad-settings", bad[i], "rule { id = 'A', title = 'a', weight = 1, "
+                                                  "when = present('bol') }\n");
+    g_assert_null(br_pack_load(dir, &error));
+    g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_SETTINGS);
+    g_assert_nonnull(strstr(error->message, "pack.ini"));
+    g_clear_error(&error);
+    g_free(dir);
+  }
+}
+
+static void
+test_hash(void)
+{
+  const char *lua = "rule { id = 'A', title = 'a', weight = 1, when = present('bol') }\n";
+  char *dir = rules_make_pack("hash", NULL, lua);
+  BrPack *pack = br_pack_load(dir, NULL);
+  char *first = g_strdup(br_pack_hash(pack));
+  br_pack_free(pack);
+  g_assert_cmpuint(strlen(first), ==, 64);
+  pack = br_pack_load(dir, NULL);
+  g_assert_cmpstr(br_pack_hash(pack), ==, first);
+  br_pack_free(pack);
+  /* A second rule file changes the hash; so does a changed byte in pack.ini. */
+  char *extra = g_build_filename(dir, "z.lua", NULL);
+  g_assert_true(g_file_set_contents(extra, "-- nothing\n", -1, NULL));
+  pack = br_pack_load(dir, NULL);
+  g_assert_cmpstr(br_pack_hash(pack), !=, first);
+  char *second = g_strdup(br_pack_hash(pack));
+  br_pack_free(pack);
+  char *ini = g_build_filename(dir, "pack.ini", NULL);
+  g_assert_true(g_file_set_contents(ini, "[pack]\nname = u\n", -1, NULL));
+  pack = br_pack_load(dir, NULL);
+  g_assert_cmpstr(br_pack_hash(pack), !=, second);
+  br_pack_free(pack);
+  g_free(ini);
+  g_free(extra);
+  g_free(second);
+  g_free(first);
+  g_free(dir);
+}
+
+static void
+test_load_errors(void)
+{
+  GError *error = NULL;
+  char *dir = rules_make_pack("syntax", NULL, "rule {\n  id = 'S',\n  title = 'x'\n  weight = 1 }\n");
+  g_assert_null(br_pack_load(dir, &error));
+  g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_SYNTAX);
+  g_assert_nonnull(strstr(error->message, "rules.lua:4:"));
+  g_clear_error(&error);
+  g_free(dir);
+
+  dir = rules_make_pack("dup", NULL,
+                        "rule { id = 'A', title = 'a', weight = 1, when = present('bol') }\n"
+                        "rule { id = 'A', title = 'a', weight = 1, when = present('bol') }\n");
+  g_assert_null(br_pack_load(dir, &error));
+  g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_INVALID);
+  g_assert_nonnull(strstr(error->message, "rules.lua:2: rule A: duplicate id"));
+  g_clear_error(&error);
+  g_free(dir);
+
+  char *missing = g_build_filename(rules_tmpdir, "no-such-pack", NULL);
+  g_assert_null(br_pack_load(missing, &error));
+  g_assert_nonnull(error);
+  g_clear_error(&error);
+  g_free(missing);
+
+  /* A field the input lacks is found when the pack is compiled against it. */
+  dir = rules_make_pack("unknown", NULL,
+                        "rule { id = 'U', title = 't', weight = 1,\n"
+                        "  when = all{ present('hs_code'), gt('wieght_kg', 1) } }\n");
+  BrPack *pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  RulesLine l;
+  rules_line_init(&l);
+  g_assert_null(br_evaluator_new(pack, l.schema, &error));
+  g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_FIELD);
+  g_assert_nonnull(strstr(error->message, "rules.lua:1: rule U"));
+  g_assert_nonnull(strstr(error->message, "wieght_kg"));
+  g_clear_error(&error);
+  br_pack_free(pack);
+  g_free(dir);
+  dir = rules_make_pack("unknown-reason", NULL,
+                        "rule { id = 'R', title = 't', weight = 1, when = present('hs_code'),\n"
+                        "  reason = 'HS {hs_code} from {origin}' }\n");
+  pack = br_pack_load(dir, &error);
+  g_assert_null(br_evaluator_new(pack, l.schema, &error));
+  g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_FIELD);
+  g_assert_nonnull(strstr(error->message, "rule R: the reason names unknown field \"origin\""));
+  g_clear_error(&error);
+  br_pack_free(pack);
+  g_free(dir);
+  rules_line_clear(&l);
+}
+
+static const char *limits_pack =
+  "rule { id = 'LOOP', title = 'loops', weight = 1, when = function(l) while true do end end }\n"
+  "rule { id = 'BOMB', title = 'allocates', weight = 1, when = function(l)\n"
+  "  local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 1024) .. i end end }\n"
+  "rule { id = 'ERR', title = 'errors', weight = 1, when = function(l) return l.nosuch end }\n"
+  "rule { id = 'OK', title = 'works', weight = 7, when = function(l)\n"
+  "  return l.declared_kg ~= nil, 'has a mass' end }\n"
+  "rule { id = 'REP', title = 'big string', weight = 1, when = function(l)\n"
+  "  return #string.rep('y', 64 * 1024 * 1024) > 0 end }\n"
+  "rule { id = 'LONG', title = 'long reason', weight = 2, when = function(l)\n"
+  "  return true, string.rep('ab', 2000) end }\n";
+
+static void
+test_runaway_rules_fail_alone(void)
+{
+  char *dir = rules_make_pack("limits", "[limits]\nmemory_mb = 8\ninstructions = 100000\n",
+                              limits_pack);
+  GError *error = NULL;
+  BrPack *pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  RulesLine l;
+  rules_line_init(&l);
+  rules_set_num(&l, "declared_kg", 10);
+  BrEvaluator *ev = br_evaluator_new(pack, l.schema, &error);
+  g_assert_no_error(error);
+  for (int round = 0; round < 3; round++) {
+    const BrLineResult *r = br_evaluator_eval(ev, l.rec, 42 + round);
+    const char *reason = NULL;
+    g_assert_cmpuint(r->nfired, ==, 2);
+    g_assert_true(rules_fired(r, 3, &reason));
+    g_assert_cmpstr(reason, ==, "has a mass");
+    g_assert_true(rules_fired(r, 5, &reason));
+    g_assert_cmpuint(strlen(reason), ==, 500); /* reasons are clipped */
+    g_assert_cmpfloat(r->score, ==, 9);
+  }
+  const guint64 *fails = br_evaluator_failure_counts(ev);
+  const guint64 expect[] = {3, 3, 3, 0, 3, 0};
+  for (guint i = 0; i < G_N_ELEMENTS(expect); i++)
+    g_assert_cmpuint(fails[i], ==, expect[i]);
+  g_assert_cmpuint(br_evaluator_fire_counts(ev)[3], ==, 3);
+  g_assert_cmpuint(br_evaluator_fire_counts(ev)[0], ==, 0);
+  const char *m = br_evaluator_failure_message(ev, 0);
+  g_assert_nonnull(strstr(m, "rules.lua:1: rule LOOP"));
+  g_assert_nonnull(strstr(m, "instruction budget of 100000"));
+  g_assert_nonnull(strstr(m, "(input line 42)")); /* the first failure is kept */
+  m = br_evaluator_failure_message(ev, 1);
+  g_assert_nonnull(strstr(m, "rules.lua:2: rule BOMB"));
+  g_assert_nonnull(strstr(m, "memory"));
+  m = br_evaluator_failure_message(ev, 2);
+  g_assert_nonnull(strstr(m, "rules.lua:4: rule ERR"));
+  g_assert_nonnull(strstr(m, "rules.lua:4: the line has no field \"nosuch\""));
+  g_assert_nonnull(strstr(br_evaluator_failure_message(ev, 4), "memory"));
+  g_assert_null(br_evaluator_failure_message(ev, 3));
+  br_evaluator_free(ev);
+  rules_line_clear(&l);
+  br_pack_free(pack);
+  g_free(dir);
+}
+
+static const char *view_pack =
+  "rule { id = 'TYPES', title = 't', weight = 1, when = function(l)\n"
+  "  return true, table.concat({ math.type(l.declared_kg) or type(l.declared_kg),\n"
+  "    type(l.packages), type(l.arrival_date), l.arrival_date, type(l.transship_ports),\n"
+  "    tostring(l.hs_code), tostring(l.measured_kg) }, ',') end }\n"
+  "rule { id = 'WRITE', title = 'w', weight = 1, when = function(l) l.hs_code = 'x' end }\n"
+  "rule { id = 'KEEP', title = 'k', weight = 1, when = function(l) kept = kept or l return false end }\n"
+  "rule { id = 'LATER', title = 'l', weight = 1, when = function(l)\n"
+  "  return kept.hs_code == '0803' end }\n"
+  "rule { id = 'META', title = 'm', weight = 1, when = function(l)\n"
+  "  return getmetatable(l) == false and l[1] end }\n"
+  "rule { id = 'HELPERS', title = 'h', weight = 1, when = function(l)\n"
+  "  local n = 0 for p in br.list(l.transship_ports) do n = n + 1 end\n"
+  "  return br.iso6346_valid(l.container) and br.imo_valid('IMO 9074729')\n"
+  "    and not br.imo_valid('9074728') and br.hs_chapter('2939.41') == '29'\n"
+  "    and br.hs_heading('2939.41') == '2939' and br.hs_heading('29') == nil\n"
+  "    and n == 2 and br.upper('fak') == 'FAK', 'n=' .. n end }\n";
+
+static void
+test_line_view(void)
+{
+  char *dir = rules_make_pack("view", NULL, view_pack);
+  GError *error = NULL;
+  BrPack *pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  RulesLine l;
+  rules_line_init(&l);
+  rules_set_num(&l, "declared_kg", 1250.5);
+  rules_set_num(&l, "packages", 3);
+  rules_set_str(&l, "arrival_date", "2026-03-01");
+  rules_set_str(&l, "transship_ports", "AEJEA; ;OMSLL");
+  rules_set_str(&l, "container", "CSQU3054383");
+  BrEvaluator *ev = br_evaluator_new(pack, l.schema, &error);
+  g_assert_no_error(error);
+  const BrLineResult *r = br_evaluator_eval(ev, l.rec, 1);
+  const char *reason = NULL;
+  g_assert_true(rules_fired(r, 0, &reason));
+  g_assert_cmpstr(reason, ==, "float,number,string,2026-03-01,string,nil,nil");
+  g_assert_true(rules_fired(r, 5, &reason));
+  g_assert_cmpstr(reason, ==, "n=2");
+  g_assert_false(rules_fired(r, 3, NULL));
+  g_assert_cmpuint(br_evaluator_failure_counts(ev)[1], ==, 1);
+  g_assert_nonnull(strstr(br_evaluator_failure_message(ev, 1), "read-only"));
+  g_assert_cmpuint(br_evaluator_failure_counts(ev)[4], ==, 1);
+  g_assert_nonnull(strstr(br_evaluator_failure_message(ev, 4), "no field \"1\""));
+  /* A view kept in a global shows the current line, never an old one. */
+  rules_set_str(&l, "hs_code", "0803");
+  r = br_evaluator_eval(ev, l.rec, 2);
+  g_assert_true(rules_fired(r, 3, NULL));
+  br_evaluator_free(ev);
+  rules_line_clear(&l);
+  br_pack_free(pack);
+  g_free(dir);
+}
+
+static const char *dates_pack =
+  "rule { id = 'ALWAYS', title = 'always', weight = 1, when = present('container') }\n"
+  "rule { id = 'H1', title = 'first half of 2026', weight = 10, valid_from = '2026-01-01',\n"
+  "  valid_until = '2026-06-30', when = present('container'),\n"
+  "  reason = 'container {container} from {origin_country}' }\n"
+  "rule { id = 'PAST', title = 'until 2001', weight = 100, valid_until = '2001-12-31',\n"
+  "  when = present('container') }\n"
+  "rule { id = 'SINCE', title = 'since 2001', weight = 0.5, valid_from = '2001-01-01',\n"
+  "  when = function(l) return l.container ~= nil end }\n";
+
+static guint
+fire_mask(BrEvaluator *ev, RulesLine *l, double *score)
+{
+  const BrLineResult *r = br_evaluator_eval(ev, l->rec, 1);
+  guint mask = 0;
+  for (guint k = 0; k < r->nfired; k++) {
+    if (k > 0)
+      g_assert_cmpuint(r->fired[k], >, r->fired[k - 1]);
+    mask |= 1u << r->fired[k];
+  }
+  if (score)
+    *score = r->score;
+  return mask;
+}
+
+static void
+test_validity_and_results(void)
+{
+  char *dir = rules_make_pack("dates", NULL, dates_pack);
+  GError *error = NULL;
+  BrPack *pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  RulesLine l;
+  rules_line_init(&l);
+  BrEvaluator *ev = br_evaluator_new(pack, l.schema, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(fire_mask(ev, &l, NULL), ==, 0);
+  rules_set_str(&l, "container", "MSKU1234565");
+  gint32 day;
+  g_assert_true(br_rules_parse_date("2026-06-30", &day));
+  rules_set_num(&l, "arrival_date", day);
+  double score;
+  g_assert_cmpuint(fire_mask(ev, &l, &score), ==, 1 | 2 | 8);
+  g_assert_cmpfloat(score, ==, 11.5);
+  const BrLineResult *r = br_evaluator_eval(ev, l.rec, 1);
+  g_assert_cmpstr(r->reasons[0], ==, "always"); /* the title when there is no reason */
+  g_assert_cmpstr(r->reasons[1], ==, "container MSKU1234565 from -");
+  g_assert_cmpstr(r->reasons[2], ==, "since 2001");
+  rules_set_num(&l, "arrival_date", day + 1);
+  g_assert_cmpuint(fire_mask(ev, &l, NULL), ==, 1 | 8);
+  g_assert_true(br_rules_parse_date("2001-12-31", &day));
+  rules_set_num(&l, "arrival_date", day);
+  g_assert_cmpuint(fire_mask(ev, &l, &score), ==, 1 | 4 | 8);
+  g_assert_cmpfloat(score, ==, 101.5);
+  /* No date on the line: the run date decides, and today is past 2001 and 2026-06-30. */
+  rules_set_str(&l, "arrival_date", NULL);
+  g_assert_cmpuint(fire_mask(ev, &l, NULL), ==, 1 | 8);
+  g_assert_cmpuint(br_evaluator_fire_counts(ev)[0], ==, 5);
+  br_evaluator_free(ev);
+  rules_line_clear(&l);
+  br_pack_free(pack);
+  g_free(dir);
+}
+
+static gboolean
+has_diag(GPtrArray *d, const char *file, int line, BrRulesErrorCode code, const char *text)
+{
+  for (guint i = 0; i < d->len; i++) {
+    BrDiagnostic *x = g_ptr_array_index(d, i);
+    if (g_str_has_suffix(x->file, file) && x->line == line && x->code == code &&
+        strstr(x->message, text))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static void
+test_check_reports_problems(void)
+{
+  char *dir = source_pack("problems");
+  GPtrArray *d = br_pack_check(dir, NULL, "2026-11-23");
+  for (guint i = 0; i < d->len; i++) {
+    BrDiagnostic *x = g_ptr_array_index(d, i);
+    g_test_message("%s:%d: %s", x->file, x->line, x->message);
+  }
+  const BrRulesErrorCode S = BR_RULES_ERROR_SYNTAX, I = BR_RULES_ERROR_INVALID,
+                         F = BR_RULES_ERROR_FIELD;
+  g_assert_true(has_diag(d, "b_syntax.lua", 4, S, "'}' expected"));
+  g_assert_true(has_diag(d, "a_rules.lua", 2, I, "rule P-OK: duplicate id"));
+  g_assert_true(has_diag(d, "a_rules.lua", 3, I, "rule P-NOTITLE: no title"));
+  g_assert_true(has_diag(d, "a_rules.lua", 4, I, "weight must be a number"));
+  g_assert_true(has_diag(d, "a_rules.lua", 5, F, "unknown field \"gross_kg\""));
+  g_assert_true(has_diag(d, "a_rules.lua", 6, I, "expired on 2020-01-31"));
+  g_assert_true(has_diag(d, "a_rules.lua", 8, I, "unknown key \"wieght\""));
+  g_assert_true(has_diag(d, "a_rules.lua", 9, I, "\"2026-13-01\" is not a date"));
+  g_assert_true(has_diag(d, "a_rules.lua", 11, I, "valid_until is before valid_from"));
+  g_assert_true(has_diag(d, "a_rules.lua", 13, I, "rule without an id"));
+  g_assert_true(has_diag(d, "a_rules.lua", 14, I, "\"when\" must be a condition"));
+  g_assert_true(has_diag(d, "a_rules.lua", 15, F, "unknown field \"bol_number\""));
+  g_assert_cmpuint(d->len, ==, 12);
+  g_ptr_array_free(d, TRUE);
+
+  /* The profile's fields are known too, and expiry depends on the day of the check. */
+  const char *extra[] = {"gross_kg", "bol_number", NULL};
+  d = br_pack_check(dir, extra, "2019-01-01");
+  g_assert_false(has_diag(d, "a_rules.lua", 5, F, "unknown field"));
+  g_assert_false(has_diag(d, "a_rules.lua", 15, F, "unknown field"));
+  g_assert_false(has_diag(d, "a_rules.lua", 6, I, "expired"));
+  g_assert_cmpuint(d->len, ==, 9);
+  g_ptr_array_free(d, TRUE);
+  g_free(dir);
+
+  dir = source_pack("good");
+  d = br_pack_check(dir, (const char *[]){"Seal Changed", NULL}, "2026-11-23");
+  g_assert_cmpuint(d->len, ==, 0);
+  g_ptr_array_free(d, TRUE);
+  g_free(dir);
+}
+
+/* 20 declarative and 10 function rules on one record, the record changing a little per
+ * evaluation so nothing is constant-folded. Run with -m perf. */
+static void
+test_perf(void)
+{
+  GString *lua = g_string_new(NULL);
+  static const char *const conds[] = {
+    "field_in('origin_country', {'EC', 'CO', 'PE', 'BO', 'VE'})",
+    "list_any('transship_ports', {'ECGYE', 'COBUN', 'PAONX'})",
+    "hs_prefix('hs_code', {'2939', '1211', '3003', '0803'})",
+    "contains('description', {'FAK', 'STC', 'GENERAL CARGO'})",
+    "gt('declared_kg', 20000)",
+    "ratio('measured_kg', 'declared_kg', '>', 1.3)",
+    "missing('load_port')",
+    "all{ present('hs_code'), field_in('origin_country', {'EC'}) }",
+    "differ('load_port', 'discharge_port')",
+    "no(present('container'))",
+  };
+  for (guint i = 0; i < 20; i++)
+    g_string_append_printf(lua, "rule { id = 'D%u', title = 'd', weight = 1, when = %s }\n", i,
+                           conds[i % G_N_ELEMENTS(conds)]);
+  for (guint i = 0; i < 10; i++)
+    g_string_append_printf(lua,
+                           "rule { id = 'F%u', title = 'f', weight = 1, when = function(l)\n"
+                           "  local d, m = l.declared_kg, l.measured_kg\n"
+                           "  if d and m and m > d * 1.%u then return true, 'heavy' end\n"
+                           "  return false end }\n",
+                           i, i);
+  char *dir = rules_make_pack("perf", NULL, lua->str);
+  g_string_free(lua, TRUE);
+  GError *error = NULL;
+  BrPack *pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  RulesLine l;
+  rules_line_init(&l);
+  rules_set_str(&l, "origin_country", "EC");
+  rules_set_str(&l, "transship_ports", "CNSHA;SGSIN;AEJEA");
+  rules_set_str(&l, "hs_code", "2939.71");
+  rules_set_str(&l, "description", "SAID TO CONTAIN GENERAL CARGO OF VARIOUS KINDS");
+  rules_set_str(&l, "load_port", "ECGYE");
+  rules_set_str(&l, "discharge_port", "IQUQR");
+  rules_set_str(&l, "container", "MSKU1234565");
+  rules_set_num(&l, "declared_kg", 18000);
+  BrEvaluator *ev = br_evaluator_new(pack, l.schema, &error);
+  g_assert_no_error(error);
+  const guint n = 1000000;
+  BrValue *measured = &l.rec[br_schema_find(l.schema, "measured_kg")];
+  measured->str = "x";
+  measured->len = 1;
+  measured->missing = FALSE;
+  double total = 0;
+  gint64 t0 = g_get_monotonic_time();
+  for (guint i = 0; i < n; i++) {
+    measured->num = 18000 + (i % 16) * 1000;
+    total += br_evaluator_eval(ev, l.rec, i)->score;
+  }
+  gint64 t1 = g_get_monotonic_time();
+  double ns = (double)(t1 - t0) * 1000.0 / n;
+  g_test_minimized_result(ns, "%.0f ns per line (20 declarative + 10 function rules)", ns);
+  g_assert_cmpfloat(total, >, 0);
+  br_evaluator_free(ev);
+
+  /* The same record through the 20 declarative rules alone. */
+  GString *decl = g_string_new(NULL);
+  for (guint i = 0; i < 20; i++)
+    g_string_append_printf(decl, "rule { id = 'D%u', title = 'd', weight = 1, when = %s }\n", i,
+                           conds[i % G_N_ELEMENTS(conds)]);
+  char *dir2 = rules_make_pack("perf-decl", NULL, decl->str);
+  g_string_free(decl, TRUE);
+  BrPack *pack2 = br_pack_load(dir2, &error);
+  g_assert_no_error(error);
+  ev = br_evaluator_new(pack2, l.schema, &error);
+  g_assert_no_error(error);
+  t0 = g_get_monotonic_time();
+  for (guint i = 0; i < n; i++) {
+    measured->num = 18000 + (i % 16) * 1000;
+    total += br_evaluator_eval(ev, l.rec, i)->score;
+  }
+  t1 = g_get_monotonic_time();
+  ns = (double)(t1 - t0) * 1000.0 / n;
+  g_test_minimized_result(ns, "%.0f ns per line (20 declarative rules)", ns);
+  br_evaluator_free(ev);
+  br_pack_free(pack2);
+  g_free(dir2);
+  rules_line_clear(&l);
+  br_pack_free(pack);
+  g_free(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  rules_tmpdir = g_dir_make_tmp("br-rules-XXXXXX", NULL);
+  g_test_add_func("/rules/settings", test_settings);
+  g_test_add_func("/rules/hash", test_hash);
+  g_test_add_func("/rules/load-errors", test_load_errors);
+  g_test_add_func("/rules/runaway-rules", test_runaway_rules_fail_alone);
+  g_test_add_func("/rules/line-view", test_line_view);
+  g_test_add_func("/rules/validity-and-results", test_validity_and_results);
+  g_test_add_func("/rules/check", test_check_reports_problems);
+  if (g_test_perf())
+    g_test_add_func("/rules/perf", test_perf);
+  return br_test_run_in(rules_tmpdir);
+}
