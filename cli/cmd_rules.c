@@ -7,9 +7,9 @@
 #include "br_entities.h"
 #include "br_feed.h"
 #include "br_history.h"
+#include "br_pack_internal.h"
 #include "br_rule_api.h"
 #include "br_rules.h"
-#include "br_pack_internal.h"
 
 static void
 print_diag(const BrDiagnostic *d)
@@ -25,19 +25,20 @@ rules_check(int argc, char **argv)
 {
   char *profile_path = NULL, *input = NULL, *today = NULL;
   GOptionEntry entries[] = {
-    {"profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path,
-     "Column profile: its fields count as known", "FILE"},
-    {"input", 'i', 0, G_OPTION_ARG_FILENAME, &input,
-     "A manifest whose header (through --profile) gives the known fields", "FILE"},
-    {"today", 0, 0, G_OPTION_ARG_STRING, &today, "Date for the expiry check (default: today)",
-     "YYYY-MM-DD"},
-    {NULL},
+      {"profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path,
+       "Column profile: its fields count as known", "FILE"},
+      {"input", 'i', 0, G_OPTION_ARG_FILENAME, &input,
+       "A manifest whose header (through --profile) gives the known fields", "FILE"},
+      {"today", 0, 0, G_OPTION_ARG_STRING, &today, "Date for the expiry check (default: today)",
+       "YYYY-MM-DD"},
+      {NULL},
   };
   GOptionContext *ctx = g_option_context_new("PACK");
-  g_option_context_set_summary(ctx, "Report every problem of a rule pack as file:line: message:\n"
-                                    "syntax errors, unknown fields, duplicate ids, missing titles,\n"
-                                    "bad weights or dates, expired rules, misspelt keys.\n"
-                                    "Exit status 0 when clean, 6 when problems were found.");
+  g_option_context_set_summary(ctx,
+                               "Report every problem of a rule pack as file:line: message:\n"
+                               "syntax errors, unknown fields, duplicate ids, missing titles,\n"
+                               "bad weights or dates, expired rules, misspelt keys.\n"
+                               "Exit status 0 when clean, 6 when problems were found.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   int status = BR_EXIT_USAGE;
   BrProfile *profile = NULL;
@@ -238,8 +239,8 @@ fixture_history(lua_State *L, int idx, BrEntityKeys *keys, const BrValue *rec)
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
-  BrHistory *h = br_history_new_from_outcomes(keys, 0, (const BrHistoryOutcome *)(void *)outcomes->data,
-                                              outcomes->len);
+  BrHistory *h = br_history_new_from_outcomes(
+      keys, 0, (const BrHistoryOutcome *)(void *)outcomes->data, outcomes->len);
   g_array_free(outcomes, TRUE);
   g_ptr_array_free(values, TRUE);
   return h;
@@ -250,9 +251,9 @@ rules_test(int argc, char **argv)
 {
   gboolean strict = FALSE;
   GOptionEntry entries[] = {
-    {"strict", 0, 0, G_OPTION_ARG_NONE, &strict,
-     "Fail rules that lack a test that fires and one that does not", NULL},
-    {NULL},
+      {"strict", 0, 0, G_OPTION_ARG_NONE, &strict,
+       "Fail rules that lack a test that fires and one that does not", NULL},
+      {NULL},
   };
   GOptionContext *ctx = g_option_context_new("PACK");
   g_option_context_set_summary(ctx, "Run every rule's tests: each test line must fire or not fire\n"
@@ -382,9 +383,8 @@ br_cmd_rules(int argc, char **argv)
     return rules_check(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "test") == 0)
     return rules_test(argc - 1, argv + 1);
-  FILE *out = argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-                ? stdout
-                : stderr;
+  FILE *out =
+      argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) ? stdout : stderr;
   fprintf(out, "Usage: boxrank rules check PACK [--profile FILE] [--input FILE]\n"
                "       boxrank rules test PACK [--strict]\n"
                "Example:\n  boxrank rules check rules/ccp --profile feeds/profiles/sample.ini\n");

@@ -32,21 +32,21 @@ struct BrCond {
   int field, field2;
   char sep;
   double num;
-  GHashTable *set;   /* OP_IN, OP_LIST_ANY */
-  char **needles;    /* OP_HS_PREFIX (digits), OP_CONTAINS (upper case) */
+  GHashTable *set; /* OP_IN, OP_LIST_ANY */
+  char **needles;  /* OP_HS_PREFIX (digits), OP_CONTAINS (upper case) */
   gsize *needle_len;
   guint nneedles;
   BrCond **kids;
   guint nkids;
-  char *key;        /* OP_HISTORY: entity key name */
-  int key_index;    /* in the bound history's keys, -1 when unbound or unknown */
+  char *key;     /* OP_HISTORY: entity key name */
+  int key_index; /* in the bound history's keys, -1 when unbound or unknown */
   guint min_inspections;
   const BrHistory *history;
 };
 
-static const char *const op_names[] = {"in",      "list_any", "hs_prefix", "contains", "cmp",
-                                       "ratio",   "same",     "differ",    "missing",  "present",
-                                       "all",     "any",      "not",       "history"};
+static const char *const op_names[] = {"in",    "list_any", "hs_prefix", "contains", "cmp",
+                                       "ratio", "same",     "differ",    "missing",  "present",
+                                       "all",   "any",      "not",       "history"};
 static const char *const cmp_names[] = {"gt", "ge", "lt", "le", "eq", "ne"};
 
 void
@@ -127,8 +127,8 @@ read_cmp(lua_State *L, int idx, BrCond *c, GError **error)
 {
   lua_getfield(L, idx, "cmp");
   int cmp = lua_type(L, -1) == LUA_TSTRING
-              ? lookup_index(cmp_names, G_N_ELEMENTS(cmp_names), lua_tostring(L, -1))
-              : -1;
+                ? lookup_index(cmp_names, G_N_ELEMENTS(cmp_names), lua_tostring(L, -1))
+                : -1;
   int isnum = 0;
   lua_getfield(L, idx, "num");
   c->num = lua_tonumberx(L, -1, &isnum);
@@ -268,12 +268,18 @@ static gboolean
 compare(Cmp cmp, double a, double b)
 {
   switch (cmp) {
-  case CMP_GT: return a > b;
-  case CMP_GE: return a >= b;
-  case CMP_LT: return a < b;
-  case CMP_LE: return a <= b;
-  case CMP_EQ: return a == b;
-  case CMP_NE: return a != b;
+  case CMP_GT:
+    return a > b;
+  case CMP_GE:
+    return a >= b;
+  case CMP_LT:
+    return a < b;
+  case CMP_LE:
+    return a <= b;
+  case CMP_EQ:
+    return a == b;
+  case CMP_NE:
+    return a != b;
   }
   return FALSE;
 }

@@ -19,10 +19,10 @@ typedef struct {
 } TemplatePart;
 
 typedef struct {
-  BrCond *cond;      /* declarative, or NULL */
-  int fn_ref;        /* function rule: registry reference */
+  BrCond *cond; /* declarative, or NULL */
+  int fn_ref;   /* function rule: registry reference */
   gint32 from, until;
-  GArray *reason;    /* TemplatePart; NULL: no template */
+  GArray *reason; /* TemplatePart; NULL: no template */
   const BrRuleInfo *info;
 } CompiledRule;
 
@@ -269,8 +269,8 @@ record_failure(BrEvaluator *ev, guint i, const char *msg, guint64 line_no)
   if (!msg)
     msg = "error object is not a text";
   ev->failure_msgs[i] =
-    g_strdup_printf("%s:%d: rule %s: %.*s (input line %" G_GUINT64_FORMAT ")", info->file,
-                    info->line, info->id, (int)clip(msg, strlen(msg)), msg, line_no);
+      g_strdup_printf("%s:%d: rule %s: %.*s (input line %" G_GUINT64_FORMAT ")", info->file,
+                      info->line, info->id, (int)clip(msg, strlen(msg)), msg, line_no);
 }
 
 static void

@@ -5,12 +5,14 @@
 
 #include "br_checks.h"
 
-const char *const br_rule_api_keys[] = {"id",          "title", "weight", "tags",
-                                        "author",      "valid_from", "valid_until", "when",
-                                        "reason",      "tests", "description", NULL};
+const char *const br_rule_api_keys[] = {"id",     "title",      "weight",      "tags",
+                                        "author", "valid_from", "valid_until", "when",
+                                        "reason", "tests",      "description", NULL};
 
 /* The condition builders are Lua: they only check their arguments and describe the
- * condition as a table; the evaluator compiles those tables to C. */
+ * condition as a table; the evaluator compiles those tables to C. Kept one Lua line per C
+ * line, unformatted, so it reads as Lua. */
+/* clang-format off */
 static const char prelude[] =
   "local COND = ...\n"
   "local made = setmetatable({}, { __mode = 'k' })\n"
@@ -73,6 +75,7 @@ static const char prelude[] =
   "  if min ~= nil and type(min) ~= 'number' then error('history: the minimum of inspections is a number', 2) end\n"
   "  return cond{ op = 'history', key = key, cmp = ops[op], num = number(n, 'history'), min = min or 1 }\n"
   "end\n";
+/* clang-format on */
 
 static int
 api_rule(lua_State *L)
@@ -249,8 +252,7 @@ br_rule_api_run_file(BrSandbox *sb, const char *path, GBytes *code, char **error
 }
 
 gboolean
-br_rule_api_run_files(BrSandbox *sb, GPtrArray *paths, GPtrArray *contents,
-                      char **error_message)
+br_rule_api_run_files(BrSandbox *sb, GPtrArray *paths, GPtrArray *contents, char **error_message)
 {
   for (guint i = 0; i < paths->len; i++)
     if (!br_rule_api_run_file(sb, g_ptr_array_index(paths, i), g_ptr_array_index(contents, i),
@@ -288,8 +290,7 @@ br_rule_api_is_cond(lua_State *L, int idx)
 }
 
 void
-br_rule_api_cond_fields(lua_State *L, int idx, void (*visit)(const char *, gpointer),
-                        gpointer data)
+br_rule_api_cond_fields(lua_State *L, int idx, void (*visit)(const char *, gpointer), gpointer data)
 {
   idx = lua_absindex(L, idx);
   static const char *const keys[] = {"field", "field2"};

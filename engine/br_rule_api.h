@@ -8,8 +8,8 @@
 #include "br_sandbox.h"
 
 /* Registry keys. */
-#define BR_RULE_API_COND_MT "br.cond"  /* metatable that marks condition tables */
-#define BR_RULE_API_RULES "br.rules"   /* array of registered rule tables */
+#define BR_RULE_API_COND_MT "br.cond" /* metatable that marks condition tables */
+#define BR_RULE_API_RULES "br.rules"  /* array of registered rule tables */
 
 /* Keys a rule table may have; anything else is reported (typos such as "wieght"). */
 extern const char *const br_rule_api_keys[];
@@ -19,8 +19,7 @@ extern const char *const br_rule_api_keys[];
 gboolean br_rule_api_install(BrSandbox *sb, char list_sep, char **error_message);
 /* Runs one rule file in a fresh environment of its own (br_sandbox_push_env); its rule tables
  * collect in the registry. FALSE with a "file:line: message" error when it fails. */
-gboolean br_rule_api_run_file(BrSandbox *sb, const char *path, GBytes *code,
-                              char **error_message);
+gboolean br_rule_api_run_file(BrSandbox *sb, const char *path, GBytes *code, char **error_message);
 /* Runs the rule files of a pack (name-ordered paths and contents) in the sandbox; rule tables
  * collect in the registry. Returns FALSE at the first file that fails, with its message. */
 gboolean br_rule_api_run_files(BrSandbox *sb, GPtrArray *paths, GPtrArray *contents,

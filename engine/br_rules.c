@@ -8,7 +8,7 @@
 #include "br_pack_internal.h"
 #include "br_rule_api.h"
 
-G_DEFINE_QUARK(br-rules-error-quark, br_rules_error)
+G_DEFINE_QUARK(br - rules - error - quark, br_rules_error)
 
 gboolean
 br_rules_parse_date(const char *text, gint32 *days)
@@ -57,9 +57,8 @@ diag_free(gpointer p)
   g_free(d);
 }
 
-static void
-diag_add(GPtrArray *diags, BrRulesErrorCode code, const char *file, int line, const char *rule_id,
-         const char *fmt, ...) G_GNUC_PRINTF(6, 7);
+static void diag_add(GPtrArray *diags, BrRulesErrorCode code, const char *file, int line,
+                     const char *rule_id, const char *fmt, ...) G_GNUC_PRINTF(6, 7);
 
 static void
 diag_add(GPtrArray *diags, BrRulesErrorCode code, const char *file, int line, const char *rule_id,
@@ -86,7 +85,8 @@ diag_add_lua_error(GPtrArray *diags, const char *fallback_file, const char *msg)
     char *file = g_strndup(msg, colon - msg);
     int line = atoi(colon + 1);
     const char *rest = strchr(colon + 1, ':');
-    diag_add(diags, BR_RULES_ERROR_SYNTAX, file, line, NULL, "%s", rest ? g_strchug((char *)rest + 1) : msg);
+    diag_add(diags, BR_RULES_ERROR_SYNTAX, file, line, NULL, "%s",
+             rest ? g_strchug((char *)rest + 1) : msg);
     g_free(file);
   } else {
     diag_add(diags, BR_RULES_ERROR_SYNTAX, fallback_file, 0, NULL, "%s", msg);
@@ -152,8 +152,9 @@ load_settings(BrPack *pack, GPtrArray *diags)
       continue;
     double v = g_key_file_get_double(kf, nums[i].group, nums[i].key, &error);
     if (error || v < nums[i].lo || v > nums[i].hi) {
-      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "[%s] %s must be a number from %g to %g", nums[i].group,
-               nums[i].key, nums[i].lo, nums[i].hi);
+      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL,
+               "[%s] %s must be a number from %g to %g", nums[i].group, nums[i].key, nums[i].lo,
+               nums[i].hi);
       g_clear_error(&error);
       ok = FALSE;
       continue;
@@ -161,8 +162,8 @@ load_settings(BrPack *pack, GPtrArray *diags)
     *nums[i].dst = v;
   }
   if (s->lane_yellow > s->lane_red) {
-    diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "[lanes] yellow (%g) is above red (%g)", s->lane_yellow,
-             s->lane_red);
+    diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "[lanes] yellow (%g) is above red (%g)",
+             s->lane_yellow, s->lane_red);
     ok = FALSE;
   }
   const struct {
@@ -190,8 +191,8 @@ load_settings(BrPack *pack, GPtrArray *diags)
   for (gsize i = 0; i < n; i++) {
     gint64 v = g_key_file_get_int64(kf, "capacity", keys[i], &error);
     if (error || v < 0 || v > 1000000) {
-      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "[capacity] %s must be a whole number from 0 to 1000000",
-               keys[i]);
+      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL,
+               "[capacity] %s must be a whole number from 0 to 1000000", keys[i]);
       g_clear_error(&error);
       ok = FALSE;
       continue;
@@ -287,7 +288,8 @@ check_field(const char *name, gpointer data)
 {
   FieldCheck *fc = data;
   if (fc->known && !g_hash_table_contains(fc->known, name))
-    diag_add(fc->diags, BR_RULES_ERROR_FIELD, fc->file, fc->line, fc->id, "rule %s: unknown field \"%s\"", fc->id, name);
+    diag_add(fc->diags, BR_RULES_ERROR_FIELD, fc->file, fc->line, fc->id,
+             "rule %s: unknown field \"%s\"", fc->id, name);
 }
 
 /* Reads one registered rule table (on the stack top) into metadata, reporting every problem. */
@@ -307,7 +309,8 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
     diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, NULL, "rule without an id");
     ok = FALSE;
   } else if (g_hash_table_contains(seen, r->id)) {
-    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: duplicate id (first defined at %s)", id,
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
+             "rule %s: duplicate id (first defined at %s)", id,
              (const char *)g_hash_table_lookup(seen, r->id));
     ok = FALSE;
   } else {
@@ -315,12 +318,14 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
   }
   r->title = opt_string(L, t, "title");
   if (!r->title || !*g_strstrip(r->title)) {
-    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: no title (what the officer reads)", id);
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
+             "rule %s: no title (what the officer reads)", id);
     ok = FALSE;
   }
   int wt = lua_getfield(L, t, "weight");
   if (wt != LUA_TNUMBER || !isfinite(lua_tonumber(L, -1))) {
-    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: weight must be a number", id);
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
+             "rule %s: weight must be a number", id);
     ok = FALSE;
   }
   r->weight = lua_tonumber(L, -1);
@@ -330,8 +335,8 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
   r->valid_until = opt_string(L, t, "valid_until");
   gint32 from = G_MININT32, until = G_MAXINT32;
   if (r->valid_from && !br_rules_parse_date(r->valid_from, &from)) {
-    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: valid_from \"%s\" is not a date (YYYY-MM-DD)",
-             id, r->valid_from);
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
+             "rule %s: valid_from \"%s\" is not a date (YYYY-MM-DD)", id, r->valid_from);
     ok = FALSE;
   }
   if (r->valid_until && !br_rules_parse_date(r->valid_until, &until)) {
@@ -339,10 +344,12 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
              "rule %s: valid_until \"%s\" is not a date (YYYY-MM-DD)", id, r->valid_until);
     ok = FALSE;
   } else if (r->valid_until && until < from) {
-    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: valid_until is before valid_from", id);
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
+             "rule %s: valid_until is before valid_from", id);
     ok = FALSE;
   } else if (r->valid_until && until < today && known) {
-    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: expired on %s", id, r->valid_until);
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: expired on %s", id,
+             r->valid_until);
   }
   GPtrArray *tags = g_ptr_array_new();
   if (lua_getfield(L, t, "tags") == LUA_TTABLE) {
@@ -400,8 +407,8 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
     for (const char *const *k = br_rule_api_keys; *k && !allowed; k++)
       allowed = strcmp(*k, key) == 0;
     if (!allowed)
-      diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id, "rule %s: unknown key \"%s\" (misspelt?)", id,
-               key);
+      diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
+               "rule %s: unknown key \"%s\" (misspelt?)", id, key);
   }
   if (!ok) {
     rule_info_free(r);

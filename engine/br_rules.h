@@ -29,26 +29,26 @@ typedef struct {
   double weight;
   char **tags; /* NULL-terminated */
   char *author;
-  char *valid_from;  /* YYYY-MM-DD or NULL */
-  char *valid_until; /* YYYY-MM-DD or NULL */
-  char *file;        /* path of the rule file */
-  int line;          /* line of the rule's definition */
+  char *valid_from;     /* YYYY-MM-DD or NULL */
+  char *valid_until;    /* YYYY-MM-DD or NULL */
+  char *file;           /* path of the rule file */
+  int line;             /* line of the rule's definition */
   gboolean declarative; /* condition compiled to C */
 } BrRuleInfo;
 
 typedef struct {
   char *name;
   char *version;
-  char *unit_field;     /* inspection unit: "container" by default */
-  char *unit_fallback;  /* used when the unit field is missing: "bol" by default */
-  char *port_field;     /* "port" by default */
-  char *date_field;     /* "arrival_date" by default: rule validity is checked against it */
-  double lane_red;      /* score >= red: red lane */
-  double lane_yellow;   /* score >= yellow: yellow lane; below: green */
+  char *unit_field;    /* inspection unit: "container" by default */
+  char *unit_fallback; /* used when the unit field is missing: "bol" by default */
+  char *port_field;    /* "port" by default */
+  char *date_field;    /* "arrival_date" by default: rule validity is checked against it */
+  double lane_red;     /* score >= red: red lane */
+  double lane_yellow;  /* score >= yellow: yellow lane; below: green */
   guint capacity_default;
-  GHashTable *capacity; /* port -> GUINT_TO_POINTER(capacity) */
-  double random_share;  /* share of each port's capacity drawn at random, 0..1 */
-  gsize memory_limit;   /* [limits] memory_mb: bytes each evaluator's Lua state may hold */
+  GHashTable *capacity;      /* port -> GUINT_TO_POINTER(capacity) */
+  double random_share;       /* share of each port's capacity drawn at random, 0..1 */
+  gsize memory_limit;        /* [limits] memory_mb: bytes each evaluator's Lua state may hold */
   guint64 instruction_limit; /* [limits] instructions: VM instructions per function rule call */
 } BrPackSettings;
 
@@ -81,8 +81,8 @@ GPtrArray *br_pack_check(const char *dir, const char *const *extra_fields, const
 typedef struct {
   double score;
   guint nfired;
-  guint *fired;          /* rule indices, ascending */
-  const char **reasons;  /* reasons[k] explains fired[k]; valid until the next eval */
+  guint *fired;         /* rule indices, ascending */
+  const char **reasons; /* reasons[k] explains fired[k]; valid until the next eval */
 } BrLineResult;
 
 /* A rule that failed at run time: counted, and reported once with its first message. */

@@ -10,8 +10,8 @@
 #define ENV_MT "br.sandbox.env_mt"
 #define READONLY_MT "br.sandbox.readonly_mt" /* table: library name -> its proxy metatable */
 
-static const char *const shared_libs[] = {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME,
-                                          LUA_UTF8LIBNAME, "br", NULL};
+static const char *const shared_libs[] = {LUA_STRLIBNAME,  LUA_TABLIBNAME, LUA_MATHLIBNAME,
+                                          LUA_UTF8LIBNAME, "br",           NULL};
 
 struct BrSandbox {
   lua_State *L;
@@ -118,8 +118,8 @@ guard_global(lua_State *L, const char *name, lua_CFunction guard)
   lua_setglobal(L, name);
 }
 
-static const char *const removed_globals[] = {
-  "load", "loadfile", "dofile", "collectgarbage", "require", "print", "warn", NULL};
+static const char *const removed_globals[] = {"load",    "loadfile", "dofile", "collectgarbage",
+                                              "require", "print",    "warn",   NULL};
 
 BrSandbox *
 br_sandbox_new(gsize mem_cap, guint64 budget)
@@ -133,7 +133,7 @@ br_sandbox_new(gsize mem_cap, guint64 budget)
     return NULL;
   }
   lua_State *L = sb->L;
-  static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},     {LUA_STRLIBNAME, luaopen_string},
+  static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},       {LUA_STRLIBNAME, luaopen_string},
                                   {LUA_TABLIBNAME, luaopen_table}, {LUA_MATHLIBNAME, luaopen_math},
                                   {LUA_UTF8LIBNAME, luaopen_utf8}, {NULL, NULL}};
   for (const luaL_Reg *lib = libs; lib->func; lib++) {
@@ -200,8 +200,7 @@ br_sandbox_pcall(BrSandbox *sb, int nargs, int nresults)
   int rc = lua_pcall(sb->L, nargs, nresults, 0);
   if (rc != LUA_OK)
     lua_gc(sb->L, LUA_GCCOLLECT);
-  g_assert(nresults == LUA_MULTRET ||
-           lua_gettop(sb->L) == base + (rc == LUA_OK ? nresults : 1));
+  g_assert(nresults == LUA_MULTRET || lua_gettop(sb->L) == base + (rc == LUA_OK ? nresults : 1));
   return rc;
 }
 

@@ -190,13 +190,13 @@ test_compile_errors(void)
   g_clear_error(&error);
   /* Conditions changed after the builder checked them are refused, not trusted. */
   static const char *const tampered[] = {
-    "(function() local c = no(present('hs_code')) c.kids = {} return c end)()",
-    "(function() local c = all{ present('hs_code') } c.kids = { {} } return c end)()",
-    "(function() local c = field_in('hs_code', {'1'}) c.values = { true } return c end)()",
-    "(function() local c = gt('declared_kg', 1) c.num = 'x' return c end)()",
-    "(function() local c = gt('declared_kg', 1) c.cmp = 'between' return c end)()",
-    "(function() local c = gt('declared_kg', 1) c.op = 'explode' return c end)()",
-    "{ op = 'present', field = 'hs_code' }",
+      "(function() local c = no(present('hs_code')) c.kids = {} return c end)()",
+      "(function() local c = all{ present('hs_code') } c.kids = { {} } return c end)()",
+      "(function() local c = field_in('hs_code', {'1'}) c.values = { true } return c end)()",
+      "(function() local c = gt('declared_kg', 1) c.num = 'x' return c end)()",
+      "(function() local c = gt('declared_kg', 1) c.cmp = 'between' return c end)()",
+      "(function() local c = gt('declared_kg', 1) c.op = 'explode' return c end)()",
+      "{ op = 'present', field = 'hs_code' }",
   };
   for (guint i = 0; i < G_N_ELEMENTS(tampered); i++) {
     g_assert_null(compile(tampered[i], &error));
@@ -208,14 +208,14 @@ test_compile_errors(void)
   static const struct {
     const char *expr, *text;
   } bad[] = {
-    {"field_in('origin_country', {})", "field_in: give a list of values"},
-    {"gt('declared_kg', '5')", "gt: compare with a number"},
-    {"hs_prefix('hs_code', {'29A'})", "not an HS code prefix"},
-    {"ratio('a', 'b', '=>', 1)", "ratio: the operator is one of"},
-    {"all{ present('hs_code'), 'x' }", "all: item 2 is not a condition"},
-    {"no(setmetatable({ op = 'present', field = 'hs_code' }, getmetatable(present('x'))))",
-     "bad argument"},
-    {"present(nil)", "present: the first argument is a field name"},
+      {"field_in('origin_country', {})", "field_in: give a list of values"},
+      {"gt('declared_kg', '5')", "gt: compare with a number"},
+      {"hs_prefix('hs_code', {'29A'})", "not an HS code prefix"},
+      {"ratio('a', 'b', '=>', 1)", "ratio: the operator is one of"},
+      {"all{ present('hs_code'), 'x' }", "all: item 2 is not a condition"},
+      {"no(setmetatable({ op = 'present', field = 'hs_code' }, getmetatable(present('x'))))",
+       "bad argument"},
+      {"present(nil)", "present: the first argument is a field name"},
   };
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
     char *msg = builder_error(bad[i].expr);

@@ -60,8 +60,9 @@ test_settings(void)
   g_free(dir);
 
   /* Defaults, when pack.ini says nothing. */
-  dir = rules_make_pack("defaults", "[pack]\n", "rule { id = 'A', title = 'a', weight = 1, "
-                                                "when = present('bol') }\n");
+  dir = rules_make_pack("defaults", "[pack]\n",
+                        "rule { id = 'A', title = 'a', weight = 1, "
+                        "when = present('bol') }\n");
   pack = br_pack_load(dir, &error);
   g_assert_no_error(error);
   s = br_pack_settings(pack);
@@ -77,8 +78,9 @@ test_settings(void)
                                     "[capacity]\nIQUQR = -1\n", "[limits]\nmemory_mb = 0\n",
                                     "[limits]\ninstructions = many\n"};
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
-    dir = rules_make_pack("bad-settings", bad[i], "rule { id = 'A', title = 'a', weight = 1, "
-                                                  "when = present('bol') }\n");
+    dir = rules_make_pack("bad-settings", bad[i],
+                          "rule { id = 'A', title = 'a', weight = 1, "
+                          "when = present('bol') }\n");
     g_assert_null(br_pack_load(dir, &error));
     g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_SETTINGS);
     g_assert_nonnull(strstr(error->message, "pack.ini"));
@@ -122,7 +124,8 @@ static void
 test_load_errors(void)
 {
   GError *error = NULL;
-  char *dir = rules_make_pack("syntax", NULL, "rule {\n  id = 'S',\n  title = 'x'\n  weight = 1 }\n");
+  char *dir =
+      rules_make_pack("syntax", NULL, "rule {\n  id = 'S',\n  title = 'x'\n  weight = 1 }\n");
   g_assert_null(br_pack_load(dir, &error));
   g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_SYNTAX);
   g_assert_nonnull(strstr(error->message, "rules.lua:4:"));
@@ -173,22 +176,22 @@ test_load_errors(void)
 }
 
 static const char *limits_pack =
-  "rule { id = 'LOOP', title = 'loops', weight = 1, when = function(l) while true do end end }\n"
-  "rule { id = 'BOMB', title = 'allocates', weight = 1, when = function(l)\n"
-  "  local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 1024) .. i end end }\n"
-  "rule { id = 'ERR', title = 'errors', weight = 1, when = function(l) return l.nosuch end }\n"
-  "rule { id = 'OK', title = 'works', weight = 7, when = function(l)\n"
-  "  return l.declared_kg ~= nil, 'has a mass' end }\n"
-  "rule { id = 'REP', title = 'big string', weight = 1, when = function(l)\n"
-  "  return #string.rep('y', 64 * 1024 * 1024) > 0 end }\n"
-  "rule { id = 'LONG', title = 'long reason', weight = 2, when = function(l)\n"
-  "  return true, string.rep('ab', 2000) end }\n";
+    "rule { id = 'LOOP', title = 'loops', weight = 1, when = function(l) while true do end end }\n"
+    "rule { id = 'BOMB', title = 'allocates', weight = 1, when = function(l)\n"
+    "  local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 1024) .. i end end }\n"
+    "rule { id = 'ERR', title = 'errors', weight = 1, when = function(l) return l.nosuch end }\n"
+    "rule { id = 'OK', title = 'works', weight = 7, when = function(l)\n"
+    "  return l.declared_kg ~= nil, 'has a mass' end }\n"
+    "rule { id = 'REP', title = 'big string', weight = 1, when = function(l)\n"
+    "  return #string.rep('y', 64 * 1024 * 1024) > 0 end }\n"
+    "rule { id = 'LONG', title = 'long reason', weight = 2, when = function(l)\n"
+    "  return true, string.rep('ab', 2000) end }\n";
 
 static void
 test_runaway_rules_fail_alone(void)
 {
-  char *dir = rules_make_pack("limits", "[limits]\nmemory_mb = 8\ninstructions = 100000\n",
-                              limits_pack);
+  char *dir =
+      rules_make_pack("limits", "[limits]\nmemory_mb = 8\ninstructions = 100000\n", limits_pack);
   GError *error = NULL;
   BrPack *pack = br_pack_load(dir, &error);
   g_assert_no_error(error);
@@ -232,22 +235,23 @@ test_runaway_rules_fail_alone(void)
 }
 
 static const char *view_pack =
-  "rule { id = 'TYPES', title = 't', weight = 1, when = function(l)\n"
-  "  return true, table.concat({ math.type(l.declared_kg) or type(l.declared_kg),\n"
-  "    type(l.packages), type(l.arrival_date), l.arrival_date, type(l.transship_ports),\n"
-  "    tostring(l.hs_code), tostring(l.measured_kg) }, ',') end }\n"
-  "rule { id = 'WRITE', title = 'w', weight = 1, when = function(l) l.hs_code = 'x' end }\n"
-  "rule { id = 'KEEP', title = 'k', weight = 1, when = function(l) kept = kept or l return false end }\n"
-  "rule { id = 'LATER', title = 'l', weight = 1, when = function(l)\n"
-  "  return kept.hs_code == '0803' end }\n"
-  "rule { id = 'META', title = 'm', weight = 1, when = function(l)\n"
-  "  return getmetatable(l) == false and l[1] end }\n"
-  "rule { id = 'HELPERS', title = 'h', weight = 1, when = function(l)\n"
-  "  local n = 0 for p in br.list(l.transship_ports) do n = n + 1 end\n"
-  "  return br.iso6346_valid(l.container) and br.imo_valid('IMO 9074729')\n"
-  "    and not br.imo_valid('9074728') and br.hs_chapter('2939.41') == '29'\n"
-  "    and br.hs_heading('2939.41') == '2939' and br.hs_heading('29') == nil\n"
-  "    and n == 2 and br.upper('fak') == 'FAK', 'n=' .. n end }\n";
+    "rule { id = 'TYPES', title = 't', weight = 1, when = function(l)\n"
+    "  return true, table.concat({ math.type(l.declared_kg) or type(l.declared_kg),\n"
+    "    type(l.packages), type(l.arrival_date), l.arrival_date, type(l.transship_ports),\n"
+    "    tostring(l.hs_code), tostring(l.measured_kg) }, ',') end }\n"
+    "rule { id = 'WRITE', title = 'w', weight = 1, when = function(l) l.hs_code = 'x' end }\n"
+    "rule { id = 'KEEP', title = 'k', weight = 1, when = function(l) kept = kept or l return false "
+    "end }\n"
+    "rule { id = 'LATER', title = 'l', weight = 1, when = function(l)\n"
+    "  return kept.hs_code == '0803' end }\n"
+    "rule { id = 'META', title = 'm', weight = 1, when = function(l)\n"
+    "  return getmetatable(l) == false and l[1] end }\n"
+    "rule { id = 'HELPERS', title = 'h', weight = 1, when = function(l)\n"
+    "  local n = 0 for p in br.list(l.transship_ports) do n = n + 1 end\n"
+    "  return br.iso6346_valid(l.container) and br.imo_valid('IMO 9074729')\n"
+    "    and not br.imo_valid('9074728') and br.hs_chapter('2939.41') == '29'\n"
+    "    and br.hs_heading('2939.41') == '2939' and br.hs_heading('29') == nil\n"
+    "    and n == 2 and br.upper('fak') == 'FAK', 'n=' .. n end }\n";
 
 static void
 test_line_view(void)
@@ -287,14 +291,14 @@ test_line_view(void)
 }
 
 static const char *dates_pack =
-  "rule { id = 'ALWAYS', title = 'always', weight = 1, when = present('container') }\n"
-  "rule { id = 'H1', title = 'first half of 2026', weight = 10, valid_from = '2026-01-01',\n"
-  "  valid_until = '2026-06-30', when = present('container'),\n"
-  "  reason = 'container {container} from {origin_country}' }\n"
-  "rule { id = 'PAST', title = 'until 2001', weight = 100, valid_until = '2001-12-31',\n"
-  "  when = present('container') }\n"
-  "rule { id = 'SINCE', title = 'since 2001', weight = 0.5, valid_from = '2001-01-01',\n"
-  "  when = function(l) return l.container ~= nil end }\n";
+    "rule { id = 'ALWAYS', title = 'always', weight = 1, when = present('container') }\n"
+    "rule { id = 'H1', title = 'first half of 2026', weight = 10, valid_from = '2026-01-01',\n"
+    "  valid_until = '2026-06-30', when = present('container'),\n"
+    "  reason = 'container {container} from {origin_country}' }\n"
+    "rule { id = 'PAST', title = 'until 2001', weight = 100, valid_until = '2001-12-31',\n"
+    "  when = present('container') }\n"
+    "rule { id = 'SINCE', title = 'since 2001', weight = 0.5, valid_from = '2001-01-01',\n"
+    "  when = function(l) return l.container ~= nil end }\n";
 
 static guint
 fire_mask(BrEvaluator *ev, RulesLine *l, double *score)
@@ -412,16 +416,16 @@ test_perf(void)
 {
   GString *lua = g_string_new(NULL);
   static const char *const conds[] = {
-    "field_in('origin_country', {'EC', 'CO', 'PE', 'BO', 'VE'})",
-    "list_any('transship_ports', {'ECGYE', 'COBUN', 'PAONX'})",
-    "hs_prefix('hs_code', {'2939', '1211', '3003', '0803'})",
-    "contains('description', {'FAK', 'STC', 'GENERAL CARGO'})",
-    "gt('declared_kg', 20000)",
-    "ratio('measured_kg', 'declared_kg', '>', 1.3)",
-    "missing('load_port')",
-    "all{ present('hs_code'), field_in('origin_country', {'EC'}) }",
-    "differ('load_port', 'discharge_port')",
-    "no(present('container'))",
+      "field_in('origin_country', {'EC', 'CO', 'PE', 'BO', 'VE'})",
+      "list_any('transship_ports', {'ECGYE', 'COBUN', 'PAONX'})",
+      "hs_prefix('hs_code', {'2939', '1211', '3003', '0803'})",
+      "contains('description', {'FAK', 'STC', 'GENERAL CARGO'})",
+      "gt('declared_kg', 20000)",
+      "ratio('measured_kg', 'declared_kg', '>', 1.3)",
+      "missing('load_port')",
+      "all{ present('hs_code'), field_in('origin_country', {'EC'}) }",
+      "differ('load_port', 'discharge_port')",
+      "no(present('container'))",
   };
   for (guint i = 0; i < 20; i++)
     g_string_append_printf(lua, "rule { id = 'D%u', title = 'd', weight = 1, when = %s }\n", i,

@@ -79,9 +79,10 @@ test_budget(void)
   g_assert_nonnull(strstr(msg, "instruction budget"));
   g_clear_pointer(&msg, g_free);
   g_assert_cmpint(
-    run(sb, "while true do xpcall(function() while true do end end, function(e) return e end) end",
-        &msg),
-    ==, LUA_ERRRUN);
+      run(sb,
+          "while true do xpcall(function() while true do end end, function(e) return e end) end",
+          &msg),
+      ==, LUA_ERRRUN);
   g_clear_pointer(&msg, g_free);
   /* The budget is per call: the next call starts afresh. */
   g_assert_cmpint(run(sb, "local n = 0 for i = 1, 1000 do n = n + i end", NULL), ==, LUA_OK);
