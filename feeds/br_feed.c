@@ -17,6 +17,15 @@
 
 #define CHUNK_TARGET (1u << 20)
 
+/* Strict, for one thing: text after the closing quote of a quoted field ("ab"c). Lenient
+ * libcsv takes the quote as text and stays inside the quoted field, which then swallows the
+ * rows after it without a word; strict, the row is rejected as broken and the rows after it
+ * are read as they are. A quote inside an unquoted field (12" PIPE, common in descriptions)
+ * stops strict libcsv too, but there the quote is only text, and the parser takes it as such
+ * and goes on. STRICT_FINI: a quoted field still open at the end of the input is reported
+ * instead of being closed quietly. */
+#define CSV_OPTIONS (CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI)
+
 typedef struct {
   gsize off;
   gsize len;
@@ -48,11 +57,13 @@ struct BrChunkParser {
   FieldRef *fields;
   guint nfields, fields_cap;
   guint64 row_line;
+  gsize row_start;    /* chunk offset of the current row's first byte */
   gboolean row_clean; /* the whole line was checked: valid UTF-8, no NUL byte */
   BrChunk *chunk;
   BrBatch *batch;
   char ***header_out; /* header mode: where the first row goes */
   guint *ncols_out;
+  char *header_broken; /* header mode: why the header row could not be split */
 };
 
 struct BrFeed {
@@ -86,7 +97,7 @@ struct BrFeed {
   guint64 rows_read, rows_rejected;
 };
 
-G_DEFINE_QUARK(br-feed-error-quark, br_feed_error)
+G_DEFINE_QUARK(br - feed - error - quark, br_feed_error)
 
 static int
 is_space(unsigned char c)
@@ -103,6 +114,70 @@ is_term(unsigned char c)
   return c == '\n';
 }
 
+/* Row ends, found without parsing fields: newlines outside quoted fields. The grammar is
+ * strict libcsv's, so the reader cuts chunks where the parser ends rows: a quote opens a
+ * quoted field only at the start of a field (after the delimiter, a row end or blanks);
+ * inside one, a doubled quote is a quote and a single one closes it. A stray quote in an
+ * unquoted field opens nothing, so a broken row ends at its own line end instead of pulling
+ * the rest of the file into one field. Only quotes are looked at one by one: between them,
+ * memchr and memrchr find the newlines. */
+typedef struct {
+  gsize pos; /* scanned up to here */
+  gboolean quoted;
+} RowScan;
+
+static gboolean
+opens_field(const char *d, gsize q, gsize floor, gboolean floor_is_field_start, char delim)
+{
+  gsize j = q;
+  while (j > floor && is_space((unsigned char)d[j - 1]) && d[j - 1] != delim)
+    j--;
+  if (j == floor)
+    return floor_is_field_start;
+  return d[j - 1] == delim || d[j - 1] == '\n';
+}
+
+/* Scans d[s->pos, len) and returns the offset just past the first (first) or the last row end
+ * found, or 0 when none is. floor is where the scan began, a field start or not. more: more
+ * input may follow len, so a quote at len - 1 inside a quoted field, which could be the first
+ * of a doubled pair, waits for it. */
+static gsize
+row_scan(RowScan *s, const char *d, gsize len, gsize floor, gboolean floor_is_field_start,
+         char delim, gboolean first, gboolean more)
+{
+  gsize end = 0, i = s->pos;
+  while (i < len) {
+    const char *q = memchr(d + i, '"', len - i);
+    gsize stop = q ? (gsize)(q - d) : len;
+    if (!s->quoted) {
+      const char *nl = first ? memchr(d + i, '\n', stop - i) : memrchr(d + i, '\n', stop - i);
+      if (nl) {
+        end = (gsize)(nl - d) + 1;
+        if (first) {
+          s->pos = end;
+          return end;
+        }
+      }
+      if (!q)
+        break;
+      s->quoted = opens_field(d, stop, floor, floor_is_field_start, delim);
+      i = stop + 1;
+    } else if (!q) {
+      break;
+    } else if (stop + 1 == len && more) {
+      s->pos = stop;
+      return end;
+    } else if (stop + 1 < len && d[stop + 1] == '"') {
+      i = stop + 2;
+    } else {
+      s->quoted = FALSE;
+      i = stop + 1;
+    }
+  }
+  s->pos = len;
+  return end;
+}
+
 static const char *
 field_text(const BrChunkParser *p, guint i, gsize *len)
 {
@@ -111,8 +186,7 @@ field_text(const BrChunkParser *p, guint i, gsize *len)
   return p->row + r->off;
 }
 
-static void
-reject(BrChunkParser *p, const char *column, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void reject(BrChunkParser *p, const char *column, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 
 /* Keeps the row, its line, the column at fault and the reason with the chunk; the feed writes
  * them to the reject file in input order. */
@@ -238,8 +312,8 @@ parse_number(const char *s, gsize len, BrType type, double *out)
    * of ten are exact doubles, so one division gives the correctly rounded value, as strtod
    * would. Anything else goes to strtod. */
   {
-    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
-                                   1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
     gsize i = 0;
     gboolean neg = FALSE;
     if (tmp[0] == '-' || tmp[0] == '+') {
@@ -299,8 +373,9 @@ process_row(BrChunkParser *p)
     if (p->row_clean && len <= f->max_field)
       continue;
     if (len > f->max_field) {
-      reject(p, f->header[i], "field is %" G_GSIZE_FORMAT " bytes, over the limit of %" G_GSIZE_FORMAT,
-             len, f->max_field);
+      reject(p, f->header[i],
+             "field is %" G_GSIZE_FORMAT " bytes, over the limit of %" G_GSIZE_FORMAT, len,
+             f->max_field);
       return;
     }
     if (memchr(s, '\0', len)) {
@@ -431,7 +506,7 @@ parser_new(const BrFeed *feed)
   p->feed = feed;
   p->row_cap = 4096;
   p->row = g_malloc(p->row_cap);
-  csv_init(&p->parser, CSV_APPEND_NULL);
+  csv_init(&p->parser, CSV_OPTIONS);
   csv_set_delim(&p->parser, (unsigned char)br_profile_delimiter(feed->profile));
   csv_set_space_func(&p->parser, is_space);
   csv_set_term_func(&p->parser, is_term);
@@ -455,6 +530,7 @@ br_chunk_parser_free(BrChunkParser *parser)
   csv_free(&parser->parser);
   g_free(parser->row);
   g_free(parser->fields);
+  g_free(parser->header_broken);
   g_free(parser);
 }
 
@@ -479,9 +555,9 @@ all_ascii(const char *s, gsize n)
 /* Most lines are whole rows of well-formed CSV: split them here instead of feeding libcsv
  * byte by byte through callbacks. Same result as libcsv: fields split on the delimiter, blanks
  * (space, tab, CR) trimmed around unquoted fields, quoted fields unescaped, blank lines
- * skipped. A line this does not fully understand (a quoted field going on past the line, a
- * quote inside an unquoted field, text after a closing quote) goes to libcsv instead:
- * returns FALSE with nothing consumed. */
+ * skipped, a quote inside an unquoted field kept as text. A line this does not fully
+ * understand (a quoted field going on past the line, text after a closing quote) goes to
+ * libcsv instead: returns FALSE with nothing consumed. */
 static gboolean
 fast_row(BrChunkParser *p, const char *s, gsize n)
 {
@@ -521,10 +597,8 @@ fast_row(BrChunkParser *p, const char *s, gsize n)
       if (pos < end && *pos != delim)
         goto bail;
     } else {
-      const char *d = memchr(pos, delim, (gsize)(end - pos));
+      const char *d = pos < end ? memchr(pos, delim, (gsize)(end - pos)) : NULL;
       const char *fe = d ? d : end, *b = fe;
-      if (memchr(pos, '"', (gsize)(fe - pos)))
-        goto bail;
       while (b > pos && BLANK(b[-1]))
         b--;
       row_append(p, pos, (gsize)(b - pos));
@@ -549,6 +623,73 @@ bail:
   return FALSE;
 }
 
+/* Clears libcsv's state after an error: csv_fini resets the parser, and without the strict
+ * options it does so even inside an open quoted field. */
+static void
+parser_reset(BrChunkParser *p)
+{
+  csv_set_opts(&p->parser, 0);
+  csv_fini(&p->parser, NULL, NULL, NULL);
+  csv_set_opts(&p->parser, CSV_OPTIONS);
+  row_clear(p);
+}
+
+/* A row whose quoting is broken cannot be split into fields the way its author meant. It
+ * ends where the row scan says (so the reader's cuts and this agree), and is rejected whole:
+ * its raw text is kept as one cell, since nothing else would keep it exactly. Returns where
+ * parsing goes on. */
+static gsize
+broken_row(BrChunkParser *p, BrChunk *c, gsize at, const char *reason)
+{
+  char delim = br_profile_delimiter(p->feed->profile);
+  RowScan scan = {at, FALSE};
+  gsize end = at < c->len ? row_scan(&scan, c->data, c->len, at, FALSE, delim, TRUE, FALSE) : 0;
+  if (end == 0)
+    end = c->len;
+  guint column = p->nfields;
+  parser_reset(p);
+  gsize text_len = end - p->row_start;
+  if (text_len && c->data[p->row_start + text_len - 1] == '\n')
+    text_len--;
+  if (text_len && c->data[p->row_start + text_len - 1] == '\r')
+    text_len--;
+  if (p->header_out) {
+    p->header_broken = g_strdup_printf("%s in column %u", reason, column + 1);
+    return c->len;
+  }
+  row_append(p, c->data + p->row_start, text_len);
+  row_end_field(p, 0);
+  c->rows++;
+  reject(p, column < p->feed->ncols ? p->feed->header[column] : "", "%s", reason);
+  row_clear(p);
+  return end;
+}
+
+/* Strict libcsv stopped at the quote inside an unquoted field: that quote is text. */
+static void
+take_quote_as_text(BrChunkParser *p, const char *quote)
+{
+  csv_set_opts(&p->parser, CSV_APPEND_NULL);
+  csv_parse(&p->parser, quote, 1, on_field, on_row, p);
+  csv_set_opts(&p->parser, CSV_OPTIONS);
+}
+
+/* Parses one physical line (or the rest of one) with libcsv. Returns how much of it was
+ * used: less than len when the row is broken, with libcsv's error status set. */
+static gsize
+csv_parse_line(BrChunkParser *p, const char *s, gsize len)
+{
+  gsize done = 0;
+  while (done < len) {
+    done += csv_parse(&p->parser, s + done, len - done, on_field, on_row, p);
+    if (done == len || csv_error(&p->parser) != CSV_EPARSE || p->parser.quoted)
+      break;
+    take_quote_as_text(p, s + done);
+    done++;
+  }
+  return done;
+}
+
 /* Feeds the chunk to libcsv one physical line at a time: the line each row starts on is then
  * known, and since only LF ends a row, a line ends at most one row, so stopping at a line
  * start when the batch is full can never overflow it. */
@@ -566,20 +707,38 @@ parse_lines(BrChunkParser *p, BrChunk *c)
       if (p->header_out ? *p->header_out != NULL : p->batch->count == p->batch->capacity)
         return FALSE;
       p->row_line = c->line;
+      p->row_start = c->pos;
     }
     const char *start = c->data + c->pos;
     gsize avail = c->len - c->pos;
     const char *nl = memchr(start, '\n', avail);
     gsize seg = nl ? (gsize)(nl - start) + 1 : avail;
-    if (!(c->at_line_start && p->parser.pstate == 0 && fast_row(p, start, nl ? seg - 1 : seg)))
-      csv_parse(&p->parser, start, seg, on_field, on_row, p);
-    c->pos += seg;
+    gsize next = c->pos + seg;
+    if (!(c->at_line_start && p->parser.pstate == 0 && fast_row(p, start, nl ? seg - 1 : seg))) {
+      gsize used = csv_parse_line(p, start, seg);
+      if (used < seg) {
+        const char *reason = csv_error(&p->parser) == CSV_EPARSE
+                                 ? "text after the closing quote of a quoted field"
+                                 : csv_strerror(csv_error(&p->parser));
+        next = broken_row(p, c, c->pos + used, reason);
+        for (const char *q = start; (q = memchr(q, '\n', (gsize)(c->data + next - q))); q++)
+          c->line++;
+        c->pos = next;
+        c->at_line_start = TRUE;
+        continue;
+      }
+    }
+    c->pos = next;
     c->at_line_start = nl != NULL;
     if (nl)
       c->line++;
   }
-  /* Chunks end at row ends; at the end of input the last row may lack its newline. */
-  csv_fini(&p->parser, on_field, on_row, p);
+  /* Chunks end at row ends; at the end of input the last row may lack its newline, or, when
+   * a quote is missing, still be inside a quoted field. */
+  if (csv_fini(&p->parser, on_field, on_row, p) != 0)
+    broken_row(p, c, c->len,
+               "a quoted field is still open at the end of the input: is a "
+               "closing quote missing?");
   return TRUE;
 }
 
@@ -640,37 +799,22 @@ br_feed_read_chunk(BrFeed *f, BrChunk *c, GError **error)
   c->len = f->tail_len;
   f->tail_len = 0;
 
-  /* Row ends are newlines outside quotes: track quote parity from the chunk start, which is
-   * a row start. (A stray quote inside an unquoted field, which RFC 4180 forbids, can
-   * misplace a cut; the rows around it are then rejected, never lost.) */
-  gsize scanned = 0, boundary = 0;
-  gboolean quoted = FALSE;
+  /* The chunk starts at a row start, so the scan can start there. */
+  RowScan scan = {0, FALSE};
+  gsize boundary = 0;
+  char delim = br_profile_delimiter(f->profile);
   for (;;) {
-    /* Jump from quote to quote with memchr; outside quotes the last newline before the
-     * next quote is a row end. A byte loop here was a tenth of the whole run. */
-    const char *d = c->data;
-    gsize i = scanned;
-    while (i < c->len) {
-      const char *q = memchr(d + i, '"', c->len - i);
-      gsize stop = q ? (gsize)(q - d) : c->len;
-      if (!quoted) {
-        const char *nl = memrchr(d + i, '\n', stop - i);
-        if (nl)
-          boundary = (gsize)(nl - d) + 1;
-      }
-      if (!q)
-        break;
-      quoted = !quoted;
-      i = stop + 1;
-    }
-    scanned = c->len;
+    gsize end = row_scan(&scan, c->data, c->len, 0, TRUE, delim, FALSE, !f->eof);
+    if (end)
+      boundary = end;
     if ((boundary > 0 && c->len >= CHUNK_TARGET) || f->eof)
       break;
     if (c->len - boundary > f->runaway) {
       g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_CSV,
-                  "%s: after line %" G_GUINT64_FORMAT ": a row runs on for more than %"
-                  G_GSIZE_FORMAT " bytes%s", f->path, f->next_line, f->runaway,
-                  quoted ? ": is a closing quote missing?" : "");
+                  "%s: after line %" G_GUINT64_FORMAT
+                  ": a row runs on for more than %" G_GSIZE_FORMAT " bytes%s",
+                  f->path, f->next_line, f->runaway,
+                  scan.quoted ? ": is a closing quote missing?" : "");
       return -1;
     }
     chunk_reserve(c, READ_BLOCK);
@@ -800,7 +944,15 @@ read_header(BrFeed *f, GError **error)
   p->chunk = c;
   parse_lines(p, c);
   guint64 header_line = p->row_line;
+  char *broken = g_steal_pointer(&p->header_broken);
   br_chunk_parser_free(p);
+  if (broken) {
+    g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
+                "%s: line %" G_GUINT64_FORMAT ": the header cannot be read: %s", f->path,
+                header_line, broken);
+    g_free(broken);
+    goto out;
+  }
   if (!f->header) {
     g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
                 "%s: file is empty: a header line naming the columns is needed", f->path);
@@ -825,8 +977,8 @@ read_header(BrFeed *f, GError **error)
   f->tail_cap = f->tail_len + 1;
   f->next_line = c->line;
   f->next_seq = 0;
-  f->schema = br_profile_build_schema(f->profile, (const char *const *)f->header, f->ncols,
-                                      f->path, error);
+  f->schema =
+      br_profile_build_schema(f->profile, (const char *const *)f->header, f->ncols, f->path, error);
   ok = f->schema != NULL;
 out:
   br_chunk_free(c);
@@ -843,7 +995,7 @@ br_feed_open(const char *path, const BrProfile *profile, const BrFeedOptions *op
   f->next_line = 1;
   f->first_block = TRUE;
   f->max_field = options && options->max_field_bytes ? options->max_field_bytes
-                                                      : br_profile_max_field_bytes(profile);
+                                                     : br_profile_max_field_bytes(profile);
   f->runaway = MAX(RUNAWAY_FIELD_MIN, f->max_field * 4);
   f->reject_path = options && options->reject_path ? g_strdup(options->reject_path) : NULL;
   f->pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, string_free);
