@@ -244,7 +244,8 @@ parse_date(const BrFeed *f, const char *s, gsize len, gint32 *days, char out[11]
       val = val * 10 + (*p++ - '0');
       n++;
     }
-    if (n == 0 || (which == 0 && n != 4))
+    /* Without separators (%Y%m%d) only fixed widths say where a part ends. */
+    if (n == 0 || (which == 0 && n != 4) || (!f->date_seps[0] && n != maxd))
       return FALSE;
     v[which] = val;
     if (f->date_seps[part]) {
@@ -353,6 +354,17 @@ parse_number(const char *s, gsize len, BrType type, double *out)
   return TRUE;
 }
 
+/* Numbers are read in one notation only, digits with a decimal point: "1,200" could be
+ * twelve hundred or one point two, so guessing would be worse than asking. */
+static const char *
+number_hint(const char *s, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (s[i] == ',' || s[i] == ' ' || s[i] == '\'')
+      return " (no thousands separators or decimal commas: write digits and a decimal point)";
+  return "";
+}
+
 /* Checks one data row and either appends it to the batch or keeps it as a reject. */
 static void
 process_row(BrChunkParser *p)
@@ -405,9 +417,9 @@ process_row(BrChunkParser *p)
         continue;
       if (!parse_number(s, len, field->type, &v->num)) {
         br_batch_drop_last(b);
-        reject(p, f->header[field->source_col], "not %s: \"%.*s\"",
-               field->type == BR_TYPE_INT ? "an integer" : "a decimal number", (int)MIN(len, 40),
-               s);
+        reject(p, f->header[field->source_col], "not %s: \"%.*s\"%s",
+               field->type == BR_TYPE_INT ? "an integer" : "a decimal number", (int)MIN(len, 40), s,
+               number_hint(s, len));
         return;
       }
     } else if (field->type == BR_TYPE_DATE) {

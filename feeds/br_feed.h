@@ -3,7 +3,31 @@
  *
  * Rows that cannot be used are never dropped silently: each is counted and written to the
  * reject file with its line, the column at fault and the reason, followed by its original
- * fields, so that nothing the user gave is lost. */
+ * fields, so that nothing the user gave is lost.
+ *
+ * The dialect: RFC 4180 with the profile's delimiter. Quoted fields may hold delimiters,
+ * doubled quotes and newlines. Only LF ends a row; a CR before it, and spaces and tabs around
+ * unquoted fields, are dropped (nothing inside quotes is). A UTF-8 byte order mark before the
+ * header is skipped. A quote inside an unquoted field (12" PIPE) is text. A line holding
+ * nothing but blanks is skipped: it is neither read nor rejected.
+ *
+ * Values: an empty field is missing. Integers and decimals take digits, a sign, a decimal
+ * point and (decimals) an exponent, with blanks around them ignored; thousands separators,
+ * decimal commas, hex, inf and nan are rejected. Dates follow the profile's date_format and
+ * become days since 1970-01-01 in BrValue.num with the text normalised to YYYY-MM-DD in
+ * BrValue.str. Lists keep their text.
+ *
+ * A row is rejected when its field count differs from the header's, a number or date does not
+ * parse, a field is not valid UTF-8, holds a NUL byte or is longer than max_field_bytes, or
+ * its quoting is broken (text after a closing quote, or a quoted field still open at the end
+ * of the input). A broken row cannot be split into fields: its raw text is kept whole in the
+ * first field's cell. The reject file is CSV with the header line,column,reason followed by
+ * the source header; line is the physical line (1-based) the row starts on; cells starting
+ * with = + - @ are escaped (br_csv_write_field). It is created only when a row is rejected.
+ *
+ * The input is read in blocks, never whole: memory grows with the longest row, not the file.
+ * A quoted field left open that runs on for more than max(16 MiB, 4 x max_field_bytes) stops
+ * the read with BR_FEED_ERROR_CSV instead of taking all memory. */
 #pragma once
 
 #include <glib.h>
@@ -30,7 +54,10 @@ typedef struct BrFeed BrFeed;
 typedef struct BrChunk BrChunk;
 typedef struct BrChunkParser BrChunkParser;
 
-/* Opens the source ("-" for stdin) and reads its header; the schema is ready on return. */
+/* Opens the source ("-" for stdin) and reads its header; the schema is ready on return.
+ * Fails with BR_FEED_ERROR_HEADER on an empty file (a file holding only a header gives zero
+ * records and no error), a header that is not valid UTF-8 or whose quoting is broken, a
+ * repeated header name (naming both columns) or a mapped column missing. */
 BrFeed *br_feed_open(const char *path, const BrProfile *profile, const BrFeedOptions *options,
                      GError **error);
 const BrSchema *br_feed_schema(const BrFeed *feed);

@@ -103,8 +103,7 @@ parse_char(const char *path, const char *key, const char *text, char *out, GErro
   }
   if (strlen(text) != 1 || text[0] == '"' || text[0] == '\n' || text[0] == '\r') {
     g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_PROFILE,
-                "%s: [profile] %s must be one character (or \"tab\"), not \"%s\"", path, key,
-                text);
+                "%s: [profile] %s must be one character (or \"tab\"), not \"%s\"", path, key, text);
     return FALSE;
   }
   *out = text[0];
@@ -114,12 +113,43 @@ parse_char(const char *path, const char *key, const char *text, char *out, GErro
 static gboolean
 date_format_known(const char *fmt)
 {
-  static const char *known[] = {"%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%Y%m%d", "%d.%m.%Y",
-                                "%Y/%m/%d"};
+  static const char *known[] = {"%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y",
+                                "%Y%m%d",   "%d.%m.%Y", "%Y/%m/%d"};
   for (guint i = 0; i < G_N_ELEMENTS(known); i++)
     if (strcmp(fmt, known[i]) == 0)
       return TRUE;
   return FALSE;
+}
+
+/* A misspelt key would otherwise be ignored and its default used without a word. */
+static gboolean
+check_keys(GKeyFile *kf, const char *path, GError **error)
+{
+  static const char *groups[] = {"profile", "columns", "types"};
+  static const char *profile_keys[] = {"name",           "description", "delimiter",
+                                       "list_separator", "date_format", "max_field_bytes"};
+  gboolean ok = TRUE;
+  char **names = g_key_file_get_groups(kf, NULL);
+  for (guint i = 0; ok && names[i]; i++) {
+    if (!g_strv_contains(groups, names[i])) {
+      g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_PROFILE,
+                  "%s: unknown group [%s] (known: [profile], [columns], [types])", path, names[i]);
+      ok = FALSE;
+    }
+  }
+  g_strfreev(names);
+  names = ok ? g_key_file_get_keys(kf, "profile", NULL, NULL) : NULL;
+  for (guint i = 0; ok && names && names[i]; i++) {
+    if (!g_strv_contains(profile_keys, names[i])) {
+      g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_PROFILE,
+                  "%s: [profile] unknown key \"%s\" (known: name, description, delimiter, "
+                  "list_separator, date_format, max_field_bytes)",
+                  path, names[i]);
+      ok = FALSE;
+    }
+  }
+  g_strfreev(names);
+  return ok;
 }
 
 BrProfile *
@@ -135,6 +165,8 @@ br_profile_load(const char *path, GError **error)
     g_error_free(local);
     goto out;
   }
+  if (!check_keys(kf, path, error))
+    goto out;
   char *name = g_key_file_get_string(kf, "profile", "name", NULL);
   if (!name)
     name = g_path_get_basename(path);
@@ -171,8 +203,7 @@ br_profile_load(const char *path, GError **error)
     gint64 v = g_key_file_get_int64(kf, "profile", "max_field_bytes", &local);
     if (local || v < 16 || v > (gint64)G_MAXINT32) {
       g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_PROFILE,
-                  "%s: [profile] max_field_bytes must be a number from 16 to %d", path,
-                  G_MAXINT32);
+                  "%s: [profile] max_field_bytes must be a number from 16 to %d", path, G_MAXINT32);
       g_clear_error(&local);
       goto fail;
     }
@@ -204,6 +235,7 @@ br_profile_load(const char *path, GError **error)
     g_array_append_val(p->mappings, m);
   }
   g_strfreev(keys);
+  n = 0;
   keys = g_key_file_get_keys(kf, "types", &n, NULL);
   for (gsize i = 0; i < n; i++) {
     char *t = g_key_file_get_string(kf, "types", keys[i], NULL);

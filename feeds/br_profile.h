@@ -7,8 +7,8 @@
  *   description = Manifest export of the sample generator
  *   delimiter = ,             ; one character; "tab" for TAB
  *   list_separator = ;        ; separates elements of list fields
- *   date_format = %Y-%m-%d    ; also accepted: %d/%m/%Y, %Y%m%d
- *   max_field_bytes = 65536   ; longer fields reject the row
+ *   date_format = %Y-%m-%d    ; also: %d/%m/%Y %m/%d/%Y %Y/%m/%d %d.%m.%Y %Y%m%d
+ *   max_field_bytes = 65536   ; longer fields reject the row (16 .. 2^31-1)
  *
  *   [columns]                 ; canonical field = source column header (exact, trimmed)
  *   container = Container No
@@ -18,7 +18,13 @@
  *
  * Unmapped source columns pass through under their own header names as strings (with the
  * identity profile, a header that is a canonical name gets that field's type). Header names
- * match mapped columns exactly, else ignoring ASCII case. */
+ * match mapped columns exactly, else ignoring ASCII case. Every key is optional; the values
+ * above are the defaults. A mapped field's type is the canonical field's (br_canonical_find)
+ * unless [types] says otherwise; types are string, integer, decimal, date and list.
+ *
+ * Errors (BR_FEED_ERROR_PROFILE) name the file, the group and the key: an unreadable file, a
+ * delimiter or list separator that is not one character (or "tab"), an unknown date format
+ * or type, max_field_bytes out of range, a column mapped to nothing or mapped twice. */
 #pragma once
 
 #include <glib.h>
