@@ -1,6 +1,9 @@
+/* memmem */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -45,10 +48,10 @@ read_all(BrFeed *feed, guint batch_size)
 }
 
 static const char *profile_text =
-  "[profile]\nname = t\nmax_field_bytes = 64\n"
-  "[columns]\ncontainer = Container No\ndeclared_kg = Gross\narrival_date = ETA\n"
-  "packages = Pkgs\n"
-  "[types]\nRemarks = string\n";
+    "[profile]\nname = t\nmax_field_bytes = 64\n"
+    "[columns]\ncontainer = Container No\ndeclared_kg = Gross\narrival_date = ETA\n"
+    "packages = Pkgs\n"
+    "[types]\nRemarks = string\n";
 
 static BrProfile *
 test_profile(void)
@@ -66,18 +69,21 @@ test_types_and_rejects(void)
 {
   BrProfile *profile = test_profile();
   const char *data =
-    "\xEF\xBB\xBF" "Container No,Gross,ETA,Pkgs,Remarks\r\n"
-    "MSCU1,1200.5,2026-11-20,3,ok\r\n"                  /* line 2: fine */
-    "MSCU2,1 200,2026-11-20,3,x\r\n"                     /* 3: bad decimal */
-    "MSCU3,100,2026-02-30,3,x\r\n"                       /* 4: bad date */
-    "MSCU4,100,2026-11-20,3\r\n"                         /* 5: too few fields */
-    "\r\n"                                               /* 6: blank, skipped */
-    "MSCU5,,,,\"multi\r\nline\"\r\n"                     /* 7-8: fine, empties missing */
-    "MSCU6,100,2026-11-20,three,x\r\n"                   /* 9: bad integer */
-    "MSCU7,100,2026-11-20,3,\xc3\x28\r\n"                /* 10: invalid UTF-8 */
-    "MSCU8,1e3,2026-11-20,3,0123456789012345678901234567890123456789012345678901234567890123456789\r\n" /* 11: too long */
-    "MSCU9,nan,2026-11-20,3,x\r\n"                       /* 12: not a number */
-    "MSCU10,-5,2026-11-21,3,last";                       /* 13: fine, no final newline */
+      "\xEF\xBB\xBF"
+      "Container No,Gross,ETA,Pkgs,Remarks\r\n"
+      "MSCU1,1200.5,2026-11-20,3,ok\r\n"    /* line 2: fine */
+      "MSCU2,1 200,2026-11-20,3,x\r\n"      /* 3: bad decimal */
+      "MSCU3,100,2026-02-30,3,x\r\n"        /* 4: bad date */
+      "MSCU4,100,2026-11-20,3\r\n"          /* 5: too few fields */
+      "\r\n"                                /* 6: blank, skipped */
+      "MSCU5,,,,\"multi\r\nline\"\r\n"      /* 7-8: fine, empties missing */
+      "MSCU6,100,2026-11-20,three,x\r\n"    /* 9: bad integer */
+      "MSCU7,100,2026-11-20,3,\xc3\x28\r\n" /* 10: invalid UTF-8 */
+      "MSCU8,1e3,2026-11-20,3,"
+      "0123456789012345678901234567890123456789012345678901234567890123456789\r\n" /* 11: too long
+                                                                                    */
+      "MSCU9,nan,2026-11-20,3,x\r\n" /* 12: not a number */
+      "MSCU10,-5,2026-11-21,3,last"; /* 13: fine, no final newline */
   char *csv = write_tmp("types.csv", data, -1);
   char *rej = g_build_filename(tmpdir, "rejects.csv", NULL);
   BrFeedOptions opts = {.reject_path = rej};
@@ -124,7 +130,8 @@ test_types_and_rejects(void)
 
   char *rejects;
   g_assert_true(g_file_get_contents(rej, &rejects, NULL, NULL));
-  g_assert_true(g_str_has_prefix(rejects, "line,column,reason,Container No,Gross,ETA,Pkgs,Remarks\n"));
+  g_assert_true(
+      g_str_has_prefix(rejects, "line,column,reason,Container No,Gross,ETA,Pkgs,Remarks\n"));
   g_assert_nonnull(strstr(rejects, "\n3,Gross,\"not a decimal number: \"\"1 200\"\" (no thousands "
                                    "separators or decimal commas: write digits and a decimal "
                                    "point)\",MSCU2,1 200,"));
@@ -235,8 +242,17 @@ test_kcs_profile(void)
 static void
 test_numbers_and_dates(void)
 {
-  static const char *nums[] = {"0.1", "12345.678", "-0.5", "+7", "1.", ".25", "999999999999999",
-                               "0.30000000000000004", "1e3", "123456789.123456789", "0007.50",
+  static const char *nums[] = {"0.1",
+                               "12345.678",
+                               "-0.5",
+                               "+7",
+                               "1.",
+                               ".25",
+                               "999999999999999",
+                               "0.30000000000000004",
+                               "1e3",
+                               "123456789.123456789",
+                               "0007.50",
                                "-1234567.891"};
   GString *csv = g_string_new("declared_kg,arrival_date\n");
   static const char *dates[] = {"1970-01-01", "2000-02-29", "2026-11-20", "1900-03-01"};
@@ -263,6 +279,337 @@ test_numbers_and_dates(void)
   g_free(path);
 }
 
+static char *
+read_text(const char *path)
+{
+  char *text;
+  GError *error = NULL;
+  g_file_get_contents(path, &text, NULL, &error);
+  g_assert_no_error(error);
+  return text;
+}
+
+/* Opens data (written to name) through the identity profile, rejects to name.rej. */
+static BrFeed *
+open_text(const char *name, const char *data, gssize len, BrProfile *profile, gsize max_field,
+          char **rej_path)
+{
+  char *csv = write_tmp(name, data, len);
+  *rej_path = g_strdup_printf("%s.rej", csv);
+  BrFeedOptions opts = {.reject_path = *rej_path, .max_field_bytes = max_field};
+  GError *error = NULL;
+  BrFeed *feed = br_feed_open(csv, profile, &opts, &error);
+  g_assert_no_error(error);
+  g_free(csv);
+  return feed;
+}
+
+/* Text after a closing quote breaks a row: it is rejected whole, with its raw text, and the
+ * rows after it are read as they are. A quote inside an unquoted field is text. */
+static void
+test_broken_quotes(void)
+{
+  BrProfile *identity = br_profile_new_identity();
+  const char *data = "id,description,n\n"
+                     "1,STEEL PIPE 12\" DIA,3\n"     /* 2: stray quote, text */
+                     "2,\"SAID TO \"CONTAIN\",4\n"   /* 3: text after closing quote */
+                     "3,\"two\nlines\",5\n"          /* 4-5: fine */
+                     "4,\"a\" b,6\n"                 /* 6: text after closing quote */
+                     "5,\"x\"\"y\nz\" 12\" LONG,7\n" /* 7-8: same, on the second line */
+                     "6,ok \"quoted\" word,8\n"      /* 9: stray quotes, text */
+                     "7,\"never closed,9\n"          /* 10-11: open at the end */
+                     "8,last,10\n";
+  char *rej;
+  BrFeed *feed = open_text("quotes.csv", data, -1, identity, 0, &rej);
+  GPtrArray *rows = read_all(feed, 3);
+  g_assert_cmpuint(rows->len, ==, 3);
+  g_assert_cmpstr(((char **)rows->pdata[0])[1], ==, "STEEL PIPE 12\" DIA");
+  g_assert_cmpstr(((char **)rows->pdata[1])[1], ==, "two\nlines");
+  g_assert_cmpstr(((char **)rows->pdata[2])[1], ==, "ok \"quoted\" word");
+  g_assert_cmpuint(br_feed_rows_read(feed), ==, 7);
+  g_assert_cmpuint(br_feed_rows_rejected(feed), ==, 4);
+  br_feed_close(feed);
+  g_ptr_array_free(rows, TRUE);
+  char *text = read_text(rej);
+  const char *after = "text after the closing quote of a quoted field";
+  char *want[] = {
+      g_strdup_printf("\n3,description,%s,\"2,\"\"SAID TO \"\"CONTAIN\"\",4\"\n", after),
+      g_strdup_printf("\n6,description,%s,\"4,\"\"a\"\" b,6\"\n", after),
+      g_strdup_printf("\n7,description,%s,\"5,\"\"x\"\"\"\"y\nz\"\" 12\"\" LONG,7\"\n", after),
+      g_strdup("\n10,description,a quoted field is still open at the end of the input: is a "
+               "closing quote missing?,\"7,\"\"never closed,9\n8,last,10\"\n"),
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+    if (!strstr(text, want[i]))
+      g_error("reject file lacks %s in:\n%s", want[i], text);
+    g_free(want[i]);
+  }
+  g_free(text);
+  g_free(rej);
+
+  /* A header whose quoting is broken cannot name the columns. */
+  char *path = write_tmp("badhead.csv", "a,\"b\"c,d\n1,2,3\n", -1);
+  GError *error = NULL;
+  g_assert_null(br_feed_open(path, identity, NULL, &error));
+  g_assert_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER);
+  g_assert_nonnull(strstr(error->message, "line 1"));
+  g_assert_nonnull(strstr(error->message, "column 2"));
+  g_clear_error(&error);
+  g_free(path);
+  br_profile_free(identity);
+}
+
+/* A 1 MB field: over the limit the row is rejected (and the rest is read); under a raised
+ * limit it is taken whole. */
+static void
+test_big_field(void)
+{
+  const gsize big = 1u << 20;
+  GString *data = g_string_new("id,blob,n\n1,small,1\n2,");
+  g_string_append(data, "\"");
+  for (gsize i = 0; i < big; i++)
+    g_string_append_c(data, i % 1000 == 999 ? '\n' : 'x');
+  g_string_append(data, "\",2\n3,after,3\n");
+  BrProfile *identity = br_profile_new_identity();
+  char *rej;
+  BrFeed *feed = open_text("big.csv", data->str, (gssize)data->len, identity, 0, &rej);
+  GPtrArray *rows = read_all(feed, 4);
+  g_assert_cmpuint(rows->len, ==, 2);
+  g_assert_cmpstr(((char **)rows->pdata[1])[0], ==, "3");
+  g_assert_cmpuint(br_feed_rows_rejected(feed), ==, 1);
+  br_feed_close(feed);
+  g_ptr_array_free(rows, TRUE);
+  char *text = read_text(rej);
+  g_assert_nonnull(strstr(text, "\n3,blob,\"field is 1048576 bytes, over the limit of 65536\",2,"));
+  /* The row is kept whole in the reject file. */
+  g_assert_cmpuint(strlen(text), >, big);
+  g_free(text);
+  g_free(rej);
+
+  feed = open_text("big2.csv", data->str, (gssize)data->len, identity, 2 * big, &rej);
+  const BrSchema *schema = br_feed_schema(feed);
+  BrBatch *b = br_batch_new(schema, 4);
+  GError *error = NULL;
+  g_assert_cmpint(br_feed_next_batch(feed, b, &error), ==, 3);
+  g_assert_no_error(error);
+  g_assert_cmpuint(br_batch_record(b, 1)[1].len, ==, big);
+  g_assert_cmpuint(b->line_no[2], ==, 3 + big / 1000 + 1);
+  g_assert_cmpuint(br_feed_rows_rejected(feed), ==, 0);
+  g_assert_false(g_file_test(rej, G_FILE_TEST_EXISTS));
+  br_batch_free(b);
+  br_feed_close(feed);
+  g_free(rej);
+  br_profile_free(identity);
+  g_string_free(data, TRUE);
+}
+
+/* NUL bytes and invalid UTF-8 reject the row naming the column; a rejected cell that starts
+ * like a formula is escaped in the reject file; more fields than the header is a reject. */
+static void
+test_bad_bytes(void)
+{
+  static const char data[] = "id,name,note\n"
+                             "1,ok,fine\n"
+                             "2,a\0b,x\n"                          /* 3: NUL */
+                             "3,=cmd|' /C calc'!A0,\xe2\x28\xa1\n" /* 4: invalid UTF-8 */
+                             "4,x,y,z\n"                           /* 5: too many fields */
+                             "   \t \r\n"                          /* 6: blank */
+                             "5,\"\0\",x\n";                       /* 7: NUL inside quotes */
+  BrProfile *identity = br_profile_new_identity();
+  char *rej;
+  BrFeed *feed = open_text("bytes.csv", data, sizeof data - 1, identity, 0, &rej);
+  GPtrArray *rows = read_all(feed, 8);
+  g_assert_cmpuint(rows->len, ==, 1);
+  g_assert_cmpuint(br_feed_rows_read(feed), ==, 5);
+  g_assert_cmpuint(br_feed_rows_rejected(feed), ==, 4);
+  br_feed_close(feed);
+  gsize len;
+  char *text;
+  g_assert_true(g_file_get_contents(rej, &text, &len, NULL));
+  g_assert_true(memmem(text, len, "\n3,name,field contains a NUL byte,2,", 36) != NULL);
+  g_assert_true(memmem(text, len, "\n4,note,invalid UTF-8 at byte 1 of the field,3,\"'=cmd", 52));
+  g_assert_true(memmem(text, len, "\n5,,\"expected 3 fields, found 4\",4,x,y,z\n", 41));
+  g_assert_true(memmem(text, len, "\n7,name,field contains a NUL byte,", 34));
+  g_free(text);
+  g_free(rej);
+  g_ptr_array_free(rows, TRUE);
+  br_profile_free(identity);
+}
+
+/* Line numbers stay exact over CRLF, quoted newlines and chunk boundaries, and rejects come
+ * out in input order even when chunks finish out of order (as with parallel workers). */
+static void
+test_lines_and_chunks(void)
+{
+  GString *data = g_string_new("id,text,n\r\n");
+  GArray *want_lines = g_array_new(FALSE, FALSE, sizeof(guint64));
+  guint64 line = 2;
+  guint bad = 0;
+  for (guint i = 0; data->len < 3u * (1u << 20); i++) {
+    guint64 start = line;
+    if (i % 97 == 0) {
+      g_string_append_printf(data, "%u,\"multi\r\nline\nfield %u\",%u\r\n", i, i, i);
+      line += 3;
+    } else if (i % 1001 == 0) {
+      g_string_append_printf(data, "%u,bad,n%u\r\n", i, i);
+      line++;
+      bad++;
+      continue;
+    } else {
+      g_string_append_printf(data, "%u,plain text for row %u,%u\r\n", i, i, i);
+      line++;
+    }
+    g_array_append_val(want_lines, start);
+  }
+  BrProfile *p = NULL;
+  char *ini = write_tmp("n.ini", "[types]\nn = integer\n", -1);
+  GError *error = NULL;
+  p = br_profile_load(ini, &error);
+  g_assert_no_error(error);
+  char *rej;
+  BrFeed *feed = open_text("lines.csv", data->str, (gssize)data->len, p, 0, &rej);
+
+  /* Read every chunk first, then parse and finish them last to first. */
+  GPtrArray *chunks = g_ptr_array_new_with_free_func((GDestroyNotify)br_chunk_free);
+  for (;;) {
+    BrChunk *c = br_chunk_new();
+    gint r = br_feed_read_chunk(feed, c, &error);
+    g_assert_no_error(error);
+    if (r == 0) {
+      br_chunk_free(c);
+      break;
+    }
+    g_assert_cmpuint(br_chunk_seq(c), ==, chunks->len);
+    g_ptr_array_add(chunks, c);
+  }
+  g_assert_cmpuint(chunks->len, >=, 3);
+  BrChunkParser *parser = br_chunk_parser_new(feed);
+  BrBatch *b = br_batch_new(br_feed_schema(feed), 1000);
+  GArray *got = g_array_new(FALSE, FALSE, sizeof(guint64));
+  GPtrArray *per_chunk = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+  for (guint k = 0; k < chunks->len; k++) {
+    GArray *lines = g_array_new(FALSE, FALSE, sizeof(guint64));
+    gboolean done;
+    do {
+      done = br_chunk_parser_fill(parser, chunks->pdata[k], b);
+      g_array_append_vals(lines, b->line_no, b->count);
+    } while (!done);
+    g_ptr_array_add(per_chunk, lines);
+  }
+  for (guint k = chunks->len; k-- > 0;) {
+    g_assert_true(br_feed_finish_chunk(feed, chunks->pdata[k], &error));
+    g_assert_no_error(error);
+  }
+  for (guint k = 0; k < per_chunk->len; k++) {
+    GArray *lines = per_chunk->pdata[k];
+    g_array_append_vals(got, lines->data, lines->len);
+  }
+  g_assert_cmpuint(got->len, ==, want_lines->len);
+  for (guint i = 0; i < got->len; i++)
+    g_assert_cmpuint(g_array_index(got, guint64, i), ==, g_array_index(want_lines, guint64, i));
+  g_assert_cmpuint(br_feed_rows_rejected(feed), ==, bad);
+  g_assert_cmpuint(br_feed_rows_read(feed), ==, want_lines->len + bad);
+  br_feed_close(feed);
+
+  char *text = read_text(rej);
+  char **rlines = g_strsplit(text, "\n", -1);
+  g_assert_cmpuint(g_strv_length(rlines), ==, bad + 2);
+  guint64 prev = 0;
+  for (guint i = 1; i <= bad; i++) {
+    guint64 l = g_ascii_strtoull(rlines[i], NULL, 10);
+    g_assert_cmpuint(l, >, prev);
+    prev = l;
+    g_assert_nonnull(strstr(rlines[i], ",n,\"not an integer: \"\"n"));
+  }
+  g_strfreev(rlines);
+  g_free(text);
+  br_batch_free(b);
+  br_chunk_parser_free(parser);
+  g_ptr_array_free(per_chunk, TRUE);
+  g_ptr_array_free(chunks, TRUE);
+  g_array_free(got, TRUE);
+  g_array_free(want_lines, TRUE);
+  g_string_free(data, TRUE);
+  br_profile_free(p);
+  g_free(ini);
+  g_free(rej);
+}
+
+/* "-" reads standard input: a pipe, which cannot seek, with a BOM and no final newline. */
+static void
+test_stdin(void)
+{
+  int fds[2];
+  g_assert_cmpint(pipe(fds), ==, 0);
+  static const char data[] = "\xEF\xBB\xBFport,declared_kg\nIQUQR,12.5\nNLRTM,7\nDEHAM,";
+  g_assert_cmpint(write(fds[1], data, sizeof data - 1), ==, (gssize)(sizeof data - 1));
+  close(fds[1]);
+  int saved = dup(STDIN_FILENO);
+  g_assert_cmpint(dup2(fds[0], STDIN_FILENO), ==, STDIN_FILENO);
+  close(fds[0]);
+  BrProfile *identity = br_profile_new_identity();
+  GError *error = NULL;
+  BrFeed *feed = br_feed_open("-", identity, NULL, &error);
+  g_assert_no_error(error);
+  BrBatch *b = br_batch_new(br_feed_schema(feed), 8);
+  g_assert_cmpint(br_feed_next_batch(feed, b, &error), ==, 3);
+  g_assert_cmpstr(br_schema_field(br_feed_schema(feed), 0)->name, ==, "port");
+  g_assert_cmpfloat(br_batch_record(b, 0)[1].num, ==, 12.5);
+  g_assert_cmpstr(br_batch_record(b, 2)[0].str, ==, "DEHAM");
+  g_assert_true(br_batch_record(b, 2)[1].missing);
+  g_assert_cmpint(br_feed_next_batch(feed, b, &error), ==, 0);
+  g_assert_cmpuint(br_feed_bytes_read(feed), ==, sizeof data - 1);
+  br_batch_free(b);
+  br_feed_close(feed);
+  br_profile_free(identity);
+  g_assert_cmpint(dup2(saved, STDIN_FILENO), ==, STDIN_FILENO);
+  close(saved);
+  clearerr(stdin);
+}
+
+/* Each date format reads its own layout and no other. */
+static void
+test_date_formats(void)
+{
+  static const struct {
+    const char *format, *good, *bad;
+  } cases[] = {
+      {"%Y%m%d", "20261120", "2026112"},        {"%d/%m/%Y", "20/11/2026", "2026-11-20"},
+      {"%m/%d/%Y", "11/20/2026", "20/11/2026"}, {"%d.%m.%Y", "20.11.2026", "20.11.26"},
+      {"%Y/%m/%d", "2026/11/20", "2026/11/31"}, {"%Y-%m-%d", "2026-11-20", "2026-11-20x"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    char *ini_text = g_strdup_printf("[profile]\ndate_format = %s\n", cases[i].format);
+    char *ini = write_tmp("d.ini", ini_text, -1);
+    GError *error = NULL;
+    BrProfile *p = br_profile_load(ini, &error);
+    g_assert_no_error(error);
+    char *csv = g_strdup_printf("arrival_date\n%s\n%s\n", cases[i].good, cases[i].bad);
+    char *rej;
+    BrFeed *feed = open_text("d.csv", csv, -1, p, 0, &rej);
+    BrBatch *b = br_batch_new(br_feed_schema(feed), 4);
+    g_assert_cmpint(br_feed_next_batch(feed, b, &error), ==, 1);
+    g_assert_cmpfloat(br_batch_record(b, 0)[0].num, ==, 20777);
+    g_assert_cmpstr(br_batch_record(b, 0)[0].str, ==, "2026-11-20");
+    g_assert_cmpint(br_feed_next_batch(feed, b, &error), ==, 0);
+    g_assert_cmpuint(br_feed_rows_rejected(feed), ==, 1);
+    br_feed_close(feed);
+    char *text = read_text(rej);
+    char *want = g_strdup_printf("\n3,arrival_date,\"not a date in the form %s: \"\"%s\"\"\"",
+                                 cases[i].format, cases[i].bad);
+    if (!strstr(text, want))
+      g_error("%s: reject file lacks %s:\n%s", cases[i].format, want, text);
+    g_free(want);
+    g_free(text);
+    br_batch_free(b);
+    br_profile_free(p);
+    g_free(rej);
+    g_free(csv);
+    g_free(ini);
+    g_free(ini_text);
+  }
+}
+
 static void
 test_csv_write(void)
 {
@@ -280,8 +627,7 @@ test_csv_write(void)
   br_csv_write_field(s, "-3", 2);
   g_string_append_c(s, '|');
   br_csv_write_field(s, "", 0);
-  g_assert_cmpstr(s->str, ==,
-                  "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"'=1+2\"|\"'@SUM(A1)\"|\"'-3\"|");
+  g_assert_cmpstr(s->str, ==, "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"'=1+2\"|\"'@SUM(A1)\"|\"'-3\"|");
   g_string_free(s, TRUE);
 }
 
@@ -297,5 +643,11 @@ main(int argc, char **argv)
   g_test_add_func("/feed/kcs-profile", test_kcs_profile);
   g_test_add_func("/feed/csv-write", test_csv_write);
   g_test_add_func("/feed/numbers-and-dates", test_numbers_and_dates);
+  g_test_add_func("/feed/broken-quotes", test_broken_quotes);
+  g_test_add_func("/feed/big-field", test_big_field);
+  g_test_add_func("/feed/bad-bytes", test_bad_bytes);
+  g_test_add_func("/feed/lines-and-chunks", test_lines_and_chunks);
+  g_test_add_func("/feed/stdin", test_stdin);
+  g_test_add_func("/feed/date-formats", test_date_formats);
   return br_test_run_in(tmpdir);
 }
