@@ -10,6 +10,7 @@ static const BrCommand commands[] = {
   {"backtest", "precision and recall at k% of a pack on labelled history", br_cmd_backtest},
   {"outcomes", "import inspection results into the store, and list them", br_cmd_outcomes},
   {"report", "hit rates per rule, port, lane and month (HTML, CSV, JSON)", br_cmd_report},
+  {"watchlist", "import watchlists, screen names, record exceptions", br_cmd_watchlist},
 };
 
 static void

@@ -25,6 +25,7 @@ int br_cmd_rules(int argc, char **argv);
 int br_cmd_backtest(int argc, char **argv);
 int br_cmd_outcomes(int argc, char **argv);
 int br_cmd_report(int argc, char **argv);
+int br_cmd_watchlist(int argc, char **argv);
 
 /* Parses options with GOptionContext; prints --help with the example; on a bad command line
  * prints the error and returns FALSE (exit with BR_EXIT_USAGE). */

@@ -102,6 +102,61 @@ const BrStoreMigration br_store_migrations[] = {
      "CREATE INDEX outcomes_date ON outcomes(date);"
      "CREATE INDEX outcomes_selection ON outcomes(selection_unit);"
      "CREATE INDEX outcomes_import ON outcomes(import_id);"},
+    {"watchlists and screening exceptions",
+     "CREATE TABLE watchlists ("
+     "  id INTEGER PRIMARY KEY,"
+     "  name TEXT NOT NULL UNIQUE,"
+     "  format TEXT NOT NULL CHECK (format IN ('un', 'ofac', 'csv')),"
+     "  source TEXT NOT NULL," /* file or folder read */
+     "  version TEXT,"         /* the source's own date or version */
+     "  sha256 TEXT NOT NULL," /* of the source bytes: same hash, same content */
+     "  imported_at TEXT NOT NULL,"
+     "  entries INTEGER NOT NULL,"
+     "  aliases INTEGER NOT NULL,"
+     "  rejects INTEGER NOT NULL);"
+     "CREATE TABLE watchlist_imports (" /* every import that changed a list */
+     "  id INTEGER PRIMARY KEY,"
+     "  list_id INTEGER NOT NULL REFERENCES watchlists(id),"
+     "  version TEXT,"
+     "  sha256 TEXT NOT NULL,"
+     "  imported_at TEXT NOT NULL,"
+     "  entries INTEGER NOT NULL,"
+     "  rejects INTEGER NOT NULL);"
+     "CREATE TABLE watchlist_entries ("
+     "  id INTEGER PRIMARY KEY,"
+     "  list_id INTEGER NOT NULL REFERENCES watchlists(id),"
+     "  ord INTEGER NOT NULL," /* position in the import */
+     "  ref TEXT NOT NULL,"    /* id in the source, else '#' and ord + 1 */
+     "  kind TEXT NOT NULL,"
+     "  name TEXT,"
+     "  value TEXT,"
+     "  program TEXT,"
+     "  notes TEXT,"
+     "  UNIQUE (list_id, ord));"
+     "CREATE INDEX watchlist_entries_ref ON watchlist_entries(list_id, ref);"
+     "CREATE INDEX watchlist_entries_value ON watchlist_entries(kind, value);"
+     "CREATE TABLE watchlist_aliases ("
+     "  entry_id INTEGER NOT NULL REFERENCES watchlist_entries(id),"
+     "  name TEXT NOT NULL,"
+     "  quality TEXT NOT NULL CHECK (quality IN ('good', 'low')));"
+     "CREATE INDEX watchlist_aliases_entry ON watchlist_aliases(entry_id);"
+     "CREATE TABLE watchlist_rejects ("
+     "  list_id INTEGER NOT NULL REFERENCES watchlists(id),"
+     "  location TEXT NOT NULL,"
+     "  reason TEXT NOT NULL);"
+     "CREATE INDEX watchlist_rejects_list ON watchlist_rejects(list_id);"
+     /* By list name and entry ref, not row ids: an exception outlives re-imports of its list. */
+     "CREATE TABLE watchlist_exceptions ("
+     "  id INTEGER PRIMARY KEY,"
+     "  list_name TEXT NOT NULL,"
+     "  entry_ref TEXT NOT NULL,"
+     "  party TEXT NOT NULL,"     /* as the analyst wrote it */
+     "  party_key TEXT NOT NULL," /* its canonical tokens, space-separated */
+     "  created_by TEXT NOT NULL,"
+     "  created_at TEXT NOT NULL,"
+     "  reason TEXT NOT NULL,"
+     "  expires TEXT);" /* YYYY-MM-DD, last day in force; NULL: no expiry */
+     "CREATE INDEX watchlist_exceptions_key ON watchlist_exceptions(list_name, party_key);"},
 };
 
 const guint br_store_migration_count = G_N_ELEMENTS(br_store_migrations);

@@ -1,0 +1,201 @@
+#include "br_watchset.h"
+
+#include <string.h>
+
+#include "br_watchlist_store.h"
+
+#define MAX_LISTS 64
+/* Candidates asked of the index per query before exceptions and list filters. */
+#define MATCH_POOL 32
+
+struct BrWatchSet {
+  GPtrArray *lists; /* BrWatchlist*, position = list id in the index */
+  BrNameIndex *index;
+  GHashTable *exceptions; /* "list\x1fref\x1fparty key" -> NULL */
+};
+
+static char *
+exception_key(const char *list, const char *ref, const char *party_key)
+{
+  return g_strconcat(list, "\x1f", ref, "\x1f", party_key, NULL);
+}
+
+static gboolean
+load_exceptions(BrWatchSet *set, BrStore *store, const char *as_of, GError **error)
+{
+  sqlite3_stmt *s = NULL;
+  gboolean ok = FALSE;
+  if (sqlite3_prepare_v2(br_store_db(store),
+                         "SELECT list_name, entry_ref, party_key FROM watchlist_exceptions"
+                         " WHERE expires IS NULL OR expires >= COALESCE(?1, date('now'))",
+                         -1, &s, NULL) != SQLITE_OK)
+    goto sql_error;
+  sqlite3_bind_text(s, 1, as_of, -1, SQLITE_STATIC);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    g_hash_table_add(set->exceptions, exception_key((const char *)sqlite3_column_text(s, 0),
+                                                    (const char *)sqlite3_column_text(s, 1),
+                                                    (const char *)sqlite3_column_text(s, 2)));
+  if (rc == SQLITE_DONE) {
+    ok = TRUE;
+    goto out;
+  }
+sql_error:
+  br_store_sql_error(store, error, "cannot load watchlist exceptions");
+out:
+  sqlite3_finalize(s);
+  return ok;
+}
+
+BrWatchSet *
+br_watch_set_load(BrStore *store, const char *const *lists, const char *as_of, guint32 name_kinds,
+                  GError **error)
+{
+  BrWatchSet *set = g_new0(BrWatchSet, 1);
+  set->lists = g_ptr_array_new_with_free_func((GDestroyNotify)br_watchlist_free);
+  set->exceptions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  char **all = NULL;
+  gboolean ok = FALSE;
+  gint32 day;
+  if (as_of && !br_store_date_parse(as_of, &day)) {
+    g_set_error(error, BR_WATCHLIST_STORE_ERROR, BR_WATCHLIST_STORE_ERROR_INVALID,
+                "date '%s' is not YYYY-MM-DD", as_of);
+    goto out;
+  }
+  if (!lists || !lists[0]) {
+    if (!(all = br_watchlist_store_names(store, error)))
+      goto out;
+    lists = (const char *const *)all;
+  }
+  for (guint i = 0; lists[i]; i++) {
+    if (i >= MAX_LISTS) {
+      g_set_error(error, BR_WATCHLIST_STORE_ERROR, BR_WATCHLIST_STORE_ERROR_INVALID,
+                  "at most %d watchlists can be screened at once", MAX_LISTS);
+      goto out;
+    }
+    BrWatchlist *wl = br_watchlist_store_load(store, lists[i], error);
+    if (!wl)
+      goto out;
+    g_ptr_array_add(set->lists, wl);
+  }
+  if (!load_exceptions(set, store, as_of, error))
+    goto out;
+  BrNameIndexBuilder *b = br_name_index_builder_new();
+  for (guint i = 0; i < set->lists->len; i++)
+    br_watchlist_index_names(g_ptr_array_index(set->lists, i), (guint16)i, name_kinds, b);
+  set->index = br_name_index_build(b);
+  ok = TRUE;
+out:
+  g_strfreev(all);
+  if (!ok) {
+    br_watch_set_free(set);
+    set = NULL;
+  }
+  return set;
+}
+
+void
+br_watch_set_free(BrWatchSet *set)
+{
+  if (!set)
+    return;
+  g_ptr_array_unref(set->lists);
+  br_name_index_free(set->index);
+  g_hash_table_unref(set->exceptions);
+  g_free(set);
+}
+
+const BrNameIndex *
+br_watch_set_index(const BrWatchSet *set)
+{
+  return set->index;
+}
+
+guint
+br_watch_set_nlists(const BrWatchSet *set)
+{
+  return set->lists->len;
+}
+
+const BrWatchlist *
+br_watch_set_list(const BrWatchSet *set, guint i)
+{
+  return g_ptr_array_index(set->lists, i);
+}
+
+guint
+br_watch_set_nexceptions(const BrWatchSet *set)
+{
+  return g_hash_table_size(set->exceptions);
+}
+
+guint64
+br_watch_set_list_mask(const BrWatchSet *set, const char *name)
+{
+  for (guint i = 0; i < set->lists->len; i++)
+    if (strcmp(((BrWatchlist *)g_ptr_array_index(set->lists, i))->name, name) == 0)
+      return G_GUINT64_CONSTANT(1) << i;
+  return 0;
+}
+
+static void
+fill_hit(const BrWatchSet *set, const BrNameMatch *m, BrWatchHit *hit)
+{
+  const BrWatchlist *wl = g_ptr_array_index(set->lists, m->list);
+  const BrWatchEntry *e = &g_array_index(wl->entries, BrWatchEntry, m->entry);
+  hit->list = wl->name;
+  hit->entry_ref = e->source_id;
+  hit->entry_name = e->name;
+  hit->matched = m->name;
+  hit->kind = e->kind;
+  hit->quality = (BrNameQuality)m->quality;
+  hit->score = m->score;
+  hit->excepted = FALSE;
+  hit->entry = m->entry;
+  gsize at = 0;
+  hit->tokens[0] = '\0';
+  for (guint i = 0; i < m->npairs && at < sizeof hit->tokens; i++)
+    at += (gsize)g_snprintf(hit->tokens + at, sizeof hit->tokens - at, "%s%s=%s", i ? ", " : "",
+                            m->pairs[i].query, m->pairs[i].entry);
+}
+
+guint
+br_watch_set_match(const BrWatchSet *set, BrNameScratch *scratch, const char *text, gssize len,
+                   guint64 lists, double threshold, gboolean with_excepted, BrWatchHit *out,
+                   guint max)
+{
+  BrNameMatch m[MATCH_POOL];
+  guint n = br_name_index_match(set->index, scratch, text, len, 0, threshold, m, MATCH_POOL);
+  if (n == 0)
+    return 0;
+  /* Exceptions are rare and matches rarer still: the party key is built only here. */
+  GString *party = NULL;
+  guint nout = 0;
+  for (guint i = 0; i < n && nout < max; i++) {
+    if (lists && !(lists & (G_GUINT64_CONSTANT(1) << m[i].list)))
+      continue;
+    BrWatchHit *hit = &out[nout];
+    fill_hit(set, &m[i], hit);
+    if (g_hash_table_size(set->exceptions) > 0) {
+      if (!party) {
+        party = g_string_new(NULL);
+        br_watchlist_party_key(text, len, party);
+      }
+      char *key = exception_key(hit->list, hit->entry_ref, party->str);
+      hit->excepted = g_hash_table_contains(set->exceptions, key);
+      g_free(key);
+    }
+    if (!hit->excepted || with_excepted)
+      nout++;
+  }
+  if (party)
+    g_string_free(party, TRUE);
+  return nout;
+}
+
+gboolean
+br_watchlist_screen(const BrWatchSet *set, BrNameScratch *scratch, const char *text, gssize len,
+                    guint64 lists, double min_score, BrWatchHit *hit)
+{
+  return br_watch_set_match(set, scratch, text, len, lists, min_score, FALSE, hit, 1) == 1;
+}
