@@ -6,44 +6,151 @@
  * lines/s at 1 and 2 threads, and the cost of a first sight of a name (no cache help).
  *
  * Usage: bench_names [LINES] (default 1000000); needs BR_SHARED_DATA. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib.h>
 
 #include "br_nameindex.h"
 #include "br_watchlist.h"
 
+/* Filler names drawn like real manifest parties: people from common given names and surnames
+ * of many regions, companies from common brand, place and trade words and a legal form, each
+ * list drawn with a skew (the first entries are the most common, as in real name frequency
+ * tables), so frequent tokens are shared by thousands of names as they are in practice. */
+static const char *const given[] = {
+    "Mohammed", "Ahmed",    "Ali",      "Hassan",   "Omar",    "Mahmoud", "Abdullah", "Ibrahim",
+    "Youssef",  "Khalid",   "Mustafa",  "Said",     "Hussein", "Karim",   "Tariq",    "Nasser",
+    "Fatima",   "Aisha",    "Mariam",   "Layla",    "John",    "James",   "Michael",  "David",
+    "Robert",   "William",  "Mary",     "Jennifer", "Linda",   "Maria",   "Jose",     "Juan",
+    "Carlos",   "Luis",     "Miguel",   "Ana",      "Wei",     "Jing",    "Li",       "Ming",
+    "Hui",      "Jun",      "Yan",      "Hong",     "Raj",     "Amit",    "Sunil",    "Priya",
+    "Anil",     "Ravi",     "Sanjay",   "Deepak",   "Vijay",   "Ivan",    "Sergei",   "Dmitry",
+    "Alexei",   "Olga",     "Natalia",  "Andrei",   "Mehmet",  "Mustafa", "Emre",     "Murat",
+    "Reza",     "Hossein",  "Ali Reza", "Mehdi",    "Kenji",   "Hiroshi", "Takashi",  "Min-jun",
+    "Ji-ho",    "Thanh",    "Minh",     "Duc",      "Peter",   "Thomas",  "Hans",     "Klaus",
+    "Pierre",   "Jean",     "Marco",    "Giuseppe", "Paolo",   "Kwame",   "Chinedu",  "Oluwaseun",
+    "Emeka",    "Fernando", "Ricardo",  "Eduardo",  "Sofia",   "Elena",   "Grace",    "Joseph"};
+static const char *const surnames[] = {
+    "Smith",   "Wang",      "Li",        "Zhang",      "Chen",         "Liu",      "Kumar",
+    "Singh",   "Khan",      "Ahmed",     "Ali",        "Hassan",       "Hussain",  "Rahman",
+    "Garcia",  "Rodriguez", "Martinez",  "Hernandez",  "Lopez",        "Gonzalez", "Perez",
+    "Johnson", "Williams",  "Brown",     "Jones",      "Miller",       "Davis",    "Wilson",
+    "Nguyen",  "Tran",      "Le",        "Pham",       "Kim",          "Lee",      "Park",
+    "Ivanov",  "Petrov",    "Sidorov",   "Smirnov",    "Kuznetsov",    "Popov",    "Yilmaz",
+    "Kaya",    "Demir",     "Sahin",     "Celik",      "Mohammadi",    "Hosseini", "Karimi",
+    "Rezaei",  "Moradi",    "Al Saud",   "Al Maktoum", "Al Nahyan",    "Haddad",   "Khoury",
+    "Mansour", "Saleh",     "Nasser",    "Aziz",       "Hamdan",       "Qureshi",  "Sheikh",
+    "Patel",   "Shah",      "Gupta",     "Sharma",     "Mehta",        "Reddy",    "Rao",
+    "Tanaka",  "Suzuki",    "Sato",      "Watanabe",   "Mueller",      "Schmidt",  "Schneider",
+    "Fischer", "Weber",     "Rossi",     "Russo",      "Ferrari",      "Esposito", "Dubois",
+    "Martin",  "Bernard",   "Okafor",    "Okonkwo",    "Adeyemi",      "Mensah",   "Silva",
+    "Santos",  "Oliveira",  "Souza",     "Pereira",    "Costa",        "Cohen",    "Levi",
+    "Novak",   "Kowalski",  "Nowak",     "Horvat",     "Papadopoulos", "Jensen",   "Hansen",
+    "Larsen",  "Andersson", "Johansson", "Virtanen",   "Murphy",       "Kelly",    "OBrien",
+    "Walsh",   "Byrne",     "Taylor",    "Thomas",     "Roberts",      "Evans",    "Wright"};
+static const char *const brands[] = {
+    "Golden",   "Star",      "Pacific",    "Ocean",   "Eagle",        "Delta",   "Horizon",
+    "Crescent", "Phoenix",   "Sun",        "Blue",    "Green",        "Royal",   "Silver",
+    "Diamond",  "Atlas",     "Orient",     "Al Noor", "Al Amal",      "Al Huda", "Al Rashid",
+    "Falcon",   "Lotus",     "Jade",       "Dragon",  "Tiger",        "Lion",    "Summit",
+    "Prime",    "Alpha",     "Apex",       "Zenith",  "Unity",        "Harmony", "Victory",
+    "Fortune",  "Evergreen", "Rainbow",    "Pearl",   "Coral",        "Cedar",   "Palm",
+    "Oasis",    "Desert",    "Nile",       "Gulf",    "Arabian",      "Asia",    "Euro",
+    "Africa",   "Sino",      "Indo",       "Trans",   "Inter",        "Metro",   "Mega",
+    "Dubai",    "Shanghai",  "Shenzhen",   "Ningbo",  "Guangzhou",    "Qingdao", "Tianjin",
+    "Xiamen",   "Mumbai",    "Chennai",    "Karachi", "Istanbul",     "Izmir",   "Mersin",
+    "Hamburg",  "Rotterdam", "Antwerp",    "Basra",   "Baghdad",      "Erbil",   "Amman",
+    "Beirut",   "Cairo",     "Alexandria", "Jeddah",  "Riyadh",       "Doha",    "Muscat",
+    "Kuwait",   "Tehran",    "Bandar",     "Lagos",   "Mombasa",      "Durban",  "Santos",
+    "Valencia", "Genoa",     "Piraeus",    "Odessa",  "Novorossiysk", "Busan",   "Yokohama",
+    "Saigon",   "Hanoi",     "Bangkok",    "Jakarta", "Manila",       "Colombo", "Dhaka"};
+static const char *const trades[] = {"Trading",
+                                     "Shipping",
+                                     "Logistics",
+                                     "Industries",
+                                     "General Trading",
+                                     "Import Export",
+                                     "Textiles",
+                                     "Electronics",
+                                     "Foods",
+                                     "Steel",
+                                     "Chemicals",
+                                     "Plastics",
+                                     "Machinery",
+                                     "Auto Parts",
+                                     "Furniture",
+                                     "Garments",
+                                     "Paper",
+                                     "Petroleum",
+                                     "Building Materials",
+                                     "Agro",
+                                     "Pharma",
+                                     "Packaging",
+                                     "Tyres",
+                                     "Ceramics",
+                                     "Cables",
+                                     "Marine Services",
+                                     "Freight",
+                                     "Enterprises",
+                                     "Holdings",
+                                     "Group"};
+static const char *const forms[] = {"LLC",     "Ltd", "Co., Ltd", "FZE", "Co", "GmbH", "S.A.",
+                                    "Pvt Ltd", "JSC", "Inc",      "",    "",   ""};
+
+/* An index into a list of n, the first entries the most likely (density falling like 1/rank). */
+static guint
+skewed(GRand *r, guint n)
+{
+  return (guint)(pow((double)n + 1, g_rand_double(r))) - 1;
+}
+
+#define PICK(r, list) (list)[skewed(r, G_N_ELEMENTS(list))]
+
 static const char *const syll[] = {"ka", "ra", "mi", "to", "sa", "li", "no", "ba", "de", "fu",
                                    "ha", "je", "ko", "lu", "ma", "ne", "pi", "qu", "ro", "si",
                                    "ta", "vo", "wa", "ya", "zi", "an", "el", "or", "um", "ix"};
-static const char *const tails[] = {"Trading LLC",
-                                    "Shipping Co",
-                                    "Logistics FZE",
-                                    "Industries",
-                                    "General Trading",
-                                    "Import Export",
-                                    "Ltd",
-                                    "",
-                                    "",
-                                    ""};
+
+/* Real name frequencies have a long tail: half the surnames and brand words are rare ones,
+ * made of three or four syllables. */
+static const char *
+tail_or(GRand *r, const char *common, char buf[16])
+{
+  if (g_rand_boolean(r))
+    return common;
+  guint n = (guint)g_rand_int_range(r, 3, 5), at = 0;
+  for (guint k = 0; k < n; k++, at += 2)
+    memcpy(buf + at, syll[g_rand_int_range(r, 0, G_N_ELEMENTS(syll))], 2);
+  buf[at] = '\0';
+  buf[0] = g_ascii_toupper(buf[0]);
+  return buf;
+}
 
 static char *
 gen_name(GRand *r)
 {
-  GString *s = g_string_new(NULL);
-  guint words = (guint)g_rand_int_range(r, 2, 4);
-  for (guint w = 0; w < words; w++) {
-    if (w)
-      g_string_append_c(s, ' ');
-    guint n = (guint)g_rand_int_range(r, 2, 4);
-    for (guint k = 0; k < n; k++)
-      g_string_append(s, syll[g_rand_int_range(r, 0, G_N_ELEMENTS(syll))]);
-    s->str[s->len - 2 * n] = g_ascii_toupper(s->str[s->len - 2 * n]);
+  char t1[16], t2[16];
+  if (g_rand_boolean(r)) {
+    const char *sur = tail_or(r, PICK(r, surnames), t1);
+    if (g_rand_int_range(r, 0, 4) == 0)
+      return g_strdup_printf("%s %s %s", PICK(r, given), PICK(r, given), sur);
+    return g_strdup_printf("%s %s", PICK(r, given), sur);
   }
-  if (g_rand_boolean(r))
-    g_string_append_printf(s, " %s", tails[g_rand_int_range(r, 0, G_N_ELEMENTS(tails))]);
-  return g_string_free(s, FALSE);
+  const char *a = tail_or(r, PICK(r, brands), t1);
+  switch (g_rand_int_range(r, 0, 4)) {
+  case 0:
+    return g_strdup_printf("%s %s %s %s", a, PICK(r, brands), PICK(r, trades), PICK(r, forms));
+  case 1:
+    return g_strdup_printf("%s %s %s", tail_or(r, PICK(r, surnames), t2), PICK(r, trades),
+                           PICK(r, forms));
+  case 2:
+    return g_strdup_printf("%s %s %s %s", a, tail_or(r, PICK(r, surnames), t2), PICK(r, trades),
+                           PICK(r, forms));
+  default:
+    return g_strdup_printf("%s %s %s", a, PICK(r, trades), PICK(r, forms));
+  }
 }
 
 typedef struct {

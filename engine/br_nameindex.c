@@ -11,7 +11,8 @@ typedef struct {
   guint32 name_off;  /* into names */
   guint32 tok_first; /* into tokens and weights */
   guint8 ntok;
-  float wsum; /* sum of the token weights */
+  float wsum;   /* sum of the token weights */
+  float free_w; /* weight of tokens without keys (and past the 32nd): pairable with anything */
 } Record;
 
 /* One key of the open-addressing table, by its 64-bit hash: two keys sharing a hash would
@@ -22,9 +23,15 @@ typedef struct {
   guint32 post_n;   /* names with this key */
 } Slot;
 
+/* A posting: the name's record number and, in the low 8 bits, which of its tokens has the key,
+ * so a query knows how much of the listed name's weight it can pair. */
+#define POST_TOK_BITS 8
+#define POST_REC(p) ((p) >> POST_TOK_BITS)
+#define POST_TOK(p) ((p) & ((1u << POST_TOK_BITS) - 1))
+
 typedef struct {
   guint64 hash;
-  guint32 rec;
+  guint32 post;
 } Posting;
 
 struct BrNameIndexBuilder {
@@ -46,8 +53,13 @@ struct BrNameIndex {
 };
 
 #define MAX_RESULTS 32
-#define CACHE_SLOTS 8192
-#define CACHE_NAME 72
+/* Names that matched nothing: two-way, 6 MB a thread, room for the distinct parties of a few
+ * million manifest lines. */
+#define CACHE_SLOTS 65536
+#define CACHE_NAME 78
+/* Names that matched, with their first HIT_RESULTS matches. */
+#define HIT_SLOTS 1024
+#define HIT_RESULTS 4
 
 typedef struct {
   guint64 hash;
@@ -57,17 +69,33 @@ typedef struct {
   char name[CACHE_NAME];
 } CacheSlot;
 
+typedef struct {
+  CacheSlot key;
+  guint nout;
+  guint nall; /* matches the query had before max_out cut them */
+  BrNameMatch out[HIT_RESULTS];
+} HitSlot;
+
+typedef struct {
+  float bound;
+  float gap; /* |listed weight - query weight|: among equal bounds, names of the query's size */
+  guint32 rec;
+} Bounded;
+
 struct BrNameScratch {
   const BrNameIndex *index;
   guint32 gen;
   guint32 *stamp; /* per record: gen when it became a candidate of this query */
   guint32 *hits;  /* per record: bit i set when query token i shares a key with it */
+  guint32 *ehits; /* per record: bit j set when its token j shares a key with the query */
   guint32 *cand;
+  Bounded *pass; /* candidates whose bound reaches the threshold */
   BrNameTokens q;
   float qw[BR_NAME_MAX_TOKENS];
   BrNameMatch results[MAX_RESULTS];
   guint nresults;
   CacheSlot *cache;
+  HitSlot *hit_cache;
 };
 
 static guint64
@@ -155,8 +183,10 @@ br_name_index_builder_add(BrNameIndexBuilder *b, const char *name, guint32 entry
   if (t.n == 0)
     return FALSE;
   guint32 rec_no = b->records->len;
-  Record r = {entry,          list,        kind, (guint8)quality, (guint32)b->names->len,
-              b->tokens->len, (guint8)t.n, 0};
+  if (rec_no >= BR_NAME_INDEX_MAX_NAMES)
+    return FALSE;
+  Record r = {entry,       list, kind, (guint8)quality, (guint32)b->names->len, b->tokens->len,
+              (guint8)t.n, 0,    0};
   g_string_append_len(b->names, name, (gssize)strlen(name) + 1);
   g_array_append_vals(b->tokens, t.tok, t.n);
   g_array_append_val(b->records, r);
@@ -166,7 +196,7 @@ br_name_index_builder_add(BrNameIndexBuilder *b, const char *name, guint32 entry
     guint64 keys[MAX_KEYS];
     guint nk = token_keys(&t.tok[i], keys);
     for (guint k = 0; k < nk; k++) {
-      Posting p = {keys[k], rec_no};
+      Posting p = {keys[k], rec_no << POST_TOK_BITS | i};
       g_array_append_val(b->postings, p);
     }
   }
@@ -198,7 +228,7 @@ compare_postings(const void *a, const void *b)
   const Posting *x = a, *y = b;
   if (x->hash != y->hash)
     return x->hash < y->hash ? -1 : 1;
-  return x->rec < y->rec ? -1 : (x->rec > y->rec);
+  return x->post < y->post ? -1 : (x->post > y->post);
 }
 
 BrNameIndex *
@@ -222,10 +252,10 @@ br_name_index_build(BrNameIndexBuilder *b)
     guint64 h = g_array_index(all, Posting, i).hash;
     guint32 start = pos;
     for (; i < all->len && g_array_index(all, Posting, i).hash == h; i++) {
-      guint32 rec = g_array_index(all, Posting, i).rec;
-      /* A name with two tokens sharing a key is posted once. */
-      if (pos == start || ix->postings[pos - 1] != rec)
-        ix->postings[pos++] = rec;
+      guint32 post = g_array_index(all, Posting, i).post;
+      /* A token with two equal keys (a doubled letter deleted either way) is posted once. */
+      if (pos == start || ix->postings[pos - 1] != post)
+        ix->postings[pos++] = post;
     }
     guint64 slot = h & ix->mask;
     while (ix->slots[slot].post_n != 0)
@@ -243,7 +273,7 @@ br_name_index_build(BrNameIndexBuilder *b)
   ix->weights = g_new(float, MAX(ntok, 1));
   for (guint r = 0; r < ix->nrecords; r++) {
     Record *rec = &ix->records[r];
-    rec->wsum = 0;
+    rec->wsum = rec->free_w = 0;
     for (guint i = 0; i < rec->ntok; i++) {
       const BrNameToken *t = &ix->tokens[rec->tok_first + i];
       float w = t->weight;
@@ -251,6 +281,8 @@ br_name_index_build(BrNameIndexBuilder *b)
         w *= idf_factor(token_df(ix, t));
       ix->weights[rec->tok_first + i] = w;
       rec->wsum += w;
+      if (!keyed_token(t) || i >= 32)
+        rec->free_w += w;
     }
   }
   return ix;
@@ -284,8 +316,11 @@ br_name_scratch_new(const BrNameIndex *ix)
   guint n = MAX(ix->nrecords, 1);
   s->stamp = g_new0(guint32, n);
   s->hits = g_new0(guint32, n);
+  s->ehits = g_new0(guint32, n);
   s->cand = g_new(guint32, n);
+  s->pass = g_new(Bounded, n);
   s->cache = g_new0(CacheSlot, CACHE_SLOTS);
+  s->hit_cache = g_new0(HitSlot, HIT_SLOTS);
   return s;
 }
 
@@ -296,8 +331,11 @@ br_name_scratch_free(BrNameScratch *s)
     return;
   g_free(s->stamp);
   g_free(s->hits);
+  g_free(s->ehits);
   g_free(s->cand);
+  g_free(s->pass);
   g_free(s->cache);
+  g_free(s->hit_cache);
   g_free(s);
 }
 
@@ -364,29 +402,92 @@ collect(BrNameScratch *s, const Slot *slot, guint32 bit, guint nc)
 {
   const guint32 *post = s->index->postings + slot->post_off;
   for (guint32 i = 0; i < slot->post_n; i++) {
-    guint32 r = post[i];
+    guint32 r = POST_REC(post[i]), tok = POST_TOK(post[i]);
     if (s->stamp[r] != s->gen) {
       s->stamp[r] = s->gen;
-      s->hits[r] = 0;
+      s->hits[r] = s->ehits[r] = 0;
       s->cand[nc++] = r;
     }
     s->hits[r] |= bit;
+    if (tok < 32)
+      s->ehits[r] |= 1u << tok;
   }
   return nc;
 }
 
-static CacheSlot *
-cache_slot(BrNameScratch *s, const char *name, gsize len, guint32 kinds, float threshold,
-           guint64 *hash, gboolean *hit)
+static int
+compare_bounded(const void *a, const void *b)
 {
-  *hit = FALSE;
-  if (len == 0 || len >= CACHE_NAME)
-    return NULL;
-  *hash = hash_bytes(name, len) ^ ((guint64)kinds * 0x9E3779B97F4A7C15ull);
-  CacheSlot *c = &s->cache[*hash & (CACHE_SLOTS - 1)];
-  *hit = c->len == len && c->hash == *hash && c->kinds == kinds && c->threshold == threshold &&
+  const Bounded *x = a, *y = b;
+  if (x->bound != y->bound)
+    return x->bound > y->bound ? -1 : 1;
+  if (x->gap != y->gap)
+    return x->gap < y->gap ? -1 : 1;
+  return x->rec < y->rec ? -1 : (x->rec > y->rec);
+}
+
+static guint64
+cache_hash(const char *name, gsize len, guint32 kinds)
+{
+  return hash_bytes(name, len) ^ ((guint64)kinds * 0x9E3779B97F4A7C15ull);
+}
+
+static gboolean
+cache_same(const CacheSlot *c, guint64 hash, const char *name, gsize len, guint32 kinds,
+           float threshold)
+{
+  return c->len == len && c->hash == hash && c->kinds == kinds && c->threshold == threshold &&
          memcmp(c->name, name, len) == 0;
-  return c;
+}
+
+static void
+cache_set(CacheSlot *c, guint64 hash, const char *name, gsize len, guint32 kinds, float threshold)
+{
+  c->hash = hash;
+  c->kinds = kinds;
+  c->threshold = threshold;
+  c->len = (guint16)len;
+  memcpy(c->name, name, len);
+}
+
+/* Looks name up in both caches; returns its number of matches (copied to out) or -1. */
+static gint
+cache_lookup(BrNameScratch *s, guint64 hash, const char *name, gsize len, guint32 kinds,
+             float threshold, BrNameMatch *out, guint max_out)
+{
+  CacheSlot *pair = &s->cache[hash & (CACHE_SLOTS - 2)];
+  if (cache_same(&pair[0], hash, name, len, kinds, threshold) ||
+      cache_same(&pair[1], hash, name, len, kinds, threshold))
+    return 0;
+  HitSlot *h = &s->hit_cache[(hash >> 20) & (HIT_SLOTS - 1)];
+  /* A hit stored with fewer matches than asked for serves only if it had no more. */
+  if (!cache_same(&h->key, hash, name, len, kinds, threshold) ||
+      (max_out > h->nout && h->nall > h->nout))
+    return -1;
+  guint n = MIN(max_out, h->nout);
+  memcpy(out, h->out, n * sizeof(BrNameMatch));
+  return (gint)n;
+}
+
+/* Remembers a miss as the newest of its pair of slots, the older one dropping out. */
+static void
+cache_miss(BrNameScratch *s, guint64 hash, const char *name, gsize len, guint32 kinds,
+           float threshold)
+{
+  CacheSlot *pair = &s->cache[hash & (CACHE_SLOTS - 2)];
+  pair[1] = pair[0];
+  cache_set(&pair[0], hash, name, len, kinds, threshold);
+}
+
+static void
+cache_hit(BrNameScratch *s, guint64 hash, const char *name, gsize len, guint32 kinds,
+          float threshold, guint nall)
+{
+  HitSlot *h = &s->hit_cache[(hash >> 20) & (HIT_SLOTS - 1)];
+  cache_set(&h->key, hash, name, len, kinds, threshold);
+  h->nall = nall;
+  h->nout = MIN(nall, HIT_RESULTS);
+  memcpy(h->out, s->results, h->nout * sizeof(BrNameMatch));
 }
 
 guint
@@ -395,21 +496,27 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
 {
   g_assert(s->index == ix);
   gsize n = len < 0 ? strlen(name) : (gsize)len;
-  gboolean hit;
-  guint64 cache_hash = 0;
-  CacheSlot *cached = cache_slot(s, name, n, kinds, (float)threshold, &cache_hash, &hit);
-  if (hit)
-    return 0;
+  gboolean cacheable = n > 0 && n < CACHE_NAME;
+  guint64 ch = 0;
+  if (cacheable) {
+    ch = cache_hash(name, n, kinds);
+    gint got = cache_lookup(s, ch, name, n, kinds, (float)threshold, out, max_out);
+    if (got >= 0)
+      return (guint)got;
+  }
 
   br_name_tokenize(name, (gssize)n, &s->q);
   s->nresults = 0;
   double wq = 0, unkeyed = 0;
+  guint nunkeyed = 0;
   for (guint i = 0; i < s->q.n; i++) {
     const BrNameToken *t = &s->q.tok[i];
     s->qw[i] = keyed_token(t) ? t->weight * idf_factor(token_df(ix, t)) : t->weight;
     wq += s->qw[i];
-    if (!keyed_token(t) || i >= 32)
+    if (!keyed_token(t) || i >= 32) {
       unkeyed += s->qw[i];
+      nunkeyed++;
+    }
   }
 
   if (++s->gen == 0) {
@@ -438,44 +545,64 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
       nc = collect(s, slot, 1u << i, nc);
     }
   }
-  /* Only common keys: a name like "Muhammad Ali" is still screened, on its rarest key. Its
-   * candidates may share any of the common keys, so the bound counts them all as hits. */
+  /* Only common keys: a name like "Muhammad Ali" is still screened, on its rarest key. */
   if (nc == 0 && fallback)
-    nc = collect(s, fallback, keyed_bits, nc);
+    nc = collect(s, fallback, 0, nc);
+  /* A query token with a common key may pair through it, unseen: the bound counts it as hit
+   * on both sides. */
+  guint nskipped = 0;
+  for (guint i = 0; i < s->q.n && i < 32; i++)
+    if (keyed_bits & (1u << i)) {
+      unkeyed += s->qw[i];
+      nskipped++;
+    }
 
-  BrNamePair pairs[BR_NAME_MAX_TOKENS];
+  guint npass = 0;
   for (guint c = 0; c < nc; c++) {
     guint32 r = s->cand[c];
     const Record *rec = &ix->records[r];
     if (kinds && !(kinds & (1u << rec->kind)))
       continue;
-    /* Tokens without keys (generic words, particles, initials) may pair with anything. */
-    double h = unkeyed;
+    /* Only tokens that share a key can pair, besides those without keys on either side: a
+     * query's generic word, particle, initial or token with a common key may pair with one
+     * listed token each. */
+    double hq = unkeyed, he = rec->free_w;
     for (guint i = 0; i < s->q.n && i < 32; i++)
-      if (s->hits[r] & (1u << i))
-        h += s->qw[i];
-    double qf = quality_factor(rec->quality);
-    /* Paired weight is at most the hit query tokens plus the whole entry. */
-    if (qf * (h + rec->wsum) / (wq + rec->wsum) < threshold)
-      continue;
+      if ((s->hits[r] & ~keyed_bits) & (1u << i))
+        hq += s->qw[i];
+    const float *ew = ix->weights + rec->tok_first;
+    for (guint j = 0; j < rec->ntok && j < 32; j++)
+      if (s->ehits[r] & (1u << j))
+        he += ew[j];
+    he = MIN(rec->wsum, he + nunkeyed + nskipped);
+    double bound = quality_factor(rec->quality) * (hq + he) / (wq + rec->wsum);
+    if (bound >= threshold)
+      s->pass[npass++] = (Bounded){(float)bound, (float)fabs(rec->wsum - wq), r};
+  }
+  /* A name made of common words can leave thousands of candidates: score the most promising. */
+  if (npass > BR_NAME_SCORED_CAP) {
+    qsort(s->pass, npass, sizeof(Bounded), compare_bounded);
+    npass = BR_NAME_SCORED_CAP;
+  }
+  BrNamePair pairs[BR_NAME_MAX_TOKENS];
+  for (guint c = 0; c < npass; c++) {
+    const Record *rec = &ix->records[s->pass[c].rec];
     guint np = 0;
-    double score = qf * br_name_similarity(s->q.tok, s->q.n, s->qw, ix->tokens + rec->tok_first,
-                                           rec->ntok, ix->weights + rec->tok_first, pairs, &np);
+    double score = quality_factor(rec->quality) *
+                   br_name_similarity(s->q.tok, s->q.n, s->qw, ix->tokens + rec->tok_first,
+                                      rec->ntok, ix->weights + rec->tok_first, pairs, &np);
     if (score >= threshold && score > 0)
       keep_result(s, rec, score, pairs, np);
   }
 
   if (s->nresults == 0) {
-    if (cached) {
-      cached->hash = cache_hash;
-      cached->kinds = kinds;
-      cached->threshold = (float)threshold;
-      cached->len = (guint16)n;
-      memcpy(cached->name, name, n);
-    }
+    if (cacheable)
+      cache_miss(s, ch, name, n, kinds, (float)threshold);
     return 0;
   }
   qsort(s->results, s->nresults, sizeof(BrNameMatch), compare_matches);
+  if (cacheable)
+    cache_hit(s, ch, name, n, kinds, (float)threshold, s->nresults);
   guint nout = MIN(s->nresults, max_out);
   memcpy(out, s->results, nout * sizeof(BrNameMatch));
   return nout;

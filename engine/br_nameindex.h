@@ -28,6 +28,10 @@ typedef enum {
 #define BR_NAME_DEFAULT_THRESHOLD 0.78
 /* Keys with more names than this give no candidates while a rarer key of the query does. */
 #define BR_NAME_POSTINGS_CAP 2000
+/* At most this many candidates are scored per query, those with the highest bounds. */
+#define BR_NAME_SCORED_CAP 64
+/* Names an index can hold (primary names and aliases together). */
+#define BR_NAME_INDEX_MAX_NAMES (1u << 24)
 
 typedef struct BrNameIndexBuilder BrNameIndexBuilder;
 typedef struct BrNameIndex BrNameIndex;
@@ -36,7 +40,7 @@ typedef struct BrNameScratch BrNameScratch;
 BrNameIndexBuilder *br_name_index_builder_new(void);
 /* Adds one name of an entry; entry, list and kind are the caller's numbers, returned with a
  * match (kind is a bit position for the query's kind mask, 0..31). The name is copied.
- * Returns FALSE (and adds nothing) when the name has no token. */
+ * Returns FALSE (and adds nothing) when the name has no token or the index is full. */
 gboolean br_name_index_builder_add(BrNameIndexBuilder *builder, const char *name, guint32 entry,
                                    guint16 list, guint8 kind, BrNameQuality quality);
 /* Builds the index and frees the builder. */
@@ -44,9 +48,9 @@ BrNameIndex *br_name_index_build(BrNameIndexBuilder *builder);
 void br_name_index_free(BrNameIndex *index);
 guint br_name_index_size(const BrNameIndex *index);
 
-/* Per-thread working memory for queries on one index, reused from query to query. It keeps a
- * small cache of names that matched nothing (manifests repeat their parties), so repeated
- * unlisted names cost one hash and one compare. */
+/* Per-thread working memory for queries on one index, reused from query to query. It caches
+ * recent names with their outcome (manifests repeat their parties): 128k names that matched
+ * nothing and 1k that matched, so a repeated name costs one hash and one compare. */
 BrNameScratch *br_name_scratch_new(const BrNameIndex *index);
 void br_name_scratch_free(BrNameScratch *scratch);
 
