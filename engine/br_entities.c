@@ -6,12 +6,21 @@ G_DEFINE_QUARK(br - entities - error - quark, br_entities_error)
 
 typedef enum { KEY_FIELD, KEY_HS, KEY_ROUTE } KeyKind;
 
+/* One part of a key: a field, an HS prefix or a route. */
 typedef struct {
   char *name;
   KeyKind kind;
   guint hs_digits;
   int field;  /* KEY_FIELD: the field; KEY_HS: hs_code; KEY_ROUTE: load_port */
   int field2; /* KEY_ROUTE: discharge_port */
+} Part;
+
+/* A key is one part, or several joined by '+' (hs6+origin_country): a combination has a
+ * track record of its own that neither part shows. */
+typedef struct {
+  char *name;
+  Part *parts;
+  guint nparts;
 } Key;
 
 struct BrEntityKeys {
@@ -21,11 +30,15 @@ struct BrEntityKeys {
 static void
 key_clear(gpointer p)
 {
-  g_free(((Key *)p)->name);
+  Key *key = p;
+  for (guint i = 0; i < key->nparts; i++)
+    g_free(key->parts[i].name);
+  g_free(key->parts);
+  g_free(key->name);
 }
 
 static gboolean
-key_name_valid(const char *name)
+part_name_valid(const char *name)
 {
   if (!*name)
     return FALSE;
@@ -35,38 +48,61 @@ key_name_valid(const char *name)
   return TRUE;
 }
 
+static gboolean
+key_init(Key *key, const char *name)
+{
+  char **names = g_strsplit(name, "+", -1);
+  key->name = g_strdup(name);
+  key->nparts = g_strv_length(names);
+  key->parts = g_new0(Part, key->nparts);
+  gboolean ok = key->nparts > 0;
+  for (guint i = 0; i < key->nparts; i++) {
+    Part *part = &key->parts[i];
+    part->name = g_strdup(g_strstrip(names[i]));
+    part->kind = KEY_FIELD;
+    part->field = part->field2 = -1;
+    ok = ok && part_name_valid(part->name);
+    if (strcmp(part->name, "hs2") == 0 || strcmp(part->name, "hs4") == 0 ||
+        strcmp(part->name, "hs6") == 0) {
+      part->kind = KEY_HS;
+      part->hs_digits = (guint)(part->name[2] - '0');
+    } else if (strcmp(part->name, "route") == 0) {
+      part->kind = KEY_ROUTE;
+    }
+  }
+  g_strfreev(names);
+  return ok;
+}
+
 BrEntityKeys *
 br_entity_keys_parse(const char *spec, GError **error)
 {
   BrEntityKeys *keys = g_new0(BrEntityKeys, 1);
   keys->keys = g_array_new(FALSE, TRUE, sizeof(Key));
   g_array_set_clear_func(keys->keys, key_clear);
-  char **parts = g_strsplit(spec && *spec ? spec : BR_ENTITY_KEYS_DEFAULT, ",", -1);
-  for (guint i = 0; parts[i]; i++) {
-    char *name = g_strstrip(parts[i]);
-    if (!key_name_valid(name)) {
-      g_set_error(error, BR_ENTITIES_ERROR, BR_ENTITIES_ERROR_KEY,
-                  "history key %u '%s' is not a field name, hs2/hs4/hs6 or route", i + 1, name);
-      goto fail;
-    }
+  char **names = g_strsplit(spec && *spec ? spec : BR_ENTITY_KEYS_DEFAULT, ",", -1);
+  for (guint i = 0; names[i]; i++) {
+    char *name = g_strstrip(names[i]);
     if (br_entity_keys_find(keys, name) >= 0) {
       g_set_error(error, BR_ENTITIES_ERROR, BR_ENTITIES_ERROR_KEY,
                   "history key '%s' is given twice", name);
       goto fail;
     }
-    Key key = {.name = g_strdup(name), .kind = KEY_FIELD, .field = -1, .field2 = -1};
-    if (strcmp(name, "hs2") == 0 || strcmp(name, "hs4") == 0 || strcmp(name, "hs6") == 0) {
-      key.kind = KEY_HS;
-      key.hs_digits = (guint)(name[2] - '0');
-    } else if (strcmp(name, "route") == 0) {
-      key.kind = KEY_ROUTE;
-    }
+    Key key = {0};
+    gboolean ok = key_init(&key, name);
     g_array_append_val(keys->keys, key);
+    if (!ok) {
+      g_set_error(error, BR_ENTITIES_ERROR, BR_ENTITIES_ERROR_KEY,
+                  "history key %u '%s' is not a field name, hs2/hs4/hs6, route, or a "
+                  "combination of those joined by '+'",
+                  i + 1, name);
+      goto fail;
+    }
   }
-  g_strfreev(parts);
+  g_strfreev(names);
   return keys;
 fail:
-  g_strfreev(parts);
+  g_strfreev(names);
   br_entity_keys_free(keys);
   return NULL;
 }
@@ -101,28 +137,44 @@ br_entity_keys_find(const BrEntityKeys *keys, const char *name)
   return -1;
 }
 
+static gboolean
+part_bind(Part *part, const BrSchema *schema)
+{
+  switch (part->kind) {
+  case KEY_FIELD:
+    part->field = br_schema_find(schema, part->name);
+    break;
+  case KEY_HS:
+    part->field = br_schema_find(schema, "hs_code");
+    break;
+  case KEY_ROUTE:
+    part->field = br_schema_find(schema, "load_port");
+    part->field2 = br_schema_find(schema, "discharge_port");
+    if (part->field2 < 0)
+      part->field = -1;
+    break;
+  }
+  return part->field >= 0;
+}
+
+static gboolean
+key_bound(const Key *key)
+{
+  for (guint i = 0; i < key->nparts; i++)
+    if (key->parts[i].field < 0)
+      return FALSE;
+  return TRUE;
+}
+
 guint
 br_entity_keys_bind(BrEntityKeys *keys, const BrSchema *schema)
 {
   guint bound = 0;
   for (guint k = 0; k < keys->keys->len; k++) {
     Key *key = &g_array_index(keys->keys, Key, k);
-    switch (key->kind) {
-    case KEY_FIELD:
-      key->field = br_schema_find(schema, key->name);
-      break;
-    case KEY_HS:
-      key->field = br_schema_find(schema, "hs_code");
-      break;
-    case KEY_ROUTE:
-      key->field = br_schema_find(schema, "load_port");
-      key->field2 = br_schema_find(schema, "discharge_port");
-      if (key->field2 < 0)
-        key->field = -1;
-      break;
-    }
-    if (key->field >= 0)
-      bound++;
+    for (guint i = 0; i < key->nparts; i++)
+      part_bind(&key->parts[i], schema);
+    bound += key_bound(key);
   }
   return bound;
 }
@@ -130,7 +182,7 @@ br_entity_keys_bind(BrEntityKeys *keys, const BrSchema *schema)
 gboolean
 br_entity_keys_bound(const BrEntityKeys *keys, guint k)
 {
-  return g_array_index(keys->keys, Key, k).field >= 0;
+  return key_bound(&g_array_index(keys->keys, Key, k));
 }
 
 /* Appends s[0..len) trimmed, upper-cased, inner whitespace collapsed, at buf+pos; returns the
@@ -190,23 +242,46 @@ hs_value(const char *s, guint digits, char *buf)
   return n == digits;
 }
 
-static gboolean
-key_value(const Key *key, const char *a, gsize alen, const char *b, gsize blen, char *buf)
+/* Writes one part's value at buf+pos; returns the new length, pos when it has none. */
+static gsize
+part_value(const Part *part, gsize pos, const char *a, gsize alen, const char *b, gsize blen,
+           char *buf)
 {
-  switch (key->kind) {
+  switch (part->kind) {
   case KEY_FIELD:
-    return append_norm(buf, 0, a, alen) > 0;
+    return append_norm(buf, pos, a, alen);
   case KEY_HS:
-    return hs_value(a, key->hs_digits, buf);
+    if (pos + part->hs_digits >= BR_ENTITY_VALUE_MAX)
+      return pos;
+    return hs_value(a, part->hs_digits, buf + pos) ? pos + part->hs_digits : pos;
   case KEY_ROUTE: {
-    gsize pos = append_norm(buf, 0, a, alen);
-    if (pos == 0 || pos + 2 >= BR_ENTITY_VALUE_MAX)
+    gsize end = append_norm(buf, pos, a, alen);
+    if (end == pos || end + 2 >= BR_ENTITY_VALUE_MAX)
+      return pos;
+    buf[end++] = '>';
+    gsize last = append_norm(buf, end, b, blen);
+    return last > end ? last : pos;
+  }
+  }
+  return pos;
+}
+
+/* Joins the parts' values with '+'; FALSE when any part has none. */
+static gboolean
+key_append(const Key *key, guint i, gsize *pos, const char *a, gsize alen, const char *b,
+           gsize blen, char *buf)
+{
+  if (i > 0) {
+    if (*pos + 2 >= BR_ENTITY_VALUE_MAX)
       return FALSE;
-    buf[pos++] = '>';
-    return append_norm(buf, pos, b, blen) > pos;
+    buf[(*pos)++] = '+';
   }
-  }
-  return FALSE;
+  gsize end = part_value(&key->parts[i], *pos, a, alen, b, blen, buf);
+  if (end == *pos)
+    return FALSE;
+  *pos = end;
+  buf[end] = '\0';
+  return TRUE;
 }
 
 gboolean
@@ -214,13 +289,17 @@ br_entity_keys_value(const BrEntityKeys *keys, guint k, const BrValue *record,
                      char buf[BR_ENTITY_VALUE_MAX])
 {
   const Key *key = &g_array_index(keys->keys, Key, k);
-  if (key->field < 0 || record[key->field].missing)
+  if (!key_bound(key))
     return FALSE;
-  const BrValue *a = &record[key->field];
-  const BrValue *b = key->kind == KEY_ROUTE ? &record[key->field2] : a;
-  if (b->missing)
-    return FALSE;
-  return key_value(key, a->str, a->len, b->str, b->len, buf);
+  gsize pos = 0;
+  for (guint i = 0; i < key->nparts; i++) {
+    const Part *part = &key->parts[i];
+    const BrValue *a = &record[part->field];
+    const BrValue *b = part->kind == KEY_ROUTE ? &record[part->field2] : a;
+    if (a->missing || b->missing || !key_append(key, i, &pos, a->str, a->len, b->str, b->len, buf))
+      return FALSE;
+  }
+  return TRUE;
 }
 
 gboolean
@@ -228,12 +307,27 @@ br_entity_keys_normalize(const BrEntityKeys *keys, guint k, const char *raw,
                          char buf[BR_ENTITY_VALUE_MAX])
 {
   const Key *key = &g_array_index(keys->keys, Key, k);
-  if (key->kind != KEY_ROUTE)
-    return key_value(key, raw, strlen(raw), raw, 0, buf);
-  const char *gt = strchr(raw, '>');
-  if (!gt)
-    return FALSE;
-  return key_value(key, raw, (gsize)(gt - raw), gt + 1, strlen(gt + 1), buf);
+  char **values = key->nparts > 1 ? g_strsplit(raw, "+", -1) : NULL;
+  gboolean ok = !values || g_strv_length(values) == key->nparts;
+  gsize pos = 0;
+  for (guint i = 0; ok && i < key->nparts; i++) {
+    const char *v = values ? values[i] : raw;
+    const char *b = v;
+    gsize alen = strlen(v), blen = 0;
+    if (key->parts[i].kind == KEY_ROUTE) {
+      const char *gt = strchr(v, '>');
+      if (!gt) {
+        ok = FALSE;
+        break;
+      }
+      alen = (gsize)(gt - v);
+      b = gt + 1;
+      blen = strlen(b);
+    }
+    ok = key_append(key, i, &pos, v, alen, b, blen, buf);
+  }
+  g_strfreev(values);
+  return ok;
 }
 
 typedef struct {

@@ -2,10 +2,13 @@
  * HS6, origin, route ...), how their values are read from a record, and the per-run table of
  * which entity values each inspection unit carries.
  *
- * A key is a schema field name (its trimmed value, ASCII upper case, inner whitespace runs
- * collapsed to one space, so "Acme  ltd" and "ACME LTD" are one party), or a derived key:
+ * A key is a schema field name, pass-through columns and numbers included (its value as
+ * written, trimmed, ASCII upper case, inner whitespace runs collapsed to one space, so
+ * "Acme  ltd" and "ACME LTD" are one party), or a derived key:
  *   hs2, hs4, hs6  the first 2/4/6 digits of hs_code (dots and spaces ignored)
  *   route          load_port>discharge_port (both present)
+ * or a combination of those joined by '+' (hs6+origin_country: "440890+BE"), which has a
+ * value only when every part has one.
  * Values longer than BR_ENTITY_VALUE_MAX - 1 bytes are cut at a UTF-8 character boundary.
  *
  * The store records, for every unit of a run, the distinct entity values of its lines, so an

@@ -61,6 +61,43 @@ test_keys(void)
   br_entity_keys_free(keys);
 }
 
+/* Combined keys join their parts' values with '+'; each part normalises as on its own. */
+static void
+test_combined_keys(void)
+{
+  GError *error = NULL;
+  BrEntityKeys *keys = br_entity_keys_parse("hs6+origin_country, Tax Rate, route+hs2", &error);
+  g_assert_no_error(error);
+  char buf[BR_ENTITY_VALUE_MAX];
+  g_assert_true(br_entity_keys_normalize(keys, 0, "4408.90+be", buf));
+  g_assert_cmpstr(buf, ==, "440890+BE");
+  g_assert_false(br_entity_keys_normalize(keys, 0, "440890", buf));
+  g_assert_false(br_entity_keys_normalize(keys, 0, "4408+BE", buf));
+  g_assert_true(br_entity_keys_normalize(keys, 2, "cnsha>iqumq+8471", buf));
+  g_assert_cmpstr(buf, ==, "CNSHA>IQUMQ+84");
+
+  BrSchema *schema = br_schema_new();
+  br_schema_add(schema, "hs_code", BR_TYPE_STRING, 0);
+  br_schema_add(schema, "origin_country", BR_TYPE_STRING, 1);
+  br_schema_add(schema, "Tax Rate", BR_TYPE_DECIMAL, 2);
+  g_assert_cmpuint(br_entity_keys_bind(keys, schema), ==, 2);
+  g_assert_false(br_entity_keys_bound(keys, 2));
+  BrValue rec[3] = {{"440890", 6, FALSE, 0}, {"be", 2, FALSE, 0}, {"8.0", 3, FALSE, 8}};
+  g_assert_true(br_entity_keys_value(keys, 0, rec, buf));
+  g_assert_cmpstr(buf, ==, "440890+BE");
+  g_assert_true(br_entity_keys_value(keys, 1, rec, buf));
+  g_assert_cmpstr(buf, ==, "8.0");
+  g_assert_false(br_entity_keys_value(keys, 2, rec, buf));
+  rec[1].missing = TRUE;
+  g_assert_false(br_entity_keys_value(keys, 0, rec, buf));
+  br_schema_free(schema);
+  br_entity_keys_free(keys);
+
+  g_assert_null(br_entity_keys_parse("hs6+", &error));
+  g_assert_error(error, BR_ENTITIES_ERROR, BR_ENTITIES_ERROR_KEY);
+  g_clear_error(&error);
+}
+
 /* One run on 2026-01-01 seeing U1, U2 (importer IMP-A) and U3 (IMP-B); U9 unseen. */
 static BrEntityKeys *
 history_data(Fixture *fx)
@@ -180,6 +217,7 @@ main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/history/keys", test_keys);
+  g_test_add_func("/history/combined_keys", test_combined_keys);
   g_test_add_func("/history/shrink", test_shrink);
   g_test_add("/history/lookup", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
   return g_test_run();
