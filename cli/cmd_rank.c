@@ -164,12 +164,16 @@ br_cmd_rank(int argc, char **argv)
 
   gint64 start = g_get_monotonic_time();
   gint64 started_at = g_get_real_time() / G_USEC_PER_SEC;
-  /* Open the store first: a run that cannot be recorded should fail before the work. */
+  pack = br_pack_load(rules_dir, &error);
+  if (!pack)
+    goto fail;
+  /* Open the store before reading input: a run that cannot be recorded should fail before the
+   * work. */
   if (!no_store) {
     store = br_store_open(db_path ? db_path : br_store_default_path(), BR_STORE_CREATE, &error);
     if (!store)
       goto fail;
-    entity_keys = br_entity_keys_parse(NULL, &error);
+    entity_keys = br_entity_keys_parse(br_pack_settings(pack)->history_keys, &error);
     if (!entity_keys)
       goto fail;
     /* Rules see the track records known before the list date, never after. */
@@ -181,9 +185,6 @@ br_cmd_rank(int argc, char **argv)
   }
   profile = profile_path ? br_profile_load(profile_path, &error) : br_profile_new_identity();
   if (!profile)
-    goto fail;
-  pack = br_pack_load(rules_dir, &error);
-  if (!pack)
     goto fail;
   BrFeedOptions feed_opts = {.reject_path = reject_path};
   feed = br_feed_open(argv[1], profile, &feed_opts, &error);

@@ -290,7 +290,7 @@ rules_test(int argc, char **argv)
   if (!(ev = br_evaluator_new(pack, schema, &error)))
     goto fail;
   batch = br_batch_new(schema, 1);
-  keys = br_entity_keys_parse(NULL, NULL);
+  keys = br_entity_keys_parse(br_pack_settings(pack)->history_keys, NULL);
   br_entity_keys_bind(keys, schema);
 
   guint tests = 0, failed_rules = 0;

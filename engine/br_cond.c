@@ -42,6 +42,7 @@ struct BrCond {
   int key_index; /* in the bound history's keys, -1 when unbound or unknown */
   guint min_inspections;
   const BrHistory *history;
+  const gint32 *cut_day; /* NULL: the whole snapshot */
 };
 
 static const char *const op_names[] = {"in",    "list_any", "hs_prefix", "contains", "cmp",
@@ -333,14 +334,21 @@ list_any(const BrCond *c, const BrValue *v)
 }
 
 void
-br_cond_bind_history(BrCond *c, const BrHistory *history)
+br_cond_bind_history_cut(BrCond *c, const BrHistory *history, const gint32 *cut_day)
 {
   if (c->op == OP_HISTORY) {
     c->history = history;
+    c->cut_day = cut_day;
     c->key_index = history ? br_entity_keys_find(br_history_keys(history), c->key) : -1;
   }
   for (guint i = 0; i < c->nkids; i++)
-    br_cond_bind_history(c->kids[i], history);
+    br_cond_bind_history_cut(c->kids[i], history, cut_day);
+}
+
+void
+br_cond_bind_history(BrCond *c, const BrHistory *history)
+{
+  br_cond_bind_history_cut(c, history, NULL);
 }
 
 static gboolean
@@ -354,7 +362,8 @@ history_eval(const BrCond *c, const BrValue *rec)
   double rate = 0;
   if (!br_entity_keys_value(keys, (guint)c->key_index, rec, value))
     return FALSE;
-  br_history_lookup(c->history, (guint)c->key_index, value, &inspections, NULL, &rate);
+  br_history_lookup_cut(c->history, (guint)c->key_index, value,
+                        c->cut_day ? *c->cut_day : BR_HISTORY_NO_CUT, &inspections, NULL, &rate);
   return inspections >= c->min_inspections && compare(c->cmp, rate, c->num);
 }
 

@@ -20,5 +20,8 @@ BrCond *br_cond_compile(lua_State *L, int idx, const BrSchema *schema, GError **
 /* history(...) conditions read the track record of the line's entity values: they never
  * fire without a history. The history's keys must be bound to the condition's schema. */
 void br_cond_bind_history(BrCond *c, const BrHistory *history);
+/* The same, reading the history as of *cut_day (br_history_cut_day), which the caller sets
+ * before each evaluation; NULL reads the whole snapshot. */
+void br_cond_bind_history_cut(BrCond *c, const BrHistory *history, const gint32 *cut_day);
 gboolean br_cond_eval(const BrCond *c, const BrValue *record);
 void br_cond_free(BrCond *c);

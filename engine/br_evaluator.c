@@ -2,6 +2,7 @@
  * declarative conditions compiled to C, function conditions kept as Lua references, and one
  * reused userdata through which function rules read the current line. */
 #include <lauxlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "br_cond.h"
@@ -24,6 +25,7 @@ typedef struct {
   gint32 from, until;
   GArray *reason; /* TemplatePart; NULL: no template */
   const BrRuleInfo *info;
+  int points_key; /* points = history_logodds(...): key index in the history, -1 unbound */
 } CompiledRule;
 
 struct BrEvaluator {
@@ -36,6 +38,8 @@ struct BrEvaluator {
   int date_field;
   gint32 today;
   const BrHistory *history;
+  BrHistoryCut cut;
+  gint32 cut_day; /* of the line being scored; conditions read it through a pointer */
   guint64 *fires;
   guint64 *failures;
   char **failure_msgs;
@@ -65,9 +69,11 @@ lua_history(lua_State *L)
     return luaL_error(L, "br.history: \"%s\" is not a history key", key);
   char value[BR_ENTITY_VALUE_MAX];
   guint inspections = 0, hits = 0;
-  double rate = br_history_global_rate(ev->history);
+  double rate;
   if (br_entity_keys_normalize(keys, (guint)k, raw, value))
-    br_history_lookup(ev->history, (guint)k, value, &inspections, &hits, &rate);
+    br_history_lookup_cut(ev->history, (guint)k, value, ev->cut_day, &inspections, &hits, &rate);
+  else
+    rate = br_history_global_rate_cut(ev->history, ev->cut_day);
   lua_pushinteger(L, inspections);
   lua_pushinteger(L, hits);
   lua_pushnumber(L, rate);
@@ -127,6 +133,7 @@ compile_rule(BrEvaluator *ev, lua_State *L, guint i, GError **error)
   const BrRuleInfo *info = br_pack_rule(ev->pack, i);
   cr->info = info;
   cr->fn_ref = LUA_NOREF;
+  cr->points_key = -1;
   cr->from = G_MININT32;
   cr->until = G_MAXINT32;
   if (info->valid_from)
@@ -140,6 +147,8 @@ compile_rule(BrEvaluator *ev, lua_State *L, guint i, GError **error)
   if (br_rule_api_is_cond(L, -1)) {
     cr->cond = br_cond_compile(L, -1, ev->schema, &local);
     lua_pop(L, 1);
+  } else if (lua_isnil(L, -1)) {
+    lua_pop(L, 1); /* a points rule with no condition: its track record alone decides */
   } else {
     cr->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   }
@@ -170,6 +179,8 @@ br_evaluator_new(const BrPack *pack, const BrSchema *schema, GError **error)
   ev->failure_msgs = g_new0(char *, ev->nrules + 1);
   ev->result.fired = g_new0(guint, ev->nrules);
   ev->result.reasons = g_new0(const char *, ev->nrules);
+  ev->result.points = g_new0(double, ev->nrules);
+  ev->cut_day = BR_HISTORY_NO_CUT;
   ev->reason_off = g_new0(gsize, ev->nrules);
   ev->scratch = g_string_sized_new(256);
   ev->today = br_rules_today();
@@ -233,6 +244,7 @@ br_evaluator_free(BrEvaluator *ev)
   g_free(ev->failure_msgs);
   g_free(ev->result.fired);
   g_free(ev->result.reasons);
+  g_free(ev->result.points);
   g_free(ev->reason_off);
   g_string_free(ev->scratch, TRUE);
   g_free(ev);
@@ -287,6 +299,40 @@ expand_template(GString *out, const GArray *parts, const BrValue *rec)
   }
 }
 
+static double
+logit(double p)
+{
+  p = CLAMP(p, 1e-6, 1 - 1e-6);
+  return log(p / (1 - p));
+}
+
+/* The evidence of a points rule: how far the track record of the line's value moves the
+ * log-odds from the overall rate. FALSE when the value has too short a record to count; the
+ * reason goes to out unless the rule wrote one. */
+static gboolean
+points_eval(BrEvaluator *ev, const CompiledRule *cr, const BrValue *record, double *x, GString *out,
+            gboolean explain)
+{
+  if (cr->points_key < 0)
+    return FALSE;
+  const BrEntityKeys *keys = br_history_keys(ev->history);
+  char value[BR_ENTITY_VALUE_MAX];
+  guint inspections = 0, hits = 0;
+  double rate = 0;
+  if (!br_entity_keys_value(keys, (guint)cr->points_key, record, value) ||
+      !br_history_lookup_cut(ev->history, (guint)cr->points_key, value, ev->cut_day, &inspections,
+                             &hits, &rate) ||
+      inspections < cr->info->points_min)
+    return FALSE;
+  double global = br_history_global_rate_cut(ev->history, ev->cut_day);
+  *x = logit(rate) - logit(global);
+  if (explain)
+    g_string_append_printf(
+        out, "%s %s: %u of %u past inspections found something (rate %.2f vs %.2f overall)",
+        cr->info->points_key, value, hits, inspections, rate, global);
+  return TRUE;
+}
+
 const BrLineResult *
 br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
 {
@@ -297,19 +343,21 @@ br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
   gint32 date = ev->today;
   if (ev->date_field >= 0 && !record[ev->date_field].missing)
     date = (gint32)record[ev->date_field].num;
+  ev->cut_day = br_history_cut_day(ev->cut, date);
   lua_State *L = br_sandbox_lua(ev->sb);
 
   for (guint i = 0; i < ev->nrules; i++) {
     CompiledRule *cr = &ev->rules[i];
     if (date < cr->from || date > cr->until)
       continue;
-    gboolean fired;
+    gboolean fired = TRUE;
+    double x = 1;
     gsize off = ev->scratch->len;
     if (cr->cond) {
       fired = br_cond_eval(cr->cond, record);
       if (fired && cr->reason)
         expand_template(ev->scratch, cr->reason, record);
-    } else {
+    } else if (cr->fn_ref != LUA_NOREF) {
       lua_rawgeti(L, LUA_REGISTRYINDEX, cr->fn_ref);
       br_lua_line_push(L, ev->view);
       br_lua_line_set(ev->view, record);
@@ -327,14 +375,19 @@ br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
       }
       lua_pop(L, 2);
     }
-    if (!fired)
+    if (fired && cr->info->points_key)
+      fired = points_eval(ev, cr, record, &x, ev->scratch, ev->scratch->len == off);
+    if (!fired) {
+      g_string_truncate(ev->scratch, off);
       continue;
+    }
     if (ev->scratch->len == off)
       g_string_append(ev->scratch, cr->info->title);
     g_string_append_c(ev->scratch, '\0');
     ev->reason_off[res->nfired] = off;
+    res->points[res->nfired] = x;
     res->fired[res->nfired++] = i;
-    res->score += cr->info->weight;
+    res->score += cr->info->weight * x;
     ev->fires[i]++;
   }
   br_lua_line_set(ev->view, NULL);
@@ -348,9 +401,20 @@ void
 br_evaluator_set_history(BrEvaluator *ev, const BrHistory *history)
 {
   ev->history = history;
-  for (guint i = 0; i < ev->nrules; i++)
-    if (ev->rules[i].cond)
-      br_cond_bind_history(ev->rules[i].cond, history);
+  for (guint i = 0; i < ev->nrules; i++) {
+    CompiledRule *cr = &ev->rules[i];
+    if (cr->cond)
+      br_cond_bind_history_cut(cr->cond, history, &ev->cut_day);
+    cr->points_key = history && cr->info->points_key
+                         ? br_entity_keys_find(br_history_keys(history), cr->info->points_key)
+                         : -1;
+  }
+}
+
+void
+br_evaluator_set_history_cut(BrEvaluator *ev, int cut)
+{
+  ev->cut = (BrHistoryCut)cut;
 }
 
 const guint64 *

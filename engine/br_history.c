@@ -345,3 +345,43 @@ br_history_lookup_at(const BrHistory *history, guint k, const char *value, gint3
   return answer(history, ev ? ev->inspections : 0, ev ? ev->hits : 0, global, inspections, hits,
                 rate);
 }
+
+gint32
+br_history_cut_day(BrHistoryCut cut, gint32 day)
+{
+  switch (cut) {
+  case BR_HISTORY_CUT_NONE:
+    return BR_HISTORY_NO_CUT;
+  case BR_HISTORY_CUT_DAY:
+    return day;
+  case BR_HISTORY_CUT_WEEK:
+    /* 1970-01-01 was a Thursday: three days after a Monday. */
+    return day - (((day + 3) % 7) + 7) % 7;
+  case BR_HISTORY_CUT_MONTH: {
+    GDate d;
+    g_date_clear(&d, 1);
+    g_date_set_julian(&d, (guint32)(day + 719163));
+    return day - (gint32)g_date_get_day(&d) + 1;
+  }
+  }
+  return day;
+}
+
+gboolean
+br_history_lookup_cut(const BrHistory *history, guint k, const char *value, gint32 cut_day,
+                      guint *inspections, guint *hits, double *rate)
+{
+  if (cut_day == BR_HISTORY_NO_CUT)
+    return br_history_lookup(history, k, value, inspections, hits, rate);
+  return br_history_lookup_at(history, k, value, cut_day, inspections, hits, rate);
+}
+
+double
+br_history_global_rate_cut(const BrHistory *history, gint32 cut_day)
+{
+  if (cut_day == BR_HISTORY_NO_CUT)
+    return br_history_global_rate(history);
+  const Event *g =
+      event_before((const Event *)(void *)history->global->data, history->global->len, cut_day);
+  return g ? (double)g->hits / (double)g->inspections : 0.0;
+}

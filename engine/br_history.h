@@ -60,5 +60,22 @@ gboolean br_history_lookup(const BrHistory *history, guint k, const char *value,
  * global rate also taken before day: what a backtest scoring a line of that day may know. */
 gboolean br_history_lookup_at(const BrHistory *history, guint k, const char *value, gint32 day,
                               guint *inspections, guint *hits, double *rate);
+/* Where a scorer cuts the snapshot for a line dated day: nowhere (the whole snapshot, as a
+ * run dated after all of it), or strictly before the line's day, or before the first day of
+ * its ISO week (Monday) or month: a backtest that replays history period by period. */
+typedef enum {
+  BR_HISTORY_CUT_NONE,
+  BR_HISTORY_CUT_DAY,
+  BR_HISTORY_CUT_WEEK,
+  BR_HISTORY_CUT_MONTH,
+} BrHistoryCut;
+#define BR_HISTORY_NO_CUT G_MAXINT32
+/* The first day a line dated day may not see, BR_HISTORY_NO_CUT for BR_HISTORY_CUT_NONE. */
+gint32 br_history_cut_day(BrHistoryCut cut, gint32 day);
+/* br_history_lookup, or br_history_lookup_at(cut_day) unless cut_day is BR_HISTORY_NO_CUT. */
+gboolean br_history_lookup_cut(const BrHistory *history, guint k, const char *value, gint32 cut_day,
+                               guint *inspections, guint *hits, double *rate);
+/* The global rate seen before cut_day (BR_HISTORY_NO_CUT: the whole snapshot's). */
+double br_history_global_rate_cut(const BrHistory *history, gint32 cut_day);
 /* The shrunk rate formula above. */
 double br_history_shrink(guint inspections, guint hits, double global_rate, double m);

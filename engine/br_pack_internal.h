@@ -12,6 +12,9 @@ struct BrPack {
   char *hash;
 };
 
+/* Rule weights fitted by boxrank tune, read with the pack when present. */
+#define BR_PACK_WEIGHTS_FILE "weights.ini"
+
 /* "YYYY-MM-DD" to days since 1970-01-01; FALSE when not a valid date. */
 gboolean br_rules_parse_date(const char *text, gint32 *days);
 gint32 br_rules_today(void);

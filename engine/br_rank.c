@@ -18,6 +18,7 @@ struct BrUnitTable {
   GHashTable *units;   /* BrUnit* -> itself, hashed and compared by (port, unit) */
   Arena *arena;        /* where this table allocates */
   GPtrArray *absorbed; /* arenas of tables merged in: their units now belong to this table */
+  gboolean has_points; /* the pack has points rules: units keep each rule's points */
 };
 
 const char *
@@ -64,6 +65,8 @@ arena_free(Arena *a)
     for (guint i = 0; i < n; i++) {
       if (blk[i].fired)
         g_array_free(blk[i].fired, TRUE);
+      if (blk[i].points)
+        g_array_free(blk[i].points, TRUE);
       if (blk[i].reasons)
         g_ptr_array_free(blk[i].reasons, TRUE);
       if (blk[i].reason_rules)
@@ -102,6 +105,8 @@ br_unit_table_new(const BrPack *pack)
 {
   BrUnitTable *t = g_new0(BrUnitTable, 1);
   t->pack = pack;
+  for (guint i = 0; i < br_pack_rule_count(pack); i++)
+    t->has_points |= br_pack_rule(pack, i)->points_key != NULL;
   t->units = g_hash_table_new(unit_key_hash, unit_key_equal);
   t->arena = arena_new();
   t->absorbed = g_ptr_array_new_with_free_func((GDestroyNotify)arena_free);
@@ -125,21 +130,30 @@ br_unit_table_size(const BrUnitTable *table)
   return g_hash_table_size(table->units);
 }
 
+/* points: parallel to rules, or NULL when the pack has no points rules (then every rule
+ * that fires gives 1 and the unit keeps no points). */
 static void
-fired_union(BrUnit *u, const guint *rules, guint n)
+fired_union(BrUnit *u, const guint *rules, const double *points, guint n)
 {
   if (n == 0)
     return;
   if (!u->fired)
     u->fired = g_array_sized_new(FALSE, FALSE, sizeof(guint), n);
+  if (points && !u->points)
+    u->points = g_array_sized_new(FALSE, FALSE, sizeof(double), n);
   /* Both sides are short and sorted: merge in place by insertion. */
   for (guint k = 0; k < n; k++) {
     guint r = rules[k], i = 0;
     while (i < u->fired->len && g_array_index(u->fired, guint, i) < r)
       i++;
-    if (i < u->fired->len && g_array_index(u->fired, guint, i) == r)
+    if (i < u->fired->len && g_array_index(u->fired, guint, i) == r) {
+      if (points)
+        g_array_index(u->points, double, i) = MAX(g_array_index(u->points, double, i), points[k]);
       continue;
+    }
     g_array_insert_val(u->fired, i, r);
+    if (points)
+      g_array_insert_val(u->points, i, points[k]);
   }
 }
 
@@ -186,7 +200,7 @@ br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, const 
       u->record = g_string_chunk_insert(table->arena->strings, record);
   }
   u->nlines++;
-  fired_union(u, result->fired, result->nfired);
+  fired_union(u, result->fired, table->has_points ? result->points : NULL, result->nfired);
   for (guint k = 0; k < result->nfired; k++)
     reason_add(u, result->fired[k], br_pack_rule(table->pack, result->fired[k])->id,
                result->reasons[k]);
@@ -216,7 +230,8 @@ unit_absorb(BrUnit *dst, BrUnit *src, const BrPack *dst_pack)
     dst->record = src->record; /* src's strings are adopted by dst's table */
   dst->nlines += src->nlines;
   if (src->fired)
-    fired_union(dst, (const guint *)src->fired->data, src->fired->len);
+    fired_union(dst, (const guint *)src->fired->data,
+                src->points ? (const double *)(void *)src->points->data : NULL, src->fired->len);
   for (guint i = 0; src->reasons && i < src->reasons->len; i++) {
     guint rule = g_array_index(src->reason_rules, guint, i);
     const char *id = br_pack_rule(dst_pack, rule)->id;
@@ -316,8 +331,8 @@ lane_of(const BrPackSettings *s, double score)
 static GHashTable *
 group_by_port(BrUnitTable *table)
 {
-  GHashTable *ports = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                            (GDestroyNotify)g_ptr_array_unref);
+  GHashTable *ports =
+      g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
   GHashTableIter it;
   gpointer value;
   g_hash_table_iter_init(&it, table->units);
@@ -400,9 +415,16 @@ select_port(BrPortList *list, GPtrArray *units, const BrPackSettings *s, guint64
     u->selection = BR_SEL_NONE;
     u->rank = 0;
     switch (u->lane) {
-    case BR_LANE_RED: list->red++; g_ptr_array_add(red, u); break;
-    case BR_LANE_YELLOW: list->yellow++; break;
-    case BR_LANE_GREEN: list->green++; break;
+    case BR_LANE_RED:
+      list->red++;
+      g_ptr_array_add(red, u);
+      break;
+    case BR_LANE_YELLOW:
+      list->yellow++;
+      break;
+    case BR_LANE_GREEN:
+      list->green++;
+      break;
     }
   }
   g_ptr_array_sort(red, cmp_rank);

@@ -18,24 +18,26 @@ typedef struct {
   char *unit;
   double score;
   guint64 nlines;
-  guint64 first_line;  /* smallest source line of the unit (depends on input order) */
-  const char *record;  /* smallest record id among the unit's lines: finds it in any order */
-  GArray *fired;       /* guint rule indices, ascending, distinct; NULL when none fired */
-  GPtrArray *reasons;  /* char* "RULE-ID: reason", in rule order, distinct; NULL if none */
+  guint64 first_line;   /* smallest source line of the unit (depends on input order) */
+  const char *record;   /* smallest record id among the unit's lines: finds it in any order */
+  GArray *fired;        /* guint rule indices, ascending, distinct; NULL when none fired */
+  GArray *points;       /* double, parallel to fired: the most points each gave on a line;
+                         * NULL when the pack has no points rules (every rule gives 1) */
+  GPtrArray *reasons;   /* char* "RULE-ID: reason", in rule order, distinct; NULL if none */
   GArray *reason_rules; /* guint rule index of each reason, parallel to reasons */
   BrLane lane;
   BrSelection selection;
-  guint rank;          /* 1-based rank within the port by score: set for red and selected
-                        * units (ranking every unit would cost a sort of the whole port) */
-  guint64 tiebreak;    /* hash of unit id and seed */
-  double label;        /* backtests: highest known-outcome label of its lines, -1 when none */
-  gint32 day;          /* earliest line date (days since 1970-01-01), G_MAXINT32 when none */
+  guint rank;       /* 1-based rank within the port by score: set for red and selected
+                     * units (ranking every unit would cost a sort of the whole port) */
+  guint64 tiebreak; /* hash of unit id and seed */
+  double label;     /* backtests: highest known-outcome label of its lines, -1 when none */
+  gint32 day;       /* earliest line date (days since 1970-01-01), G_MAXINT32 when none */
 } BrUnit;
 
 typedef struct {
   char *port;
   guint capacity;
-  guint units;      /* units seen at this port */
+  guint units; /* units seen at this port */
   guint red, yellow, green;
   guint targeted;
   guint random;

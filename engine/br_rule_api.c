@@ -5,9 +5,9 @@
 
 #include "br_checks.h"
 
-const char *const br_rule_api_keys[] = {"id",     "title",      "weight",      "tags",
-                                        "author", "valid_from", "valid_until", "when",
-                                        "reason", "tests",      "description", NULL};
+const char *const br_rule_api_keys[] = {"id",          "title",       "weight", "tags",   "author",
+                                        "valid_from",  "valid_until", "when",   "reason", "tests",
+                                        "description", "points",      NULL};
 
 /* The condition builders are Lua: they only check their arguments and describe the
  * condition as a table; the evaluator compiles those tables to C. Kept one Lua line per C
@@ -74,6 +74,11 @@ static const char prelude[] =
   "  if not ops[op] then error('history: the operator is one of > >= < <= == ~=', 2) end\n"
   "  if min ~= nil and type(min) ~= 'number' then error('history: the minimum of inspections is a number', 2) end\n"
   "  return cond{ op = 'history', key = key, cmp = ops[op], num = number(n, 'history'), min = min or 1 }\n"
+  "end\n"
+  "function history_logodds(key, min)\n"
+  "  if type(key) ~= 'string' or key == '' then error('history_logodds: the first argument is an entity key, e.g. \"hs6+origin_country\"', 2) end\n"
+  "  if min ~= nil and (type(min) ~= 'number' or min < 1) then error('history_logodds: the minimum of inspections is a number >= 1', 2) end\n"
+  "  return cond{ op = 'logodds', key = key, min = min or 1 }\n"
   "end\n";
 /* clang-format on */
 
@@ -278,15 +283,42 @@ br_rule_api_push_rule(lua_State *L, int i)
   lua_remove(L, -2);
 }
 
-gboolean
-br_rule_api_is_cond(lua_State *L, int idx)
+/* TRUE when the table at idx was made by the builders, with op `op` (NULL: any). */
+static gboolean
+is_made(lua_State *L, int idx, const char *op)
 {
+  idx = lua_absindex(L, idx);
   if (!lua_istable(L, idx) || !lua_getmetatable(L, idx))
     return FALSE;
   lua_getfield(L, LUA_REGISTRYINDEX, BR_RULE_API_COND_MT);
   gboolean is = lua_rawequal(L, -1, -2);
   lua_pop(L, 2);
+  if (is && op) {
+    lua_getfield(L, idx, "op");
+    is = g_strcmp0(lua_tostring(L, -1), op) == 0;
+    lua_pop(L, 1);
+  }
   return is;
+}
+
+gboolean
+br_rule_api_is_cond(lua_State *L, int idx)
+{
+  return is_made(L, idx, NULL) && !is_made(L, idx, "logodds");
+}
+
+gboolean
+br_rule_api_points(lua_State *L, int idx, char **key, guint *min)
+{
+  if (!is_made(L, idx, "logodds"))
+    return FALSE;
+  idx = lua_absindex(L, idx);
+  lua_getfield(L, idx, "key");
+  lua_getfield(L, idx, "min");
+  *key = g_strdup(lua_tostring(L, -2));
+  *min = (guint)lua_tointeger(L, -1);
+  lua_pop(L, 2);
+  return TRUE;
 }
 
 void

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "br_entities.h"
 #include "br_pack_internal.h"
 #include "br_rule_api.h"
 
@@ -44,6 +45,7 @@ rule_info_free(gpointer p)
   g_free(r->valid_from);
   g_free(r->valid_until);
   g_free(r->file);
+  g_free(r->points_key);
   g_free(r);
 }
 
@@ -186,6 +188,16 @@ load_settings(BrPack *pack, GPtrArray *diags)
       s->instruction_limit = (guint64)v;
     }
   }
+  s->history_keys = g_key_file_get_string(kf, "history", "keys", NULL);
+  if (s->history_keys) {
+    BrEntityKeys *parsed = br_entity_keys_parse(g_strstrip(s->history_keys), &error);
+    if (!parsed) {
+      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "[history] keys: %s", error->message);
+      g_clear_error(&error);
+      ok = FALSE;
+    }
+    br_entity_keys_free(parsed);
+  }
   gsize n = 0;
   char **keys = g_key_file_get_keys(kf, "capacity", &n, NULL);
   for (gsize i = 0; i < n; i++) {
@@ -243,6 +255,15 @@ read_rule_files(BrPack *pack, GPtrArray *diags)
     g_free(text);
   }
   g_free(ini);
+  char *weights = g_build_filename(pack->dir, BR_PACK_WEIGHTS_FILE, NULL);
+  if (g_file_get_contents(weights, &text, &len, NULL)) {
+    g_checksum_update(sum, (const guchar *)BR_PACK_WEIGHTS_FILE, sizeof BR_PACK_WEIGHTS_FILE);
+    g_checksum_update(sum, (const guchar *)text, (gssize)len);
+    g_free(text);
+    pack->settings.weights_file = weights;
+  } else {
+    g_free(weights);
+  }
   gboolean ok = TRUE;
   for (guint i = 0; i < names->len; i++) {
     char *path = g_build_filename(pack->dir, g_ptr_array_index(names, i), NULL);
@@ -365,11 +386,20 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
   g_ptr_array_add(tags, NULL);
   r->tags = (char **)g_ptr_array_free(tags, FALSE);
 
-  lua_getfield(L, t, "when");
+  int pt = lua_getfield(L, t, "points");
+  if (pt != LUA_TNIL && !br_rule_api_points(L, -1, &r->points_key, &r->points_min)) {
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
+             "rule %s: points must be history_logodds(\"key\" [, min])", id);
+    ok = FALSE;
+  }
+  lua_pop(L, 1);
+  int wh = lua_getfield(L, t, "when");
   if (br_rule_api_is_cond(L, -1)) {
     r->declarative = TRUE;
     FieldCheck fc = {diags, r->file, r->line, id, known};
     br_rule_api_cond_fields(L, -1, check_field, &fc);
+  } else if (wh == LUA_TNIL && r->points_key) {
+    r->declarative = TRUE; /* fires on the track record alone */
   } else if (!lua_isfunction(L, -1)) {
     diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
              "rule %s: \"when\" must be a condition (field_in, gt, all, ...) or a function", id);
@@ -415,6 +445,54 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
     return NULL;
   }
   return r;
+}
+
+/* weights.ini ([weights] RULE-ID = number, written by boxrank tune) overrides the weights the
+ * rule files give; a weight for a rule the pack lacks is a problem, not ignored, since it
+ * means the file belongs to another version of the pack. */
+static void
+load_weights(BrPack *pack, GPtrArray *diags)
+{
+  const char *path = pack->settings.weights_file;
+  GKeyFile *kf = g_key_file_new();
+  GError *error = NULL;
+  if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &error)) {
+    diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "%s", error->message);
+    g_error_free(error);
+    g_key_file_free(kf);
+    return;
+  }
+  GHashTable *by_id = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i < pack->rules->len; i++) {
+    BrRuleInfo *r = g_ptr_array_index(pack->rules, i);
+    g_hash_table_insert(by_id, r->id, r);
+  }
+  gsize ngroups = 0;
+  char **groups = g_key_file_get_groups(kf, &ngroups);
+  for (gsize g = 0; g < ngroups; g++)
+    if (strcmp(groups[g], "weights") != 0)
+      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "unknown group [%s] (only [weights])",
+               groups[g]);
+  g_strfreev(groups);
+  gsize n = 0;
+  char **ids = g_key_file_get_keys(kf, "weights", &n, NULL);
+  for (gsize i = 0; i < n; i++) {
+    BrRuleInfo *r = g_hash_table_lookup(by_id, ids[i]);
+    double w = g_key_file_get_double(kf, "weights", ids[i], &error);
+    if (error || !isfinite(w)) {
+      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, ids[i], "[weights] %s is not a number",
+               ids[i]);
+      g_clear_error(&error);
+    } else if (!r) {
+      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, ids[i],
+               "[weights] %s: the pack has no such rule", ids[i]);
+    } else {
+      r->weight = w;
+    }
+  }
+  g_strfreev(ids);
+  g_hash_table_destroy(by_id);
+  g_key_file_free(kf);
 }
 
 /* Loads settings and rules, collecting every problem. known: field names to check against
@@ -467,6 +545,8 @@ pack_load(const char *dir, GPtrArray *diags, GHashTable *known, gint32 today)
   }
   if (n == 0 && diags->len == before)
     diag_add(diags, BR_RULES_ERROR_INVALID, dir, 0, NULL, "the pack has no rules");
+  if (pack->settings.weights_file)
+    load_weights(pack, diags);
   g_hash_table_destroy(seen);
   br_sandbox_free(sb);
   return pack;
@@ -528,6 +608,8 @@ br_pack_free(BrPack *pack)
   g_free(s->unit_fallback);
   g_free(s->port_field);
   g_free(s->date_field);
+  g_free(s->history_keys);
+  g_free(s->weights_file);
   if (s->capacity)
     g_hash_table_destroy(s->capacity);
   g_ptr_array_free(pack->paths, TRUE);

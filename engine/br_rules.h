@@ -34,6 +34,8 @@ typedef struct {
   char *file;           /* path of the rule file */
   int line;             /* line of the rule's definition */
   gboolean declarative; /* condition compiled to C */
+  char *points_key;     /* points = history_logodds(key): the rule's entity key, or NULL */
+  guint points_min;     /* inspections the value needs before it counts */
 } BrRuleInfo;
 
 typedef struct {
@@ -50,6 +52,8 @@ typedef struct {
   double random_share;       /* share of each port's capacity drawn at random, 0..1 */
   gsize memory_limit;        /* [limits] memory_mb: bytes each evaluator's Lua state may hold */
   guint64 instruction_limit; /* [limits] instructions: VM instructions per function rule call */
+  char *history_keys;        /* [history] keys: entity keys with track records; NULL: default */
+  char *weights_file;        /* weights.ini of the pack when it has one (set by boxrank tune) */
 } BrPackSettings;
 
 typedef struct BrPack BrPack;
@@ -77,11 +81,14 @@ typedef struct {
  * g_ptr_array_free(diags, TRUE). */
 GPtrArray *br_pack_check(const char *dir, const char *const *extra_fields, const char *today);
 
-/* What one line scored. Arrays are owned by the evaluator and reused for every line. */
+/* What one line scored. Arrays are owned by the evaluator and reused for every line. The
+ * score is the sum over fired rules of weight x points: points are 1 for a rule that fires,
+ * and the evidence of its track record for a points = history_logodds(...) rule. */
 typedef struct {
   double score;
   guint nfired;
   guint *fired;         /* rule indices, ascending */
+  double *points;       /* points[k] of fired[k] */
   const char **reasons; /* reasons[k] explains fired[k]; valid until the next eval */
 } BrLineResult;
 
@@ -103,6 +110,9 @@ const BrLineResult *br_evaluator_eval(BrEvaluator *ev, const BrValue *record, gu
  * to the evaluator's schema, shared read-only; NULL (the default) makes them never fire. */
 typedef struct BrHistory BrHistory;
 void br_evaluator_set_history(BrEvaluator *ev, const BrHistory *history);
+/* How the history is cut for each line (br_history.h): BR_HISTORY_CUT_NONE (the default) reads
+ * the whole snapshot, as a run does; backtests replaying labelled history cut per period. */
+void br_evaluator_set_history_cut(BrEvaluator *ev, int cut);
 /* Per-rule fire counts and failures so far (arrays indexed by rule). */
 const guint64 *br_evaluator_fire_counts(const BrEvaluator *ev);
 const guint64 *br_evaluator_failure_counts(const BrEvaluator *ev);

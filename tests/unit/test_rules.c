@@ -1,11 +1,13 @@
 /* Rule packs and evaluators: settings, metadata and hash; function rules on the line view;
  * failing and runaway rules; validity dates; results; what `rules check` reports; and, with
  * -m perf, what a line costs. */
+#include <math.h>
 #include <string.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "br_history.h"
 #include "br_pack_internal.h"
 #include "br_rules.h"
 #include "br_sandbox.h"
@@ -498,6 +500,124 @@ test_perf(void)
   g_free(dir);
 }
 
+/* points = history_logodds(key): the rule gives weight x (logit of the value's shrunk rate -
+ * logit of the overall rate), only once the value has min inspections; weights.ini overrides
+ * weights; a replay cut hides outcomes of the line's own period. */
+static void
+test_points_rules(void)
+{
+  char *dir = rules_make_pack(
+      "points", "[pack]\nname = p\n[history]\nkeys = hs6+origin_country, origin_country\n",
+      "rule { id = 'HO', title = 'HS from origin', weight = 2,\n"
+      "  points = history_logodds('hs6+origin_country') }\n"
+      "rule { id = 'OR', title = 'origin', weight = 1, when = present('container'),\n"
+      "  points = history_logodds('origin_country', 5) }\n"
+      "rule { id = 'PLAIN', title = 'plain', weight = 3, when = present('hs_code') }\n");
+  GError *error = NULL;
+  BrPack *pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(br_pack_settings(pack)->history_keys, ==, "hs6+origin_country, origin_country");
+  g_assert_cmpstr(br_pack_rule(pack, 0)->points_key, ==, "hs6+origin_country");
+  g_assert_cmpuint(br_pack_rule(pack, 1)->points_min, ==, 5);
+
+  RulesLine l;
+  rules_line_init(&l);
+  BrEntityKeys *keys = br_entity_keys_parse(br_pack_settings(pack)->history_keys, &error);
+  g_assert_no_error(error);
+  br_entity_keys_bind(keys, l.schema);
+  /* 100 outcomes overall, 20 hits, on day 10; 4 of 5 on HS 440890 from BE on day 10 and 5 more
+   * clean ones on day 20; origin BE 3 inspections. */
+  GArray *o = g_array_new(FALSE, FALSE, sizeof(BrHistoryOutcome));
+  for (int i = 0; i < 100; i++) {
+    BrHistoryOutcome g = {-1, NULL, 10, i < 20};
+    g_array_append_val(o, g);
+  }
+  for (int i = 0; i < 10; i++) {
+    BrHistoryOutcome e = {0, "440890+BE", i < 5 ? 10 : 20, i < 4};
+    g_array_append_val(o, e);
+  }
+  for (int i = 0; i < 3; i++) {
+    BrHistoryOutcome e = {1, "BE", 10, TRUE};
+    g_array_append_val(o, e);
+  }
+  BrHistory *h =
+      br_history_new_from_outcomes(keys, 10, (BrHistoryOutcome *)(void *)o->data, o->len);
+  BrEvaluator *ev = br_evaluator_new(pack, l.schema, &error);
+  g_assert_no_error(error);
+  br_evaluator_set_history(ev, h);
+  rules_set_str(&l, "hs_code", "4408.90");
+  rules_set_str(&l, "origin_country", "BE");
+  rules_set_str(&l, "container", "MSCU1234565");
+  const BrLineResult *r = br_evaluator_eval(ev, l.rec, 1);
+  /* Whole snapshot: 4 of 10, shrunk (4 + 10 * 0.2) / 20 = 0.3 against 0.2 overall. */
+  double x = log(0.3 / 0.7) - log(0.2 / 0.8);
+  const char *reason = NULL;
+  g_assert_true(rules_fired(r, 0, &reason));
+  g_assert_cmpstr(reason, ==,
+                  "hs6+origin_country 440890+BE: 4 of 10 past inspections found something "
+                  "(rate 0.30 vs 0.20 overall)");
+  g_assert_cmpfloat_with_epsilon(r->points[0], x, 1e-9);
+  g_assert_false(rules_fired(r, 1, NULL)); /* BE has 3 inspections, the rule wants 5 */
+  g_assert_true(rules_fired(r, 2, NULL));
+  g_assert_cmpfloat_with_epsilon(r->points[1], 1, 1e-12);
+  g_assert_cmpfloat_with_epsilon(r->score, 2 * x + 3, 1e-9);
+
+  /* Cut per day on a line of day 15: only the 5 outcomes of day 10 count, 4 hits. */
+  br_evaluator_set_history_cut(ev, BR_HISTORY_CUT_DAY);
+  int datef = br_schema_find(l.schema, "arrival_date");
+  l.rec[datef] = (BrValue){"1970-01-16", 10, FALSE, 15};
+  r = br_evaluator_eval(ev, l.rec, 2);
+  g_assert_true(rules_fired(r, 0, &reason));
+  g_assert_cmpfloat_with_epsilon(r->points[0], log(0.4 / 0.6) - log(0.2 / 0.8), 1e-9);
+  /* A line of day 10 sees no outcome at all: nothing to go on, the rule stays silent. */
+  l.rec[datef].num = 10;
+  r = br_evaluator_eval(ev, l.rec, 3);
+  g_assert_false(rules_fired(r, 0, NULL));
+  br_evaluator_free(ev);
+
+  /* weights.ini overrides the file's weights and takes part in the pack hash. */
+  char *old_hash = g_strdup(br_pack_hash(pack));
+  br_pack_free(pack);
+  char *wpath = g_build_filename(dir, "weights.ini", NULL);
+  g_assert_true(g_file_set_contents(wpath, "[weights]\nHO = 0.5\nPLAIN = -1.25\n", -1, NULL));
+  pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  g_assert_cmpfloat(br_pack_rule(pack, 0)->weight, ==, 0.5);
+  g_assert_cmpfloat(br_pack_rule(pack, 1)->weight, ==, 1);
+  g_assert_cmpfloat(br_pack_rule(pack, 2)->weight, ==, -1.25);
+  g_assert_cmpstr(br_pack_hash(pack), !=, old_hash);
+  br_pack_free(pack);
+  g_assert_true(g_file_set_contents(wpath, "[weights]\nNOSUCH = 1\n", -1, NULL));
+  g_assert_null(br_pack_load(dir, &error));
+  g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_SETTINGS);
+  g_assert_nonnull(strstr(error->message, "NOSUCH: the pack has no such rule"));
+  g_clear_error(&error);
+  g_free(wpath);
+  g_free(old_hash);
+
+  /* Misused: points on a condition's place, a bad key. */
+  char *bad = rules_make_pack("points-bad", "[pack]\nname = b\n[history]\nkeys = hs6\n",
+                              "rule { id = 'W', title = 't', weight = 1,\n"
+                              "  when = history_logodds('hs6') }\n");
+  g_assert_null(br_pack_load(bad, &error));
+  g_assert_nonnull(strstr(error->message, "rule W: \"when\" must be a condition"));
+  g_clear_error(&error);
+  g_free(bad);
+  bad = rules_make_pack("keys-bad", "[pack]\nname = b\n[history]\nkeys = hs6+\n",
+                        "rule { id = 'K', title = 't', weight = 1, when = present('hs_code') }\n");
+  g_assert_null(br_pack_load(bad, &error));
+  g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_SETTINGS);
+  g_assert_nonnull(strstr(error->message, "[history] keys: history key 1 'hs6+'"));
+  g_clear_error(&error);
+  g_free(bad);
+
+  br_history_free(h);
+  g_array_free(o, TRUE);
+  br_entity_keys_free(keys);
+  rules_line_clear(&l);
+  g_free(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -510,6 +630,7 @@ main(int argc, char **argv)
   g_test_add_func("/rules/line-view", test_line_view);
   g_test_add_func("/rules/validity-and-results", test_validity_and_results);
   g_test_add_func("/rules/check", test_check_reports_problems);
+  g_test_add_func("/rules/points", test_points_rules);
   if (g_test_perf())
     g_test_add_func("/rules/perf", test_perf);
   return br_test_run_in(rules_tmpdir);
