@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "br_history.h"
 #include "br_json.h"
 
 gboolean
@@ -17,6 +18,16 @@ br_period_parse(const char *text, BrPeriod *out)
     }
   }
   return FALSE;
+}
+
+int
+br_period_history_cut(BrPeriod period)
+{
+  static const BrHistoryCut cuts[] = {[BR_PERIOD_ALL] = BR_HISTORY_CUT_DAY,
+                                      [BR_PERIOD_MONTH] = BR_HISTORY_CUT_MONTH,
+                                      [BR_PERIOD_WEEK] = BR_HISTORY_CUT_WEEK,
+                                      [BR_PERIOD_DAY] = BR_HISTORY_CUT_DAY};
+  return cuts[period];
 }
 
 static char *
@@ -93,8 +104,8 @@ cmp_day(gconstpointer a, gconstpointer b)
 }
 
 BrBacktest *
-br_backtest_run(BrUnitTable *table, const BrPack *pack, BrPeriod period, const double *ks,
-                guint nk, guint64 seed)
+br_backtest_run(BrUnitTable *table, const BrPack *pack, BrPeriod period, const double *ks, guint nk,
+                guint64 seed)
 {
   BrBacktest *bt = g_new0(BrBacktest, 1);
   bt->nk = nk;
@@ -112,6 +123,10 @@ br_backtest_run(BrUnitTable *table, const BrPack *pack, BrPeriod period, const d
     bt->positives += positive;
     for (guint k = 0; u->fired && k < u->fired->len; k++) {
       guint r = g_array_index(u->fired, guint, k);
+      const BrRuleInfo *info = br_pack_rule(pack, r);
+      /* A track-record rule speaks on every known value; it flags a unit when it raises it. */
+      if (info->points_key && u->points && info->weight * g_array_index(u->points, double, k) <= 0)
+        continue;
       bt->rule_fires[r]++;
       bt->rule_hits[r] += positive;
     }

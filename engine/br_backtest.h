@@ -4,8 +4,8 @@
  * found) and a date (its earliest line). Per period (all, month, week or day), units are ranked
  * by score across all ports, ties broken by the seeded unit hash, and the top k% are the
  * inspection budget: precision@k is the share of positives among them, recall@k the share of
- * the period's positives they catch. Per rule: units it fired on, positives among them,
- * precision, and lift over the base rate. */
+ * the period's positives they catch. Per rule: units it fired on (for a track-record rule,
+ * units whose score it raised), positives among them, precision, and lift over the base rate. */
 #pragma once
 
 #include <glib.h>
@@ -16,6 +16,9 @@
 typedef enum { BR_PERIOD_ALL, BR_PERIOD_MONTH, BR_PERIOD_WEEK, BR_PERIOD_DAY } BrPeriod;
 
 gboolean br_period_parse(const char *text, BrPeriod *out);
+/* The history cut (BrHistoryCut) that lets each period see only the periods before it; a
+ * backtest over all periods at once cuts per day. */
+int br_period_history_cut(BrPeriod period);
 
 typedef struct {
   double k;        /* percent of units inspected */
@@ -38,8 +41,8 @@ typedef struct {
   guint units, positives;
   GPtrArray *periods; /* BrBacktestPeriod*, in time order */
   guint nrules;
-  guint *rule_fires;  /* units the rule fired on */
-  guint *rule_hits;   /* positives among them */
+  guint *rule_fires; /* units the rule fired on */
+  guint *rule_hits;  /* positives among them */
 } BrBacktest;
 
 BrBacktest *br_backtest_run(BrUnitTable *units, const BrPack *pack, BrPeriod period,

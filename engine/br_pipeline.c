@@ -48,8 +48,8 @@ score_batch(Worker *w, const BrBatch *batch)
     const BrValue *rec = br_batch_record(batch, i);
     guint64 line_no = batch->line_no[i];
     const BrLineResult *res = br_evaluator_eval(w->ev, rec, line_no);
-    const char *port = sh->port_idx >= 0 && !rec[sh->port_idx].missing ? rec[sh->port_idx].str
-                                                                        : "UNASSIGNED";
+    const char *port =
+        sh->port_idx >= 0 && !rec[sh->port_idx].missing ? rec[sh->port_idx].str : "UNASSIGNED";
     const char *unit = unit_of(sh, rec, line_no, w->scratch);
     const char *record = sh->id_idx >= 0 && !rec[sh->id_idx].missing ? rec[sh->id_idx].str : unit;
     BrUnit *u = br_unit_table_add(w->units, port, unit, record, line_no, res);
@@ -105,11 +105,11 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
   gboolean ok = FALSE;
 
   Shared sh = {
-    .pack = pack,
-    .schema = br_feed_schema(feed),
-    .work = g_async_queue_new(),
-    .done = g_async_queue_new(),
-    .parse_only = options->parse_only,
+      .pack = pack,
+      .schema = br_feed_schema(feed),
+      .work = g_async_queue_new(),
+      .done = g_async_queue_new(),
+      .parse_only = options->parse_only,
   };
   sh.port_idx = field_or_none(sh.schema, settings->port_field);
   sh.unit_idx = field_or_none(sh.schema, settings->unit_field);
@@ -156,6 +156,7 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     if (!w->ev)
       goto out;
     br_evaluator_set_history(w->ev, options->history);
+    br_evaluator_set_history_cut(w->ev, options->history_cut);
     w->parser = br_chunk_parser_new(feed);
     w->batch = br_batch_new(sh.schema, batch_size);
     w->units = br_unit_table_new(pack);
@@ -192,8 +193,7 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     g_async_queue_push(sh.work, chunk);
     in_flight++;
     if (options->progress)
-      options->progress(br_feed_rows_read(feed), br_feed_bytes_read(feed),
-                        options->progress_data);
+      options->progress(br_feed_rows_read(feed), br_feed_bytes_read(feed), options->progress_data);
   }
   for (guint i = 0; i < nthreads; i++)
     g_async_queue_push(sh.work, sh.work);

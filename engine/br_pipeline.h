@@ -16,26 +16,27 @@
 typedef void (*BrProgressFunc)(guint64 rows, guint64 bytes, gpointer data);
 
 typedef struct {
-  guint threads;    /* 0: one per core */
-  guint batch_size; /* records per batch; 0: default */
-  BrProgressFunc progress; /* called from the reading thread after each batch; may be NULL */
+  guint threads;             /* 0: one per core */
+  guint batch_size;          /* records per batch; 0: default */
+  BrProgressFunc progress;   /* called from the reading thread after each batch; may be NULL */
   BrEntityKeys *entity_keys; /* when set, bound to the input and each unit's entity values
                               * (parties, HS6, route ...) are collected for the store */
   const BrHistory *history;  /* track records for history rules; its keys must be
                               * entity_keys */
+  int history_cut;           /* BrHistoryCut: where each line's view of the history ends */
   gboolean parse_only;       /* read and parse, score nothing: the throughput ceiling */
   const char *label_field;   /* backtests: a numeric field giving each line's known outcome */
   gpointer progress_data;
 } BrPipelineOptions;
 
 typedef struct {
-  BrUnitTable *units;        /* every unit seen, rolled up */
-  BrEntityTable *entities;   /* entity values per unit; NULL without entity_keys */
+  BrUnitTable *units;      /* every unit seen, rolled up */
+  BrEntityTable *entities; /* entity values per unit; NULL without entity_keys */
   guint64 lines_scored;
   guint nrules;
-  guint64 *fire_counts;      /* per rule, over all lines */
-  guint64 *failure_counts;   /* per rule */
-  char **failure_messages;   /* per rule: first failure, or NULL */
+  guint64 *fire_counts;    /* per rule, over all lines */
+  guint64 *failure_counts; /* per rule */
+  char **failure_messages; /* per rule: first failure, or NULL */
   guint threads_used;
 } BrPipelineResult;
 

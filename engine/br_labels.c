@@ -1,0 +1,106 @@
+#include "br_labels.h"
+
+#include <string.h>
+
+gboolean
+br_labels_score_file(const char *path, const BrProfile *profile, const BrPack *pack,
+                     const char *label_field, BrEntityKeys *keys, const BrHistory *history, int cut,
+                     guint threads, BrPipelineResult *result, guint64 *rejected, GError **error)
+{
+  BrFeedOptions fopts = {0};
+  BrFeed *feed = br_feed_open(path, profile, &fopts, error);
+  if (!feed)
+    return FALSE;
+  BrPipelineOptions popts = {
+      .threads = threads,
+      .label_field = label_field,
+      .entity_keys = keys,
+      .history = history,
+      .history_cut = cut,
+  };
+  gboolean ok = br_pipeline_run(feed, pack, &popts, result, error);
+  if (rejected)
+    *rejected += br_feed_rows_rejected(feed);
+  br_feed_close(feed);
+  return ok;
+}
+
+static char *
+unit_key(const char *port, const char *unit)
+{
+  return g_strconcat(port, "\x1f", unit, NULL);
+}
+
+typedef struct {
+  GArray *outcomes;
+  GStringChunk *strings;
+  GHashTable *by_key; /* "port\x1funit" -> BrUnit* with a label */
+} AddCtx;
+
+static gboolean
+add_unit_values(const char *port, const char *unit, const BrEntityPair *pairs, guint npairs,
+                gpointer data)
+{
+  AddCtx *ctx = data;
+  char *key = unit_key(port, unit);
+  const BrUnit *u = g_hash_table_lookup(ctx->by_key, key);
+  g_free(key);
+  for (guint i = 0; u && i < npairs; i++) {
+    BrHistoryOutcome o = {(int)pairs[i].key,
+                          g_string_chunk_insert_const(ctx->strings, pairs[i].value), u->day,
+                          u->label > 0};
+    g_array_append_val(ctx->outcomes, o);
+  }
+  return TRUE;
+}
+
+guint
+br_labels_outcomes(const BrPipelineResult *result, GArray *outcomes, GStringChunk *strings)
+{
+  GPtrArray *all = br_unit_table_all(result->units);
+  AddCtx ctx = {outcomes, strings, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
+  guint n = 0;
+  for (guint i = 0; i < all->len; i++) {
+    const BrUnit *u = all->pdata[i];
+    if (u->label < 0)
+      continue;
+    BrHistoryOutcome o = {-1, NULL, u->day, u->label > 0};
+    g_array_append_val(outcomes, o);
+    g_hash_table_insert(ctx.by_key, unit_key(u->port, u->unit), (gpointer)u);
+    n++;
+  }
+  if (result->entities)
+    br_entity_table_foreach(result->entities, add_unit_values, &ctx);
+  g_hash_table_destroy(ctx.by_key);
+  g_ptr_array_free(all, TRUE);
+  return n;
+}
+
+BrHistory *
+br_labels_history(const char *const *files, const BrProfile *profile, const BrPack *pack,
+                  const char *label_field, BrEntityKeys *keys, guint threads, guint *units,
+                  guint64 *rejected, GError **error)
+{
+  GArray *outcomes = g_array_new(FALSE, FALSE, sizeof(BrHistoryOutcome));
+  GStringChunk *strings = g_string_chunk_new(64 * 1024);
+  BrHistory *history = NULL;
+  guint n = 0;
+  for (const char *const *f = files; *f; f++) {
+    BrPipelineResult result = {0};
+    gboolean ok = br_labels_score_file(*f, profile, pack, label_field, keys, NULL,
+                                       BR_HISTORY_CUT_NONE, threads, &result, rejected, error);
+    if (ok)
+      n += br_labels_outcomes(&result, outcomes, strings);
+    br_pipeline_result_clear(&result);
+    if (!ok)
+      goto out;
+  }
+  history = br_history_new_from_outcomes(keys, 0, (const BrHistoryOutcome *)(void *)outcomes->data,
+                                         outcomes->len);
+  if (units)
+    *units = n;
+out:
+  g_array_unref(outcomes);
+  g_string_chunk_free(strings);
+  return history;
+}
