@@ -5,12 +5,13 @@
 #include "br_cli.h"
 
 static const BrCommand commands[] = {
-  {"rank", "score manifests and write ranked inspection lists per port", br_cmd_rank},
-  {"rules", "check and test rule packs", br_cmd_rules},
-  {"backtest", "precision and recall at k% of a pack on labelled history", br_cmd_backtest},
-  {"outcomes", "import inspection results into the store, and list them", br_cmd_outcomes},
-  {"report", "hit rates per rule, port, lane and month (HTML, CSV, JSON)", br_cmd_report},
-  {"watchlist", "import watchlists, screen names, record exceptions", br_cmd_watchlist},
+    {"rank", "score manifests and write ranked inspection lists per port", br_cmd_rank},
+    {"rules", "check and test rule packs", br_cmd_rules},
+    {"backtest", "precision and recall at k% of a pack on labelled history", br_cmd_backtest},
+    {"tune", "fit a pack's rule weights on labelled history (weights.ini)", br_cmd_tune},
+    {"outcomes", "import inspection results into the store, and list them", br_cmd_outcomes},
+    {"report", "hit rates per rule, port, lane and month (HTML, CSV, JSON)", br_cmd_report},
+    {"watchlist", "import watchlists, screen names, record exceptions", br_cmd_watchlist},
 };
 
 static void

@@ -23,6 +23,7 @@ typedef struct {
 int br_cmd_rank(int argc, char **argv);
 int br_cmd_rules(int argc, char **argv);
 int br_cmd_backtest(int argc, char **argv);
+int br_cmd_tune(int argc, char **argv);
 int br_cmd_outcomes(int argc, char **argv);
 int br_cmd_report(int argc, char **argv);
 int br_cmd_watchlist(int argc, char **argv);

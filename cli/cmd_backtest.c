@@ -8,21 +8,6 @@
 #include "br_labels.h"
 #include "br_pipeline.h"
 
-static gboolean
-parse_ks(const char *text, GArray *ks)
-{
-  char **parts = g_strsplit(text, ",", -1);
-  gboolean ok = parts[0] != NULL;
-  for (guint i = 0; ok && parts[i]; i++) {
-    char *end;
-    double k = g_ascii_strtod(g_strstrip(parts[i]), &end);
-    ok = *parts[i] && *end == '\0' && k > 0 && k <= 100;
-    g_array_append_val(ks, k);
-  }
-  g_strfreev(parts);
-  return ok;
-}
-
 int
 br_cmd_backtest(int argc, char **argv)
 {
@@ -81,7 +66,7 @@ br_cmd_backtest(int argc, char **argv)
     goto out;
   if (argc != 2 || !rules_dir || !label || threads < 0 || seed < 0 ||
       (period_text && !br_period_parse(period_text, &period)) ||
-      !parse_ks(k_text ? k_text : "1,2,5,10", ks)) {
+      !br_backtest_parse_ks(k_text ? k_text : "1,2,5,10", ks)) {
     fprintf(stderr, "boxrank backtest: give one manifest, --rules PACK and --label COLUMN;\n"
                     "--period is all, month, week or day; --k lists percents in (0, 100].\n");
     goto out;

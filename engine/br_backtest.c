@@ -20,6 +20,21 @@ br_period_parse(const char *text, BrPeriod *out)
   return FALSE;
 }
 
+gboolean
+br_backtest_parse_ks(const char *text, GArray *ks)
+{
+  char **parts = g_strsplit(text, ",", -1);
+  gboolean ok = parts[0] != NULL;
+  for (guint i = 0; ok && parts[i]; i++) {
+    char *end;
+    double k = g_ascii_strtod(g_strstrip(parts[i]), &end);
+    ok = *parts[i] && *end == '\0' && k > 0 && k <= 100;
+    g_array_append_val(ks, k);
+  }
+  g_strfreev(parts);
+  return ok;
+}
+
 int
 br_period_history_cut(BrPeriod period)
 {

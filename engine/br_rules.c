@@ -659,3 +659,10 @@ br_pack_capacity(const BrPack *pack, const char *port)
     return GPOINTER_TO_UINT(v);
   return pack->settings.capacity_default;
 }
+
+void
+br_pack_set_weight(BrPack *pack, guint index, double weight)
+{
+  g_return_if_fail(index < pack->rules->len);
+  ((BrRuleInfo *)g_ptr_array_index(pack->rules, index))->weight = weight;
+}

@@ -67,6 +67,9 @@ const BrRuleInfo *br_pack_rule(const BrPack *pack, guint index);
 /* SHA-256 over pack.ini and every rule file, in name order: identifies the pack version. */
 const char *br_pack_hash(const BrPack *pack);
 guint br_pack_capacity(const BrPack *pack, const char *port);
+/* Sets a rule's weight in the loaded pack (boxrank tune scores a held-out period with fitted
+ * weights before writing them); evaluators created afterwards use it. */
+void br_pack_set_weight(BrPack *pack, guint index, double weight);
 
 /* `boxrank rules check`: every problem as a "file:line: message" diagnostic. schema may be
  * NULL, then field names are checked against the canonical fields plus extra_fields. */

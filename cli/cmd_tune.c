@@ -1,0 +1,224 @@
+/* boxrank tune: fit a pack's rule weights on labelled history and write weights.ini. */
+#include <stdio.h>
+#include <string.h>
+
+#include "br_backtest.h"
+#include "br_cli.h"
+#include "br_labels.h"
+#include "br_tune.h"
+
+/* Precision@k of the pack as it stands on the held-out file. */
+static BrBacktest *
+holdout_backtest(const char *path, const BrProfile *profile, const BrPack *pack, const char *label,
+                 BrEntityKeys *keys, const BrHistory *history, int cut, const GArray *ks,
+                 guint threads, guint64 seed, guint64 *rejected, GError **error)
+{
+  BrPipelineResult result = {0};
+  BrBacktest *bt = NULL;
+  if (br_labels_score_file(path, profile, pack, label, keys, history, cut, threads, &result,
+                           rejected, error))
+    bt = br_backtest_run(result.units, pack, BR_PERIOD_ALL, (const double *)(void *)ks->data,
+                         ks->len, seed);
+  br_pipeline_result_clear(&result);
+  return bt;
+}
+
+static void
+print_comparison(const BrBacktest *before, const BrBacktest *after, const char *holdout)
+{
+  const BrBacktestPeriod *b = g_ptr_array_index(before->periods, 0);
+  const BrBacktestPeriod *a = g_ptr_array_index(after->periods, 0);
+  printf("\nheld out: %s, %u units, %u positive (base rate %.3f)\n", holdout, b->units,
+         b->positives, b->units ? (double)b->positives / b->units : 0.0);
+  printf("%-8s %10s %10s %10s\n", "k%", "before", "after", "change");
+  for (guint i = 0; i < before->nk; i++)
+    printf("p@%-6g %10.3f %10.3f %+10.3f\n", before->ks[i], b->at[i].precision, a->at[i].precision,
+           a->at[i].precision - b->at[i].precision);
+}
+
+int
+br_cmd_tune(int argc, char **argv)
+{
+  char *rules_dir = NULL, *profile_path = NULL, *label = NULL, *period_text = NULL;
+  char *k_text = NULL, *out_path = NULL, *holdout = NULL;
+  gboolean dry_run = FALSE, replay = FALSE;
+  double l2 = 10.0;
+  gint threads = 0;
+  gint64 seed = 0;
+  GOptionEntry entries[] = {
+      {"rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rule pack folder (required)", "PACK"},
+      {"profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path, "Column profile of the input",
+       "FILE"},
+      {"label", 'l', 0, G_OPTION_ARG_STRING, &label,
+       "Numeric column with each line's known outcome, > 0 when something was found (required)",
+       "COLUMN"},
+      {"period", 0, 0, G_OPTION_ARG_STRING, &period_text,
+       "Training lines see the history of earlier periods: month (default), week or day", "PERIOD"},
+      {"l2", 0, 0, G_OPTION_ARG_DOUBLE, &l2,
+       "L2 penalty on the weights, worth that many labelled units of evidence (default 10)", "LAMBDA"},
+      {"holdout", 0, 0, G_OPTION_ARG_FILENAME, &holdout,
+       "A later labelled file to report precision@k on, before and after", "FILE"},
+      {"replay", 0, 0, G_OPTION_ARG_NONE, &replay,
+       "On the held-out file, history rules also learn from its earlier periods", NULL},
+      {"k", 'k', 0, G_OPTION_ARG_STRING, &k_text,
+       "Inspection budgets in percent of units (default: 1,2,5,10)", "LIST"},
+      {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
+       "Where to write the weights (default: PACK/weights.ini)", "FILE"},
+      {"dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Report, write nothing", NULL},
+      {"seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of the tie-break (default: 0)", "S"},
+      {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "Worker threads (default: one per core)",
+       "N"},
+      {NULL},
+  };
+  GOptionContext *ctx = g_option_context_new("TRAIN.csv [MORE.csv ...]");
+  g_option_context_set_summary(
+      ctx, "Fit the weights of a pack's rules on labelled history: an L2-regularised logistic\n"
+           "regression of the label on each rule's points, every training period scored with\n"
+           "the history of the periods before it. Writes weights.ini, which the pack reads\n"
+           "in place of the weights its rule files give, and reports precision@k on a\n"
+           "held-out file before and after.");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  int status = BR_EXIT_USAGE;
+  BrProfile *profile = NULL;
+  BrPack *pack = NULL;
+  BrEntityKeys *keys = NULL;
+  BrHistory *history = NULL, *holdout_history = NULL;
+  BrUnitTable *train = NULL;
+  BrTune *tune = NULL;
+  BrBacktest *before = NULL, *after = NULL;
+  char *ini = NULL;
+  GArray *ks = g_array_new(FALSE, FALSE, sizeof(double));
+  GError *error = NULL;
+  guint64 rejected = 0;
+  BrPeriod period = BR_PERIOD_MONTH;
+  if (!br_cli_parse(ctx, &argc, &argv,
+                    "boxrank tune ../shared/data/kcs/train.csv --rules rules/kcs \\\n"
+                    "      --profile feeds/profiles/kcs.ini --label Fraud \\\n"
+                    "      --holdout ../shared/data/kcs/valid.csv"))
+    goto out;
+  if (argc < 2 || !rules_dir || !label || threads < 0 || seed < 0 || !(l2 >= 0) ||
+      (period_text && (!br_period_parse(period_text, &period) || period == BR_PERIOD_ALL)) ||
+      !br_backtest_parse_ks(k_text ? k_text : "1,2,5,10", ks)) {
+    fprintf(stderr, "boxrank tune: give training files, --rules PACK and --label COLUMN;\n"
+                    "--period is month, week or day; --l2 is >= 0; --k lists percents in (0, "
+                    "100].\n");
+    goto out;
+  }
+  status = BR_EXIT_FAILURE;
+  profile = profile_path ? br_profile_load(profile_path, &error) : br_profile_new_identity();
+  if (!profile || !(pack = br_pack_load(rules_dir, &error)) ||
+      !(keys = br_entity_keys_parse(br_pack_settings(pack)->history_keys, &error)))
+    goto fail;
+
+  /* Training lines learn from the history of earlier periods only, as the pack would have
+   * run then: otherwise every track record would already know its own line's outcome. */
+  guint units = 0;
+  history = br_labels_history((const char *const *)argv + 1, profile, pack, label, keys,
+                              (guint)threads, &units, &rejected, &error);
+  if (!history)
+    goto fail;
+  int cut = br_period_history_cut(period);
+  for (int i = 1; i < argc; i++) {
+    BrPipelineResult result = {0};
+    gboolean ok = br_labels_score_file(argv[i], profile, pack, label, keys, history, cut,
+                                       (guint)threads, &result, &rejected, &error);
+    if (ok && !train) {
+      train = result.units;
+      result.units = NULL;
+    } else if (ok) {
+      br_unit_table_merge(train, result.units);
+    }
+    br_pipeline_result_clear(&result);
+    if (!ok)
+      goto fail;
+  }
+  if (!(tune = br_tune_fit(train, pack, l2, &error)))
+    goto fail;
+
+  printf("%u labelled units, %u positive; L2 %g; %u Newton steps\n", tune->units, tune->positives,
+         l2, tune->iterations);
+  printf("%-24s %8s %10s %10s\n", "rule", "fires", "before", "after");
+  for (guint r = 0; r < tune->nrules; r++) {
+    char fitted[32] = "(kept)";
+    if (tune->fitted[r])
+      g_snprintf(fitted, sizeof fitted, "%.4f", tune->weights[r]);
+    printf("%-24s %8u %10.4f %10s\n", br_pack_rule(pack, r)->id, tune->fires[r],
+           br_pack_rule(pack, r)->weight, fitted);
+  }
+
+  if (holdout) {
+    holdout_history = history;
+    if (replay) {
+      GPtrArray *files = g_ptr_array_new();
+      for (int i = 1; i < argc; i++)
+        g_ptr_array_add(files, argv[i]);
+      g_ptr_array_add(files, holdout);
+      g_ptr_array_add(files, NULL);
+      holdout_history = br_labels_history((const char *const *)files->pdata, profile, pack, label,
+                                          keys, (guint)threads, NULL, &rejected, &error);
+      g_ptr_array_free(files, TRUE);
+      if (!holdout_history)
+        goto fail;
+    }
+    int hcut = replay ? cut : BR_HISTORY_CUT_NONE;
+    before = holdout_backtest(holdout, profile, pack, label, keys, holdout_history, hcut, ks,
+                              (guint)threads, (guint64)seed, &rejected, &error);
+    for (guint r = 0; before && r < tune->nrules; r++)
+      br_pack_set_weight(pack, r, tune->weights[r]);
+    if (before)
+      after = holdout_backtest(holdout, profile, pack, label, keys, holdout_history, hcut, ks,
+                               (guint)threads, (guint64)seed, &rejected, &error);
+    if (!after)
+      goto fail;
+    print_comparison(before, after, holdout);
+  }
+
+  if (!dry_run) {
+    GString *prov =
+        g_string_new("Weights fitted by boxrank tune: L2-regularised logistic regression");
+    g_string_append_printf(
+        prov, " (L2 %g)\nof \"%s\" on the rules' points over %u units (%u positive) of", l2, label,
+        tune->units, tune->positives);
+    for (int i = 1; i < argc; i++)
+      g_string_append_printf(prov, " %s", argv[i]);
+    g_string_append_printf(prov, ",\neach %s scored with the history of the ones before it.",
+                           period_text ? period_text : "month");
+    ini = br_tune_weights_ini(tune, pack, prov->str);
+    g_string_free(prov, TRUE);
+    char *path = out_path ? g_strdup(out_path) : g_build_filename(rules_dir, "weights.ini", NULL);
+    gboolean ok = g_file_set_contents(path, ini, -1, &error);
+    if (ok)
+      printf("\nweights written to %s\n", path);
+    g_free(path);
+    if (!ok)
+      goto fail;
+  }
+  if (rejected)
+    fprintf(stderr, "boxrank: %" G_GUINT64_FORMAT " rows rejected and left out\n", rejected);
+  status = rejected ? BR_EXIT_REJECTS : BR_EXIT_OK;
+  goto out;
+fail:
+  br_cli_error(error);
+out:
+  if (holdout_history != history)
+    br_history_free(holdout_history);
+  br_history_free(history);
+  br_backtest_free(before);
+  br_backtest_free(after);
+  br_tune_free(tune);
+  br_unit_table_free(train);
+  br_entity_keys_free(keys);
+  br_pack_free(pack);
+  br_profile_free(profile);
+  g_array_free(ks, TRUE);
+  g_option_context_free(ctx);
+  g_free(ini);
+  g_free(rules_dir);
+  g_free(profile_path);
+  g_free(label);
+  g_free(period_text);
+  g_free(k_text);
+  g_free(out_path);
+  g_free(holdout);
+  return status;
+}
