@@ -6,6 +6,7 @@
 #include "br_cli.h"
 #include "br_feed.h"
 #include "br_history.h"
+#include "br_labels.h"
 #include "br_output.h"
 #include "br_pipeline.h"
 #include "br_rank.h"
@@ -26,8 +27,8 @@ progress_cb(guint64 rows, guint64 bytes, gpointer data)
     return;
   p->last_us = now;
   double secs = (now - p->start_us) / 1e6;
-  fprintf(stderr, "\r  %" G_GUINT64_FORMAT " lines, %.1f MB, %.0f lines/s   ", rows,
-          bytes / 1e6, secs > 0 ? rows / secs : 0.0);
+  fprintf(stderr, "\r  %" G_GUINT64_FORMAT " lines, %.1f MB, %.0f lines/s   ", rows, bytes / 1e6,
+          secs > 0 ? rows / secs : 0.0);
 }
 
 static gboolean
@@ -66,44 +67,52 @@ br_cmd_rank(int argc, char **argv)
 {
   char *rules_dir = NULL, *profile_path = NULL, *out_dir = NULL, *format_text = NULL;
   char *reject_path = NULL, *summary_path = NULL, *db_path = NULL, *as_of = NULL;
+  char **history_files = NULL, *label = NULL;
   gboolean no_store = FALSE, parse_only = FALSE;
   gint threads = 0;
   gint64 seed = 0;
   gboolean quiet = FALSE;
   GOptionEntry entries[] = {
-    {"rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rule pack folder (required)", "PACK"},
-    {"profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path,
-     "Column profile of the input (default: headers are canonical names)", "FILE"},
-    {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
-     "Output folder, or - for standard output (default: out)", "DIR"},
-    {"format", 'f', 0, G_OPTION_ARG_STRING, &format_text,
-     "csv, jsonl or both (default: both; jsonl when --out is -)", "FORMAT"},
-    {"rejects", 0, 0, G_OPTION_ARG_FILENAME, &reject_path,
-     "Where rejected rows go (default: OUT/rejects.csv; ./rejects.csv when --out is -)", "FILE"},
-    {"summary", 0, 0, G_OPTION_ARG_FILENAME, &summary_path,
-     "Run summary as JSON (default: OUT/summary.json; none when --out is -)", "FILE"},
-    {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "Worker threads (default: one per core)",
-     "N"},
-    {"seed", 's', 0, G_OPTION_ARG_INT64, &seed,
-     "Seed of the random control sample and tie-breaks (default: 0)", "S"},
-    {"db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
-     "Store recording the run and its selections (default: $BOXRANK_DB, else ./boxrank.db)",
-     "PATH"},
-    {"date", 0, 0, G_OPTION_ARG_STRING, &as_of,
-     "Date the lists are for, YYYY-MM-DD (default: today, UTC); outcomes link to it", "DATE"},
-    {"no-store", 0, 0, G_OPTION_ARG_NONE, &no_store, "Do not record the run in the store", NULL},
-    {"parse-only", 0, 0, G_OPTION_ARG_NONE, &parse_only,
-     "Read and parse the input, score nothing, write no lists: the throughput ceiling that "
-     "benchmarks compare with (implies --no-store)", NULL},
-    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on standard error", NULL},
-    {NULL},
+      {"rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rule pack folder (required)", "PACK"},
+      {"profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path,
+       "Column profile of the input (default: headers are canonical names)", "FILE"},
+      {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
+       "Output folder, or - for standard output (default: out)", "DIR"},
+      {"format", 'f', 0, G_OPTION_ARG_STRING, &format_text,
+       "csv, jsonl or both (default: both; jsonl when --out is -)", "FORMAT"},
+      {"rejects", 0, 0, G_OPTION_ARG_FILENAME, &reject_path,
+       "Where rejected rows go (default: OUT/rejects.csv; ./rejects.csv when --out is -)", "FILE"},
+      {"summary", 0, 0, G_OPTION_ARG_FILENAME, &summary_path,
+       "Run summary as JSON (default: OUT/summary.json; none when --out is -)", "FILE"},
+      {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "Worker threads (default: one per core)",
+       "N"},
+      {"seed", 's', 0, G_OPTION_ARG_INT64, &seed,
+       "Seed of the random control sample and tie-breaks (default: 0)", "S"},
+      {"db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
+       "Store recording the run and its selections (default: $BOXRANK_DB, else ./boxrank.db)",
+       "PATH"},
+      {"date", 0, 0, G_OPTION_ARG_STRING, &as_of,
+       "Date the lists are for, YYYY-MM-DD (default: today, UTC); outcomes link to it", "DATE"},
+      {"no-store", 0, 0, G_OPTION_ARG_NONE, &no_store, "Do not record the run in the store", NULL},
+      {"history", 'H', 0, G_OPTION_ARG_FILENAME_ARRAY, &history_files,
+       "History rules learn from these labelled files (with --label) instead of the store's "
+       "outcomes; each line sees only labels of days before its own",
+       "FILE"},
+      {"label", 'l', 0, G_OPTION_ARG_STRING, &label,
+       "Numeric column of the --history files, > 0 when something was found", "COLUMN"},
+      {"parse-only", 0, 0, G_OPTION_ARG_NONE, &parse_only,
+       "Read and parse the input, score nothing, write no lists: the throughput ceiling that "
+       "benchmarks compare with (implies --no-store)",
+       NULL},
+      {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on standard error", NULL},
+      {NULL},
   };
   GOptionContext *ctx = g_option_context_new("MANIFEST.csv|-");
   g_option_context_set_summary(
-    ctx, "Score every manifest line with the pack's rules, roll lines up to inspection units,\n"
-         "and write for each port a ranked inspection list that fits its capacity, with the\n"
-         "reasons for every pick. Exit status: 0 ok, 1 failure, 2 usage, 3 rows rejected,\n"
-         "4 rule errors, 5 both.");
+      ctx, "Score every manifest line with the pack's rules, roll lines up to inspection units,\n"
+           "and write for each port a ranked inspection list that fits its capacity, with the\n"
+           "reasons for every pick. Exit status: 0 ok, 1 failure, 2 usage, 3 rows rejected,\n"
+           "4 rule errors, 5 both.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   int status = BR_EXIT_FAILURE;
   BrProfile *profile = NULL;
@@ -124,11 +133,12 @@ br_cmd_rank(int argc, char **argv)
     status = BR_EXIT_USAGE;
     goto out;
   }
-  if (argc != 2 || !rules_dir || threads < 0 || seed < 0) {
+  if (argc != 2 || !rules_dir || threads < 0 || seed < 0 || !history_files != !label) {
     fprintf(stderr, "boxrank rank: %s\nRun 'boxrank rank --help' for usage.\n",
-            argc != 2 ? "give exactly one manifest file (or - for standard input)"
-            : !rules_dir ? "--rules PACK is required"
-                         : "--threads and --seed take non-negative numbers");
+            argc != 2                  ? "give exactly one manifest file (or - for standard input)"
+            : !rules_dir               ? "--rules PACK is required"
+            : !history_files != !label ? "--history and --label go together"
+                                       : "--threads and --seed take non-negative numbers");
     status = BR_EXIT_USAGE;
     goto out;
   }
@@ -144,7 +154,8 @@ br_cmd_rank(int argc, char **argv)
     goto out;
   }
   if (!reject_path)
-    reject_path = to_stdout ? g_strdup("rejects.csv") : g_build_filename(out_dir, "rejects.csv", NULL);
+    reject_path =
+        to_stdout ? g_strdup("rejects.csv") : g_build_filename(out_dir, "rejects.csv", NULL);
   if (!summary_path && !to_stdout)
     summary_path = g_build_filename(out_dir, "summary.json", NULL);
   if (!to_stdout && g_mkdir_with_parents(out_dir, 0755) != 0) {
@@ -186,6 +197,16 @@ br_cmd_rank(int argc, char **argv)
   profile = profile_path ? br_profile_load(profile_path, &error) : br_profile_new_identity();
   if (!profile)
     goto fail;
+  if (history_files) {
+    if (!entity_keys &&
+        !(entity_keys = br_entity_keys_parse(br_pack_settings(pack)->history_keys, &error)))
+      goto fail;
+    br_history_free(history);
+    history = br_labels_history((const char *const *)history_files, profile, pack, label,
+                                entity_keys, (guint)threads, NULL, NULL, &error);
+    if (!history)
+      goto fail;
+  }
   BrFeedOptions feed_opts = {.reject_path = reject_path};
   feed = br_feed_open(argv[1], profile, &feed_opts, &error);
   if (!feed)
@@ -194,19 +215,20 @@ br_cmd_rank(int argc, char **argv)
   Progress progress = {.start_us = start};
   gboolean show = !quiet && br_cli_show_progress();
   BrPipelineOptions popts = {
-    .threads = (guint)threads,
-    .progress = show ? progress_cb : NULL,
-    .progress_data = &progress,
-    .entity_keys = entity_keys,
-    .history = history,
-    .parse_only = parse_only,
+      .threads = (guint)threads,
+      .progress = show ? progress_cb : NULL,
+      .progress_data = &progress,
+      .entity_keys = entity_keys,
+      .history = history,
+      .history_cut = history_files ? BR_HISTORY_CUT_DAY : BR_HISTORY_CUT_NONE,
+      .parse_only = parse_only,
   };
   if (!br_pipeline_run(feed, pack, &popts, &result, &error))
     goto fail;
   if (show)
     fprintf(stderr, "\r\033[K");
   lists = br_rank_select(result.units, pack, (guint64)seed);
-  gboolean written = parse_only ? TRUE
+  gboolean written = parse_only  ? TRUE
                      : to_stdout ? write_stdout(lists, pack, format)
                                  : br_output_write_lists(lists, pack, out_dir, format, &error);
   if (!written)
@@ -218,36 +240,36 @@ br_cmd_rank(int argc, char **argv)
       goto fail;
     BrRunInput input = {.path = argv[1], .sha256 = input_hash ? input_hash : "(standard input)"};
     BrRunRecord run = {
-      .started_at = started_at,
-      .finished_at = g_get_real_time() / G_USEC_PER_SEC,
-      .as_of = as_of,
-      .inputs = &input,
-      .ninputs = 1,
-      .profile = profile_path,
-      .threads = result.threads_used,
-      .seed = (guint64)seed,
-      .lines_read = br_feed_rows_read(feed),
-      .lines_rejected = rejected,
-      .units = br_unit_table_size(result.units),
-      .fire_counts = result.fire_counts,
-      .failure_counts = result.failure_counts,
-      .entities = result.entities,
+        .started_at = started_at,
+        .finished_at = g_get_real_time() / G_USEC_PER_SEC,
+        .as_of = as_of,
+        .inputs = &input,
+        .ninputs = 1,
+        .profile = profile_path,
+        .threads = result.threads_used,
+        .seed = (guint64)seed,
+        .lines_read = br_feed_rows_read(feed),
+        .lines_rejected = rejected,
+        .units = br_unit_table_size(result.units),
+        .fire_counts = result.fire_counts,
+        .failure_counts = result.failure_counts,
+        .entities = result.entities,
     };
     if (!br_store_record_run(store, &run, lists, pack, &error))
       goto fail;
   }
   BrRunSummary summary = {
-    .input = argv[1],
-    .profile = profile_path,
-    .pack = pack,
-    .seed = (guint64)seed,
-    .threads = result.threads_used,
-    .rows_read = br_feed_rows_read(feed),
-    .rows_rejected = rejected,
-    .reject_path = rejected ? reject_path : NULL,
-    .elapsed_s = (g_get_monotonic_time() - start) / 1e6,
-    .result = &result,
-    .lists = lists,
+      .input = argv[1],
+      .profile = profile_path,
+      .pack = pack,
+      .seed = (guint64)seed,
+      .threads = result.threads_used,
+      .rows_read = br_feed_rows_read(feed),
+      .rows_rejected = rejected,
+      .reject_path = rejected ? reject_path : NULL,
+      .elapsed_s = (g_get_monotonic_time() - start) / 1e6,
+      .result = &result,
+      .lists = lists,
   };
   GString *text = g_string_new(NULL);
   if (summary_path) {
@@ -286,6 +308,8 @@ out:
   g_free(input_hash);
   g_free(db_path);
   g_free(as_of);
+  g_strfreev(history_files);
+  g_free(label);
   br_feed_close(feed);
   br_pack_free(pack);
   br_profile_free(profile);
