@@ -328,8 +328,8 @@ points_eval(BrEvaluator *ev, const CompiledRule *cr, const BrValue *record, doub
   *x = logit(rate) - logit(global);
   if (explain)
     g_string_append_printf(
-        out, "%s %s: %u of %u past inspections found something (rate %.2f vs %.2f overall)",
-        cr->info->points_key, value, hits, inspections, rate, global);
+        out, "%s %s: %u of %u past inspections found something (rate %.2f vs %.2f overall), %+.2f",
+        cr->info->points_key, value, hits, inspections, rate, global, cr->info->weight * *x);
   return TRUE;
 }
 

@@ -89,12 +89,21 @@ api_rule(lua_State *L)
   lua_Debug ar;
   const char *file = "?";
   int line = 0;
-  if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
-    file = ar.source[0] == '@' ? ar.source + 1 : ar.short_src;
+  /* A rule made by a helper function of its file is reported where the file's own code called
+   * the helper: the outermost frame of the same file, not the helper's rule { } line. */
+  char *source = NULL;
+  for (int level = 1; lua_getstack(L, level, &ar) && lua_getinfo(L, "Sl", &ar); level++) {
+    if (source && strcmp(source, ar.source) != 0)
+      break;
+    if (!source)
+      source = g_strdup(ar.source);
     line = ar.currentline;
   }
+  if (source)
+    file = source[0] == '@' || source[0] == '=' ? source + 1 : source;
   lua_pushstring(L, file);
   lua_setfield(L, 1, "__file");
+  g_free(source);
   lua_pushinteger(L, line);
   lua_setfield(L, 1, "__line");
   lua_getfield(L, LUA_REGISTRYINDEX, BR_RULE_API_RULES);
