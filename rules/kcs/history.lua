@@ -3,7 +3,7 @@
 -- a value with more frauds than usual, negative for a cleaner one, nothing for a value never
 -- seen (or seen fewer than `min` times). The reason names the value and its record.
 
-local function track(id, key, title, line, tags, min)
+local function track(id, key, title, line, tags)
   rule {
     id = id,
     title = title,
@@ -11,7 +11,7 @@ local function track(id, key, title, line, tags, min)
     tags = tags,
     author = "boxrank",
     valid_from = "2020-01-01",
-    points = history_logodds(key, min),
+    points = history_logodds(key),
     tests = {
       { line = line, history = { [key] = { inspections = 20, hits = 15 } }, fires = true },
       { line = line, history = { [key] = { inspections = 20, hits = 0 } }, fires = true },
@@ -45,9 +45,3 @@ track("KCS-TAX-TYPE", "Tax Type", "Record of this tax type", { ["Tax Type"] = "F
 track("KCS-PAYMENT", "Payment Type", "Record of this payment type", { ["Payment Type"] = "11" },
       { "payment" })
 track("KCS-OFFICE", "port", "Record of this customs office", { port = "30" }, { "office" })
--- Declarations repeating a declared price or net mass to the unit: templated invoices. In this
--- synthetic data set they are the strongest signal (see bench/README.md, KCS).
-track("KCS-PRICE", "value", "Record of declarations at exactly this declared price",
-      { value = 372254.4 }, { "value" }, 1)
-track("KCS-MASS", "declared_kg", "Record of declarations with exactly this net mass",
-      { declared_kg = 108.0 }, { "value" }, 1)
