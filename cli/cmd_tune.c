@@ -7,33 +7,40 @@
 #include "br_labels.h"
 #include "br_tune.h"
 
-/* Precision@k of the pack as it stands on the held-out file. */
-static BrBacktest *
-holdout_backtest(const char *path, const BrProfile *profile, const BrPack *pack, const char *label,
-                 BrEntityKeys *keys, const BrHistory *history, int cut, const GArray *ks,
-                 guint threads, guint64 seed, guint64 *rejected, GError **error)
+/* Precision@k of the pack as it stands on the held-out file, one BrAtK per k; *units and
+ * *positives count the file's units. */
+static BrAtK *
+holdout_precision(const char *path, const BrProfile *profile, const BrPack *pack, const char *label,
+                  BrEntityKeys *keys, const BrHistory *history, int cut, const GArray *ks,
+                  guint threads, guint64 seed, guint *units, guint *positives, guint64 *rejected,
+                  GError **error)
 {
   BrPipelineResult result = {0};
-  BrBacktest *bt = NULL;
+  BrAtK *at = NULL;
   if (br_labels_score_file(path, profile, pack, label, keys, history, cut, threads, &result,
-                           rejected, error))
-    bt = br_backtest_run(result.units, pack, BR_PERIOD_ALL, (const double *)(void *)ks->data,
-                         ks->len, seed);
+                           rejected, error)) {
+    BrBacktest *bt = br_backtest_run(result.units, pack, BR_PERIOD_ALL,
+                                     (const double *)(void *)ks->data, ks->len, seed);
+    const BrBacktestPeriod *all = g_ptr_array_index(bt->periods, 0);
+    at = g_memdup2(all->at, ks->len * sizeof *at);
+    *units = all->units;
+    *positives = all->positives;
+    br_backtest_free(bt);
+  }
   br_pipeline_result_clear(&result);
-  return bt;
+  return at;
 }
 
 static void
-print_comparison(const BrBacktest *before, const BrBacktest *after, const char *holdout)
+print_comparison(const BrAtK *before, const BrAtK *after, guint nk, const char *holdout,
+                 guint units, guint positives)
 {
-  const BrBacktestPeriod *b = g_ptr_array_index(before->periods, 0);
-  const BrBacktestPeriod *a = g_ptr_array_index(after->periods, 0);
-  printf("\nheld out: %s, %u units, %u positive (base rate %.3f)\n", holdout, b->units,
-         b->positives, b->units ? (double)b->positives / b->units : 0.0);
+  printf("\nheld out: %s, %u units, %u positive (base rate %.3f)\n", holdout, units, positives,
+         units ? (double)positives / units : 0.0);
   printf("%-8s %10s %10s %10s\n", "k%", "before", "after", "change");
-  for (guint i = 0; i < before->nk; i++)
-    printf("p@%-6g %10.3f %10.3f %+10.3f\n", before->ks[i], b->at[i].precision, a->at[i].precision,
-           a->at[i].precision - b->at[i].precision);
+  for (guint i = 0; i < nk; i++)
+    printf("p@%-6g %10.3f %10.3f %+10.3f\n", before[i].k, before[i].precision, after[i].precision,
+           after[i].precision - before[i].precision);
 }
 
 int
@@ -55,7 +62,8 @@ br_cmd_tune(int argc, char **argv)
       {"period", 0, 0, G_OPTION_ARG_STRING, &period_text,
        "Training lines see the history of earlier periods: month (default), week or day", "PERIOD"},
       {"l2", 0, 0, G_OPTION_ARG_DOUBLE, &l2,
-       "L2 penalty on the weights, worth that many labelled units of evidence (default 10)", "LAMBDA"},
+       "L2 penalty on the weights, worth that many labelled units of evidence (default 10)",
+       "LAMBDA"},
       {"holdout", 0, 0, G_OPTION_ARG_FILENAME, &holdout,
        "A later labelled file to report precision@k on, before and after", "FILE"},
       {"replay", 0, 0, G_OPTION_ARG_NONE, &replay,
@@ -85,7 +93,7 @@ br_cmd_tune(int argc, char **argv)
   BrHistory *history = NULL, *holdout_history = NULL;
   BrUnitTable *train = NULL;
   BrTune *tune = NULL;
-  BrBacktest *before = NULL, *after = NULL;
+  BrAtK *before = NULL, *after = NULL;
   char *ini = NULL;
   GArray *ks = g_array_new(FALSE, FALSE, sizeof(double));
   GError *error = NULL;
@@ -161,16 +169,19 @@ br_cmd_tune(int argc, char **argv)
         goto fail;
     }
     int hcut = replay ? cut : BR_HISTORY_CUT_NONE;
-    before = holdout_backtest(holdout, profile, pack, label, keys, holdout_history, hcut, ks,
-                              (guint)threads, (guint64)seed, &rejected, &error);
+    guint hunits = 0, hpositives = 0;
+    before =
+        holdout_precision(holdout, profile, pack, label, keys, holdout_history, hcut, ks,
+                          (guint)threads, (guint64)seed, &hunits, &hpositives, &rejected, &error);
     for (guint r = 0; before && r < tune->nrules; r++)
       br_pack_set_weight(pack, r, tune->weights[r]);
     if (before)
-      after = holdout_backtest(holdout, profile, pack, label, keys, holdout_history, hcut, ks,
-                               (guint)threads, (guint64)seed, &rejected, &error);
+      after =
+          holdout_precision(holdout, profile, pack, label, keys, holdout_history, hcut, ks,
+                            (guint)threads, (guint64)seed, &hunits, &hpositives, &rejected, &error);
     if (!after)
       goto fail;
-    print_comparison(before, after, holdout);
+    print_comparison(before, after, ks->len, holdout, hunits, hpositives);
   }
 
   if (!dry_run) {
@@ -203,8 +214,8 @@ out:
   if (holdout_history != history)
     br_history_free(holdout_history);
   br_history_free(history);
-  br_backtest_free(before);
-  br_backtest_free(after);
+  g_free(before);
+  g_free(after);
   br_tune_free(tune);
   br_unit_table_free(train);
   br_entity_keys_free(keys);

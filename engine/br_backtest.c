@@ -69,17 +69,6 @@ period_name(BrPeriod period, gint32 day)
   return g_strdup(buf);
 }
 
-static gint
-cmp_score(gconstpointer a, gconstpointer b)
-{
-  const BrUnit *x = *(BrUnit *const *)a, *y = *(BrUnit *const *)b;
-  if (x->score != y->score)
-    return x->score > y->score ? -1 : 1;
-  if (x->tiebreak != y->tiebreak)
-    return x->tiebreak < y->tiebreak ? -1 : 1;
-  return strcmp(x->unit, y->unit);
-}
-
 static BrBacktestPeriod *
 evaluate(const char *name, GPtrArray *units, const double *ks, guint nk)
 {
@@ -87,7 +76,8 @@ evaluate(const char *name, GPtrArray *units, const double *ks, guint nk)
   p->name = g_strdup(name);
   p->units = units->len;
   p->at = g_new0(BrAtK, nk);
-  g_ptr_array_sort(units, cmp_score);
+  g_ptr_array_sort(units, br_unit_cmp_rank);
+  p->ranked = g_ptr_array_copy(units, NULL, NULL);
   for (guint i = 0; i < units->len; i++)
     p->positives += ((BrUnit *)units->pdata[i])->label > 0;
   for (guint j = 0; j < nk; j++) {
@@ -108,6 +98,7 @@ period_free(gpointer data)
   BrBacktestPeriod *p = data;
   g_free(p->name);
   g_free(p->at);
+  g_ptr_array_free(p->ranked, TRUE);
   g_free(p);
 }
 

@@ -34,7 +34,8 @@ typedef struct {
   char *name; /* "all", "2021-01", "2021-W02", "2021-01-05"; "undated" for units with no date */
   guint units;
   guint positives;
-  BrAtK *at; /* one per k */
+  BrAtK *at;         /* one per k */
+  GPtrArray *ranked; /* BrUnit*, owned by the unit table, in rank order */
 } BrBacktestPeriod;
 
 typedef struct {
@@ -47,6 +48,7 @@ typedef struct {
   guint *rule_hits;  /* positives among them */
 } BrBacktest;
 
+/* The backtest refers to the table's units: the table must outlive it. */
 BrBacktest *br_backtest_run(BrUnitTable *units, const BrPack *pack, BrPeriod period,
                             const double *ks, guint nk, guint64 seed);
 void br_backtest_free(BrBacktest *bt);

@@ -278,8 +278,8 @@ br_unit_hash(const char *port, const char *unit, guint64 seed)
   return h ^ (h >> 31);
 }
 
-static gint
-cmp_rank(gconstpointer a, gconstpointer b)
+gint
+br_unit_cmp_rank(gconstpointer a, gconstpointer b)
 {
   const BrUnit *x = *(BrUnit *const *)a, *y = *(BrUnit *const *)b;
   if (x->score != y->score)
@@ -396,7 +396,7 @@ rank_of(GPtrArray *units, const BrUnit *u)
   guint before = 0;
   for (guint i = 0; i < units->len; i++) {
     const BrUnit *o = g_ptr_array_index(units, i);
-    if (o != u && cmp_rank(&o, &u) < 0)
+    if (o != u && br_unit_cmp_rank(&o, &u) < 0)
       before++;
   }
   return before + 1;
@@ -427,7 +427,7 @@ select_port(BrPortList *list, GPtrArray *units, const BrPackSettings *s, guint64
       break;
     }
   }
-  g_ptr_array_sort(red, cmp_rank);
+  g_ptr_array_sort(red, br_unit_cmp_rank);
   guint random_slots = (guint)(list->capacity * s->random_share + 0.5);
   if (random_slots > list->capacity)
     random_slots = list->capacity;
@@ -451,7 +451,7 @@ select_port(BrPortList *list, GPtrArray *units, const BrPackSettings *s, guint64
     g_ptr_array_add(random, u);
   }
   /* Random picks are listed after the targeted ones, in rank order. */
-  g_ptr_array_sort(random, cmp_rank);
+  g_ptr_array_sort(random, br_unit_cmp_rank);
   for (guint i = 0; i < random->len; i++)
     g_ptr_array_add(list->selected, g_ptr_array_index(random, i));
   list->random = random->len;
@@ -499,7 +499,7 @@ br_unit_table_port_units(BrUnitTable *table, const char *port)
     if (strcmp(u->port, port) == 0)
       g_ptr_array_add(arr, u);
   }
-  g_ptr_array_sort(arr, cmp_rank);
+  g_ptr_array_sort(arr, br_unit_cmp_rank);
   return arr;
 }
 

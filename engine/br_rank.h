@@ -63,6 +63,9 @@ guint br_unit_table_size(const BrUnitTable *table);
 GPtrArray *br_unit_table_all(BrUnitTable *table);
 /* The seeded hash that breaks ties between units of equal score. */
 guint64 br_unit_hash(const char *port, const char *unit, guint64 seed);
+/* Rank order for g_ptr_array_sort of BrUnit*: score descending, then the seeded tie-break
+ * (tiebreak must be set), then the unit id. */
+gint br_unit_cmp_rank(gconstpointer a, gconstpointer b);
 
 /* Ranks every port's units and selects per the pack settings. Returns BrPortList* sorted by
  * port code; units stay owned by the table. */
