@@ -3,17 +3,83 @@
 #include <string.h>
 
 #include "br_backtest.h"
+#include "br_backtest_compare.h"
 #include "br_cli.h"
 #include "br_feed.h"
 #include "br_labels.h"
 #include "br_pipeline.h"
+
+/* One pack's backtest: the pack, its history keys and history, the scored units. */
+typedef struct {
+  BrPack *pack;
+  BrEntityKeys *keys;
+  BrHistory *history;
+  BrPipelineResult result;
+  BrBacktest *bt;
+} Side;
+
+static void
+side_clear(Side *side)
+{
+  br_backtest_free(side->bt);
+  br_pipeline_result_clear(&side->result);
+  br_history_free(side->history);
+  br_entity_keys_free(side->keys);
+  br_pack_free(side->pack);
+}
+
+typedef struct {
+  const char *manifest;
+  const BrProfile *profile;
+  const char *label;
+  char **history_files;
+  gboolean replay;
+  BrPeriod period;
+  const GArray *ks;
+  guint threads;
+  guint64 seed;
+} Setup;
+
+static gboolean
+side_run(Side *side, const char *rules_dir, const Setup *st, guint64 *rejected, GError **error)
+{
+  if (!(side->pack = br_pack_load(rules_dir, error)))
+    return FALSE;
+  int cut = BR_HISTORY_CUT_NONE;
+  if (st->history_files || st->replay) {
+    /* History rules learn from labels strictly before each period: what the pack would have
+     * known had it run then. */
+    if (!(side->keys = br_entity_keys_parse(br_pack_settings(side->pack)->history_keys, error)))
+      return FALSE;
+    GPtrArray *files = g_ptr_array_new();
+    for (char **f = st->history_files; f && *f; f++)
+      g_ptr_array_add(files, *f);
+    if (st->replay)
+      g_ptr_array_add(files, (gpointer)st->manifest);
+    g_ptr_array_add(files, NULL);
+    guint units = 0;
+    side->history = br_labels_history((const char *const *)files->pdata, st->profile, side->pack,
+                                      st->label, side->keys, st->threads, &units, rejected, error);
+    g_ptr_array_free(files, TRUE);
+    if (!side->history)
+      return FALSE;
+    cut = br_period_history_cut(st->period);
+    fprintf(stderr, "boxrank: %s: history of %u labelled units\n", rules_dir, units);
+  }
+  if (!br_labels_score_file(st->manifest, st->profile, side->pack, st->label, side->keys,
+                            side->history, cut, st->threads, &side->result, rejected, error))
+    return FALSE;
+  side->bt = br_backtest_run(side->result.units, side->pack, st->period,
+                             (const double *)(void *)st->ks->data, st->ks->len, st->seed);
+  return TRUE;
+}
 
 int
 br_cmd_backtest(int argc, char **argv)
 {
   char *rules_dir = NULL, *profile_path = NULL, *label = NULL, *period_text = NULL;
   char *k_text = NULL, *json_path = NULL;
-  char **history_files = NULL;
+  char **history_files = NULL, *compare_dir = NULL;
   gboolean replay = FALSE;
   gint threads = 0;
   gint64 seed = 0;
@@ -40,21 +106,24 @@ br_cmd_backtest(int argc, char **argv)
        "History rules also learn from the backtested file's own labels, each period seeing only "
        "the periods before it",
        NULL},
+      {"compare", 'c', 0, G_OPTION_ARG_FILENAME, &compare_dir,
+       "A second pack (e.g. the next version) run the same way: precision@k of both, and the "
+       "units that enter and leave the inspected set",
+       "PACK_B"},
       {NULL},
   };
   GOptionContext *ctx = g_option_context_new("MANIFEST.csv");
   g_option_context_set_summary(
       ctx, "Score labelled history with a pack and report, per period, the share of positives\n"
            "among the top k% of units (precision@k) and the share of positives they catch\n"
-           "(recall@k), and per rule its fires, hits, precision and lift over the base rate.");
+           "(recall@k), per rule its fires, hits, precision and lift over the base rate, and\n"
+           "the load the picks put on each port's capacity. With --compare, the same for a\n"
+           "second pack, and which units it would inspect instead: the dry run before\n"
+           "switching a new pack version on.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   int status = BR_EXIT_USAGE;
   BrProfile *profile = NULL;
-  BrPack *pack = NULL;
-  BrPipelineResult result = {0};
-  BrBacktest *bt = NULL;
-  BrEntityKeys *keys = NULL;
-  BrHistory *history = NULL;
+  Side a = {0}, b = {0};
   guint64 rejected = 0;
   GArray *ks = g_array_new(FALSE, FALSE, sizeof(double));
   GError *error = NULL;
@@ -73,43 +142,25 @@ br_cmd_backtest(int argc, char **argv)
   }
   status = BR_EXIT_FAILURE;
   profile = profile_path ? br_profile_load(profile_path, &error) : br_profile_new_identity();
-  if (!profile || !(pack = br_pack_load(rules_dir, &error)))
+  if (!profile)
     goto fail;
-  int cut = BR_HISTORY_CUT_NONE;
-  if (history_files || replay) {
-    /* History rules learn from labels strictly before each period: what the pack would have
-     * known had it run then. */
-    if (!(keys = br_entity_keys_parse(br_pack_settings(pack)->history_keys, &error)))
-      goto fail;
-    GPtrArray *files = g_ptr_array_new();
-    for (char **f = history_files; f && *f; f++)
-      g_ptr_array_add(files, *f);
-    if (replay)
-      g_ptr_array_add(files, argv[1]);
-    g_ptr_array_add(files, NULL);
-    guint units = 0;
-    history = br_labels_history((const char *const *)files->pdata, profile, pack, label, keys,
-                                (guint)threads, &units, &rejected, &error);
-    g_ptr_array_free(files, TRUE);
-    if (!history)
-      goto fail;
-    cut = br_period_history_cut(period);
-    fprintf(stderr, "boxrank: history of %u labelled units\n", units);
-  }
-  if (!br_labels_score_file(argv[1], profile, pack, label, keys, history, cut, (guint)threads,
-                            &result, &rejected, &error))
+  Setup st = {argv[1], profile, label,          history_files, replay,
+              period,  ks,      (guint)threads, (guint64)seed};
+  if (!side_run(&a, rules_dir, &st, &rejected, &error) ||
+      (compare_dir && !side_run(&b, compare_dir, &st, &rejected, &error)))
     goto fail;
-  bt = br_backtest_run(result.units, pack, period, (const double *)(void *)ks->data, ks->len,
-                       (guint64)seed);
   GString *text = g_string_new(NULL);
-  br_backtest_text(text, bt, pack);
+  br_backtest_text(text, a.bt, a.pack);
+  br_backtest_load_text(text, a.bt, a.pack);
+  if (compare_dir)
+    br_backtest_compare_text(text, a.bt, a.pack, b.bt, b.pack, 10);
   fputs(text->str, stdout);
   if (rejected)
     fprintf(stderr, "boxrank: %" G_GUINT64_FORMAT " rows rejected and left out\n", rejected);
   gboolean ok = TRUE;
   if (json_path) {
     g_string_truncate(text, 0);
-    br_backtest_json(text, bt, pack);
+    br_backtest_json(text, a.bt, a.pack);
     ok = g_file_set_contents(json_path, text->str, (gssize)text->len, &error);
   }
   g_string_free(text, TRUE);
@@ -120,11 +171,8 @@ br_cmd_backtest(int argc, char **argv)
 fail:
   br_cli_error(error);
 out:
-  br_backtest_free(bt);
-  br_pipeline_result_clear(&result);
-  br_history_free(history);
-  br_entity_keys_free(keys);
-  br_pack_free(pack);
+  side_clear(&a);
+  side_clear(&b);
   br_profile_free(profile);
   g_array_free(ks, TRUE);
   g_option_context_free(ctx);
@@ -135,5 +183,6 @@ out:
   g_free(k_text);
   g_free(json_path);
   g_strfreev(history_files);
+  g_free(compare_dir);
   return status;
 }
