@@ -9,6 +9,7 @@ static const BrCommand commands[] = {
     {"rules", "check and test rule packs", br_cmd_rules},
     {"backtest", "precision and recall at k% of a pack on labelled history", br_cmd_backtest},
     {"tune", "fit a pack's rule weights on labelled history (weights.ini)", br_cmd_tune},
+    {"mine", "propose candidate rules from labelled history", br_cmd_mine},
     {"outcomes", "import inspection results into the store, and list them", br_cmd_outcomes},
     {"report", "hit rates per rule, port, lane and month (HTML, CSV, JSON)", br_cmd_report},
     {"watchlist", "import watchlists, screen names, record exceptions", br_cmd_watchlist},

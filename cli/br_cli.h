@@ -6,10 +6,10 @@
 /* Exit codes, documented in README.md. */
 enum {
   BR_EXIT_OK = 0,
-  BR_EXIT_FAILURE = 1,      /* the job could not run: bad input file, bad pack, I/O error */
-  BR_EXIT_USAGE = 2,        /* bad command line */
-  BR_EXIT_REJECTS = 3,      /* done, but some input rows were rejected (see the reject file) */
-  BR_EXIT_RULE_ERRORS = 4,  /* done, but some rules failed at run time (see the summary) */
+  BR_EXIT_FAILURE = 1,     /* the job could not run: bad input file, bad pack, I/O error */
+  BR_EXIT_USAGE = 2,       /* bad command line */
+  BR_EXIT_REJECTS = 3,     /* done, but some input rows were rejected (see the reject file) */
+  BR_EXIT_RULE_ERRORS = 4, /* done, but some rules failed at run time (see the summary) */
   BR_EXIT_REJECTS_AND_RULE_ERRORS = 5,
   BR_EXIT_CHECK_FAILED = 6, /* a check or test command found problems */
 };
@@ -24,6 +24,7 @@ int br_cmd_rank(int argc, char **argv);
 int br_cmd_rules(int argc, char **argv);
 int br_cmd_backtest(int argc, char **argv);
 int br_cmd_tune(int argc, char **argv);
+int br_cmd_mine(int argc, char **argv);
 int br_cmd_outcomes(int argc, char **argv);
 int br_cmd_report(int argc, char **argv);
 int br_cmd_watchlist(int argc, char **argv);
