@@ -236,7 +236,8 @@ br_name_index_build(BrNameIndexBuilder *b)
 {
   BrNameIndex *ix = g_new0(BrNameIndex, 1);
   GArray *all = b->postings;
-  qsort(all->data, all->len, sizeof(Posting), compare_postings);
+  if (all->len > 0) /* qsort must not see the NULL data of an empty array */
+    qsort(all->data, all->len, sizeof(Posting), compare_postings);
   guint nkeys = 0;
   for (guint i = 0; i < all->len; i++)
     nkeys +=

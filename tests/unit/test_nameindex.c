@@ -199,11 +199,25 @@ test_threads(void)
     g_string_free(jobs[t].out, TRUE);
 }
 
+/* An index of no names (a run whose lists hold no parties) builds and matches nothing. */
+static void
+test_empty_index(void)
+{
+  BrNameIndex *ix = br_name_index_build(br_name_index_builder_new());
+  g_assert_cmpuint(br_name_index_size(ix), ==, 0);
+  BrNameScratch *scratch = br_name_scratch_new(ix);
+  BrNameMatch m[4];
+  g_assert_cmpuint(br_name_index_match(ix, scratch, "KIM JONG UN", -1, 0, 0.5, m, 4), ==, 0);
+  br_name_scratch_free(scratch);
+  br_name_index_free(ix);
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/nameindex/finds-listed-names", test_finds_listed_names);
+  g_test_add_func("/nameindex/empty", test_empty_index);
   g_test_add_func("/nameindex/generic-and-unlisted", test_generic_and_unlisted);
   g_test_add_func("/nameindex/kinds-and-quality", test_kinds_and_quality);
   g_test_add_func("/nameindex/common-keys", test_common_keys);
