@@ -12,7 +12,89 @@ struct BrWatchSet {
   GPtrArray *lists; /* BrWatchlist*, position = list id in the index */
   BrNameIndex *index;
   GHashTable *exceptions; /* "list\x1fref\x1fparty key" -> NULL */
+  GHashTable *values;     /* "list\x1fkind\x1fvalue" -> entry + 1, for exact-value kinds */
+  GPtrArray *keywords;    /* per list: GPtrArray of Keyword* */
 };
+
+/* A description keyword, upper case, and its entry. */
+typedef struct {
+  char *word;
+  guint entry;
+} Keyword;
+
+static void
+keyword_free(gpointer p)
+{
+  g_free(((Keyword *)p)->word);
+  g_free(p);
+}
+
+/* The form exact values are compared in: upper case without spaces; HS codes and IMO numbers
+ * as their digits only (an "IMO" prefix, dots and spaces dropped). */
+static void
+value_norm(BrWatchKind kind, const char *s, gsize len, GString *out)
+{
+  g_string_truncate(out, 0);
+  for (gsize i = 0; i < len; i++) {
+    char c = s[i];
+    if ((kind == BR_WATCH_HS || kind == BR_WATCH_VESSEL) && !g_ascii_isdigit(c))
+      continue;
+    if (!g_ascii_isspace(c))
+      g_string_append_c(out, g_ascii_toupper(c));
+  }
+}
+
+static char *
+value_key(guint list, BrWatchKind kind, const char *norm)
+{
+  return g_strdup_printf("%u\x1f%d\x1f%s", list, (int)kind, norm);
+}
+
+/* Exact values and keywords of every list, and the name index: what screening reads. */
+static void
+index_lists(BrWatchSet *set, guint32 name_kinds)
+{
+  set->values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  set->keywords = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+  GString *norm = g_string_new(NULL);
+  BrNameIndexBuilder *b = br_name_index_builder_new();
+  for (guint i = 0; i < set->lists->len; i++) {
+    const BrWatchlist *wl = g_ptr_array_index(set->lists, i);
+    br_watchlist_index_names(wl, (guint16)i, name_kinds, b);
+    GPtrArray *words = g_ptr_array_new_with_free_func(keyword_free);
+    for (guint e = 0; e < wl->entries->len; e++) {
+      const BrWatchEntry *entry = &g_array_index(wl->entries, BrWatchEntry, e);
+      if (!entry->value)
+        continue;
+      value_norm(entry->kind, entry->value, strlen(entry->value), norm);
+      if (entry->kind == BR_WATCH_KEYWORD) {
+        Keyword *k = g_new(Keyword, 1);
+        k->word = g_ascii_strup(entry->value, -1);
+        k->entry = e;
+        g_ptr_array_add(words, k);
+      } else if (norm->len) {
+        char *key = value_key(i, entry->kind, norm->str);
+        if (g_hash_table_contains(set->values, key))
+          g_free(key);
+        else
+          g_hash_table_insert(set->values, key, GUINT_TO_POINTER(e + 1));
+      }
+    }
+    g_ptr_array_add(set->keywords, words);
+  }
+  set->index = br_name_index_build(b);
+  g_string_free(norm, TRUE);
+}
+
+BrWatchSet *
+br_watch_set_new(GPtrArray *lists, guint32 name_kinds)
+{
+  BrWatchSet *set = g_new0(BrWatchSet, 1);
+  set->lists = lists;
+  set->exceptions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  index_lists(set, name_kinds);
+  return set;
+}
 
 static char *
 exception_key(const char *list, const char *ref, const char *party_key)
@@ -80,10 +162,7 @@ br_watch_set_load(BrStore *store, const char *const *lists, const char *as_of, g
   }
   if (!load_exceptions(set, store, as_of, error))
     goto out;
-  BrNameIndexBuilder *b = br_name_index_builder_new();
-  for (guint i = 0; i < set->lists->len; i++)
-    br_watchlist_index_names(g_ptr_array_index(set->lists, i), (guint16)i, name_kinds, b);
-  set->index = br_name_index_build(b);
+  index_lists(set, name_kinds);
   ok = TRUE;
 out:
   g_strfreev(all);
@@ -102,6 +181,10 @@ br_watch_set_free(BrWatchSet *set)
   g_ptr_array_unref(set->lists);
   br_name_index_free(set->index);
   g_hash_table_unref(set->exceptions);
+  if (set->values)
+    g_hash_table_unref(set->values);
+  if (set->keywords)
+    g_ptr_array_unref(set->keywords);
   g_free(set);
 }
 
@@ -198,4 +281,84 @@ br_watchlist_screen(const BrWatchSet *set, BrNameScratch *scratch, const char *t
                     guint64 lists, double min_score, BrWatchHit *hit)
 {
   return br_watch_set_match(set, scratch, text, len, lists, min_score, FALSE, hit, 1) == 1;
+}
+
+static void
+fill_value_hit(const BrWatchSet *set, guint list, guint entry, const char *matched, BrWatchHit *hit)
+{
+  const BrWatchlist *wl = g_ptr_array_index(set->lists, list);
+  const BrWatchEntry *e = &g_array_index(wl->entries, BrWatchEntry, entry);
+  memset(hit, 0, sizeof *hit);
+  hit->list = wl->name;
+  hit->entry_ref = e->source_id;
+  hit->entry_name = e->name ? e->name : e->value;
+  hit->matched = e->value;
+  hit->kind = e->kind;
+  hit->quality = BR_NAME_QUALITY_PRIMARY;
+  hit->score = 1.0;
+  hit->entry = entry;
+  g_strlcpy(hit->tokens, matched, sizeof hit->tokens);
+}
+
+/* Whole-word, case-insensitive (ASCII): the keyword's ends fall on non-alphanumerics. */
+static gboolean
+contains_word(const char *upper_text, gsize len, const char *word)
+{
+  gsize wlen = strlen(word);
+  if (wlen == 0 || wlen > len)
+    return FALSE;
+  for (const char *p = upper_text;
+       (p = g_strstr_len(p, (gssize)(len - (gsize)(p - upper_text)), word)); p++) {
+    gboolean left = p == upper_text || !g_ascii_isalnum(p[-1]);
+    gboolean right = (gsize)(p - upper_text) + wlen == len || !g_ascii_isalnum(p[wlen]);
+    if (left && right)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+gboolean
+br_watch_set_lookup(const BrWatchSet *set, BrWatchKind kind, const char *text, gssize len,
+                    guint64 lists, BrWatchHit *hit)
+{
+  gsize n = len < 0 ? strlen(text) : (gsize)len;
+  if (kind == BR_WATCH_KEYWORD) {
+    char *upper = g_ascii_strup(text, (gssize)n);
+    gboolean found = FALSE;
+    for (guint i = 0; i < set->lists->len && !found; i++) {
+      if (lists && !(lists & (G_GUINT64_CONSTANT(1) << i)))
+        continue;
+      const GPtrArray *words = g_ptr_array_index(set->keywords, i);
+      for (guint k = 0; k < words->len && !found; k++) {
+        const Keyword *kw = g_ptr_array_index(words, k);
+        if ((found = contains_word(upper, n, kw->word)))
+          fill_value_hit(set, i, kw->entry, kw->word, hit);
+      }
+    }
+    g_free(upper);
+    return found;
+  }
+  GString *norm = g_string_new(NULL);
+  value_norm(kind, text, n, norm);
+  gboolean found = FALSE;
+  /* An HS entry is a prefix: try the line's code from its longest prefix down to a chapter. */
+  gsize shortest = kind == BR_WATCH_HS ? MIN(norm->len, 2) : norm->len;
+  for (guint i = 0; i < set->lists->len && !found && norm->len; i++) {
+    if (lists && !(lists & (G_GUINT64_CONSTANT(1) << i)))
+      continue;
+    for (gsize l = norm->len; l >= shortest && l > 0 && !found; l--) {
+      char saved = norm->str[l];
+      norm->str[l] = '\0';
+      char *key = value_key(i, kind, norm->str);
+      gpointer e = g_hash_table_lookup(set->values, key);
+      if (e) {
+        fill_value_hit(set, i, GPOINTER_TO_UINT(e) - 1, norm->str, hit);
+        found = TRUE;
+      }
+      g_free(key);
+      norm->str[l] = saved;
+    }
+  }
+  g_string_free(norm, TRUE);
+  return found;
 }

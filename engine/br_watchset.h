@@ -21,6 +21,9 @@ typedef struct BrWatchSet BrWatchSet;
  * (0: every kind that has names). */
 BrWatchSet *br_watch_set_load(BrStore *store, const char *const *lists, const char *as_of,
                               guint32 name_kinds, GError **error);
+/* A set of lists held in memory (e.g. the lists a rule test states), taking lists
+ * (BrWatchlist*, with a free function); no exceptions. */
+BrWatchSet *br_watch_set_new(GPtrArray *lists, guint32 name_kinds);
 void br_watch_set_free(BrWatchSet *set);
 
 const BrNameIndex *br_watch_set_index(const BrWatchSet *set);
@@ -56,3 +59,10 @@ guint br_watch_set_match(const BrWatchSet *set, BrNameScratch *scratch, const ch
  * lists at min_score or more. */
 gboolean br_watchlist_screen(const BrWatchSet *set, BrNameScratch *scratch, const char *text,
                              gssize len, guint64 lists, double min_score, BrWatchHit *hit);
+
+/* Exact-value kinds (country, port, container, vessel IMO, HS prefix, description keyword):
+ * TRUE and the entry when text (a line's value) is listed in one of lists (0: all). Values
+ * compare in upper case without spaces, HS codes and IMO numbers by their digits; an HS entry
+ * matches every code it is a prefix of; a keyword matches as a whole word anywhere in text. */
+gboolean br_watch_set_lookup(const BrWatchSet *set, BrWatchKind kind, const char *text, gssize len,
+                             guint64 lists, BrWatchHit *hit);
