@@ -12,6 +12,7 @@
 #include "br_rank.h"
 #include "br_rules.h"
 #include "br_store.h"
+#include "br_watchset.h"
 
 typedef struct {
   gint64 last_us;
@@ -122,7 +123,8 @@ br_cmd_rank(int argc, char **argv)
   BrPipelineResult result = {0};
   BrEntityKeys *entity_keys = NULL;
   BrHistory *history = NULL;
-  BrStore *store = NULL;
+  BrStore *store = NULL, *watch_store = NULL;
+  BrWatchSet *watch = NULL;
   char *input_hash = NULL;
   GError *error = NULL;
   BrFormat format;
@@ -194,6 +196,27 @@ br_cmd_rank(int argc, char **argv)
     if (!history)
       goto fail;
   }
+  const char *const *watch_lists = (const char *const *)br_pack_settings(pack)->watchlists;
+  if (watch_lists && !parse_only) {
+    /* The lists come from the store even when the run is not recorded there. */
+    if (!store)
+      watch_store =
+          br_store_open(db_path ? db_path : br_store_default_path(), BR_STORE_EXISTING, &error);
+    char today[11];
+    br_store_date_format((gint32)(started_at / 86400), today);
+    if (store || watch_store)
+      watch = br_watch_set_load(store ? store : watch_store, watch_lists, as_of ? as_of : today, 0,
+                                &error);
+    if (!watch) {
+      char *names = g_strjoinv(", ", (char **)watch_lists);
+      g_prefix_error(&error,
+                     "pack %s screens against watchlists %s; import them first (boxrank "
+                     "watchlist import, docs/watchlists.md): ",
+                     br_pack_settings(pack)->name, names);
+      g_free(names);
+      goto fail;
+    }
+  }
   profile = profile_path ? br_profile_load(profile_path, &error) : br_profile_new_identity();
   if (!profile)
     goto fail;
@@ -221,6 +244,7 @@ br_cmd_rank(int argc, char **argv)
       .entity_keys = entity_keys,
       .history = history,
       .history_cut = history_files ? BR_HISTORY_CUT_DAY : BR_HISTORY_CUT_NONE,
+      .watch = watch,
       .parse_only = parse_only,
   };
   if (!br_pipeline_run(feed, pack, &popts, &result, &error))
@@ -305,6 +329,8 @@ out:
   br_history_free(history);
   br_entity_keys_free(entity_keys);
   br_store_close(store);
+  br_watch_set_free(watch);
+  br_store_close(watch_store);
   g_free(input_hash);
   g_free(db_path);
   g_free(as_of);

@@ -22,6 +22,8 @@ typedef enum {
   OP_ANY,
   OP_NOT,
   OP_HISTORY,
+  OP_WATCH,
+  OP_LISTED,
 } Op;
 
 typedef enum { CMP_GT, CMP_GE, CMP_LT, CMP_LE, CMP_EQ, CMP_NE } Cmp;
@@ -43,11 +45,22 @@ struct BrCond {
   guint min_inspections;
   const BrHistory *history;
   const gint32 *cut_day; /* NULL: the whole snapshot */
+  /* OP_WATCH (fields screened by name) and OP_LISTED (field, kind): the list is in key */
+  int *fields;
+  guint nfields;
+  BrWatchKind kind;
+  const BrWatchSet *watch;
+  BrNameScratch *scratch;
+  guint64 list_mask;
+  const guint64 *seq; /* the evaluator's line counter: a hit belongs to the line it was on */
+  guint64 hit_seq;
+  int hit_field;
+  BrWatchHit hit;
 };
 
-static const char *const op_names[] = {"in",    "list_any", "hs_prefix", "contains", "cmp",
-                                       "ratio", "same",     "differ",    "missing",  "present",
-                                       "all",   "any",      "not",       "history"};
+static const char *const op_names[] = {"in",   "list_any", "hs_prefix", "contains", "cmp", "ratio",
+                                       "same", "differ",   "missing",   "present",  "all", "any",
+                                       "not",  "history",  "watch",     "listed"};
 static const char *const cmp_names[] = {"gt", "ge", "lt", "le", "eq", "ne"};
 
 void
@@ -63,6 +76,7 @@ br_cond_free(BrCond *c)
     br_cond_free(c->kids[i]);
   g_free(c->kids);
   g_free(c->key);
+  g_free(c->fields);
   g_free(c);
 }
 
@@ -140,6 +154,90 @@ read_cmp(lua_State *L, int idx, BrCond *c, GError **error)
     return FALSE;
   }
   c->cmp = (Cmp)cmp;
+  return TRUE;
+}
+
+static char *
+read_list_name(lua_State *L, int idx)
+{
+  lua_getfield(L, idx, "list");
+  char *name = lua_type(L, -1) == LUA_TSTRING ? g_strdup(lua_tostring(L, -1)) : NULL;
+  lua_pop(L, 1);
+  return name;
+}
+
+static gboolean
+read_watch(lua_State *L, int idx, const BrSchema *schema, BrCond *c, GError **error)
+{
+  int n = lua_getfield(L, idx, "fields") == LUA_TTABLE ? (int)lua_rawlen(L, -1) : 0;
+  c->fields = g_new0(int, n > 0 ? n : 1);
+  for (int i = 1; i <= n; i++) {
+    const char *name = lua_rawgeti(L, -1, i) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    int f = name ? br_schema_find(schema, name) : -1;
+    lua_pop(L, 1);
+    if (f < 0) {
+      g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_FIELD, "unknown field \"%s\"",
+                  name ? name : "?");
+      lua_pop(L, 1);
+      return FALSE;
+    }
+    c->fields[c->nfields++] = f;
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, idx, "num");
+  c->num = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : BR_NAME_DEFAULT_THRESHOLD;
+  lua_pop(L, 1);
+  c->key = read_list_name(L, idx);
+  if (c->nfields == 0 || !c->key) {
+    g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_INVALID,
+                "on_watchlist needs fields and a watchlist name");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The kind of value a field holds, from its canonical name. */
+static gboolean
+kind_of_field(const char *name, BrWatchKind *kind)
+{
+  static const struct {
+    const char *field;
+    BrWatchKind kind;
+  } kinds[] = {{"container", BR_WATCH_CONTAINER},
+               {"origin_country", BR_WATCH_COUNTRY},
+               {"shipper_country", BR_WATCH_COUNTRY},
+               {"consignee_country", BR_WATCH_COUNTRY},
+               {"port", BR_WATCH_PORT},
+               {"load_port", BR_WATCH_PORT},
+               {"discharge_port", BR_WATCH_PORT},
+               {"transship_ports", BR_WATCH_PORT},
+               {"hs_code", BR_WATCH_HS},
+               {"vessel_imo", BR_WATCH_VESSEL},
+               {"description", BR_WATCH_KEYWORD}};
+  for (guint i = 0; i < G_N_ELEMENTS(kinds); i++)
+    if (strcmp(name, kinds[i].field) == 0) {
+      *kind = kinds[i].kind;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+read_listed(lua_State *L, int idx, const BrSchema *schema, BrCond *c, GError **error)
+{
+  const char *fname = br_schema_field(schema, (guint)c->field)->name;
+  c->key = read_list_name(L, idx);
+  lua_getfield(L, idx, "kind");
+  gboolean ok = lua_type(L, -1) == LUA_TSTRING ? br_watch_kind_parse(lua_tostring(L, -1), &c->kind)
+                                               : kind_of_field(fname, &c->kind);
+  lua_pop(L, 1);
+  if (!ok || !c->key) {
+    g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_INVALID,
+                "listed: say which kind of value \"%s\" holds: listed(\"%s\", \"LIST\", "
+                "\"country\"), or port, hs, container, vessel, keyword",
+                fname, fname);
+    return FALSE;
+  }
   return TRUE;
 }
 
@@ -221,6 +319,15 @@ br_cond_compile(lua_State *L, int idx, const BrSchema *schema, GError **error)
   case OP_MISSING:
   case OP_PRESENT:
     if (!resolve_field(L, idx, "field", schema, &c->field, FALSE, error))
+      goto fail;
+    break;
+  case OP_WATCH:
+    if (!read_watch(L, idx, schema, c, error))
+      goto fail;
+    break;
+  case OP_LISTED:
+    if (!resolve_field(L, idx, "field", schema, &c->field, FALSE, error) ||
+        !read_listed(L, idx, schema, c, error))
       goto fail;
     break;
   case OP_HISTORY:
@@ -367,6 +474,114 @@ history_eval(const BrCond *c, const BrValue *rec)
   return inspections >= c->min_inspections && compare(c->cmp, rate, c->num);
 }
 
+/* A hit is kept in the node (each worker compiles its own tree) for the reason. */
+static gboolean
+watch_eval(BrCond *c, const BrValue *rec)
+{
+  if (!c->list_mask)
+    return FALSE;
+  for (guint i = 0; i < c->nfields; i++) {
+    const BrValue *v = &rec[c->fields[i]];
+    if (v->missing)
+      continue;
+    if (br_watchlist_screen(c->watch, c->scratch, v->str, v->len, c->list_mask, c->num, &c->hit)) {
+      c->hit_field = c->fields[i];
+      c->hit_seq = *c->seq;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+static gboolean
+listed_eval(BrCond *c, const BrValue *rec)
+{
+  const BrValue *v = &rec[c->field];
+  if (!c->list_mask || v->missing)
+    return FALSE;
+  /* A list field (transship_ports) is listed when any element is. */
+  const char *s = v->str, *end = v->str + v->len;
+  gboolean split = c->kind != BR_WATCH_KEYWORD && memchr(s, c->sep, v->len) != NULL;
+  while (s < end) {
+    const char *e = split ? memchr(s, c->sep, (gsize)(end - s)) : NULL;
+    if (!e)
+      e = end;
+    while (s < e && *s == ' ')
+      s++;
+    if (e > s && br_watch_set_lookup(c->watch, c->kind, s, e - s, c->list_mask, &c->hit)) {
+      c->hit_field = c->field;
+      c->hit_seq = *c->seq;
+      return TRUE;
+    }
+    s = e + 1;
+  }
+  return FALSE;
+}
+
+void
+br_cond_bind_watch(BrCond *c, const BrWatchSet *watch, BrNameScratch *scratch, const guint64 *seq)
+{
+  if (c->op == OP_WATCH || c->op == OP_LISTED) {
+    c->watch = watch;
+    c->scratch = scratch;
+    c->seq = seq;
+    c->hit_seq = G_MAXUINT64;
+    c->list_mask = watch ? br_watch_set_list_mask(watch, c->key) : 0;
+  }
+  for (guint i = 0; i < c->nkids; i++)
+    br_cond_bind_watch(c->kids[i], watch, scratch, seq);
+}
+
+const char *
+br_cond_unknown_list(const BrCond *c)
+{
+  if ((c->op == OP_WATCH || c->op == OP_LISTED) && c->watch && !c->list_mask)
+    return c->key;
+  for (guint i = 0; i < c->nkids; i++) {
+    const char *name = br_cond_unknown_list(c->kids[i]);
+    if (name)
+      return name;
+  }
+  return NULL;
+}
+
+/* start: where this explanation began in out, so hits are joined with "; " after it only. */
+static gboolean
+explain(const BrCond *c, const BrSchema *schema, const BrValue *rec, GString *out, gsize start)
+{
+  if ((c->op == OP_WATCH || c->op == OP_LISTED) && c->seq && c->hit_seq == *c->seq) {
+    const BrWatchHit *h = &c->hit;
+    const char *field = br_schema_field(schema, (guint)c->hit_field)->name;
+    if (out->len > start)
+      g_string_append(out, "; ");
+    if (c->op == OP_WATCH) {
+      /* The listed name that matched, when it is an alias rather than the entry's name. */
+      gboolean alias = h->matched && h->entry_name && strcmp(h->matched, h->entry_name) != 0;
+      const BrValue *v = &rec[c->hit_field];
+      g_string_append_printf(out, "%s \"%.*s\" ~ %s %s \"%s\"", field, (int)MIN(v->len, 200u),
+                             v->str, h->list, h->entry_ref ? h->entry_ref : "-",
+                             h->entry_name ? h->entry_name : "");
+      if (alias)
+        g_string_append_printf(out, " (as \"%s\")", h->matched);
+      g_string_append_printf(out, " %.2f [%s]", h->score, h->tokens);
+    } else {
+      g_string_append_printf(out, "%s %s listed on %s (%s %s)", field, h->tokens, h->list,
+                             br_watch_kind_name(h->kind), h->entry_ref ? h->entry_ref : "-");
+    }
+    return TRUE;
+  }
+  gboolean any = FALSE;
+  for (guint i = 0; i < c->nkids; i++)
+    any |= explain(c->kids[i], schema, rec, out, start);
+  return any;
+}
+
+gboolean
+br_cond_explain(const BrCond *c, const BrSchema *schema, const BrValue *rec, GString *out)
+{
+  return explain(c, schema, rec, out, out->len);
+}
+
 gboolean
 br_cond_eval(const BrCond *c, const BrValue *rec)
 {
@@ -423,6 +638,10 @@ br_cond_eval(const BrCond *c, const BrValue *rec)
     return !br_cond_eval(c->kids[0], rec);
   case OP_HISTORY:
     return history_eval(c, rec);
+  case OP_WATCH:
+    return watch_eval((BrCond *)c, rec);
+  case OP_LISTED:
+    return listed_eval((BrCond *)c, rec);
   }
   return FALSE;
 }

@@ -11,6 +11,7 @@
 #include "br_batch.h"
 #include "br_history.h"
 #include "br_schema.h"
+#include "br_watchset.h"
 
 typedef struct BrCond BrCond;
 
@@ -23,5 +24,15 @@ void br_cond_bind_history(BrCond *c, const BrHistory *history);
 /* The same, reading the history as of *cut_day (br_history_cut_day), which the caller sets
  * before each evaluation; NULL reads the whole snapshot. */
 void br_cond_bind_history_cut(BrCond *c, const BrHistory *history, const gint32 *cut_day);
+/* on_watchlist(...) and listed(...) conditions screen against watch (NULL: they never fire),
+ * with the caller's scratch, and remember their hit for the line numbered *seq. */
+void br_cond_bind_watch(BrCond *c, const BrWatchSet *watch, BrNameScratch *scratch,
+                        const guint64 *seq);
+/* The first list a bound condition names that the watch set does not hold, or NULL. */
+const char *br_cond_unknown_list(const BrCond *c);
+/* Appends what the watchlist conditions that fired on the current line matched (party, list,
+ * entry, score and matched tokens; or the listed value); FALSE when none did. */
+gboolean br_cond_explain(const BrCond *c, const BrSchema *schema, const BrValue *record,
+                         GString *out);
 gboolean br_cond_eval(const BrCond *c, const BrValue *record);
 void br_cond_free(BrCond *c);

@@ -40,6 +40,9 @@ struct BrEvaluator {
   const BrHistory *history;
   BrHistoryCut cut;
   gint32 cut_day; /* of the line being scored; conditions read it through a pointer */
+  const BrWatchSet *watch;
+  BrNameScratch *watch_scratch;
+  guint64 seq; /* lines scored: watchlist conditions tie their hits to it */
   guint64 *fires;
   guint64 *failures;
   char **failure_msgs;
@@ -78,6 +81,58 @@ lua_history(lua_State *L)
   lua_pushinteger(L, hits);
   lua_pushnumber(L, rate);
   return 3;
+}
+
+/* br.watchlist(text, "LIST" [, min_score]) -> score, entry name, entry ref, matched tokens of
+ * the best hit not under an exception, or nil. */
+static int
+lua_watchlist(lua_State *L)
+{
+  BrEvaluator *ev = lua_touserdata(L, lua_upvalueindex(1));
+  size_t len;
+  const char *text = luaL_optlstring(L, 1, "", &len);
+  const char *list = luaL_checkstring(L, 2);
+  double min = luaL_optnumber(L, 3, BR_NAME_DEFAULT_THRESHOLD);
+  guint64 mask = ev->watch ? br_watch_set_list_mask(ev->watch, list) : 0;
+  if (ev->watch && !mask)
+    return luaL_error(L, "br.watchlist: no watchlist \"%s\" in this run", list);
+  BrWatchHit hit;
+  if (!mask || len == 0 ||
+      !br_watchlist_screen(ev->watch, ev->watch_scratch, text, (gssize)len, mask, min, &hit)) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushnumber(L, hit.score);
+  lua_pushstring(L, hit.entry_name);
+  lua_pushstring(L, hit.entry_ref);
+  lua_pushstring(L, hit.tokens);
+  return 4;
+}
+
+/* br.listed(kind, value, "LIST") -> the entry ref (or true) when value is listed, else nil. */
+static int
+lua_listed(lua_State *L)
+{
+  BrEvaluator *ev = lua_touserdata(L, lua_upvalueindex(1));
+  BrWatchKind kind;
+  if (!br_watch_kind_parse(luaL_checkstring(L, 1), &kind))
+    return luaL_error(L, "br.listed: kind is country, port, hs, container, vessel or keyword");
+  size_t len;
+  const char *value = luaL_optlstring(L, 2, "", &len);
+  const char *list = luaL_checkstring(L, 3);
+  guint64 mask = ev->watch ? br_watch_set_list_mask(ev->watch, list) : 0;
+  if (ev->watch && !mask)
+    return luaL_error(L, "br.listed: no watchlist \"%s\" in this run", list);
+  BrWatchHit hit;
+  if (!mask || len == 0 || !br_watch_set_lookup(ev->watch, kind, value, (gssize)len, mask, &hit)) {
+    lua_pushnil(L);
+    return 1;
+  }
+  if (hit.entry_ref)
+    lua_pushstring(L, hit.entry_ref);
+  else
+    lua_pushboolean(L, TRUE);
+  return 1;
 }
 
 static GArray *
@@ -214,6 +269,12 @@ br_evaluator_new(const BrPack *pack, const BrSchema *schema, GError **error)
   lua_pushlightuserdata(L, ev);
   lua_pushcclosure(L, lua_history, 1);
   lua_setfield(L, -2, "history");
+  lua_pushlightuserdata(L, ev);
+  lua_pushcclosure(L, lua_watchlist, 1);
+  lua_setfield(L, -2, "watchlist");
+  lua_pushlightuserdata(L, ev);
+  lua_pushcclosure(L, lua_listed, 1);
+  lua_setfield(L, -2, "listed");
   lua_pop(L, 1);
   for (guint i = 0; i < ev->nrules; i++)
     if (!compile_rule(ev, L, i, error))
@@ -247,6 +308,7 @@ br_evaluator_free(BrEvaluator *ev)
   g_free(ev->result.points);
   g_free(ev->reason_off);
   g_string_free(ev->scratch, TRUE);
+  br_name_scratch_free(ev->watch_scratch);
   g_free(ev);
 }
 
@@ -344,6 +406,7 @@ br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
   if (ev->date_field >= 0 && !record[ev->date_field].missing)
     date = (gint32)record[ev->date_field].num;
   ev->cut_day = br_history_cut_day(ev->cut, date);
+  ev->seq++;
   lua_State *L = br_sandbox_lua(ev->sb);
 
   for (guint i = 0; i < ev->nrules; i++) {
@@ -357,6 +420,8 @@ br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
       fired = br_cond_eval(cr->cond, record);
       if (fired && cr->reason)
         expand_template(ev->scratch, cr->reason, record);
+      else if (fired && ev->watch)
+        br_cond_explain(cr->cond, ev->schema, record, ev->scratch);
     } else if (cr->fn_ref != LUA_NOREF) {
       lua_rawgeti(L, LUA_REGISTRYINDEX, cr->fn_ref);
       br_lua_line_push(L, ev->view);
@@ -409,6 +474,29 @@ br_evaluator_set_history(BrEvaluator *ev, const BrHistory *history)
                          ? br_entity_keys_find(br_history_keys(history), cr->info->points_key)
                          : -1;
   }
+}
+
+gboolean
+br_evaluator_set_watch(BrEvaluator *ev, const BrWatchSet *watch, GError **error)
+{
+  br_name_scratch_free(ev->watch_scratch);
+  ev->watch = watch;
+  ev->watch_scratch = watch ? br_name_scratch_new(br_watch_set_index(watch)) : NULL;
+  for (guint i = 0; i < ev->nrules; i++) {
+    CompiledRule *cr = &ev->rules[i];
+    if (!cr->cond)
+      continue;
+    br_cond_bind_watch(cr->cond, watch, ev->watch_scratch, &ev->seq);
+    const char *missing = br_cond_unknown_list(cr->cond);
+    if (missing) {
+      g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_INVALID,
+                  "%s:%d: rule %s screens against watchlist \"%s\", which the run has not "
+                  "loaded (pack.ini [watchlists] lists, and boxrank watchlist import)",
+                  cr->info->file, cr->info->line, cr->info->id, missing);
+      return FALSE;
+    }
+  }
+  return TRUE;
 }
 
 void

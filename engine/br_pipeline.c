@@ -157,6 +157,8 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
       goto out;
     br_evaluator_set_history(w->ev, options->history);
     br_evaluator_set_history_cut(w->ev, options->history_cut);
+    if (options->watch && !br_evaluator_set_watch(w->ev, options->watch, error))
+      goto out;
     w->parser = br_chunk_parser_new(feed);
     w->batch = br_batch_new(sh.schema, batch_size);
     w->units = br_unit_table_new(pack);

@@ -24,6 +24,7 @@ typedef struct {
   const BrHistory *history;  /* track records for history rules; its keys must be
                               * entity_keys */
   int history_cut;           /* BrHistoryCut: where each line's view of the history ends */
+  const BrWatchSet *watch;   /* watchlists for on_watchlist/listed rules; NULL: none */
   gboolean parse_only;       /* read and parse, score nothing: the throughput ceiling */
   const char *label_field;   /* backtests: a numeric field giving each line's known outcome */
   gpointer progress_data;

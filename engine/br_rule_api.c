@@ -75,6 +75,21 @@ static const char prelude[] =
   "  if min ~= nil and type(min) ~= 'number' then error('history: the minimum of inspections is a number', 2) end\n"
   "  return cond{ op = 'history', key = key, cmp = ops[op], num = number(n, 'history'), min = min or 1 }\n"
   "end\n"
+  "function on_watchlist(f, list, min)\n"
+  "  if type(f) == 'string' then f = { f } end\n"
+  "  if type(f) ~= 'table' or #f == 0 then error('on_watchlist: give a field or a list of fields, e.g. { \"shipper_name\", \"consignee_name\" }', 2) end\n"
+  "  for i = 1, #f do field(f[i], 'on_watchlist') end\n"
+  "  if type(list) ~= 'string' or list == '' then error('on_watchlist: the second argument is a watchlist name, e.g. \"un\"', 2) end\n"
+  "  if min ~= nil and (type(min) ~= 'number' or min <= 0 or min > 1) then error('on_watchlist: the minimum score is a number in (0, 1]', 2) end\n"
+  "  return cond{ op = 'watch', fields = f, list = list, num = min }\n"
+  "end\n"
+  "local kinds = { country = true, port = true, hs = true, container = true, vessel = true, keyword = true }\n"
+  "function listed(f, list, kind)\n"
+  "  field(f, 'listed')\n"
+  "  if type(list) ~= 'string' or list == '' then error('listed: the second argument is a watchlist name, e.g. \"un\"', 2) end\n"
+  "  if kind ~= nil and not kinds[kind] then error('listed: the kind is country, port, hs, container, vessel or keyword', 2) end\n"
+  "  return cond{ op = 'listed', field = f, list = list, kind = kind }\n"
+  "end\n"
   "function history_logodds(key, min)\n"
   "  if type(key) ~= 'string' or key == '' then error('history_logodds: the first argument is an entity key, e.g. \"hs6+origin_country\"', 2) end\n"
   "  if min ~= nil and (type(min) ~= 'number' or min < 1) then error('history_logodds: the minimum of inspections is a number >= 1', 2) end\n"
@@ -340,6 +355,15 @@ br_rule_api_cond_fields(lua_State *L, int idx, void (*visit)(const char *, gpoin
       visit(lua_tostring(L, -1), data);
     lua_pop(L, 1);
   }
+  if (lua_getfield(L, idx, "fields") == LUA_TTABLE) {
+    int n = (int)lua_rawlen(L, -1);
+    for (int i = 1; i <= n; i++) {
+      if (lua_rawgeti(L, -1, i) == LUA_TSTRING)
+        visit(lua_tostring(L, -1), data);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
   if (lua_getfield(L, idx, "kids") == LUA_TTABLE) {
     int n = (int)lua_rawlen(L, -1);
     for (int i = 1; i <= n; i++) {

@@ -198,6 +198,23 @@ load_settings(BrPack *pack, GPtrArray *diags)
     }
     br_entity_keys_free(parsed);
   }
+  char *lists = g_key_file_get_string(kf, "watchlists", "lists", NULL);
+  if (lists) {
+    GPtrArray *names = g_ptr_array_new();
+    char **parts = g_strsplit_set(lists, ",;", -1);
+    for (char **l = parts; *l; l++)
+      if (*g_strstrip(*l))
+        g_ptr_array_add(names, g_strdup(*l));
+    g_strfreev(parts);
+    g_free(lists);
+    if (names->len == 0) {
+      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL,
+               "[watchlists] lists names no list (e.g. lists = un, ofac)");
+      ok = FALSE;
+    }
+    g_ptr_array_add(names, NULL);
+    s->watchlists = (char **)g_ptr_array_free(names, FALSE);
+  }
   gsize n = 0;
   char **keys = g_key_file_get_keys(kf, "capacity", &n, NULL);
   for (gsize i = 0; i < n; i++) {
@@ -610,6 +627,7 @@ br_pack_free(BrPack *pack)
   g_free(s->date_field);
   g_free(s->history_keys);
   g_free(s->weights_file);
+  g_strfreev(s->watchlists);
   if (s->capacity)
     g_hash_table_destroy(s->capacity);
   g_ptr_array_free(pack->paths, TRUE);

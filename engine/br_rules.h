@@ -54,6 +54,7 @@ typedef struct {
   guint64 instruction_limit; /* [limits] instructions: VM instructions per function rule call */
   char *history_keys;        /* [history] keys: entity keys with track records; NULL: default */
   char *weights_file;        /* weights.ini of the pack when it has one (set by boxrank tune) */
+  char **watchlists;         /* [watchlists] lists: names of the stored lists its rules screen */
 } BrPackSettings;
 
 typedef struct BrPack BrPack;
@@ -116,6 +117,11 @@ void br_evaluator_set_history(BrEvaluator *ev, const BrHistory *history);
 /* How the history is cut for each line (br_history.h): BR_HISTORY_CUT_NONE (the default) reads
  * the whole snapshot, as a run does; backtests replaying labelled history cut per period. */
 void br_evaluator_set_history_cut(BrEvaluator *ev, int cut);
+/* The watchlists on_watchlist(...)/listed(...) conditions and br.watchlist/br.listed read,
+ * shared read-only (each evaluator has its own name scratch); NULL makes them never fire.
+ * Fails when a rule names a list the set does not hold. */
+typedef struct BrWatchSet BrWatchSet;
+gboolean br_evaluator_set_watch(BrEvaluator *ev, const BrWatchSet *watch, GError **error);
 /* Per-rule fire counts and failures so far (arrays indexed by rule). */
 const guint64 *br_evaluator_fire_counts(const BrEvaluator *ev);
 const guint64 *br_evaluator_failure_counts(const BrEvaluator *ev);
