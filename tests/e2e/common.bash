@@ -66,3 +66,10 @@ rule {
 }
 LUA
 }
+
+# The starter pack screens parties against the UN and OFAC lists: its store must hold them.
+import_watchlists() { # DB
+  "$BOXRANK" watchlist import --format un "$BR_SHARED_DATA/watchlists/un-consolidated.xml" \
+    --db "$1" >/dev/null
+  "$BOXRANK" watchlist import --format ofac "$BR_SHARED_DATA/watchlists/ofac" --db "$1" >/dev/null
+}

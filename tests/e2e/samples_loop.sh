@@ -12,6 +12,8 @@ rank() {
     --profile "$BR_SOURCE_DIR/feeds/profiles/sample.ini" --out "$WORK/out" --seed 20261123 \
     --date 2026-03-01 -q "$@"
 }
+import_watchlists "$BOXRANK_DB"
+import_watchlists "$DB"
 expect_status 0 rank --no-store
 expect_status 0 "$GEN" outcomes --manifest "$S/manifests/iraq-sample.csv" \
   --truth "$S/manifests/iraq-sample.truth.csv" --lists "$WORK/out" --seed 7 --date 2026-03-02 \

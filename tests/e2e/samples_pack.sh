@@ -14,6 +14,12 @@ expect_status 0 "$BOXRANK" rules check "$pack" --profile "$profile" --input "$sa
 "$BOXRANK" rules test "$pack" --strict >"$WORK/test.txt" || fail "rules test: $(cat "$WORK/test.txt")"
 grep -q "[0-9]* rules, .* 0 rules failing" "$WORK/test.txt" || fail "unexpected: $(cat "$WORK/test.txt")"
 
+# Without the lists the pack screens against, ranking stops with a clear error.
+"$BOXRANK" rank "$sample" --rules "$pack" --profile "$profile" --out "$WORK/none" --no-store -q \
+  2>"$WORK/nolists.txt" && fail "ranked without the watchlists the pack names"
+grep -q 'pack ccp screens against watchlists un, ofac; import them first' "$WORK/nolists.txt" ||
+  fail "unclear error without watchlists: $(cat "$WORK/nolists.txt")"
+import_watchlists "$BOXRANK_DB"
 expect_status 0 "$BOXRANK" rank "$sample" --rules "$pack" --profile "$profile" --out "$WORK/out" \
   --seed 1 --no-store -q
 # The planted units: container number, or the B/L when the goods came on a trailer.
