@@ -157,8 +157,12 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
       goto out;
     br_evaluator_set_history(w->ev, options->history);
     br_evaluator_set_history_cut(w->ev, options->history_cut);
-    if (options->watch && !br_evaluator_set_watch(w->ev, options->watch, error))
+    if ((options->watch && !br_evaluator_set_watch(w->ev, options->watch, error)) ||
+        !br_evaluator_set_reference(w->ev, options->reference, error)) {
+      /* Not yet counted in built: the cleanup below would miss it. */
+      g_clear_pointer(&w->ev, br_evaluator_free);
       goto out;
+    }
     w->parser = br_chunk_parser_new(feed);
     w->batch = br_batch_new(sh.schema, batch_size);
     w->units = br_unit_table_new(pack);
