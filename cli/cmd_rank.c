@@ -10,6 +10,7 @@
 #include "br_output.h"
 #include "br_pipeline.h"
 #include "br_rank.h"
+#include "br_reference.h"
 #include "br_rules.h"
 #include "br_store.h"
 #include "br_watchset.h"
@@ -68,7 +69,7 @@ br_cmd_rank(int argc, char **argv)
 {
   char *rules_dir = NULL, *profile_path = NULL, *out_dir = NULL, *format_text = NULL;
   char *reject_path = NULL, *summary_path = NULL, *db_path = NULL, *as_of = NULL;
-  char **history_files = NULL, *label = NULL;
+  char **history_files = NULL, *label = NULL, *reference_dir = NULL;
   gboolean no_store = FALSE, parse_only = FALSE;
   gint threads = 0;
   gint64 seed = 0;
@@ -99,6 +100,10 @@ br_cmd_rank(int argc, char **argv)
        "History rules learn from these labelled files (with --label) instead of the store's "
        "outcomes; each line sees only labels of days before its own",
        "FILE"},
+      {"reference", 0, 0, G_OPTION_ARG_FILENAME, &reference_dir,
+       "Folder of the code tables unknown_locode/unknown_hs/unknown_size_type rules read "
+       "(unlocode.csv, harmonized-system.csv, iso6346-size-type-codes.csv)",
+       "DIR"},
       {"label", 'l', 0, G_OPTION_ARG_STRING, &label,
        "Numeric column of the --history files, > 0 when something was found", "COLUMN"},
       {"parse-only", 0, 0, G_OPTION_ARG_NONE, &parse_only,
@@ -125,6 +130,7 @@ br_cmd_rank(int argc, char **argv)
   BrHistory *history = NULL;
   BrStore *store = NULL, *watch_store = NULL;
   BrWatchSet *watch = NULL;
+  BrReference *reference = NULL;
   char *input_hash = NULL;
   GError *error = NULL;
   BrFormat format;
@@ -217,6 +223,8 @@ br_cmd_rank(int argc, char **argv)
       goto fail;
     }
   }
+  if (reference_dir && !(reference = br_reference_load(reference_dir, &error)))
+    goto fail;
   profile = profile_path ? br_profile_load(profile_path, &error) : br_profile_new_identity();
   if (!profile)
     goto fail;
@@ -245,6 +253,7 @@ br_cmd_rank(int argc, char **argv)
       .history = history,
       .history_cut = history_files ? BR_HISTORY_CUT_DAY : BR_HISTORY_CUT_NONE,
       .watch = watch,
+      .reference = reference,
       .parse_only = parse_only,
   };
   if (!br_pipeline_run(feed, pack, &popts, &result, &error))
@@ -330,6 +339,8 @@ out:
   br_entity_keys_free(entity_keys);
   br_store_close(store);
   br_watch_set_free(watch);
+  br_reference_free(reference);
+  g_free(reference_dir);
   br_store_close(watch_store);
   g_free(input_hash);
   g_free(db_path);

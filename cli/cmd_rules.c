@@ -8,6 +8,7 @@
 #include "br_feed.h"
 #include "br_history.h"
 #include "br_pack_internal.h"
+#include "br_reference.h"
 #include "br_rule_api.h"
 #include "br_rules.h"
 #include "br_watchset.h"
@@ -299,9 +300,12 @@ static int
 rules_test(int argc, char **argv)
 {
   gboolean strict = FALSE;
+  char *reference_dir = NULL;
   GOptionEntry entries[] = {
       {"strict", 0, 0, G_OPTION_ARG_NONE, &strict,
        "Fail rules that lack a test that fires and one that does not", NULL},
+      {"reference", 0, 0, G_OPTION_ARG_FILENAME, &reference_dir,
+       "Folder of the code tables unknown_locode/unknown_hs/unknown_size_type rules read", "DIR"},
       {NULL},
   };
   GOptionContext *ctx = g_option_context_new("PACK");
@@ -316,6 +320,7 @@ rules_test(int argc, char **argv)
   BrEvaluator *ev = NULL;
   BrBatch *batch = NULL;
   BrEntityKeys *keys = NULL;
+  BrReference *reference = NULL;
   GError *error = NULL;
   char *msg = NULL;
   if (!br_cli_parse(ctx, &argc, &argv, "boxrank rules test rules/ccp --strict"))
@@ -336,7 +341,9 @@ rules_test(int argc, char **argv)
   lua_State *L = br_sandbox_lua(sb);
   guint nrules = br_pack_rule_count(pack);
   schema = fixture_schema(L, (int)nrules);
-  if (!(ev = br_evaluator_new(pack, schema, &error)))
+  if (!(ev = br_evaluator_new(pack, schema, &error)) ||
+      (reference_dir && !(reference = br_reference_load(reference_dir, &error))) ||
+      !br_evaluator_set_reference(ev, reference, &error))
     goto fail;
   batch = br_batch_new(schema, 1);
   keys = br_entity_keys_parse(br_pack_settings(pack)->history_keys, NULL);
@@ -432,6 +439,8 @@ out:
   br_schema_free(schema);
   br_sandbox_free(sb);
   br_pack_free(pack);
+  br_reference_free(reference);
+  g_free(reference_dir);
   g_option_context_free(ctx);
   return status;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "br_checks.h"
+#include "br_reference.h"
 #include "br_rule_api.h"
 #include "br_rules.h"
 
@@ -24,6 +25,11 @@ typedef enum {
   OP_HISTORY,
   OP_WATCH,
   OP_LISTED,
+  OP_BAD_CONTAINER,
+  OP_BAD_IMO,
+  OP_UNKNOWN_LOCODE,
+  OP_UNKNOWN_HS,
+  OP_UNKNOWN_SIZE_TYPE,
 } Op;
 
 typedef enum { CMP_GT, CMP_GE, CMP_LT, CMP_LE, CMP_EQ, CMP_NE } Cmp;
@@ -56,11 +62,30 @@ struct BrCond {
   guint64 hit_seq;
   int hit_field;
   BrWatchHit hit;
+  const BrReference *reference; /* OP_UNKNOWN_*: NULL until bound, then they can fire */
 };
 
-static const char *const op_names[] = {"in",   "list_any", "hs_prefix", "contains", "cmp", "ratio",
-                                       "same", "differ",   "missing",   "present",  "all", "any",
-                                       "not",  "history",  "watch",     "listed"};
+static const char *const op_names[] = {"in",
+                                       "list_any",
+                                       "hs_prefix",
+                                       "contains",
+                                       "cmp",
+                                       "ratio",
+                                       "same",
+                                       "differ",
+                                       "missing",
+                                       "present",
+                                       "all",
+                                       "any",
+                                       "not",
+                                       "history",
+                                       "watch",
+                                       "listed",
+                                       "bad_container",
+                                       "bad_imo",
+                                       "unknown_locode",
+                                       "unknown_hs",
+                                       "unknown_size_type"};
 static const char *const cmp_names[] = {"gt", "ge", "lt", "le", "eq", "ne"};
 
 void
@@ -318,6 +343,11 @@ br_cond_compile(lua_State *L, int idx, const BrSchema *schema, GError **error)
     break;
   case OP_MISSING:
   case OP_PRESENT:
+  case OP_BAD_CONTAINER:
+  case OP_BAD_IMO:
+  case OP_UNKNOWN_LOCODE:
+  case OP_UNKNOWN_HS:
+  case OP_UNKNOWN_SIZE_TYPE:
     if (!resolve_field(L, idx, "field", schema, &c->field, FALSE, error))
       goto fail;
     break;
@@ -532,6 +562,25 @@ br_cond_bind_watch(BrCond *c, const BrWatchSet *watch, BrNameScratch *scratch, c
     br_cond_bind_watch(c->kids[i], watch, scratch, seq);
 }
 
+void
+br_cond_bind_reference(BrCond *c, const BrReference *reference)
+{
+  c->reference = reference;
+  for (guint i = 0; i < c->nkids; i++)
+    br_cond_bind_reference(c->kids[i], reference);
+}
+
+gboolean
+br_cond_needs_reference(const BrCond *c)
+{
+  if (c->op == OP_UNKNOWN_LOCODE || c->op == OP_UNKNOWN_HS || c->op == OP_UNKNOWN_SIZE_TYPE)
+    return TRUE;
+  for (guint i = 0; i < c->nkids; i++)
+    if (br_cond_needs_reference(c->kids[i]))
+      return TRUE;
+  return FALSE;
+}
+
 const char *
 br_cond_unknown_list(const BrCond *c)
 {
@@ -638,6 +687,16 @@ br_cond_eval(const BrCond *c, const BrValue *rec)
     return !br_cond_eval(c->kids[0], rec);
   case OP_HISTORY:
     return history_eval(c, rec);
+  case OP_BAD_CONTAINER:
+    return !v->missing && !br_check_iso6346(v->str, v->len);
+  case OP_BAD_IMO:
+    return !v->missing && !br_check_imo(v->str, v->len);
+  case OP_UNKNOWN_LOCODE:
+    return c->reference && !v->missing && !br_reference_locode(c->reference, v->str, v->len);
+  case OP_UNKNOWN_HS:
+    return c->reference && !v->missing && !br_reference_hs(c->reference, v->str, v->len);
+  case OP_UNKNOWN_SIZE_TYPE:
+    return c->reference && !v->missing && !br_reference_size_type(c->reference, v->str, v->len);
   case OP_WATCH:
     return watch_eval((BrCond *)c, rec);
   case OP_LISTED:

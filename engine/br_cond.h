@@ -10,6 +10,7 @@
 
 #include "br_batch.h"
 #include "br_history.h"
+#include "br_reference.h"
 #include "br_schema.h"
 #include "br_watchset.h"
 
@@ -28,6 +29,9 @@ void br_cond_bind_history_cut(BrCond *c, const BrHistory *history, const gint32 
  * with the caller's scratch, and remember their hit for the line numbered *seq. */
 void br_cond_bind_watch(BrCond *c, const BrWatchSet *watch, BrNameScratch *scratch,
                         const guint64 *seq);
+/* unknown_locode/unknown_hs/unknown_size_type read these tables; unbound they never fire. */
+void br_cond_bind_reference(BrCond *c, const BrReference *reference);
+gboolean br_cond_needs_reference(const BrCond *c);
 /* The first list a bound condition names that the watch set does not hold, or NULL. */
 const char *br_cond_unknown_list(const BrCond *c);
 /* Appends what the watchlist conditions that fired on the current line matched (party, list,

@@ -499,6 +499,26 @@ br_evaluator_set_watch(BrEvaluator *ev, const BrWatchSet *watch, GError **error)
   return TRUE;
 }
 
+gboolean
+br_evaluator_set_reference(BrEvaluator *ev, const BrReference *reference, GError **error)
+{
+  for (guint i = 0; i < ev->nrules; i++) {
+    CompiledRule *cr = &ev->rules[i];
+    if (!cr->cond)
+      continue;
+    if (!reference && br_cond_needs_reference(cr->cond)) {
+      g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_INVALID,
+                  "%s:%d: rule %s checks codes against reference tables: give the folder "
+                  "holding unlocode.csv, harmonized-system.csv and iso6346-size-type-codes.csv "
+                  "(--reference DIR)",
+                  cr->info->file, cr->info->line, cr->info->id);
+      return FALSE;
+    }
+    br_cond_bind_reference(cr->cond, reference);
+  }
+  return TRUE;
+}
+
 void
 br_evaluator_set_history_cut(BrEvaluator *ev, int cut)
 {

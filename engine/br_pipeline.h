@@ -16,17 +16,18 @@
 typedef void (*BrProgressFunc)(guint64 rows, guint64 bytes, gpointer data);
 
 typedef struct {
-  guint threads;             /* 0: one per core */
-  guint batch_size;          /* records per batch; 0: default */
-  BrProgressFunc progress;   /* called from the reading thread after each batch; may be NULL */
-  BrEntityKeys *entity_keys; /* when set, bound to the input and each unit's entity values
-                              * (parties, HS6, route ...) are collected for the store */
-  const BrHistory *history;  /* track records for history rules; its keys must be
-                              * entity_keys */
-  int history_cut;           /* BrHistoryCut: where each line's view of the history ends */
-  const BrWatchSet *watch;   /* watchlists for on_watchlist/listed rules; NULL: none */
-  gboolean parse_only;       /* read and parse, score nothing: the throughput ceiling */
-  const char *label_field;   /* backtests: a numeric field giving each line's known outcome */
+  guint threads;                /* 0: one per core */
+  guint batch_size;             /* records per batch; 0: default */
+  BrProgressFunc progress;      /* called from the reading thread after each batch; may be NULL */
+  BrEntityKeys *entity_keys;    /* when set, bound to the input and each unit's entity values
+                                 * (parties, HS6, route ...) are collected for the store */
+  const BrHistory *history;     /* track records for history rules; its keys must be
+                                 * entity_keys */
+  int history_cut;              /* BrHistoryCut: where each line's view of the history ends */
+  const BrWatchSet *watch;      /* watchlists for on_watchlist/listed rules; NULL: none */
+  const BrReference *reference; /* code tables for unknown_locode/hs/size_type rules */
+  gboolean parse_only;          /* read and parse, score nothing: the throughput ceiling */
+  const char *label_field;      /* backtests: a numeric field giving each line's known outcome */
   gpointer progress_data;
 } BrPipelineOptions;
 

@@ -122,6 +122,10 @@ void br_evaluator_set_history_cut(BrEvaluator *ev, int cut);
  * Fails when a rule names a list the set does not hold. */
 typedef struct BrWatchSet BrWatchSet;
 gboolean br_evaluator_set_watch(BrEvaluator *ev, const BrWatchSet *watch, GError **error);
+/* The reference tables unknown_locode/unknown_hs/unknown_size_type read; fails when a rule
+ * needs them and reference is NULL. */
+typedef struct BrReference BrReference;
+gboolean br_evaluator_set_reference(BrEvaluator *ev, const BrReference *reference, GError **error);
 /* Per-rule fire counts and failures so far (arrays indexed by rule). */
 const guint64 *br_evaluator_fire_counts(const BrEvaluator *ev);
 const guint64 *br_evaluator_failure_counts(const BrEvaluator *ev);
