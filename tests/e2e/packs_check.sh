@@ -6,7 +6,8 @@ for pack in "$BR_SOURCE_DIR"/rules/*/; do
   [ -f "$pack/pack.ini" ] || continue
   "$BOXRANK" rules check "$pack" --profile "$BR_SOURCE_DIR/feeds/profiles/sample.ini" >"$WORK/check.txt" ||
     fail "rules check $pack: $(cat "$WORK/check.txt")"
-  "$BOXRANK" rules test "$pack" >"$WORK/test.txt" || fail "rules test $pack: $(cat "$WORK/test.txt")"
+  "$BOXRANK" rules test "$pack" --reference "$BR_SHARED_DATA/reference" >"$WORK/test.txt" ||
+    fail "rules test $pack: $(cat "$WORK/test.txt")"
   n=$((n + 1))
 done
 [ "$n" -ge 3 ] || fail "expected at least 3 shipped packs, found $n"
