@@ -413,14 +413,8 @@ item_cond(GString *out, const Mine *m, const Item *it)
 {
   switch (it->kind) {
   case ITEM_VALUE:
-    g_string_append(out, "field_in(");
-    lua_string(out, field_name(m, it->field));
-    g_string_append(out, ", { ");
-    lua_string(out, it->value);
-    g_string_append(out, " })");
-    return 1;
   case ITEM_HS:
-    g_string_append(out, "hs_prefix(");
+    g_string_append(out, it->kind == ITEM_VALUE ? "field_in(" : "hs_prefix(");
     lua_string(out, field_name(m, it->field));
     g_string_append(out, ", { ");
     lua_string(out, it->value);

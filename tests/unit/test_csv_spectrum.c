@@ -6,29 +6,7 @@
 #include <glib.h>
 
 #include "br_feed.h"
-
-/* Reads every accepted record as rows of strings ("" for missing). */
-static GPtrArray *
-read_all(BrFeed *feed, guint batch_size)
-{
-  GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-  const BrSchema *schema = br_feed_schema(feed);
-  BrBatch *b = br_batch_new(schema, batch_size);
-  GError *error = NULL;
-  gint n;
-  while ((n = br_feed_next_batch(feed, b, &error)) > 0) {
-    for (guint i = 0; i < b->count; i++) {
-      char **row = g_new0(char *, b->nfields + 1);
-      for (guint k = 0; k < b->nfields; k++)
-        row[k] = g_strdup(br_batch_record(b, i)[k].str);
-      g_ptr_array_add(rows, row);
-    }
-  }
-  g_assert_no_error(error);
-  g_assert_cmpint(n, ==, 0);
-  br_batch_free(b);
-  return rows;
-}
+#include "feed_fixture.h"
 
 /* csv-spectrum's expected parses are arrays of flat objects of strings: a purpose-written
  * reader is enough and keeps JSON libraries out of the dependencies. */
@@ -144,7 +122,7 @@ test_csv_spectrum(void)
     g_assert_cmpuint(br_schema_size(schema), ==, g_strv_length(keys));
     for (guint k = 0; keys[k]; k++)
       g_assert_cmpstr(br_schema_field(schema, k)->name, ==, keys[k]);
-    GPtrArray *rows = read_all(feed, 2);
+    GPtrArray *rows = br_test_read_all(feed, 2);
     g_assert_cmpuint(rows->len, ==, expected->len);
     for (guint r = 0; r < rows->len; r++) {
       char **got = rows->pdata[r], **want = expected->pdata[r];

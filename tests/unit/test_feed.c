@@ -10,42 +10,10 @@
 
 #include "br_csv_write.h"
 #include "br_feed.h"
+#include "feed_fixture.h"
 #include "test_tmpdir.h"
 
 static char *tmpdir;
-
-static char *
-write_tmp(const char *name, const char *data, gssize len)
-{
-  char *path = g_build_filename(tmpdir, name, NULL);
-  GError *error = NULL;
-  g_file_set_contents(path, data, len, &error);
-  g_assert_no_error(error);
-  return path;
-}
-
-/* Reads every accepted record as rows of strings ("" for missing). */
-static GPtrArray *
-read_all(BrFeed *feed, guint batch_size)
-{
-  GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-  const BrSchema *schema = br_feed_schema(feed);
-  BrBatch *b = br_batch_new(schema, batch_size);
-  GError *error = NULL;
-  gint n;
-  while ((n = br_feed_next_batch(feed, b, &error)) > 0) {
-    for (guint i = 0; i < b->count; i++) {
-      char **row = g_new0(char *, b->nfields + 1);
-      for (guint k = 0; k < b->nfields; k++)
-        row[k] = g_strdup(br_batch_record(b, i)[k].str);
-      g_ptr_array_add(rows, row);
-    }
-  }
-  g_assert_no_error(error);
-  g_assert_cmpint(n, ==, 0);
-  br_batch_free(b);
-  return rows;
-}
 
 static const char *profile_text =
     "[profile]\nname = t\nmax_field_bytes = 64\n"
@@ -56,7 +24,7 @@ static const char *profile_text =
 static BrProfile *
 test_profile(void)
 {
-  char *path = write_tmp("t.ini", profile_text, -1);
+  char *path = br_test_write_file(tmpdir, "t.ini", profile_text, -1);
   GError *error = NULL;
   BrProfile *p = br_profile_load(path, &error);
   g_assert_no_error(error);
@@ -84,7 +52,7 @@ test_types_and_rejects(void)
                                                                                     */
       "MSCU9,nan,2026-11-20,3,x\r\n" /* 12: not a number */
       "MSCU10,-5,2026-11-21,3,last"; /* 13: fine, no final newline */
-  char *csv = write_tmp("types.csv", data, -1);
+  char *csv = br_test_write_file(tmpdir, "types.csv", data, -1);
   char *rej = g_build_filename(tmpdir, "rejects.csv", NULL);
   BrFeedOptions opts = {.reject_path = rej};
   GError *error = NULL;
@@ -154,29 +122,29 @@ test_header_errors(void)
 {
   BrProfile *profile = test_profile();
   GError *error = NULL;
-  char *empty = write_tmp("empty.csv", "", 0);
+  char *empty = br_test_write_file(tmpdir, "empty.csv", "", 0);
   g_assert_null(br_feed_open(empty, profile, NULL, &error));
   g_assert_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER);
   g_assert_nonnull(strstr(error->message, "empty"));
   g_clear_error(&error);
 
-  char *missing = write_tmp("missing.csv", "Container No,Gross,ETA\n", -1);
+  char *missing = br_test_write_file(tmpdir, "missing.csv", "Container No,Gross,ETA\n", -1);
   g_assert_null(br_feed_open(missing, profile, NULL, &error));
   g_assert_nonnull(strstr(error->message, "Pkgs"));
   g_clear_error(&error);
 
   BrProfile *identity = br_profile_new_identity();
-  char *dup = write_tmp("dup.csv", "a,b,a\n1,2,3\n", -1);
+  char *dup = br_test_write_file(tmpdir, "dup.csv", "a,b,a\n1,2,3\n", -1);
   g_assert_null(br_feed_open(dup, identity, NULL, &error));
   g_assert_nonnull(strstr(error->message, "columns 1 and 3"));
   g_clear_error(&error);
 
-  char *header = write_tmp("header.csv", "container,declared_kg\n", -1);
+  char *header = br_test_write_file(tmpdir, "header.csv", "container,declared_kg\n", -1);
   BrFeed *feed = br_feed_open(header, identity, NULL, &error);
   g_assert_no_error(error);
   /* The identity profile types canonical names. */
   g_assert_cmpint(br_schema_field(br_feed_schema(feed), 1)->type, ==, BR_TYPE_DECIMAL);
-  GPtrArray *rows = read_all(feed, 4);
+  GPtrArray *rows = br_test_read_all(feed, 4);
   g_assert_cmpuint(rows->len, ==, 0);
   g_ptr_array_free(rows, TRUE);
   br_feed_close(feed);
@@ -259,7 +227,7 @@ test_numbers_and_dates(void)
   static const double days[] = {0, 11016, 20777, -25508};
   for (guint i = 0; i < G_N_ELEMENTS(nums); i++)
     g_string_append_printf(csv, "%s,%s\n", nums[i], dates[i % G_N_ELEMENTS(dates)]);
-  char *path = write_tmp("numbers.csv", csv->str, -1);
+  char *path = br_test_write_file(tmpdir, "numbers.csv", csv->str, -1);
   BrProfile *identity = br_profile_new_identity();
   GError *error = NULL;
   BrFeed *feed = br_feed_open(path, identity, NULL, &error);
@@ -294,7 +262,7 @@ static BrFeed *
 open_text(const char *name, const char *data, gssize len, BrProfile *profile, gsize max_field,
           char **rej_path)
 {
-  char *csv = write_tmp(name, data, len);
+  char *csv = br_test_write_file(tmpdir, name, data, len);
   *rej_path = g_strdup_printf("%s.rej", csv);
   BrFeedOptions opts = {.reject_path = *rej_path, .max_field_bytes = max_field};
   GError *error = NULL;
@@ -321,7 +289,7 @@ test_broken_quotes(void)
                      "8,last,10\n";
   char *rej;
   BrFeed *feed = open_text("quotes.csv", data, -1, identity, 0, &rej);
-  GPtrArray *rows = read_all(feed, 3);
+  GPtrArray *rows = br_test_read_all(feed, 3);
   g_assert_cmpuint(rows->len, ==, 3);
   g_assert_cmpstr(((char **)rows->pdata[0])[1], ==, "STEEL PIPE 12\" DIA");
   g_assert_cmpstr(((char **)rows->pdata[1])[1], ==, "two\nlines");
@@ -348,7 +316,7 @@ test_broken_quotes(void)
   g_free(rej);
 
   /* A header whose quoting is broken cannot name the columns. */
-  char *path = write_tmp("badhead.csv", "a,\"b\"c,d\n1,2,3\n", -1);
+  char *path = br_test_write_file(tmpdir, "badhead.csv", "a,\"b\"c,d\n1,2,3\n", -1);
   GError *error = NULL;
   g_assert_null(br_feed_open(path, identity, NULL, &error));
   g_assert_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER);
@@ -373,7 +341,7 @@ test_big_field(void)
   BrProfile *identity = br_profile_new_identity();
   char *rej;
   BrFeed *feed = open_text("big.csv", data->str, (gssize)data->len, identity, 0, &rej);
-  GPtrArray *rows = read_all(feed, 4);
+  GPtrArray *rows = br_test_read_all(feed, 4);
   g_assert_cmpuint(rows->len, ==, 2);
   g_assert_cmpstr(((char **)rows->pdata[1])[0], ==, "3");
   g_assert_cmpuint(br_feed_rows_rejected(feed), ==, 1);
@@ -418,7 +386,7 @@ test_bad_bytes(void)
   BrProfile *identity = br_profile_new_identity();
   char *rej;
   BrFeed *feed = open_text("bytes.csv", data, sizeof data - 1, identity, 0, &rej);
-  GPtrArray *rows = read_all(feed, 8);
+  GPtrArray *rows = br_test_read_all(feed, 8);
   g_assert_cmpuint(rows->len, ==, 1);
   g_assert_cmpuint(br_feed_rows_read(feed), ==, 5);
   g_assert_cmpuint(br_feed_rows_rejected(feed), ==, 4);
@@ -462,7 +430,7 @@ test_lines_and_chunks(void)
     g_array_append_val(want_lines, start);
   }
   BrProfile *p = NULL;
-  char *ini = write_tmp("n.ini", "[types]\nn = integer\n", -1);
+  char *ini = br_test_write_file(tmpdir, "n.ini", "[types]\nn = integer\n", -1);
   GError *error = NULL;
   p = br_profile_load(ini, &error);
   g_assert_no_error(error);
@@ -580,7 +548,7 @@ test_date_formats(void)
   };
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
     char *ini_text = g_strdup_printf("[profile]\ndate_format = %s\n", cases[i].format);
-    char *ini = write_tmp("d.ini", ini_text, -1);
+    char *ini = br_test_write_file(tmpdir, "d.ini", ini_text, -1);
     GError *error = NULL;
     BrProfile *p = br_profile_load(ini, &error);
     g_assert_no_error(error);

@@ -30,8 +30,7 @@ write_history(void)
     g_string_append_printf(csv, "R%u,%s,%s,%s,%u,%d,%d\n", i, day, origin, code,
                            10 + (i * 31) % 900, found, found);
   }
-  char *path = g_build_filename(tmpdir, "history.csv", NULL);
-  g_assert_true(g_file_set_contents(path, csv->str, -1, NULL));
+  char *path = br_test_write_file(tmpdir, "history.csv", csv->str, -1);
   g_string_free(csv, TRUE);
   return path;
 }
@@ -39,9 +38,8 @@ write_history(void)
 static BrProfile *
 profile(void)
 {
-  char *path = g_build_filename(tmpdir, "p.ini", NULL);
-  g_assert_true(g_file_set_contents(
-      path, "[profile]\nname = t\n[types]\nfound = integer\nseverity = integer\n", -1, NULL));
+  char *path = br_test_write_file(
+      tmpdir, "p.ini", "[profile]\nname = t\n[types]\nfound = integer\nseverity = integer\n", -1);
   GError *error = NULL;
   BrProfile *p = br_profile_load(path, &error);
   g_assert_no_error(error);

@@ -10,20 +10,10 @@
 
 static char *tmpdir;
 
-static char *
-write_tmp(const char *name, const char *text)
-{
-  char *path = g_build_filename(tmpdir, name, NULL);
-  GError *error = NULL;
-  g_file_set_contents(path, text, -1, &error);
-  g_assert_no_error(error);
-  return path;
-}
-
 static BrProfile *
 load_text(const char *name, const char *text, GError **error)
 {
-  char *path = write_tmp(name, text);
+  char *path = br_test_write_file(tmpdir, name, text, -1);
   BrProfile *p = br_profile_load(path, error);
   g_free(path);
   return p;

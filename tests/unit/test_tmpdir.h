@@ -22,6 +22,17 @@ br_test_remove_tree(const char *path)
   return g_unlink(path) == 0;
 }
 
+/* Writes data (len bytes, -1: up to the NUL) to dir/name; returns the path (free it). */
+G_GNUC_UNUSED static char *
+br_test_write_file(const char *dir, const char *name, const char *data, gssize len)
+{
+  char *path = g_build_filename(dir, name, NULL);
+  GError *error = NULL;
+  g_file_set_contents(path, data, len, &error);
+  g_assert_no_error(error);
+  return path;
+}
+
 /* Runs the registered tests, then removes tmpdir (and frees it). */
 static int
 br_test_run_in(char *tmpdir)
