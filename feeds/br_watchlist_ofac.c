@@ -38,23 +38,33 @@ parse_ent(const char *text, guint *ent)
   return TRUE;
 }
 
+/* What every row is checked for first: its number of fields and its ent_num. */
+static gboolean
+row_ent(Ofac *o, char **fields, guint n, guint expected, guint ent_field, const char *where,
+        guint *ent)
+{
+  if (n != expected) {
+    br_watchlist_reject(o->wl, where, "%u fields, expected %u", n, expected);
+    return FALSE;
+  }
+  const char *text = field(fields, ent_field);
+  if (!parse_ent(text, ent)) {
+    br_watchlist_reject(o->wl, where, "field 1 (ent_num): '%s' is not a positive number", text);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean
 sdn_row(char **fields, guint n, guint line, gpointer user, GError **error)
 {
   Ofac *o = user;
   char *where = g_strdup_printf("%s:%u", o->path, line);
   guint ent;
-  if (n != SDN_FIELDS) {
-    br_watchlist_reject(o->wl, where, "%u fields, expected %d", n, SDN_FIELDS);
+  if (!row_ent(o, fields, n, SDN_FIELDS, SDN_ENT, where, &ent))
     goto out;
-  }
-  const char *ent_text = field(fields, SDN_ENT), *name = field(fields, SDN_NAME);
-  const char *type = field(fields, SDN_TYPE), *program = field(fields, SDN_PROGRAM);
-  const char *remarks = field(fields, SDN_REMARKS);
-  if (!parse_ent(ent_text, &ent)) {
-    br_watchlist_reject(o->wl, where, "field 1 (ent_num): '%s' is not a positive number", ent_text);
-    goto out;
-  }
+  const char *name = field(fields, SDN_NAME), *type = field(fields, SDN_TYPE);
+  const char *program = field(fields, SDN_PROGRAM), *remarks = field(fields, SDN_REMARKS);
   if (!*name) {
     br_watchlist_reject(o->wl, where, "field 2 (name) is empty");
     goto out;
@@ -111,16 +121,9 @@ alt_row(char **fields, guint n, guint line, gpointer user, GError **error)
   Ofac *o = user;
   char *where = g_strdup_printf("%s:%u", o->path, line);
   guint ent;
-  if (n != ALT_FIELDS) {
-    br_watchlist_reject(o->wl, where, "%u fields, expected %d", n, ALT_FIELDS);
+  if (!row_ent(o, fields, n, ALT_FIELDS, ALT_ENT, where, &ent))
     goto out;
-  }
-  const char *ent_text = field(fields, ALT_ENT), *type = field(fields, ALT_TYPE);
-  const char *name = field(fields, ALT_NAME);
-  if (!parse_ent(ent_text, &ent)) {
-    br_watchlist_reject(o->wl, where, "field 1 (ent_num): '%s' is not a positive number", ent_text);
-    goto out;
-  }
+  const char *type = field(fields, ALT_TYPE), *name = field(fields, ALT_NAME);
   guint entry = GPOINTER_TO_UINT(g_hash_table_lookup(o->by_ent, GUINT_TO_POINTER(ent)));
   if (!entry) {
     br_watchlist_reject(o->wl, where, "alias of ent_num %u, which sdn.csv does not have", ent);
