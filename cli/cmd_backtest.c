@@ -51,16 +51,10 @@ side_run(Side *side, const char *rules_dir, const Setup *st, guint64 *rejected, 
      * known had it run then. */
     if (!(side->keys = br_entity_keys_parse(br_pack_settings(side->pack)->history_keys, error)))
       return FALSE;
-    GPtrArray *files = g_ptr_array_new();
-    for (char **f = st->history_files; f && *f; f++)
-      g_ptr_array_add(files, *f);
-    if (st->replay)
-      g_ptr_array_add(files, (gpointer)st->manifest);
-    g_ptr_array_add(files, NULL);
     guint units = 0;
-    side->history = br_labels_history((const char *const *)files->pdata, st->profile, side->pack,
+    side->history = br_labels_history((const char *const *)st->history_files,
+                                      st->replay ? st->manifest : NULL, st->profile, side->pack,
                                       st->label, side->keys, st->threads, &units, rejected, error);
-    g_ptr_array_free(files, TRUE);
     if (!side->history)
       return FALSE;
     cut = br_period_history_cut(st->period);

@@ -233,7 +233,7 @@ br_cmd_rank(int argc, char **argv)
         !(entity_keys = br_entity_keys_parse(br_pack_settings(pack)->history_keys, &error)))
       goto fail;
     br_history_free(history);
-    history = br_labels_history((const char *const *)history_files, profile, pack, label,
+    history = br_labels_history((const char *const *)history_files, NULL, profile, pack, label,
                                 entity_keys, (guint)threads, NULL, NULL, &error);
     if (!history)
       goto fail;

@@ -121,7 +121,7 @@ br_cmd_tune(int argc, char **argv)
   /* Training lines learn from the history of earlier periods only, as the pack would have
    * run then: otherwise every track record would already know its own line's outcome. */
   guint units = 0;
-  history = br_labels_history((const char *const *)argv + 1, profile, pack, label, keys,
+  history = br_labels_history((const char *const *)argv + 1, NULL, profile, pack, label, keys,
                               (guint)threads, &units, &rejected, &error);
   if (!history)
     goto fail;
@@ -157,14 +157,8 @@ br_cmd_tune(int argc, char **argv)
   if (holdout) {
     holdout_history = history;
     if (replay) {
-      GPtrArray *files = g_ptr_array_new();
-      for (int i = 1; i < argc; i++)
-        g_ptr_array_add(files, argv[i]);
-      g_ptr_array_add(files, holdout);
-      g_ptr_array_add(files, NULL);
-      holdout_history = br_labels_history((const char *const *)files->pdata, profile, pack, label,
-                                          keys, (guint)threads, NULL, &rejected, &error);
-      g_ptr_array_free(files, TRUE);
+      holdout_history = br_labels_history((const char *const *)argv + 1, holdout, profile, pack,
+                                          label, keys, (guint)threads, NULL, &rejected, &error);
       if (!holdout_history)
         goto fail;
     }

@@ -54,8 +54,10 @@ add_unit_values(const char *port, const char *unit, const BrEntityPair *pairs, g
   return TRUE;
 }
 
-guint
-br_labels_outcomes(const BrPipelineResult *result, GArray *outcomes, GStringChunk *strings)
+/* Outcomes of the labelled units of result (run with entity keys), appended to outcomes with
+ * their values interned in strings. Returns how many units had a label. */
+static guint
+labelled_outcomes(const BrPipelineResult *result, GArray *outcomes, GStringChunk *strings)
 {
   GPtrArray *all = br_unit_table_all(result->units);
   AddCtx ctx = {outcomes, strings, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
@@ -76,25 +78,37 @@ br_labels_outcomes(const BrPipelineResult *result, GArray *outcomes, GStringChun
   return n;
 }
 
+/* Adds the outcomes of one labelled file. */
+static gboolean
+add_file(const char *path, const BrProfile *profile, const BrPack *pack, const char *label_field,
+         BrEntityKeys *keys, guint threads, GArray *outcomes, GStringChunk *strings, guint *n,
+         guint64 *rejected, GError **error)
+{
+  BrPipelineResult result = {0};
+  gboolean ok = br_labels_score_file(path, profile, pack, label_field, keys, NULL,
+                                     BR_HISTORY_CUT_NONE, threads, &result, rejected, error);
+  if (ok)
+    *n += labelled_outcomes(&result, outcomes, strings);
+  br_pipeline_result_clear(&result);
+  return ok;
+}
+
 BrHistory *
-br_labels_history(const char *const *files, const BrProfile *profile, const BrPack *pack,
-                  const char *label_field, BrEntityKeys *keys, guint threads, guint *units,
-                  guint64 *rejected, GError **error)
+br_labels_history(const char *const *files, const char *also, const BrProfile *profile,
+                  const BrPack *pack, const char *label_field, BrEntityKeys *keys, guint threads,
+                  guint *units, guint64 *rejected, GError **error)
 {
   GArray *outcomes = g_array_new(FALSE, FALSE, sizeof(BrHistoryOutcome));
   GStringChunk *strings = g_string_chunk_new(64 * 1024);
   BrHistory *history = NULL;
   guint n = 0;
-  for (const char *const *f = files; *f; f++) {
-    BrPipelineResult result = {0};
-    gboolean ok = br_labels_score_file(*f, profile, pack, label_field, keys, NULL,
-                                       BR_HISTORY_CUT_NONE, threads, &result, rejected, error);
-    if (ok)
-      n += br_labels_outcomes(&result, outcomes, strings);
-    br_pipeline_result_clear(&result);
-    if (!ok)
+  for (const char *const *f = files; f && *f; f++)
+    if (!add_file(*f, profile, pack, label_field, keys, threads, outcomes, strings, &n, rejected,
+                  error))
       goto out;
-  }
+  if (also && !add_file(also, profile, pack, label_field, keys, threads, outcomes, strings, &n,
+                        rejected, error))
+    goto out;
   history = br_history_new_from_outcomes(keys, 0, (const BrHistoryOutcome *)(void *)outcomes->data,
                                          outcomes->len);
   if (units)

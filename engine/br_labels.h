@@ -20,12 +20,9 @@ gboolean br_labels_score_file(const char *path, const BrProfile *profile, const 
                               const char *label_field, BrEntityKeys *keys, const BrHistory *history,
                               int cut, guint threads, BrPipelineResult *result, guint64 *rejected,
                               GError **error);
-/* Outcomes of the labelled units of result (run with label_field and entity_keys = keys),
- * appended to outcomes (BrHistoryOutcome), their values interned in strings. Returns how
- * many units had a label. */
-guint br_labels_outcomes(const BrPipelineResult *result, GArray *outcomes, GStringChunk *strings);
-/* The history of the labelled units of files (NULL-terminated paths) for keys, which must
- * outlive it; *units (may be NULL) is set to how many units it learnt from. */
-BrHistory *br_labels_history(const char *const *files, const BrProfile *profile, const BrPack *pack,
-                             const char *label_field, BrEntityKeys *keys, guint threads,
-                             guint *units, guint64 *rejected, GError **error);
+/* The history of the labelled units of files (NULL-terminated paths; may be NULL) and of also
+ * (one more file, e.g. the backtested one; may be NULL) for keys, which must outlive it; *units
+ * (may be NULL) is set to how many units it learnt from. */
+BrHistory *br_labels_history(const char *const *files, const char *also, const BrProfile *profile,
+                             const BrPack *pack, const char *label_field, BrEntityKeys *keys,
+                             guint threads, guint *units, guint64 *rejected, GError **error);
