@@ -10,10 +10,11 @@
 static void
 test_fit(void)
 {
-  char *dir = rules_make_pack("tune", NULL,
-                              "rule { id = 'A', title = 'a', weight = 5, when = present('hs_code') }\n"
-                              "rule { id = 'B', title = 'b', weight = 5, when = present('hs_code') }\n"
-                              "rule { id = 'C', title = 'c', weight = 7, when = present('hs_code') }\n");
+  char *dir =
+      rules_make_pack("tune", NULL,
+                      "rule { id = 'A', title = 'a', weight = 5, when = present('hs_code') }\n"
+                      "rule { id = 'B', title = 'b', weight = 5, when = present('hs_code') }\n"
+                      "rule { id = 'C', title = 'c', weight = 7, when = present('hs_code') }\n");
   GError *error = NULL;
   BrPack *pack = br_pack_load(dir, &error);
   g_assert_no_error(error);
