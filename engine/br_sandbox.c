@@ -2,7 +2,9 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define HOOK_EVERY 1000
 
@@ -104,6 +106,62 @@ guarded_setmetatable(lua_State *L)
   return 1;
 }
 
+/* Lua's pattern matcher runs in C, where the instruction budget never looks: a pattern with
+ * several backtracking quantifiers can take len^k steps on a long field (".-.-.-.-b" on 100 kB
+ * would run for ages). Each pattern function first estimates that bound from the subject's
+ * length and the pattern's quantifiers and refuses what could exceed ~10^9 steps. One
+ * quantifier is at most quadratic and always allowed; a plain find (4th argument true) does no
+ * pattern matching at all. */
+#define PATTERN_MAX_LOG10_STEPS 9.0
+
+static guint
+pattern_quantifiers(const char *p, size_t len)
+{
+  guint q = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (p[i] == '%') {
+      i++; /* an escaped character, or a class such as %d */
+    } else if (p[i] == '[') {
+      /* a set: its '-' are ranges; ']' right after '[' or '[^' is a member */
+      i++;
+      if (i < len && p[i] == '^')
+        i++;
+      if (i < len && p[i] == ']')
+        i++;
+      while (i < len && p[i] != ']') {
+        if (p[i] == '%')
+          i++;
+        i++;
+      }
+    } else if (i > 0 && (p[i] == '*' || p[i] == '+' || p[i] == '-')) {
+      q++;
+    }
+  }
+  return q;
+}
+
+static int
+guarded_pattern(lua_State *L)
+{
+  size_t slen = 0, plen = 0;
+  const char *s = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &slen) : NULL;
+  const char *p = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &plen) : NULL;
+  gboolean plain = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4);
+  if (s && p && !plain) {
+    guint q = pattern_quantifiers(p, plen);
+    if (q >= 2 && q * log10((double)slen + 1) > PATTERN_MAX_LOG10_STEPS)
+      return luaL_error(L,
+                        "pattern '%s' too costly for a text of %d bytes (%d quantifiers): "
+                        "simplify it, anchor it, or use a plain find",
+                        p, (int)MIN(slen, G_MAXINT), (int)q);
+  }
+  int n = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, n, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
 static int
 readonly_newindex(lua_State *L)
 {
@@ -148,6 +206,14 @@ br_sandbox_new(gsize mem_cap, guint64 budget)
   lua_getglobal(L, LUA_STRLIBNAME);
   lua_pushnil(L);
   lua_setfield(L, -2, "dump");
+  /* The string library is also every string's __index: s:find(...) goes through this too. */
+  static const char *const pattern_fns[] = {"find", "match", "gmatch", "gsub", NULL};
+  for (const char *const *fn = pattern_fns; *fn; fn++) {
+    lua_getfield(L, -1, *fn);
+    lua_pushboolean(L, strcmp(*fn, "find") == 0);
+    lua_pushcclosure(L, guarded_pattern, 2);
+    lua_setfield(L, -2, *fn);
+  }
   lua_pop(L, 1);
   /* getmetatable("").__index is the string library itself: hide it so no file can patch it. */
   lua_pushliteral(L, "");

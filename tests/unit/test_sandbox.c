@@ -149,6 +149,52 @@ test_file_environments(void)
   br_sandbox_free(sb);
 }
 
+/* Pattern matching runs in C, out of the instruction budget's reach: a pattern that would
+ * backtrack for hours on a long field is refused before it starts, and the call reports it;
+ * ordinary patterns, plain finds and string methods keep working. */
+static void
+test_pattern_cost(void)
+{
+  BrSandbox *sb = br_sandbox_new(BR_SANDBOX_DEFAULT_MEMORY, BR_SANDBOX_DEFAULT_BUDGET);
+  gint64 start = g_get_monotonic_time();
+  char *msg = NULL;
+  g_assert_cmpint(run(sb,
+                      "local s = string.rep('a', 100000)\n"
+                      "return string.find(s, '.-.-.-.-.-.-b')",
+                      &msg),
+                  ==, LUA_ERRRUN);
+  g_assert_nonnull(strstr(msg, "pattern"));
+  g_assert_nonnull(strstr(msg, "too costly"));
+  g_clear_pointer(&msg, g_free);
+  g_assert_cmpint(run(sb, "local s = string.rep('a', 5000) return s:match('a*a*a*a*b')", &msg), ==,
+                  LUA_ERRRUN);
+  g_clear_pointer(&msg, g_free);
+  g_assert_cmpint(run(sb,
+                      "local s = string.rep('ab', 30000)\n"
+                      "return s:gsub('a.-b.-a.-b', 'x')",
+                      &msg),
+                  ==, LUA_ERRRUN);
+  g_clear_pointer(&msg, g_free);
+  for (const char *const *fn = (const char *const[]){"gmatch", "match", NULL}; *fn; fn++) {
+    char *code =
+        g_strdup_printf("local s = string.rep('a', 50000) return string.%s(s, '.*.*.*x')", *fn);
+    g_assert_cmpint(run(sb, code, NULL), ==, LUA_ERRRUN);
+    g_free(code);
+  }
+  /* Refused at once, not after the work. */
+  g_assert_cmpint(g_get_monotonic_time() - start, <, 5 * G_USEC_PER_SEC);
+
+  g_assert_true(
+      truthy(sb, "string.find(string.rep('a', 100000) .. 'b', '.-.-.-.-b', 1, true) == nil"));
+  g_assert_true(truthy(sb, "('MSCU 1234566'):match('^(%a+)%s*(%d+)$') == 'MSCU'"));
+  g_assert_true(
+      truthy(sb, "select(2, ('4 t of steel, 12 t weighed'):gsub('(%d+) t', '%1000 kg')) == 2"));
+  g_assert_true(truthy(sb, "string.find(string.rep('x', 60000) .. 'FAK', 'FAK') == 60001"));
+  g_assert_true(truthy(sb, "(function() local n = 0 for w in ('a b c'):gmatch('%a') do n = n + 1 "
+                           "end return n == 3 end)()"));
+  br_sandbox_free(sb);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -158,5 +204,6 @@ main(int argc, char **argv)
   g_test_add_func("/sandbox/no-finalizers", test_no_finalizers);
   g_test_add_func("/sandbox/memory-cap", test_memory_cap);
   g_test_add_func("/sandbox/file-environments", test_file_environments);
+  g_test_add_func("/sandbox/pattern-cost", test_pattern_cost);
   return g_test_run();
 }
