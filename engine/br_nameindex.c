@@ -57,6 +57,13 @@ struct BrNameIndex {
  * million manifest lines. */
 #define CACHE_SLOTS 65536
 #define CACHE_NAME 78
+/* The bound below counts only tokens that share an index key, and canonical forms can pair
+ * without one (a typo in a doubled letter: MUGAAGU / MUGARAGU, canonically MUGAGU / MUGARAGU,
+ * are two deletions apart), so it is not quite an upper bound: candidates that fall short of
+ * the threshold by less than this are scored too. Measured on the quality set: recall 0.926 ->
+ * 0.943 at the same precision (0.979), first sightings about 20% slower. */
+#define BOUND_SLACK 0.15
+
 /* Names that matched, with their first HIT_RESULTS matches. */
 #define HIT_SLOTS 1024
 #define HIT_RESULTS 4
@@ -577,7 +584,7 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
         he += ew[j];
     he = MIN(rec->wsum, he + nunkeyed + nskipped);
     double bound = quality_factor(rec->quality) * (hq + he) / (wq + rec->wsum);
-    if (bound >= threshold)
+    if (bound >= threshold - BOUND_SLACK)
       s->pass[npass++] = (Bounded){(float)bound, (float)fabs(rec->wsum - wq), r};
   }
   /* A name made of common words can leave thousands of candidates: score the most promising. */
