@@ -8,8 +8,28 @@
 /* Candidates asked of the index per query before exceptions and list filters. */
 #define MATCH_POOL 32
 
+/* Workers see the same parties (a port's regular shippers and consignees), and matching a
+ * name the first time is what screening costs: each worker's scratch caches its own results,
+ * and this memo, shared by every worker, lets a name be matched once per run rather than once
+ * per worker. Sharded so that workers rarely wait on each other. */
+#define MEMO_SHARDS 32
+#define MEMO_MAX_ENTRIES 2000000 /* past this, names are matched but not remembered */
+#define MEMO_KEY_MAX 480
+
+typedef struct {
+  guint n;
+  BrNameMatch m[]; /* n matches, best first */
+} Memo;
+
+typedef struct {
+  GMutex lock;
+  GHashTable *names; /* "threshold hex|text" -> Memo* */
+} MemoShard;
+
 struct BrWatchSet {
   GPtrArray *lists; /* BrWatchlist*, position = list id in the index */
+  MemoShard memo[MEMO_SHARDS];
+  gint memo_entries;
   BrNameIndex *index;
   GHashTable *exceptions; /* "list\x1fref\x1fparty key" -> NULL */
   GHashTable *values;     /* "list\x1fkind\x1fvalue" -> entry + 1, for exact-value kinds */
@@ -54,6 +74,10 @@ value_key(guint list, BrWatchKind kind, const char *norm)
 static void
 index_lists(BrWatchSet *set, guint32 name_kinds)
 {
+  for (guint i = 0; i < MEMO_SHARDS; i++) {
+    g_mutex_init(&set->memo[i].lock);
+    set->memo[i].names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  }
   set->values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   set->keywords = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
   GString *norm = g_string_new(NULL);
@@ -183,6 +207,10 @@ br_watch_set_free(BrWatchSet *set)
   g_hash_table_unref(set->exceptions);
   if (set->values)
     g_hash_table_unref(set->values);
+  for (guint i = 0; set->index && i < MEMO_SHARDS; i++) {
+    g_hash_table_unref(set->memo[i].names);
+    g_mutex_clear(&set->memo[i].lock);
+  }
   if (set->keywords)
     g_ptr_array_unref(set->keywords);
   g_free(set);
@@ -242,13 +270,49 @@ fill_hit(const BrWatchSet *set, const BrNameMatch *m, BrWatchHit *hit)
                             m->pairs[i].query, m->pairs[i].entry);
 }
 
+/* br_name_index_match through the shared memo. The set is immutable to its callers; the memo
+ * inside it is guarded by its shard's lock. */
+static guint
+memo_match(const BrWatchSet *set, BrNameScratch *scratch, const char *text, gssize len,
+           double threshold, BrNameMatch *m)
+{
+  gsize n = len < 0 ? strlen(text) : (gsize)len;
+  if (n > MEMO_KEY_MAX)
+    return br_name_index_match(set->index, scratch, text, (gssize)n, 0, threshold, m, MATCH_POOL);
+  char key[MEMO_KEY_MAX + 16];
+  int at = g_snprintf(key, 16, "%08x|", (guint)(threshold * 1e6));
+  memcpy(key + at, text, n);
+  key[at + n] = '\0';
+  MemoShard *shard = (MemoShard *)&set->memo[g_str_hash(key) % MEMO_SHARDS];
+  g_mutex_lock(&shard->lock);
+  const Memo *memo = g_hash_table_lookup(shard->names, key);
+  guint found = memo ? memo->n : 0;
+  if (memo)
+    memcpy(m, memo->m, found * sizeof *m);
+  g_mutex_unlock(&shard->lock);
+  if (memo)
+    return found;
+  found = br_name_index_match(set->index, scratch, text, (gssize)n, 0, threshold, m, MATCH_POOL);
+  BrWatchSet *mutable = (BrWatchSet *)set;
+  if (g_atomic_int_get(&mutable->memo_entries) < MEMO_MAX_ENTRIES) {
+    Memo *add = g_malloc(sizeof(Memo) + found * sizeof(BrNameMatch));
+    add->n = found;
+    memcpy(add->m, m, found * sizeof *m);
+    g_mutex_lock(&shard->lock);
+    if (g_hash_table_insert(shard->names, g_strdup(key), add))
+      g_atomic_int_inc(&mutable->memo_entries);
+    g_mutex_unlock(&shard->lock);
+  }
+  return found;
+}
+
 guint
 br_watch_set_match(const BrWatchSet *set, BrNameScratch *scratch, const char *text, gssize len,
                    guint64 lists, double threshold, gboolean with_excepted, BrWatchHit *out,
                    guint max)
 {
   BrNameMatch m[MATCH_POOL];
-  guint n = br_name_index_match(set->index, scratch, text, len, 0, threshold, m, MATCH_POOL);
+  guint n = memo_match(set, scratch, text, len, threshold, m);
   if (n == 0)
     return 0;
   /* Exceptions are rare and matches rarer still: the party key is built only here. */
