@@ -464,6 +464,22 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
   return r;
 }
 
+/* A track-record rule on a key the pack keeps no record of would never fire: say so. */
+static void
+check_points_keys(BrPack *pack, GPtrArray *diags)
+{
+  BrEntityKeys *keys = br_entity_keys_parse(pack->settings.history_keys, NULL);
+  for (guint i = 0; keys && i < pack->rules->len; i++) {
+    const BrRuleInfo *r = g_ptr_array_index(pack->rules, i);
+    if (r->points_key && br_entity_keys_find(keys, r->points_key) < 0)
+      diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
+               "rule %s: history key \"%s\" is not one of the pack's [history] keys (%s)", r->id,
+               r->points_key,
+               pack->settings.history_keys ? pack->settings.history_keys : BR_ENTITY_KEYS_DEFAULT);
+  }
+  br_entity_keys_free(keys);
+}
+
 /* weights.ini ([weights] RULE-ID = number, written by boxrank tune) overrides the weights the
  * rule files give; a weight for a rule the pack lacks is a problem, not ignored, since it
  * means the file belongs to another version of the pack. */
@@ -564,6 +580,7 @@ pack_load(const char *dir, GPtrArray *diags, GHashTable *known, gint32 today)
     diag_add(diags, BR_RULES_ERROR_INVALID, dir, 0, NULL, "the pack has no rules");
   if (pack->settings.weights_file)
     load_weights(pack, diags);
+  check_points_keys(pack, diags);
   g_hash_table_destroy(seen);
   br_sandbox_free(sb);
   return pack;

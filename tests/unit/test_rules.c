@@ -603,6 +603,14 @@ test_points_rules(void)
   g_assert_nonnull(strstr(error->message, "rule W: \"when\" must be a condition"));
   g_clear_error(&error);
   g_free(bad);
+  bad = rules_make_pack("points-key", "[pack]\nname = b\n[history]\nkeys = hs6\n",
+                        "rule { id = 'PK', title = 't', weight = 1,\n"
+                        "  points = history_logodds('importer_id') }\n");
+  g_assert_null(br_pack_load(bad, &error));
+  g_assert_nonnull(
+      strstr(error->message, "rule PK: history key \"importer_id\" is not one of the pack's"));
+  g_clear_error(&error);
+  g_free(bad);
   bad = rules_make_pack("keys-bad", "[pack]\nname = b\n[history]\nkeys = hs6+\n",
                         "rule { id = 'K', title = 't', weight = 1, when = present('hs_code') }\n");
   g_assert_null(br_pack_load(bad, &error));
