@@ -4,9 +4,23 @@
 #include <glib.h>
 
 #include "br_feed.h"
+#include "test_tmpdir.h"
+
+/* A column profile written from text into dir/name and loaded; the test fails if it does not
+ * load. */
+G_GNUC_UNUSED static BrProfile *
+br_test_profile(const char *dir, const char *name, const char *text)
+{
+  char *path = br_test_write_file(dir, name, text, -1);
+  GError *error = NULL;
+  BrProfile *p = br_profile_load(path, &error);
+  g_assert_no_error(error);
+  g_free(path);
+  return p;
+}
 
 /* Every accepted record as a row of strings ("" for missing), read batch_size at a time. */
-static GPtrArray *
+G_GNUC_UNUSED static GPtrArray *
 br_test_read_all(BrFeed *feed, guint batch_size)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);

@@ -24,12 +24,7 @@ static const char *profile_text =
 static BrProfile *
 test_profile(void)
 {
-  char *path = br_test_write_file(tmpdir, "t.ini", profile_text, -1);
-  GError *error = NULL;
-  BrProfile *p = br_profile_load(path, &error);
-  g_assert_no_error(error);
-  g_free(path);
-  return p;
+  return br_test_profile(tmpdir, "t.ini", profile_text);
 }
 
 static void

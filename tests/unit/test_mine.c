@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "br_mine.h"
-#include "test_tmpdir.h"
+#include "feed_fixture.h"
 
 static char *tmpdir;
 
@@ -38,13 +38,8 @@ write_history(void)
 static BrProfile *
 profile(void)
 {
-  char *path = br_test_write_file(
-      tmpdir, "p.ini", "[profile]\nname = t\n[types]\nfound = integer\nseverity = integer\n", -1);
-  GError *error = NULL;
-  BrProfile *p = br_profile_load(path, &error);
-  g_assert_no_error(error);
-  g_free(path);
-  return p;
+  return br_test_profile(tmpdir, "p.ini",
+                         "[profile]\nname = t\n[types]\nfound = integer\nseverity = integer\n");
 }
 
 static void
