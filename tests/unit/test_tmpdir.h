@@ -4,7 +4,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-static gboolean
+G_GNUC_UNUSED static gboolean
 br_test_remove_tree(const char *path)
 {
   gboolean ok = TRUE;
@@ -34,7 +34,7 @@ br_test_write_file(const char *dir, const char *name, const char *data, gssize l
 }
 
 /* Runs the registered tests, then removes tmpdir (and frees it). */
-static int
+G_GNUC_UNUSED static int
 br_test_run_in(char *tmpdir)
 {
   int rc = g_test_run();
