@@ -8,6 +8,7 @@
 #include "br_feed.h"
 #include "br_labels.h"
 #include "br_pipeline.h"
+#include "br_reference.h"
 
 /* One pack's backtest: the pack, its history keys and history, the scored units. */
 typedef struct {
@@ -36,6 +37,7 @@ typedef struct {
   gboolean replay;
   BrPeriod period;
   const GArray *ks;
+  const BrReference *reference;
   guint threads;
   guint64 seed;
 } Setup;
@@ -51,17 +53,18 @@ side_run(Side *side, const char *rules_dir, const Setup *st, guint64 *rejected, 
      * known had it run then. */
     if (!(side->keys = br_entity_keys_parse(br_pack_settings(side->pack)->history_keys, error)))
       return FALSE;
+  }
+  BrLabelsRun run = {st->profile, side->pack, st->label, side->keys, st->reference, st->threads};
+  if (side->keys) {
     guint units = 0;
-    side->history = br_labels_history((const char *const *)st->history_files,
-                                      st->replay ? st->manifest : NULL, st->profile, side->pack,
-                                      st->label, side->keys, st->threads, &units, rejected, error);
+    side->history = br_labels_history(&run, (const char *const *)st->history_files,
+                                      st->replay ? st->manifest : NULL, &units, rejected, error);
     if (!side->history)
       return FALSE;
     cut = br_period_history_cut(st->period);
     fprintf(stderr, "boxrank: %s: history of %u labelled units\n", rules_dir, units);
   }
-  if (!br_labels_score_file(st->manifest, st->profile, side->pack, st->label, side->keys,
-                            side->history, cut, st->threads, &side->result, rejected, error))
+  if (!br_labels_score_file(&run, st->manifest, side->history, cut, &side->result, rejected, error))
     return FALSE;
   side->bt = br_backtest_run(side->result.units, side->pack, st->period,
                              (const double *)(void *)st->ks->data, st->ks->len, st->seed);
@@ -73,7 +76,8 @@ br_cmd_backtest(int argc, char **argv)
 {
   char *rules_dir = NULL, *profile_path = NULL, *label = NULL, *period_text = NULL;
   char *k_text = NULL, *json_path = NULL;
-  char **history_files = NULL, *compare_dir = NULL;
+  char **history_files = NULL, *compare_dir = NULL, *reference_dir = NULL;
+  BrReference *reference = NULL;
   gboolean replay = FALSE;
   gint threads = 0;
   gint64 seed = 0;
@@ -100,6 +104,8 @@ br_cmd_backtest(int argc, char **argv)
        "History rules also learn from the backtested file's own labels, each period seeing only "
        "the periods before it",
        NULL},
+      {"reference", 0, 0, G_OPTION_ARG_FILENAME, &reference_dir,
+       "Folder of the code tables unknown_locode/unknown_hs/unknown_size_type rules read", "DIR"},
       {"compare", 'c', 0, G_OPTION_ARG_FILENAME, &compare_dir,
        "A second pack (e.g. the next version) run the same way: precision@k of both, and the "
        "units that enter and leave the inspected set",
@@ -138,8 +144,18 @@ br_cmd_backtest(int argc, char **argv)
   profile = profile_path ? br_profile_load(profile_path, &error) : br_profile_new_identity();
   if (!profile)
     goto fail;
-  Setup st = {argv[1], profile, label,          history_files, replay,
-              period,  ks,      (guint)threads, (guint64)seed};
+  if (reference_dir && !(reference = br_reference_load(reference_dir, &error)))
+    goto fail;
+  Setup st = {.manifest = argv[1],
+              .profile = profile,
+              .label = label,
+              .history_files = history_files,
+              .replay = replay,
+              .period = period,
+              .ks = ks,
+              .reference = reference,
+              .threads = (guint)threads,
+              .seed = (guint64)seed};
   if (!side_run(&a, rules_dir, &st, &rejected, &error) ||
       (compare_dir && !side_run(&b, compare_dir, &st, &rejected, &error)))
     goto fail;
@@ -167,6 +183,7 @@ fail:
 out:
   side_clear(&a);
   side_clear(&b);
+  br_reference_free(reference);
   br_profile_free(profile);
   g_array_free(ks, TRUE);
   g_option_context_free(ctx);
@@ -178,5 +195,6 @@ out:
   g_free(json_path);
   g_strfreev(history_files);
   g_free(compare_dir);
+  g_free(reference_dir);
   return status;
 }

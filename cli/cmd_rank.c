@@ -233,8 +233,8 @@ br_cmd_rank(int argc, char **argv)
         !(entity_keys = br_entity_keys_parse(br_pack_settings(pack)->history_keys, &error)))
       goto fail;
     br_history_free(history);
-    history = br_labels_history((const char *const *)history_files, NULL, profile, pack, label,
-                                entity_keys, (guint)threads, NULL, NULL, &error);
+    BrLabelsRun run = {profile, pack, label, entity_keys, reference, (guint)threads};
+    history = br_labels_history(&run, (const char *const *)history_files, NULL, NULL, NULL, &error);
     if (!history)
       goto fail;
   }

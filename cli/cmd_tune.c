@@ -5,21 +5,20 @@
 #include "br_backtest.h"
 #include "br_cli.h"
 #include "br_labels.h"
+#include "br_reference.h"
 #include "br_tune.h"
 
 /* Precision@k of the pack as it stands on the held-out file, one BrAtK per k; *units and
  * *positives count the file's units. */
 static BrAtK *
-holdout_precision(const char *path, const BrProfile *profile, const BrPack *pack, const char *label,
-                  BrEntityKeys *keys, const BrHistory *history, int cut, const GArray *ks,
-                  guint threads, guint64 seed, guint *units, guint *positives, guint64 *rejected,
+holdout_precision(const BrLabelsRun *run, const char *path, const BrHistory *history, int cut,
+                  const GArray *ks, guint64 seed, guint *units, guint *positives, guint64 *rejected,
                   GError **error)
 {
   BrPipelineResult result = {0};
   BrAtK *at = NULL;
-  if (br_labels_score_file(path, profile, pack, label, keys, history, cut, threads, &result,
-                           rejected, error)) {
-    BrBacktest *bt = br_backtest_run(result.units, pack, BR_PERIOD_ALL,
+  if (br_labels_score_file(run, path, history, cut, &result, rejected, error)) {
+    BrBacktest *bt = br_backtest_run(result.units, run->pack, BR_PERIOD_ALL,
                                      (const double *)(void *)ks->data, ks->len, seed);
     const BrBacktestPeriod *all = g_ptr_array_index(bt->periods, 0);
     at = g_memdup2(all->at, ks->len * sizeof *at);
@@ -47,7 +46,8 @@ int
 br_cmd_tune(int argc, char **argv)
 {
   char *rules_dir = NULL, *profile_path = NULL, *label = NULL, *period_text = NULL;
-  char *k_text = NULL, *out_path = NULL, *holdout = NULL;
+  char *k_text = NULL, *out_path = NULL, *holdout = NULL, *reference_dir = NULL;
+  BrReference *reference = NULL;
   gboolean dry_run = FALSE, replay = FALSE;
   double l2 = 10.0;
   gint threads = 0;
@@ -68,6 +68,8 @@ br_cmd_tune(int argc, char **argv)
        "A later labelled file to report precision@k on, before and after", "FILE"},
       {"replay", 0, 0, G_OPTION_ARG_NONE, &replay,
        "On the held-out file, history rules also learn from its earlier periods", NULL},
+      {"reference", 0, 0, G_OPTION_ARG_FILENAME, &reference_dir,
+       "Folder of the code tables unknown_locode/unknown_hs/unknown_size_type rules read", "DIR"},
       {"k", 'k', 0, G_OPTION_ARG_STRING, &k_text,
        "Inspection budgets in percent of units (default: 1,2,5,10)", "LIST"},
       {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
@@ -115,21 +117,21 @@ br_cmd_tune(int argc, char **argv)
   status = BR_EXIT_FAILURE;
   profile = profile_path ? br_profile_load(profile_path, &error) : br_profile_new_identity();
   if (!profile || !(pack = br_pack_load(rules_dir, &error)) ||
-      !(keys = br_entity_keys_parse(br_pack_settings(pack)->history_keys, &error)))
+      !(keys = br_entity_keys_parse(br_pack_settings(pack)->history_keys, &error)) ||
+      (reference_dir && !(reference = br_reference_load(reference_dir, &error))))
     goto fail;
+  BrLabelsRun run = {profile, pack, label, keys, reference, (guint)threads};
 
   /* Training lines learn from the history of earlier periods only, as the pack would have
    * run then: otherwise every track record would already know its own line's outcome. */
   guint units = 0;
-  history = br_labels_history((const char *const *)argv + 1, NULL, profile, pack, label, keys,
-                              (guint)threads, &units, &rejected, &error);
+  history = br_labels_history(&run, (const char *const *)argv + 1, NULL, &units, &rejected, &error);
   if (!history)
     goto fail;
   int cut = br_period_history_cut(period);
   for (int i = 1; i < argc; i++) {
     BrPipelineResult result = {0};
-    gboolean ok = br_labels_score_file(argv[i], profile, pack, label, keys, history, cut,
-                                       (guint)threads, &result, &rejected, &error);
+    gboolean ok = br_labels_score_file(&run, argv[i], history, cut, &result, &rejected, &error);
     if (ok && !train) {
       train = result.units;
       result.units = NULL;
@@ -157,22 +159,20 @@ br_cmd_tune(int argc, char **argv)
   if (holdout) {
     holdout_history = history;
     if (replay) {
-      holdout_history = br_labels_history((const char *const *)argv + 1, holdout, profile, pack,
-                                          label, keys, (guint)threads, NULL, &rejected, &error);
+      holdout_history =
+          br_labels_history(&run, (const char *const *)argv + 1, holdout, NULL, &rejected, &error);
       if (!holdout_history)
         goto fail;
     }
     int hcut = replay ? cut : BR_HISTORY_CUT_NONE;
     guint hunits = 0, hpositives = 0;
-    before =
-        holdout_precision(holdout, profile, pack, label, keys, holdout_history, hcut, ks,
-                          (guint)threads, (guint64)seed, &hunits, &hpositives, &rejected, &error);
+    before = holdout_precision(&run, holdout, holdout_history, hcut, ks, (guint64)seed, &hunits,
+                               &hpositives, &rejected, &error);
     for (guint r = 0; before && r < tune->nrules; r++)
       br_pack_set_weight(pack, r, tune->weights[r]);
     if (before)
-      after =
-          holdout_precision(holdout, profile, pack, label, keys, holdout_history, hcut, ks,
-                            (guint)threads, (guint64)seed, &hunits, &hpositives, &rejected, &error);
+      after = holdout_precision(&run, holdout, holdout_history, hcut, ks, (guint64)seed, &hunits,
+                                &hpositives, &rejected, &error);
     if (!after)
       goto fail;
     print_comparison(before, after, ks->len, holdout, hunits, hpositives);
@@ -213,6 +213,8 @@ out:
   br_tune_free(tune);
   br_unit_table_free(train);
   br_entity_keys_free(keys);
+  br_reference_free(reference);
+  g_free(reference_dir);
   br_pack_free(pack);
   br_profile_free(profile);
   g_array_free(ks, TRUE);

@@ -3,22 +3,22 @@
 #include <string.h>
 
 gboolean
-br_labels_score_file(const char *path, const BrProfile *profile, const BrPack *pack,
-                     const char *label_field, BrEntityKeys *keys, const BrHistory *history, int cut,
-                     guint threads, BrPipelineResult *result, guint64 *rejected, GError **error)
+br_labels_score_file(const BrLabelsRun *run, const char *path, const BrHistory *history, int cut,
+                     BrPipelineResult *result, guint64 *rejected, GError **error)
 {
   BrFeedOptions fopts = {0};
-  BrFeed *feed = br_feed_open(path, profile, &fopts, error);
+  BrFeed *feed = br_feed_open(path, run->profile, &fopts, error);
   if (!feed)
     return FALSE;
   BrPipelineOptions popts = {
-      .threads = threads,
-      .label_field = label_field,
-      .entity_keys = keys,
+      .threads = run->threads,
+      .label_field = run->label_field,
+      .entity_keys = run->keys,
       .history = history,
       .history_cut = cut,
+      .reference = run->reference,
   };
-  gboolean ok = br_pipeline_run(feed, pack, &popts, result, error);
+  gboolean ok = br_pipeline_run(feed, run->pack, &popts, result, error);
   if (rejected)
     *rejected += br_feed_rows_rejected(feed);
   br_feed_close(feed);
@@ -80,13 +80,12 @@ labelled_outcomes(const BrPipelineResult *result, GArray *outcomes, GStringChunk
 
 /* Adds the outcomes of one labelled file. */
 static gboolean
-add_file(const char *path, const BrProfile *profile, const BrPack *pack, const char *label_field,
-         BrEntityKeys *keys, guint threads, GArray *outcomes, GStringChunk *strings, guint *n,
-         guint64 *rejected, GError **error)
+add_file(const BrLabelsRun *run, const char *path, GArray *outcomes, GStringChunk *strings,
+         guint *n, guint64 *rejected, GError **error)
 {
   BrPipelineResult result = {0};
-  gboolean ok = br_labels_score_file(path, profile, pack, label_field, keys, NULL,
-                                     BR_HISTORY_CUT_NONE, threads, &result, rejected, error);
+  gboolean ok =
+      br_labels_score_file(run, path, NULL, BR_HISTORY_CUT_NONE, &result, rejected, error);
   if (ok)
     *n += labelled_outcomes(&result, outcomes, strings);
   br_pipeline_result_clear(&result);
@@ -94,23 +93,20 @@ add_file(const char *path, const BrProfile *profile, const BrPack *pack, const c
 }
 
 BrHistory *
-br_labels_history(const char *const *files, const char *also, const BrProfile *profile,
-                  const BrPack *pack, const char *label_field, BrEntityKeys *keys, guint threads,
-                  guint *units, guint64 *rejected, GError **error)
+br_labels_history(const BrLabelsRun *run, const char *const *files, const char *also, guint *units,
+                  guint64 *rejected, GError **error)
 {
   GArray *outcomes = g_array_new(FALSE, FALSE, sizeof(BrHistoryOutcome));
   GStringChunk *strings = g_string_chunk_new(64 * 1024);
   BrHistory *history = NULL;
   guint n = 0;
   for (const char *const *f = files; f && *f; f++)
-    if (!add_file(*f, profile, pack, label_field, keys, threads, outcomes, strings, &n, rejected,
-                  error))
+    if (!add_file(run, *f, outcomes, strings, &n, rejected, error))
       goto out;
-  if (also && !add_file(also, profile, pack, label_field, keys, threads, outcomes, strings, &n,
-                        rejected, error))
+  if (also && !add_file(run, also, outcomes, strings, &n, rejected, error))
     goto out;
-  history = br_history_new_from_outcomes(keys, 0, (const BrHistoryOutcome *)(void *)outcomes->data,
-                                         outcomes->len);
+  history = br_history_new_from_outcomes(
+      run->keys, 0, (const BrHistoryOutcome *)(void *)outcomes->data, outcomes->len);
   if (units)
     *units = n;
 out:

@@ -12,17 +12,24 @@
 #include "br_history.h"
 #include "br_pipeline.h"
 
-/* Scores a labelled file: opens it with the profile and runs the pipeline with the label
- * column, collecting each unit's values of keys (may be NULL), with history rules reading
- * history (may be NULL; its keys must be keys) cut per line by cut (BrHistoryCut). Rows the
- * feed rejects are added to *rejected (may be NULL). */
-gboolean br_labels_score_file(const char *path, const BrProfile *profile, const BrPack *pack,
-                              const char *label_field, BrEntityKeys *keys, const BrHistory *history,
-                              int cut, guint threads, BrPipelineResult *result, guint64 *rejected,
-                              GError **error);
+/* What scoring labelled files needs: the input's profile, the pack, the label column, the
+ * entity keys whose values units collect (may be NULL; history given to a scoring must have
+ * these keys), reference tables for the pack's code checks (may be NULL), worker threads. */
+typedef struct {
+  const BrProfile *profile;
+  const BrPack *pack;
+  const char *label_field;
+  BrEntityKeys *keys;
+  const BrReference *reference;
+  guint threads;
+} BrLabelsRun;
+
+/* Scores a labelled file with history rules reading history (may be NULL) cut per line by cut
+ * (BrHistoryCut). Rows the feed rejects are added to *rejected (may be NULL). */
+gboolean br_labels_score_file(const BrLabelsRun *run, const char *path, const BrHistory *history,
+                              int cut, BrPipelineResult *result, guint64 *rejected, GError **error);
 /* The history of the labelled units of files (NULL-terminated paths; may be NULL) and of also
- * (one more file, e.g. the backtested one; may be NULL) for keys, which must outlive it; *units
- * (may be NULL) is set to how many units it learnt from. */
-BrHistory *br_labels_history(const char *const *files, const char *also, const BrProfile *profile,
-                             const BrPack *pack, const char *label_field, BrEntityKeys *keys,
-                             guint threads, guint *units, guint64 *rejected, GError **error);
+ * (one more file, e.g. the backtested one; may be NULL) for run->keys, which must outlive it;
+ * *units (may be NULL) is set to how many units it learnt from. */
+BrHistory *br_labels_history(const BrLabelsRun *run, const char *const *files, const char *also,
+                             guint *units, guint64 *rejected, GError **error);

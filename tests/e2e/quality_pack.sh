@@ -33,4 +33,12 @@ expect_status 1 "$BOXRANK" rank "$WORK/m.csv" --rules "$pack" --no-store -q --ou
   2>"$WORK/err.txt"
 grep -q 'rule DQ-LOCODE checks codes against reference tables.*--reference DIR' "$WORK/err.txt" ||
   fail "unclear error: $(cat "$WORK/err.txt")"
+# Backtests of a pack with code checks take the same tables.
+awk -F, -v OFS=, 'NR == 1 { print $0, "found"; next } { print $0, (NR == 2) }' "$WORK/m.csv" >"$WORK/l.csv"
+printf '[profile]\nname = l\n[types]\nfound = integer\n' >"$WORK/l.ini"
+expect_status 0 "$BOXRANK" backtest "$WORK/l.csv" --rules "$pack" --profile "$WORK/l.ini" \
+  --label found --period all --reference "$ref" >"$WORK/bt.txt"
+grep -Eq '^DQ-LOCODE +1 +1 ' "$WORK/bt.txt" || fail "backtest with reference: $(cat "$WORK/bt.txt")"
+expect_status 1 "$BOXRANK" backtest "$WORK/l.csv" --rules "$pack" --profile "$WORK/l.ini" \
+  --label found 2>/dev/null >/dev/null
 echo ok
