@@ -107,8 +107,9 @@ br_cmd_backtest(int argc, char **argv)
       {"reference", 0, 0, G_OPTION_ARG_FILENAME, &reference_dir,
        "Folder of the code tables unknown_locode/unknown_hs/unknown_size_type rules read", "DIR"},
       {"compare", 'c', 0, G_OPTION_ARG_FILENAME, &compare_dir,
-       "A second pack (e.g. the next version) run the same way: precision@k of both, and the "
-       "units that enter and leave the inspected set",
+       "A second pack (e.g. the next version) run the same way: precision@k and recall@k of "
+       "both, its load on capacity, and the units that enter and leave the inspected set (all "
+       "of them in --json)",
        "PACK_B"},
       {NULL},
   };
@@ -162,15 +163,20 @@ br_cmd_backtest(int argc, char **argv)
   GString *text = g_string_new(NULL);
   br_backtest_text(text, a.bt, a.pack);
   br_backtest_load_text(text, a.bt, a.pack);
-  if (compare_dir)
+  if (compare_dir) {
+    br_backtest_load_text(text, b.bt, b.pack);
     br_backtest_compare_text(text, a.bt, a.pack, b.bt, b.pack, 10);
+  }
   fputs(text->str, stdout);
   if (rejected)
     fprintf(stderr, "boxrank: %" G_GUINT64_FORMAT " rows rejected and left out\n", rejected);
   gboolean ok = TRUE;
   if (json_path) {
     g_string_truncate(text, 0);
-    br_backtest_json(text, a.bt, a.pack);
+    if (compare_dir)
+      br_backtest_compare_json(text, a.bt, a.pack, b.bt, b.pack);
+    else
+      br_backtest_json(text, a.bt, a.pack);
     ok = g_file_set_contents(json_path, text->str, (gssize)text->len, &error);
   }
   g_string_free(text, TRUE);

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "br_json.h"
+
 static char *
 unit_key(const BrUnit *u)
 {
@@ -79,7 +81,9 @@ br_backtest_compare_text(GString *out, const BrBacktest *a, const BrPack *pack_a
 {
   g_string_append_printf(out, "\ncompare %s (A) with %s (B)\n", br_pack_settings(pack_a)->name,
                          br_pack_settings(pack_b)->name);
-  g_string_append(out, "period        k%     p@k A   p@k B  change   entering  leaving\n");
+  g_string_append(out,
+                  "period        k%     p@k A   p@k B  change   r@k A   r@k B  change   entering  "
+                  "leaving\n");
   GPtrArray *entering = g_ptr_array_new(), *leaving = g_ptr_array_new();
   guint last = a->nk - 1;
   for (guint i = 0; i < a->periods->len && i < b->periods->len; i++) {
@@ -90,9 +94,10 @@ br_backtest_compare_text(GString *out, const BrBacktest *a, const BrPack *pack_a
       gboolean keep = j == last;
       guint in = count_moved(pb->ranked, nb, sa, keep ? entering : NULL);
       guint left = count_moved(pa->ranked, na, sb, keep ? leaving : NULL);
-      g_string_append_printf(out, "%-12s %4g %9.3f %7.3f %+7.3f %10u %8u\n", pa->name, a->ks[j],
-                             pa->at[j].precision, pb->at[j].precision,
-                             pb->at[j].precision - pa->at[j].precision, in, left);
+      g_string_append_printf(out, "%-12s %4g %9.3f %7.3f %+7.3f %7.3f %7.3f %+7.3f %10u %8u\n",
+                             pa->name, a->ks[j], pa->at[j].precision, pb->at[j].precision,
+                             pb->at[j].precision - pa->at[j].precision, pa->at[j].recall,
+                             pb->at[j].recall, pb->at[j].recall - pa->at[j].recall, in, left);
       g_hash_table_destroy(sa);
       g_hash_table_destroy(sb);
     }
@@ -106,6 +111,68 @@ br_backtest_compare_text(GString *out, const BrBacktest *a, const BrPack *pack_a
   append_units(out, what, leaving, pack_a, show);
   g_ptr_array_free(entering, TRUE);
   g_ptr_array_free(leaving, TRUE);
+}
+
+static void
+append_units_json(GString *out, const GPtrArray *units, const BrPack *pack)
+{
+  g_string_append_c(out, '[');
+  for (guint i = 0; i < units->len; i++) {
+    const BrUnit *u = units->pdata[i];
+    g_string_append(out, i ? ",{\"port\":" : "{\"port\":");
+    br_json_append_string(out, u->port, -1);
+    g_string_append(out, ",\"unit\":");
+    br_json_append_string(out, u->unit, -1);
+    g_string_append(out, ",\"score\":");
+    br_json_append_number(out, u->score);
+    g_string_append(out, ",\"label\":");
+    br_json_append_number(out, u->label);
+    g_string_append(out, ",\"rules\":[");
+    for (guint k = 0; u->fired && k < u->fired->len; k++) {
+      if (k)
+        g_string_append_c(out, ',');
+      br_json_append_string(out, br_pack_rule(pack, g_array_index(u->fired, guint, k))->id, -1);
+    }
+    g_string_append(out, "]}");
+  }
+  g_string_append_c(out, ']');
+}
+
+void
+br_backtest_compare_json(GString *out, const BrBacktest *a, const BrPack *pack_a,
+                         const BrBacktest *b, const BrPack *pack_b)
+{
+  g_string_append(out, "{\"a\":");
+  br_backtest_json(out, a, pack_a);
+  g_string_append(out, ",\"b\":");
+  br_backtest_json(out, b, pack_b);
+  g_string_append(out, ",\"compare\":[");
+  gboolean first = TRUE;
+  for (guint i = 0; i < a->periods->len && i < b->periods->len; i++) {
+    const BrBacktestPeriod *pa = a->periods->pdata[i], *pb = b->periods->pdata[i];
+    for (guint j = 0; j < a->nk; j++) {
+      guint na = pa->at[j].inspected, nb = pb->at[j].inspected;
+      GHashTable *sa = inspected_set(pa->ranked, na), *sb = inspected_set(pb->ranked, nb);
+      GPtrArray *entering = g_ptr_array_new(), *leaving = g_ptr_array_new();
+      count_moved(pb->ranked, nb, sa, entering);
+      count_moved(pa->ranked, na, sb, leaving);
+      g_string_append(out, first ? "{\"period\":" : ",{\"period\":");
+      first = FALSE;
+      br_json_append_string(out, pa->name, -1);
+      g_string_append(out, ",\"k\":");
+      br_json_append_number(out, a->ks[j]);
+      g_string_append(out, ",\"entering\":");
+      append_units_json(out, entering, pack_b);
+      g_string_append(out, ",\"leaving\":");
+      append_units_json(out, leaving, pack_a);
+      g_string_append_c(out, '}');
+      g_ptr_array_free(entering, TRUE);
+      g_ptr_array_free(leaving, TRUE);
+      g_hash_table_destroy(sa);
+      g_hash_table_destroy(sb);
+    }
+  }
+  g_string_append(out, "]}");
 }
 
 typedef struct {
@@ -143,7 +210,9 @@ br_backtest_load_text(GString *out, const BrBacktest *bt, const BrPack *pack)
     }
   }
   GList *names = g_list_sort(g_hash_table_get_keys(ports), (GCompareFunc)strcmp);
-  g_string_append(out, "\nload on capacity (inspected units per day the port had units)\n");
+  g_string_append_printf(out,
+                         "\nload on capacity of %s (inspected units per day the port had units)\n",
+                         br_pack_settings(pack)->name);
   g_string_append(out, "port          days  capacity");
   for (guint j = 0; j < bt->nk; j++)
     g_string_append_printf(out, "  @%-6g", bt->ks[j]);

@@ -42,9 +42,16 @@ cat >"$WORK/packb/rules.lua" <<'LUA'
 rule { id = "BT-HINT", title = "Hint", weight = 10, when = field_in("hint", { "Y" }) }
 LUA
 expect_status 0 "$BOXRANK" backtest "$WORK/m.csv" --rules "$WORK/pack" --compare "$WORK/packb" \
-  --profile "$WORK/p.ini" --label found --period month --k 10 >"$WORK/cmp.txt"
-grep -Eq '^2026-01 +10 +0\.500 +1\.000 +\+0\.500 +5 +5$' "$WORK/cmp.txt" || fail "compare: $(cat "$WORK/cmp.txt")"
-grep -Eq '^2026-02 +10 +0\.500 +1\.000 +\+0\.500 +5 +5$' "$WORK/cmp.txt" || fail "compare February"
+  --profile "$WORK/p.ini" --label found --period month --k 10 --json "$WORK/cmp.json" >"$WORK/cmp.txt"
+# p@10 and r@10 of A, of B and the change (10 positives, 10 inspected), then entering and leaving.
+grep -Eq '^2026-01 +10 +0\.500 +1\.000 +\+0\.500 +0\.500 +1\.000 +\+0\.500 +5 +5$' "$WORK/cmp.txt" ||
+  fail "compare: $(cat "$WORK/cmp.txt")"
+grep -Eq '^2026-02 +10 +0\.500 +1\.000 +\+0\.500 +0\.500 +1\.000 +\+0\.500 +5 +5$' "$WORK/cmp.txt" ||
+  fail "compare February"
+grep -q '^load on capacity of bt-b ' "$WORK/cmp.txt" || fail "load of pack B"
+# JSON: every entering unit of a month with the rule that put it there; the leaving ones are EC.
+[ "$(grep -o '"rules":\["BT-HINT"\]' "$WORK/cmp.json" | wc -l)" = 10 ] || fail "compare JSON: $(cat "$WORK/cmp.json")"
+[ "$(grep -o '"rules":\["BT-EC"\]' "$WORK/cmp.json" | wc -l)" = 10 ] || fail "compare JSON leaving"
 grep -q '^entering at 10% (B.s scores and rules) (10; first 10 by score):' "$WORK/cmp.txt" || fail "entering"
 [ "$(grep -c 'BT-HINT +10.00' "$WORK/cmp.txt")" = 10 ] || fail "entering units and their rule"
 
