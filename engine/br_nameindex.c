@@ -118,14 +118,19 @@ hash_bytes(const char *s, gsize len)
 
 #define MAX_KEYS (3 + BR_NAME_TOKEN_BYTES)
 
+/* Canonical tokens have no doubled letters, so a deletion that brings two equal letters
+ * together ("mugaragu" less its r) is hashed with them collapsed, as the canonical form of
+ * the misspelling ("mugaagu" -> "mugagu") would be. */
 static guint64
 key_hash(char tag, const char *s, gsize len, gsize skip)
 {
   guint64 h = 1469598103934665603ull ^ (guchar)tag;
   h *= 1099511628211ull;
+  int prev = -1;
   for (gsize i = 0; i < len; i++) {
-    if (i == skip)
+    if (i == skip || (tag == 'd' && (guchar)s[i] == prev))
       continue;
+    prev = (guchar)s[i];
     h ^= (guchar)s[i];
     h *= 1099511628211ull;
   }
