@@ -18,7 +18,7 @@ br_cmd_mine(int argc, char **argv)
       {"label", 'l', 0, G_OPTION_ARG_STRING, &label,
        "Numeric column with each line's known outcome, > 0 when something was found (required)",
        "COLUMN"},
-      {"holdout-from", 0, 0, G_OPTION_ARG_STRING, &holdout_from,
+      {"holdout", 0, 0, G_OPTION_ARG_STRING, &holdout_from,
        "Lines from this date on are held out to check the candidates (default: the last 20% "
        "of the date range)",
        "YYYY-MM-DD"},
