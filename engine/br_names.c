@@ -670,7 +670,9 @@ is_ascii(const char *s)
 }
 
 /* Spelling rewrites shared by all transliterations: ou/oo -> u, ee/ei -> i, ph -> f,
- * ck/q -> k, dh -> z, doubled letters once, a final h after a vowel dropped. */
+ * ck/q -> k, dh -> z, and the French spellings of Arabic names dj -> j, ch -> sh, soft c -> s
+ * (Djamel Lounici, Chaouki: jamal lunisi, shauki, as the Arabic script reads), doubled letters
+ * once, a final h after a vowel dropped. */
 static guint
 rewrite(const char *in, char *out)
 {
@@ -694,6 +696,17 @@ rewrite(const char *in, char *out)
       i++;
     } else if (c == 'q') {
       c = 'k';
+    } else if (c == 'd' && nx == 'j') { /* French: Djamel, Djibril */
+      c = 'j';
+      i++;
+    } else if (c == 'c' && nx == 'h') { /* French sh: Chaouki, Achour, Cherif */
+      out[n++] = 's';
+      c = 'h';
+      i++;
+    } else if (c == 'c' && (nx == 'e' || nx == 'i' || nx == 'y')) { /* Lounici, Benaceur */
+      c = 's';
+    } else if (c == 'c' && nx == 'h') { /* French: Chaouki, Achour */
+      c = 's';
     }
     if (n > 0 && out[n - 1] == c && !(c >= '0' && c <= '9'))
       continue;

@@ -67,8 +67,11 @@ test_normalisation(void)
 {
   assert_tokens("ANGLO-CARIBBEAN CO., LTD.", "anglo caribean");
   assert_tokens("Al Noor General Trading L.L.C.", "al nur general trading");
-  assert_tokens("Société Générale S.A.", "societe generale");
-  assert_tokens("  ÇELİK   DÖKÜM  A.Ş. ", "celik dokum");
+  assert_tokens("Société Générale S.A.", "sosiete generale");
+  /* French spellings of Arabic names read as the Arabic script does. */
+  assert_tokens("Djamel Lounici", "jamel lunisi");
+  assert_tokens("Chaouki ACHOUR", "shauki ashur");
+  assert_tokens("  ÇELİK   DÖKÜM  A.Ş. ", "selik dokum");
   assert_tokens("O'Brien & Sons", "obrien sons");
   assert_tokens("J. R. R. TOLKIEN", "j r r tolkien");
   assert_tokens("GROSSMANN STRAßE GMBH", "grosman strase");
@@ -148,7 +151,7 @@ test_arabic_script(void)
 static void
 test_cyrillic(void)
 {
-  assert_tokens("ВАСИЛЬЕВ, Александр Павлович", "vasilev aleksandr pavlovich");
+  assert_tokens("ВАСИЛЬЕВ, Александр Павлович", "vasilev aleksandr pavlovish");
   g_assert_cmpfloat(similarity("ВАСИЛЬЕВ, Александр Павлович", "Aleksandr Pavlovich VASILYEV"), >=,
                     0.9);
 }
