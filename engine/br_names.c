@@ -699,13 +699,9 @@ rewrite(const char *in, char *out)
     } else if (c == 'd' && nx == 'j') { /* French: Djamel, Djibril */
       c = 'j';
       i++;
-    } else if (c == 'c' && nx == 'h') { /* French sh: Chaouki, Achour, Cherif */
-      out[n++] = 's';
-      c = 'h';
-      i++;
     } else if (c == 'c' && (nx == 'e' || nx == 'i' || nx == 'y')) { /* Lounici, Benaceur */
       c = 's';
-    } else if (c == 'c' && nx == 'h') { /* French: Chaouki, Achour */
+    } else if (c == 'c' && nx == 'h') { /* French sh (Chaouki, Achour); the h follows */
       c = 's';
     }
     if (n > 0 && out[n - 1] == c && !(c >= '0' && c <= '9'))
