@@ -670,7 +670,8 @@ is_ascii(const char *s)
 }
 
 /* Spelling rewrites shared by all transliterations: ou/oo -> u, ee/ei -> i, ph -> f,
- * ck/q -> k, dh -> z, and the French spellings of Arabic names dj -> j, ch -> sh, soft c -> s
+ * ck/q -> k, dh -> z, a word-initial i before a vowel -> y (Iusuf / Yusuf, Iong / Yong), and
+ * the French spellings of Arabic names dj -> j, ch -> sh, soft c -> s
  * (Djamel Lounici, Chaouki: jamal lunisi, shauki, as the Arabic script reads), doubled letters
  * once, a final h after a vowel dropped. */
 static guint
@@ -694,6 +695,8 @@ rewrite(const char *in, char *out)
     } else if (c == 'd' && nx == 'h') {
       c = 'z';
       i++;
+    } else if (c == 'i' && i == 0 && (nx == 'a' || nx == 'e' || nx == 'o' || nx == 'u')) {
+      c = 'y'; /* a consonant i before a vowel: Iong / Yong, Iuk / Yuk */
     } else if (c == 'q') {
       c = 'k';
     } else if (c == 'd' && nx == 'j') { /* French: Djamel, Djibril */

@@ -71,6 +71,9 @@ test_normalisation(void)
   /* French spellings of Arabic names read as the Arabic script does. */
   assert_tokens("Djamel Lounici", "jamel lunisi");
   assert_tokens("Chaouki ACHOUR", "shauki ashur");
+  /* A word-initial i before a vowel is the consonant y; before a consonant it stays. */
+  assert_tokens("Iusuf Iakoub", "yusuf yakub");
+  assert_tokens("Ibrahim Ismail", "ibrahim ismail");
   assert_tokens("  ÇELİK   DÖKÜM  A.Ş. ", "selik dokum");
   assert_tokens("O'Brien & Sons", "obrien sons");
   assert_tokens("J. R. R. TOLKIEN", "j r r tolkien");
