@@ -1045,6 +1045,41 @@ pair_credit(double sim)
   return CLAMP((sim - 0.6) / 0.4, 0.0, 1.0);
 }
 
+/* Whether two tokens can reach BR_NAME_PAIR_MIN, below which a pair is never made, decided
+ * without Jaro-Winkler where a bound settles it: Jaro's matching letters are at most the
+ * letters the tokens share as multisets, transpositions only lower it, and the Winkler prefix
+ * adds at most 0.4 of what is left. Other kinds of token (initials, Arabic script, non-ASCII)
+ * and equal skeletons (scored 0.93 whatever Jaro-Winkler says) are always scored. */
+static gboolean
+could_pair(const BrNameToken *a, const BrNameToken *b)
+{
+  if (((a->flags | b->flags) & (BR_NAME_TOKEN_INITIAL | BR_NAME_TOKEN_ARABIC)) ||
+      (a->skel_len >= 4 && a->skel_len == b->skel_len &&
+       memcmp(a->skel, b->skel, a->skel_len) == 0))
+    return TRUE;
+  gsize la = MIN(a->len, 64), lb = MIN(b->len, 64);
+  if (la == 0 || lb == 0)
+    return FALSE;
+  guint8 count[128] = {0};
+  for (gsize i = 0; i < la; i++) {
+    if ((guchar)a->text[i] >= 128)
+      return TRUE;
+    count[(guchar)a->text[i]]++;
+  }
+  guint shared = 0;
+  for (gsize j = 0; j < lb; j++) {
+    guchar ch = (guchar)b->text[j];
+    if (ch >= 128)
+      return TRUE;
+    if (count[ch]) {
+      count[ch]--;
+      shared++;
+    }
+  }
+  double jaro = ((double)shared / (double)la + (double)shared / (double)lb + 1.0) / 3.0;
+  return shared > 0 && jaro + 0.4 * (1.0 - jaro) >= BR_NAME_PAIR_MIN;
+}
+
 double
 br_name_similarity(const BrNameToken *q, guint nq, const float *qw, const BrNameToken *e, guint ne,
                    const float *ew, BrNamePair *pairs, guint *npairs)
@@ -1062,7 +1097,7 @@ br_name_similarity(const BrNameToken *q, guint nq, const float *qw, const BrName
     we += ew ? ew[j] : e[j].weight;
   for (guint i = 0; i < nq; i++)
     for (guint j = 0; j < ne; j++)
-      sim[i][j] = (float)br_name_token_similarity(&q[i], &e[j]);
+      sim[i][j] = could_pair(&q[i], &e[j]) ? (float)br_name_token_similarity(&q[i], &e[j]) : 0.0f;
   for (;;) {
     float best = (float)BR_NAME_PAIR_MIN;
     guint bi = 0, bj = 0;
