@@ -9,19 +9,31 @@ typedef struct {
   guint8 kind;
   guint8 quality;
   guint32 name_off;  /* into names */
-  guint32 tok_first; /* into tokens and weights */
+  guint32 tok_first; /* into tokens, weights and tok_words */
   guint8 ntok;
-  float wsum;   /* sum of the token weights */
-  float free_w; /* weight of tokens without keys (and past the 32nd): pairable with anything */
+  float wsum; /* sum of the token weights */
 } Record;
 
 /* One key of the open-addressing table, by its 64-bit hash: two keys sharing a hash would
- * only add candidates, which scoring then rejects. post_n 0 marks an empty slot. */
+ * only add tokens, which the token similarity then rejects. n 0 marks an empty slot. */
 typedef struct {
   guint64 hash;
-  guint32 post_off; /* into postings */
-  guint32 post_n;   /* names with this key */
+  guint32 off; /* into key_words */
+  guint32 n;   /* distinct listed tokens with this key */
 } Slot;
+
+/* A distinct listed token (text, skeleton and kind), with the names holding it when it is
+ * distinctive. Keys lead to words, not names: a query token compares itself once with each
+ * word its keys reach, and the credit of every pair it can make is known before any name is
+ * looked at; a name is then visited once per word it holds, not once per shared key, and its
+ * bound reads the credits of its own words. */
+typedef struct {
+  BrNameToken tok;
+  guint32 post_off; /* into postings */
+  guint32 post_n;   /* names holding the word (a name holding it twice counts twice) */
+} Word;
+
+#define NO_WORD G_MAXUINT32
 
 /* A posting: the name's record number and, in the low 8 bits, which of its tokens has the key,
  * so a query knows how much of the listed name's weight it can pair. */
@@ -31,14 +43,23 @@ typedef struct {
 
 typedef struct {
   guint64 hash;
+  guint32 word;
+} KeyWord;
+
+typedef struct {
+  guint32 word;
   guint32 post;
 } Posting;
 
 struct BrNameIndexBuilder {
-  GArray *records;  /* Record */
-  GArray *tokens;   /* BrNameToken */
-  GString *names;   /* NUL-separated */
-  GArray *postings; /* Posting, sorted and grouped at build time */
+  GArray *records;   /* Record */
+  GArray *tokens;    /* BrNameToken */
+  GArray *tok_words; /* guint32 per token: its word, NO_WORD for an initial */
+  GString *names;    /* NUL-separated */
+  GArray *words;     /* Word (postings filled at build time) */
+  GHashTable *vocab; /* word identity -> word number + 1 */
+  GArray *keys;      /* KeyWord, sorted and grouped at build time */
+  GArray *postings;  /* Posting, grouped by word at build time */
 };
 
 struct BrNameIndex {
@@ -46,9 +67,13 @@ struct BrNameIndex {
   guint nrecords;
   BrNameToken *tokens;
   float *weights;
+  guint32 *tok_words;
   char *names;
+  Word *words;
+  guint nwords;
   Slot *slots;
   guint64 mask;
+  guint32 *key_words;
   guint32 *postings;
 };
 
@@ -57,11 +82,11 @@ struct BrNameIndex {
  * million manifest lines. */
 #define CACHE_SLOTS 65536
 #define CACHE_NAME 78
-/* The bound below counts only tokens that share an index key, and canonical forms can pair
- * without one (a typo in a doubled letter: MUGAAGU / MUGARAGU, canonically MUGAGU / MUGARAGU,
- * are two deletions apart), so it is not quite an upper bound: candidates that fall short of
- * the threshold by less than this are scored too. Measured on the quality set: recall 0.926 ->
- * 0.943 at the same precision (0.979), first sightings about 20% slower. */
+/* The bound below counts only pairs of tokens that share an index key, and tokens can pair
+ * without one (two edits in a long token: MOUAMMED / MOHAMMED), so it is not quite an upper
+ * bound: candidates that fall short of the threshold by less than this are scored too.
+ * Measured on the quality set: recall 0.944 without, 0.951 with; about 6 names scored per
+ * query without, 12 with. */
 #define BOUND_SLACK 0.15
 
 /* Names that matched, with their first HIT_RESULTS matches. */
@@ -83,6 +108,17 @@ typedef struct {
   BrNameMatch out[HIT_RESULTS];
 } HitSlot;
 
+/* A pair a query token can make with a listed word: the word's pairs form a list. */
+typedef struct {
+  guint8 q;
+  float credit;
+  gint32 next; /* the word's next pair, -1 at the end */
+} WordPair;
+
+/* Pairs a query may hold; past this (a name of 24 very common short tokens) every candidate
+ * is bounded at 1. */
+#define MAX_WORD_PAIRS 4096
+
 typedef struct {
   float bound;
   float gap; /* |listed weight - query weight|: among equal bounds, names of the query's size */
@@ -92,11 +128,16 @@ typedef struct {
 struct BrNameScratch {
   const BrNameIndex *index;
   guint32 gen;
-  guint32 *stamp; /* per record: gen when it became a candidate of this query */
-  guint32 *hits;  /* per record: bit i set when query token i shares a key with it */
-  guint32 *ehits; /* per record: bit j set when its token j shares a key with the query */
+  guint32 tgen;
+  guint32 *rstamp; /* per record: gen when it became a candidate of this query */
+  guint32 *wstamp; /* per word: gen when a query token could pair with it */
+  guint32 *tstamp; /* per word: tgen when the current query token reached it */
+  gint32 *wfirst;  /* per word stamped: its first pair */
+  WordPair *wpairs;
+  guint nwpairs;
+  gboolean overflow; /* more pairs than MAX_WORD_PAIRS: bounds are 1 */
   guint32 *cand;
-  Bounded *pass; /* candidates whose bound reaches the threshold */
+  Bounded *pass; /* heap of the best candidates whose bound reaches the threshold */
   BrNameTokens q;
   float qw[BR_NAME_MAX_TOKENS];
   BrNameMatch results[MAX_RESULTS];
@@ -116,7 +157,7 @@ hash_bytes(const char *s, gsize len)
   return h ^ (h >> 29);
 }
 
-#define MAX_KEYS (3 + BR_NAME_TOKEN_BYTES)
+#define MAX_KEYS (4 + 2 * BR_NAME_TOKEN_BYTES)
 
 /* Canonical tokens have no doubled letters, so a deletion that brings two equal letters
  * together ("mugaragu" less its r) is hashed with them collapsed, as the canonical form of
@@ -139,9 +180,12 @@ key_hash(char tag, const char *s, gsize len, gsize skip)
 }
 
 /* The keys of a token: its canonical text, its skeleton, and the text with any one letter
- * deleted (for tokens of 4 letters or more). Two tokens one edit apart (a letter changed,
- * added, dropped, or two swapped) always share a key, so a typo never hides a name from the
- * candidates. Returns how many hashes were written. */
+ * deleted (for tokens of 4 letters or more; a 3-letter token meets the deletions of longer
+ * ones: HAM / KHAM). Two tokens one edit apart (a letter changed, added, dropped, or two
+ * swapped) always share a key, so a typo never hides a pair from the bound. A token from
+ * Arabic script, compared on its skeleton, also has its skeleton less any one letter: the
+ * script writes some vowels as letters the Latin spelling has no consonant for. Returns how
+ * many hashes were written. */
 static guint
 token_keys(const BrNameToken *t, guint64 keys[MAX_KEYS])
 {
@@ -149,13 +193,16 @@ token_keys(const BrNameToken *t, guint64 keys[MAX_KEYS])
   keys[n++] = key_hash('t', t->text, t->len, G_MAXSIZE);
   if (t->skel_len >= 2)
     keys[n++] = key_hash('s', t->skel, t->skel_len, G_MAXSIZE);
-  if (t->len >= 4 && (guchar)t->text[0] < 0x80) {
+  if (t->len >= 3 && (guchar)t->text[0] < 0x80) {
     /* The word itself is a form too: it meets the other side's deletions. */
     keys[n++] = key_hash('d', t->text, t->len, G_MAXSIZE);
-    for (gsize i = 0; i < t->len; i++)
+    for (gsize i = 0; t->len >= 4 && i < t->len; i++)
       if (i == 0 || t->text[i] != t->text[i - 1]) /* deleting either of a pair is one key */
         keys[n++] = key_hash('d', t->text, t->len, i);
   }
+  if (t->skel_len >= 3 && (t->flags & BR_NAME_TOKEN_ARABIC))
+    for (gsize i = 0; i < t->skel_len; i++)
+      keys[n++] = key_hash('s', t->skel, t->skel_len, i);
   return n;
 }
 
@@ -181,9 +228,36 @@ br_name_index_builder_new(void)
   BrNameIndexBuilder *b = g_new0(BrNameIndexBuilder, 1);
   b->records = g_array_new(FALSE, FALSE, sizeof(Record));
   b->tokens = g_array_new(FALSE, FALSE, sizeof(BrNameToken));
+  b->tok_words = g_array_new(FALSE, FALSE, sizeof(guint32));
   b->names = g_string_new(NULL);
+  b->words = g_array_new(FALSE, FALSE, sizeof(Word));
+  b->vocab = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  b->keys = g_array_new(FALSE, FALSE, sizeof(KeyWord));
   b->postings = g_array_new(FALSE, FALSE, sizeof(Posting));
   return b;
+}
+
+/* The word number of a listed token, added with its keys when new. A word is its text,
+ * skeleton and kind together: the same text from Arabic script compares differently. */
+static guint32
+word_of(BrNameIndexBuilder *b, const BrNameToken *t)
+{
+  char id[2 * BR_NAME_TOKEN_BYTES + 2];
+  g_snprintf(id, sizeof id, "%c%s%c%s", 'A' + t->flags, t->text, 1, t->skel);
+  guint32 known = GPOINTER_TO_UINT(g_hash_table_lookup(b->vocab, id));
+  if (known)
+    return known - 1;
+  guint32 w = b->words->len;
+  Word word = {*t, 0, 0};
+  g_array_append_val(b->words, word);
+  g_hash_table_insert(b->vocab, g_strdup(id), GUINT_TO_POINTER(w + 1));
+  guint64 keys[MAX_KEYS];
+  guint nk = token_keys(t, keys);
+  for (guint k = 0; k < nk; k++) {
+    KeyWord kw = {keys[k], w};
+    g_array_append_val(b->keys, kw);
+  }
+  return w;
 }
 
 gboolean
@@ -197,20 +271,18 @@ br_name_index_builder_add(BrNameIndexBuilder *b, const char *name, guint32 entry
   guint32 rec_no = b->records->len;
   if (rec_no >= BR_NAME_INDEX_MAX_NAMES)
     return FALSE;
-  Record r = {entry,       list, kind, (guint8)quality, (guint32)b->names->len, b->tokens->len,
-              (guint8)t.n, 0,    0};
+  Record r = {entry, list, kind, (guint8)quality, (guint32)b->names->len, b->tokens->len,
+              (guint8)t.n, 0};
   g_string_append_len(b->names, name, (gssize)strlen(name) + 1);
   g_array_append_vals(b->tokens, t.tok, t.n);
   g_array_append_val(b->records, r);
   for (guint i = 0; i < t.n; i++) {
+    guint32 w = (t.tok[i].flags & BR_NAME_TOKEN_INITIAL) ? NO_WORD : word_of(b, &t.tok[i]);
+    g_array_append_val(b->tok_words, w);
     if (!keyed_token(&t.tok[i]))
       continue;
-    guint64 keys[MAX_KEYS];
-    guint nk = token_keys(&t.tok[i], keys);
-    for (guint k = 0; k < nk; k++) {
-      Posting p = {keys[k], rec_no << POST_TOK_BITS | i};
-      g_array_append_val(b->postings, p);
-    }
+    Posting p = {w, rec_no << POST_TOK_BITS | i};
+    g_array_append_val(b->postings, p);
   }
   return TRUE;
 }
@@ -220,73 +292,107 @@ find_slot(const BrNameIndex *ix, guint64 h)
 {
   for (guint64 i = h & ix->mask;; i = (i + 1) & ix->mask) {
     const Slot *s = &ix->slots[i];
-    if (s->post_n == 0)
+    if (s->n == 0)
       return NULL;
     if (s->hash == h)
       return s;
   }
 }
 
+/* Names holding the token's text, whatever its kind. */
 static guint32
 token_df(const BrNameIndex *ix, const BrNameToken *t)
 {
   const Slot *s = find_slot(ix, key_hash('t', t->text, t->len, G_MAXSIZE));
-  return s ? s->post_n : 0;
+  guint32 df = 0;
+  for (guint32 i = 0; s && i < s->n; i++) {
+    const Word *w = &ix->words[ix->key_words[s->off + i]];
+    if (w->tok.len == t->len && memcmp(w->tok.text, t->text, t->len) == 0)
+      df += w->post_n;
+  }
+  return df;
 }
 
 static int
-compare_postings(const void *a, const void *b)
+compare_keys(const void *a, const void *b)
 {
-  const Posting *x = a, *y = b;
+  const KeyWord *x = a, *y = b;
   if (x->hash != y->hash)
     return x->hash < y->hash ? -1 : 1;
-  return x->post < y->post ? -1 : (x->post > y->post);
+  return x->word < y->word ? -1 : (x->word > y->word);
+}
+
+/* Groups the postings by word (a counting sort keeps each word's names in name order). */
+static guint32 *
+group_postings(GArray *all, Word *words, guint nwords)
+{
+  for (guint i = 0; i < all->len; i++)
+    words[g_array_index(all, Posting, i).word].post_n++;
+  guint32 off = 0;
+  for (guint w = 0; w < nwords; w++) {
+    words[w].post_off = off;
+    off += words[w].post_n;
+    words[w].post_n = 0;
+  }
+  guint32 *postings = g_new(guint32, MAX(all->len, 1));
+  for (guint i = 0; i < all->len; i++) {
+    const Posting *p = &g_array_index(all, Posting, i);
+    Word *w = &words[p->word];
+    postings[w->post_off + w->post_n++] = p->post;
+  }
+  return postings;
 }
 
 BrNameIndex *
 br_name_index_build(BrNameIndexBuilder *b)
 {
   BrNameIndex *ix = g_new0(BrNameIndex, 1);
-  GArray *all = b->postings;
+  GArray *all = b->keys;
   if (all->len > 0) /* qsort must not see the NULL data of an empty array */
-    qsort(all->data, all->len, sizeof(Posting), compare_postings);
+    qsort(all->data, all->len, sizeof(KeyWord), compare_keys);
   guint nkeys = 0;
   for (guint i = 0; i < all->len; i++)
     nkeys +=
-        i == 0 || g_array_index(all, Posting, i).hash != g_array_index(all, Posting, i - 1).hash;
+        i == 0 || g_array_index(all, KeyWord, i).hash != g_array_index(all, KeyWord, i - 1).hash;
   guint64 cap = 16;
   while (cap < (guint64)nkeys * 2)
     cap <<= 1;
   ix->slots = g_new0(Slot, cap);
   ix->mask = cap - 1;
-  ix->postings = g_new(guint32, MAX(all->len, 1));
+  ix->key_words = g_new(guint32, MAX(all->len, 1));
   guint32 pos = 0;
   for (guint i = 0; i < all->len;) {
-    guint64 h = g_array_index(all, Posting, i).hash;
+    guint64 h = g_array_index(all, KeyWord, i).hash;
     guint32 start = pos;
-    for (; i < all->len && g_array_index(all, Posting, i).hash == h; i++) {
-      guint32 post = g_array_index(all, Posting, i).post;
-      /* A token with two equal keys (a doubled letter deleted either way) is posted once. */
-      if (pos == start || ix->postings[pos - 1] != post)
-        ix->postings[pos++] = post;
+    for (; i < all->len && g_array_index(all, KeyWord, i).hash == h; i++) {
+      guint32 word = g_array_index(all, KeyWord, i).word;
+      /* A word with two equal keys (a doubled letter deleted either way) is listed once. */
+      if (pos == start || ix->key_words[pos - 1] != word)
+        ix->key_words[pos++] = word;
     }
     guint64 slot = h & ix->mask;
-    while (ix->slots[slot].post_n != 0)
+    while (ix->slots[slot].n != 0)
       slot = (slot + 1) & ix->mask;
     ix->slots[slot] = (Slot){h, start, pos - start};
   }
   g_array_free(all, TRUE);
+  ix->nwords = b->words->len;
+  ix->words = (Word *)g_array_free(b->words, FALSE);
+  ix->postings = group_postings(b->postings, ix->words, ix->nwords);
+  g_array_free(b->postings, TRUE);
+  g_hash_table_destroy(b->vocab);
   ix->nrecords = b->records->len;
   ix->records = (Record *)g_array_free(b->records, FALSE);
   guint ntok = b->tokens->len;
   ix->tokens = (BrNameToken *)g_array_free(b->tokens, FALSE);
+  ix->tok_words = (guint32 *)g_array_free(b->tok_words, FALSE);
   ix->names = g_string_free(b->names, FALSE);
   g_free(b);
 
   ix->weights = g_new(float, MAX(ntok, 1));
   for (guint r = 0; r < ix->nrecords; r++) {
     Record *rec = &ix->records[r];
-    rec->wsum = rec->free_w = 0;
+    rec->wsum = 0;
     for (guint i = 0; i < rec->ntok; i++) {
       const BrNameToken *t = &ix->tokens[rec->tok_first + i];
       float w = t->weight;
@@ -294,8 +400,6 @@ br_name_index_build(BrNameIndexBuilder *b)
         w *= idf_factor(token_df(ix, t));
       ix->weights[rec->tok_first + i] = w;
       rec->wsum += w;
-      if (!keyed_token(t) || i >= 32)
-        rec->free_w += w;
     }
   }
   return ix;
@@ -310,8 +414,11 @@ br_name_index_free(BrNameIndex *ix)
   g_free(ix->tokens);
   g_free(ix->weights);
   g_free(ix->names);
+  g_free(ix->words);
   g_free(ix->slots);
+  g_free(ix->key_words);
   g_free(ix->postings);
+  g_free(ix->tok_words);
   g_free(ix);
 }
 
@@ -327,11 +434,14 @@ br_name_scratch_new(const BrNameIndex *ix)
   BrNameScratch *s = g_new0(BrNameScratch, 1);
   s->index = ix;
   guint n = MAX(ix->nrecords, 1);
-  s->stamp = g_new0(guint32, n);
-  s->hits = g_new0(guint32, n);
-  s->ehits = g_new0(guint32, n);
+  guint nw = MAX(ix->nwords, 1);
+  s->rstamp = g_new0(guint32, n);
+  s->wstamp = g_new0(guint32, nw);
+  s->tstamp = g_new0(guint32, nw);
+  s->wfirst = g_new(gint32, nw);
+  s->wpairs = g_new(WordPair, MAX_WORD_PAIRS);
   s->cand = g_new(guint32, n);
-  s->pass = g_new(Bounded, n);
+  s->pass = g_new(Bounded, BR_NAME_SCORED_CAP);
   s->cache = g_new0(CacheSlot, CACHE_SLOTS);
   s->hit_cache = g_new0(HitSlot, HIT_SLOTS);
   return s;
@@ -342,9 +452,11 @@ br_name_scratch_free(BrNameScratch *s)
 {
   if (!s)
     return;
-  g_free(s->stamp);
-  g_free(s->hits);
-  g_free(s->ehits);
+  g_free(s->rstamp);
+  g_free(s->wstamp);
+  g_free(s->tstamp);
+  g_free(s->wfirst);
+  g_free(s->wpairs);
   g_free(s->cand);
   g_free(s->pass);
   g_free(s->cache);
@@ -409,23 +521,74 @@ compare_matches(const void *a, const void *b)
   return x->entry < y->entry ? -1 : (x->entry > y->entry);
 }
 
-/* Adds the records of one key's postings to the candidates, marking query token bit. */
+/* Adds the names holding a word to the candidates. */
 static guint
-collect(BrNameScratch *s, const Slot *slot, guint32 bit, guint nc)
+collect(BrNameScratch *s, const Word *word, guint nc)
 {
-  const guint32 *post = s->index->postings + slot->post_off;
-  for (guint32 i = 0; i < slot->post_n; i++) {
-    guint32 r = POST_REC(post[i]), tok = POST_TOK(post[i]);
-    if (s->stamp[r] != s->gen) {
-      s->stamp[r] = s->gen;
-      s->hits[r] = s->ehits[r] = 0;
+  const guint32 *post = s->index->postings + word->post_off;
+  for (guint32 i = 0; i < word->post_n; i++) {
+    guint32 r = POST_REC(post[i]);
+    if (s->rstamp[r] != s->gen) {
+      s->rstamp[r] = s->gen;
       s->cand[nc++] = r;
     }
-    s->hits[r] |= bit;
-    if (tok < 32)
-      s->ehits[r] |= 1u << tok;
   }
   return nc;
+}
+
+/* Records that query token q can pair with word w for credit. */
+static void
+add_word_pair(BrNameScratch *s, guint32 w, guint q, double credit)
+{
+  if (s->nwpairs == MAX_WORD_PAIRS) {
+    s->overflow = TRUE;
+    return;
+  }
+  if (s->wstamp[w] != s->gen) {
+    s->wstamp[w] = s->gen;
+    s->wfirst[w] = -1;
+  }
+  s->wpairs[s->nwpairs] = (WordPair){(guint8)q, (float)credit, s->wfirst[w]};
+  s->wfirst[w] = (gint32)s->nwpairs++;
+}
+
+/* An upper bound of br_name_similarity between the query and a listed name, from the pairs
+ * the query's tokens can make with the name's words: each token of either side counts its
+ * weight times the best credit it could get, as if it could take that pair whatever the
+ * others take. Initials pair by their letter and are compared directly. */
+static double
+name_bound(const BrNameScratch *s, const BrNameIndex *ix, const Record *rec, double wq,
+           gboolean query_initials)
+{
+  double qbest[BR_NAME_MAX_TOKENS] = {0}, he = 0, hq = 0;
+  const guint32 *words = ix->tok_words + rec->tok_first;
+  const float *ew = ix->weights + rec->tok_first;
+  for (guint j = 0; j < rec->ntok; j++) {
+    double eb = 0;
+    guint32 w = words[j];
+    if (w != NO_WORD && s->wstamp[w] == s->gen)
+      for (gint32 p = s->wfirst[w]; p >= 0; p = s->wpairs[p].next) {
+        const WordPair *wp = &s->wpairs[p];
+        qbest[wp->q] = MAX(qbest[wp->q], wp->credit);
+        eb = MAX(eb, wp->credit);
+      }
+    if (w == NO_WORD || query_initials) {
+      const BrNameToken *e = &ix->tokens[rec->tok_first + j];
+      for (guint i = 0; i < s->q.n; i++) {
+        const BrNameToken *q = &s->q.tok[i];
+        if (!((q->flags | e->flags) & BR_NAME_TOKEN_INITIAL))
+          continue;
+        double sim = br_name_token_similarity(q, e);
+        double c = (float)sim >= (float)BR_NAME_PAIR_MIN ? br_name_pair_credit(sim) : 0;
+        qbest[i] = MAX(qbest[i], c);
+        eb = MAX(eb, c);
+      }
+    }
+    he += ew[j] * eb;
+  }
+  for (guint i = 0; i < s->q.n; i++)
+    hq += s->qw[i] * qbest[i];
+  return quality_factor(rec->quality) * (hq + he) / (wq + rec->wsum);
 }
 
 static int
@@ -437,6 +600,35 @@ compare_bounded(const void *a, const void *b)
   if (x->gap != y->gap)
     return x->gap < y->gap ? -1 : 1;
   return x->rec < y->rec ? -1 : (x->rec > y->rec);
+}
+
+/* Keeps the BR_NAME_SCORED_CAP candidates first in compare_bounded order in heap[0..*n), a
+ * heap whose root is the last of them: a name of common words can leave thousands of
+ * candidates, and sorting them all cost more than scoring the few kept. */
+static void
+keep_bounded(Bounded *heap, guint *n, Bounded b)
+{
+  guint i;
+  if (*n < BR_NAME_SCORED_CAP) {
+    for (i = (*n)++; i > 0 && compare_bounded(&heap[(i - 1) / 2], &b) < 0; i = (i - 1) / 2)
+      heap[i] = heap[(i - 1) / 2];
+    heap[i] = b;
+    return;
+  }
+  if (compare_bounded(&b, &heap[0]) >= 0)
+    return;
+  for (i = 0;;) {
+    guint c = 2 * i + 1;
+    if (c >= *n)
+      break;
+    if (c + 1 < *n && compare_bounded(&heap[c + 1], &heap[c]) > 0)
+      c++;
+    if (compare_bounded(&heap[c], &b) <= 0)
+      break;
+    heap[i] = heap[c];
+    i = c;
+  }
+  heap[i] = b;
 }
 
 static guint64
@@ -520,82 +712,82 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
 
   br_name_tokenize(name, (gssize)n, &s->q);
   s->nresults = 0;
-  double wq = 0, unkeyed = 0;
-  guint nunkeyed = 0;
+  double wq = 0;
+  gboolean query_initials = FALSE;
   for (guint i = 0; i < s->q.n; i++) {
     const BrNameToken *t = &s->q.tok[i];
     s->qw[i] = keyed_token(t) ? t->weight * idf_factor(token_df(ix, t)) : t->weight;
     wq += s->qw[i];
-    if (!keyed_token(t) || i >= 32) {
-      unkeyed += s->qw[i];
-      nunkeyed++;
-    }
+    query_initials |= (t->flags & BR_NAME_TOKEN_INITIAL) != 0;
   }
 
   if (++s->gen == 0) {
-    memset(s->stamp, 0, ix->nrecords * sizeof(guint32));
+    memset(s->rstamp, 0, ix->nrecords * sizeof(guint32));
+    memset(s->wstamp, 0, ix->nwords * sizeof(guint32));
     s->gen = 1;
   }
+  s->nwpairs = 0;
+  s->overflow = FALSE;
+  /* Every pair a query token can make with a listed word, and the candidates: names holding
+   * a distinctive word a distinctive query token pairs with (no name matches without such a
+   * pair). Words held by too many names give no candidates while a rarer one does. */
   guint nc = 0;
-  const Slot *fallback = NULL;
-  guint32 keyed_bits = 0; /* query tokens with a common key */
-  for (guint i = 0; i < s->q.n && i < 32; i++) {
+  const Word *fallback = NULL;
+  for (guint i = 0; i < s->q.n; i++) {
     const BrNameToken *t = &s->q.tok[i];
-    if (!keyed_token(t))
+    if (t->flags & BR_NAME_TOKEN_INITIAL)
       continue;
+    if (++s->tgen == 0) {
+      memset(s->tstamp, 0, ix->nwords * sizeof(guint32));
+      s->tgen = 1;
+    }
     guint64 keys[MAX_KEYS];
     guint nk = token_keys(t, keys);
     for (guint k = 0; k < nk; k++) {
       const Slot *slot = find_slot(ix, keys[k]);
-      if (!slot)
-        continue;
-      if (slot->post_n > BR_NAME_POSTINGS_CAP) {
-        if (!fallback || slot->post_n < fallback->post_n)
-          fallback = slot;
-        keyed_bits |= 1u << i;
-        continue;
+      for (guint32 m = 0; slot && m < slot->n; m++) {
+        guint32 wn = ix->key_words[slot->off + m];
+        if (s->tstamp[wn] == s->tgen)
+          continue;
+        s->tstamp[wn] = s->tgen;
+        const Word *word = &ix->words[wn];
+        double sim = br_name_token_similarity(t, &word->tok);
+        if ((float)sim < (float)BR_NAME_PAIR_MIN)
+          continue;
+        add_word_pair(s, wn, i, br_name_pair_credit(sim));
+        if (!keyed_token(t) || !keyed_token(&word->tok))
+          continue;
+        if (word->post_n > BR_NAME_POSTINGS_CAP) {
+          if (!fallback || word->post_n < fallback->post_n)
+            fallback = word;
+          continue;
+        }
+        nc = collect(s, word, nc);
       }
-      nc = collect(s, slot, 1u << i, nc);
     }
   }
-  /* Only common keys: a name like "Muhammad Ali" is still screened, on its rarest key. */
+  /* Only common words: a name like "Muhammad Ali" is still screened, on its rarest word. */
   if (nc == 0 && fallback)
-    nc = collect(s, fallback, 0, nc);
-  /* A query token with a common key may pair through it, unseen: the bound counts it as hit
-   * on both sides. */
-  guint nskipped = 0;
-  for (guint i = 0; i < s->q.n && i < 32; i++)
-    if (keyed_bits & (1u << i)) {
-      unkeyed += s->qw[i];
-      nskipped++;
-    }
+    nc = collect(s, fallback, nc);
 
+  /* Candidates are scattered over the index: the records and token words of those a few
+   * places ahead are fetched while this one is bounded. */
   guint npass = 0;
   for (guint c = 0; c < nc; c++) {
+    if (c + 16 < nc)
+      __builtin_prefetch(&ix->records[s->cand[c + 16]]);
+    if (c + 8 < nc) {
+      const Record *ahead = &ix->records[s->cand[c + 8]];
+      __builtin_prefetch(ix->tok_words + ahead->tok_first);
+      __builtin_prefetch(ix->weights + ahead->tok_first);
+    }
     guint32 r = s->cand[c];
     const Record *rec = &ix->records[r];
     if (kinds && !(kinds & (1u << rec->kind)))
       continue;
-    /* Only tokens that share a key can pair, besides those without keys on either side: a
-     * query's generic word, particle, initial or token with a common key may pair with one
-     * listed token each. */
-    double hq = unkeyed, he = rec->free_w;
-    for (guint i = 0; i < s->q.n && i < 32; i++)
-      if ((s->hits[r] & ~keyed_bits) & (1u << i))
-        hq += s->qw[i];
-    const float *ew = ix->weights + rec->tok_first;
-    for (guint j = 0; j < rec->ntok && j < 32; j++)
-      if (s->ehits[r] & (1u << j))
-        he += ew[j];
-    he = MIN(rec->wsum, he + nunkeyed + nskipped);
-    double bound = quality_factor(rec->quality) * (hq + he) / (wq + rec->wsum);
+    double bound = s->overflow ? 1.0 : name_bound(s, ix, rec, wq, query_initials);
     if (bound >= threshold - BOUND_SLACK)
-      s->pass[npass++] = (Bounded){(float)bound, (float)fabs(rec->wsum - wq), r};
-  }
-  /* A name made of common words can leave thousands of candidates: score the most promising. */
-  if (npass > BR_NAME_SCORED_CAP) {
-    qsort(s->pass, npass, sizeof(Bounded), compare_bounded);
-    npass = BR_NAME_SCORED_CAP;
+      keep_bounded(s->pass, &npass, (Bounded){(float)bound, (float)fabs(rec->wsum - wq), r});
   }
   BrNamePair pairs[BR_NAME_MAX_TOKENS];
   for (guint c = 0; c < npass; c++) {

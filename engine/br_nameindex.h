@@ -1,12 +1,15 @@
 /* An in-memory index of listed names for fast fuzzy screening.
  *
  * Every name (an entry's primary name or one of its aliases) is tokenised once at build time
- * (br_names.h). Candidates for a query come from three keys per distinctive token: the
- * canonical token, its consonant skeleton (how Arabic-script names and vowel variants meet)
- * and its first four letters (typos past the prefix). Keys shared by too many names are not
- * used for candidates unless nothing else is left. Each candidate gets a cheap upper bound
- * first; only those whose bound reaches the threshold are scored (br_name_similarity, with
- * distinctive tokens weighted down as they get common in the index).
+ * (br_names.h), and its tokens become words of a vocabulary (a word: a distinct token text,
+ * skeleton and kind). Keys lead to words: each word's canonical text, consonant skeleton (how
+ * Arabic-script names and vowel variants meet) and deletion forms (typos). A query token
+ * compares itself once with each word its keys reach, so every pair it could make is known,
+ * with its credit, before any name is looked at. Candidates are the names holding a
+ * distinctive word that a distinctive query token pairs with; words held by too many names
+ * give no candidates while a rarer one does. Each candidate gets an upper bound from the
+ * pairs its own words allow; only those whose bound reaches the threshold are scored
+ * (br_name_similarity, with distinctive tokens weighted down as they get common in the index).
  *
  * The index is immutable after br_name_index_build() and may be queried from any number of
  * threads at once, each with its own BrNameScratch. A query allocates nothing. */
@@ -26,7 +29,7 @@ typedef enum {
 /* The score at which a name is reported as a match unless the caller says otherwise; chosen on
  * tests/unit/test_namematch_quality.c (bench/README.md has the numbers). */
 #define BR_NAME_DEFAULT_THRESHOLD 0.78
-/* Keys with more names than this give no candidates while a rarer key of the query does. */
+/* Words held by more names than this give no candidates while a rarer word of the query does. */
 #define BR_NAME_POSTINGS_CAP 2000
 /* At most this many candidates are scored per query, those with the highest bounds. */
 #define BR_NAME_SCORED_CAP 64

@@ -1039,8 +1039,8 @@ br_name_token_similarity(const BrNameToken *a, const BrNameToken *b)
 /* What a pair adds: exact tokens all of their weight, near ones much less, so a single-token
  * name is not matched by any token merely alike (ARTAVIL / ARTARIA) while one typo in a
  * longer name still passes. */
-static double
-pair_credit(double sim)
+double
+br_name_pair_credit(double sim)
 {
   return CLAMP((sim - 0.6) / 0.4, 0.0, 1.0);
 }
@@ -1117,7 +1117,7 @@ br_name_similarity(const BrNameToken *q, guint nq, const float *qw, const BrName
       break;
     qused[bi] = eused[bj] = TRUE;
     double w = ((qw ? qw[bi] : q[bi].weight) + (ew ? ew[bj] : e[bj].weight)) / 2.0;
-    matched += pair_credit(best) * w;
+    matched += br_name_pair_credit(best) * w;
     if (distinctive(&q[bi]) && distinctive(&e[bj]))
       anchored = TRUE;
     if (pairs)

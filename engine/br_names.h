@@ -67,6 +67,10 @@ typedef struct {
 /* Tokens below this similarity are not paired. */
 #define BR_NAME_PAIR_MIN 0.86
 
+/* What a pair of tokens with similarity sim adds to br_name_similarity, as a share of its
+ * weight: 1 at sim 1 falling to 0 at sim 0.6. */
+double br_name_pair_credit(double sim);
+
 /* Weighted token-set similarity in 0..1, token order ignored: each query token is paired with
  * at most one entry token, greedily by best token similarity; a pair counts the mean weight
  * of its two tokens times a credit that falls from 1 (sim 1) to 0 (sim 0.6), and the total is
