@@ -13,12 +13,20 @@
  * and this memo, shared by every worker, lets a name be matched once per run rather than once
  * per worker. Sharded so that workers rarely wait on each other. */
 #define MEMO_SHARDS 32
-#define MEMO_MAX_ENTRIES 2000000 /* past this, names are matched but not remembered */
+#define MEMO_MAX_BYTES ((gsize)512 << 20) /* past this, names are matched but not remembered */
 #define MEMO_KEY_MAX 480
+
+/* A name's hits, filled once (the matched tokens written, exceptions looked up: both depend
+ * on the name alone) and never changed or freed before the set, so readers use it after the
+ * shard's lock is let go. */
+typedef struct {
+  guint list; /* position in the set, for the callers' list masks */
+  BrWatchHit hit;
+} MemoHit;
 
 typedef struct {
   guint n;
-  BrNameMatch m[]; /* n matches, best first */
+  MemoHit hits[]; /* n hits, best first */
 } Memo;
 
 typedef struct {
@@ -29,7 +37,7 @@ typedef struct {
 struct BrWatchSet {
   GPtrArray *lists; /* BrWatchlist*, position = list id in the index */
   MemoShard memo[MEMO_SHARDS];
-  gint memo_entries;
+  gsize memo_bytes;
   BrNameIndex *index;
   GHashTable *exceptions; /* "list\x1fref\x1fparty key" -> NULL */
   GHashTable *values;     /* "list\x1fkind\x1fvalue" -> entry + 1, for exact-value kinds */
@@ -270,15 +278,47 @@ fill_hit(const BrWatchSet *set, const BrNameMatch *m, BrWatchHit *hit)
                             m->pairs[i].query, m->pairs[i].entry);
 }
 
-/* br_name_index_match through the shared memo. The set is immutable to its callers; the memo
- * inside it is guarded by its shard's lock. */
-static guint
-memo_match(const BrWatchSet *set, BrNameScratch *scratch, const char *text, gssize len,
-           double threshold, BrNameMatch *m)
+/* Every hit of a name at threshold, exceptions marked, in a new Memo. */
+static Memo *
+match_name(const BrWatchSet *set, BrNameScratch *scratch, const char *text, gsize len,
+           double threshold)
+{
+  BrNameMatch m[MATCH_POOL];
+  guint n = br_name_index_match(set->index, scratch, text, (gssize)len, 0, threshold, m, MATCH_POOL);
+  Memo *memo = g_malloc(sizeof(Memo) + n * sizeof(MemoHit));
+  memo->n = n;
+  /* Exceptions are rare and matches rarer still: the party key is built only here. */
+  GString *party = NULL;
+  for (guint i = 0; i < n; i++) {
+    memo->hits[i].list = m[i].list;
+    BrWatchHit *hit = &memo->hits[i].hit;
+    fill_hit(set, &m[i], hit);
+    if (g_hash_table_size(set->exceptions) > 0) {
+      if (!party) {
+        party = g_string_new(NULL);
+        br_watchlist_party_key(text, (gssize)len, party);
+      }
+      char *key = exception_key(hit->list, hit->entry_ref, party->str);
+      hit->excepted = g_hash_table_contains(set->exceptions, key);
+      g_free(key);
+    }
+  }
+  if (party)
+    g_string_free(party, TRUE);
+  return memo;
+}
+
+/* The hits of a name through the shared memo. The set is immutable to its callers; the memo
+ * inside it is guarded by its shard's lock. *owned is set when the caller must free the
+ * result (a name too long to remember, or the memo full). */
+static const Memo *
+memo_get(const BrWatchSet *set, BrNameScratch *scratch, const char *text, gssize len,
+         double threshold, Memo **owned)
 {
   gsize n = len < 0 ? strlen(text) : (gsize)len;
+  *owned = NULL;
   if (n > MEMO_KEY_MAX)
-    return br_name_index_match(set->index, scratch, text, (gssize)n, 0, threshold, m, MATCH_POOL);
+    return *owned = match_name(set, scratch, text, n, threshold);
   char key[MEMO_KEY_MAX + 16];
   int at = g_snprintf(key, 16, "%08x|", (guint)(threshold * 1e6));
   memcpy(key + at, text, n);
@@ -286,24 +326,26 @@ memo_match(const BrWatchSet *set, BrNameScratch *scratch, const char *text, gssi
   MemoShard *shard = (MemoShard *)&set->memo[g_str_hash(key) % MEMO_SHARDS];
   g_mutex_lock(&shard->lock);
   const Memo *memo = g_hash_table_lookup(shard->names, key);
-  guint found = memo ? memo->n : 0;
-  if (memo)
-    memcpy(m, memo->m, found * sizeof *m);
   g_mutex_unlock(&shard->lock);
   if (memo)
-    return found;
-  found = br_name_index_match(set->index, scratch, text, (gssize)n, 0, threshold, m, MATCH_POOL);
+    return memo;
+  Memo *add = match_name(set, scratch, text, n, threshold);
   BrWatchSet *mutable = (BrWatchSet *)set;
-  if (g_atomic_int_get(&mutable->memo_entries) < MEMO_MAX_ENTRIES) {
-    Memo *add = g_malloc(sizeof(Memo) + found * sizeof(BrNameMatch));
-    add->n = found;
-    memcpy(add->m, m, found * sizeof *m);
-    g_mutex_lock(&shard->lock);
-    if (g_hash_table_insert(shard->names, g_strdup(key), add))
-      g_atomic_int_inc(&mutable->memo_entries);
-    g_mutex_unlock(&shard->lock);
+  gsize bytes = sizeof(Memo) + add->n * sizeof(MemoHit) + (gsize)at + n + 1;
+  if (g_atomic_pointer_get(&mutable->memo_bytes) + bytes > MEMO_MAX_BYTES)
+    return *owned = add;
+  g_mutex_lock(&shard->lock);
+  /* Another worker may have matched the name meanwhile: its memo stays, readers may hold it. */
+  memo = g_hash_table_lookup(shard->names, key);
+  if (!memo) {
+    g_hash_table_insert(shard->names, g_strdup(key), add);
+    g_atomic_pointer_add(&mutable->memo_bytes, (gssize)bytes);
+    memo = add;
+    add = NULL;
   }
-  return found;
+  g_mutex_unlock(&shard->lock);
+  g_free(add);
+  return memo;
 }
 
 guint
@@ -311,32 +353,17 @@ br_watch_set_match(const BrWatchSet *set, BrNameScratch *scratch, const char *te
                    guint64 lists, double threshold, gboolean with_excepted, BrWatchHit *out,
                    guint max)
 {
-  BrNameMatch m[MATCH_POOL];
-  guint n = memo_match(set, scratch, text, len, threshold, m);
-  if (n == 0)
-    return 0;
-  /* Exceptions are rare and matches rarer still: the party key is built only here. */
-  GString *party = NULL;
+  Memo *owned;
+  const Memo *memo = memo_get(set, scratch, text, len, threshold, &owned);
   guint nout = 0;
-  for (guint i = 0; i < n && nout < max; i++) {
-    if (lists && !(lists & (G_GUINT64_CONSTANT(1) << m[i].list)))
+  for (guint i = 0; i < memo->n && nout < max; i++) {
+    const BrWatchHit *hit = &memo->hits[i].hit;
+    if (lists && !(lists & (G_GUINT64_CONSTANT(1) << memo->hits[i].list)))
       continue;
-    BrWatchHit *hit = &out[nout];
-    fill_hit(set, &m[i], hit);
-    if (g_hash_table_size(set->exceptions) > 0) {
-      if (!party) {
-        party = g_string_new(NULL);
-        br_watchlist_party_key(text, len, party);
-      }
-      char *key = exception_key(hit->list, hit->entry_ref, party->str);
-      hit->excepted = g_hash_table_contains(set->exceptions, key);
-      g_free(key);
-    }
     if (!hit->excepted || with_excepted)
-      nout++;
+      out[nout++] = *hit;
   }
-  if (party)
-    g_string_free(party, TRUE);
+  g_free(owned);
   return nout;
 }
 
