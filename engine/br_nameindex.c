@@ -11,7 +11,9 @@ typedef struct {
   guint32 name_off;  /* into names */
   guint32 tok_first; /* into tokens, weights and tok_words */
   guint8 ntok;
-  float wsum; /* sum of the token weights */
+  guint8 has_initial;
+  float wsum;  /* sum of the token weights */
+  float w_unc; /* weight of the tokens that never give candidates (generic, common words) */
 } Record;
 
 /* One key of the open-addressing table, by its 64-bit hash: two keys sharing a hash would
@@ -75,6 +77,8 @@ struct BrNameIndex {
   guint64 mask;
   guint32 *key_words;
   guint32 *postings;
+  float *post_w; /* per posting: the weight of the name's token holding the word */
+  guint32 npostings;
 };
 
 #define MAX_RESULTS 32
@@ -115,6 +119,25 @@ typedef struct {
   gint32 next; /* the word's next pair, -1 at the end */
 } WordPair;
 
+/* A word a query token pairs with that gives candidates. */
+typedef struct {
+  guint32 word;
+  guint8 q;
+  guint8 update_only; /* a pair no match can rest on: updates candidates, adds none */
+  float credit;
+} Collect;
+
+/* A candidate name while its words' postings come: what of each side they pair, so most
+ * candidates are ruled out by a bound read in one place. */
+typedef struct {
+  guint32 stamp; /* gen when the name became a candidate of this query */
+  guint32 hits;  /* bit i: query token i pairs with one of the name's collected words */
+  guint32 ehits; /* bit j: the name's token j holds a collected word */
+  float hq;      /* query weight x best credit of the tokens in hits */
+  float he;      /* name's weight x best credit of the tokens in ehits */
+  float we;      /* name's weight of the tokens in ehits */
+} Cand;
+
 /* Pairs a query may hold; past this (a name of 24 very common short tokens) every candidate
  * is bounded at 1. */
 #define MAX_WORD_PAIRS 4096
@@ -129,10 +152,13 @@ struct BrNameScratch {
   const BrNameIndex *index;
   guint32 gen;
   guint32 tgen;
-  guint32 *rstamp; /* per record: gen when it became a candidate of this query */
   guint32 *wstamp; /* per word: gen when a query token could pair with it */
   guint32 *tstamp; /* per word: tgen when the current query token reached it */
   gint32 *wfirst;  /* per word stamped: its first pair */
+  float *wmaxc;    /* per word stamped: its best credit with any query token */
+  Cand *cands;     /* per record */
+  Collect *collects;
+  guint ncollects;
   WordPair *wpairs;
   guint nwpairs;
   gboolean overflow; /* more pairs than MAX_WORD_PAIRS: bounds are 1 */
@@ -271,8 +297,14 @@ br_name_index_builder_add(BrNameIndexBuilder *b, const char *name, guint32 entry
   guint32 rec_no = b->records->len;
   if (rec_no >= BR_NAME_INDEX_MAX_NAMES)
     return FALSE;
-  Record r = {entry, list, kind, (guint8)quality, (guint32)b->names->len, b->tokens->len,
-              (guint8)t.n, 0};
+  /* Weights and what depends on them are set when the index is built. */
+  Record r = {.entry = entry,
+              .list = list,
+              .kind = kind,
+              .quality = (guint8)quality,
+              .name_off = (guint32)b->names->len,
+              .tok_first = b->tokens->len,
+              .ntok = (guint8)t.n};
   g_string_append_len(b->names, name, (gssize)strlen(name) + 1);
   g_array_append_vals(b->tokens, t.tok, t.n);
   g_array_append_val(b->records, r);
@@ -378,6 +410,7 @@ br_name_index_build(BrNameIndexBuilder *b)
   g_array_free(all, TRUE);
   ix->nwords = b->words->len;
   ix->words = (Word *)g_array_free(b->words, FALSE);
+  ix->npostings = b->postings->len;
   ix->postings = group_postings(b->postings, ix->words, ix->nwords);
   g_array_free(b->postings, TRUE);
   g_hash_table_destroy(b->vocab);
@@ -392,16 +425,25 @@ br_name_index_build(BrNameIndexBuilder *b)
   ix->weights = g_new(float, MAX(ntok, 1));
   for (guint r = 0; r < ix->nrecords; r++) {
     Record *rec = &ix->records[r];
-    rec->wsum = 0;
+    rec->wsum = rec->w_unc = 0;
+    rec->has_initial = FALSE;
     for (guint i = 0; i < rec->ntok; i++) {
       const BrNameToken *t = &ix->tokens[rec->tok_first + i];
+      guint32 word = ix->tok_words[rec->tok_first + i];
       float w = t->weight;
       if (keyed_token(t))
         w *= idf_factor(token_df(ix, t));
       ix->weights[rec->tok_first + i] = w;
       rec->wsum += w;
+      if (!keyed_token(t) || ix->words[word].post_n > BR_NAME_POSTINGS_CAP)
+        rec->w_unc += w;
+      rec->has_initial |= (t->flags & BR_NAME_TOKEN_INITIAL) != 0;
     }
   }
+  ix->post_w = g_new(float, MAX(ix->npostings, 1));
+  for (guint32 k = 0; k < ix->npostings; k++)
+    ix->post_w[k] =
+        ix->weights[ix->records[POST_REC(ix->postings[k])].tok_first + POST_TOK(ix->postings[k])];
   return ix;
 }
 
@@ -418,6 +460,7 @@ br_name_index_free(BrNameIndex *ix)
   g_free(ix->slots);
   g_free(ix->key_words);
   g_free(ix->postings);
+  g_free(ix->post_w);
   g_free(ix->tok_words);
   g_free(ix);
 }
@@ -435,10 +478,12 @@ br_name_scratch_new(const BrNameIndex *ix)
   s->index = ix;
   guint n = MAX(ix->nrecords, 1);
   guint nw = MAX(ix->nwords, 1);
-  s->rstamp = g_new0(guint32, n);
   s->wstamp = g_new0(guint32, nw);
   s->tstamp = g_new0(guint32, nw);
   s->wfirst = g_new(gint32, nw);
+  s->wmaxc = g_new(float, nw);
+  s->cands = g_new0(Cand, n);
+  s->collects = g_new(Collect, MAX_WORD_PAIRS);
   s->wpairs = g_new(WordPair, MAX_WORD_PAIRS);
   s->cand = g_new(guint32, n);
   s->pass = g_new(Bounded, BR_NAME_SCORED_CAP);
@@ -452,10 +497,12 @@ br_name_scratch_free(BrNameScratch *s)
 {
   if (!s)
     return;
-  g_free(s->rstamp);
   g_free(s->wstamp);
   g_free(s->tstamp);
   g_free(s->wfirst);
+  g_free(s->wmaxc);
+  g_free(s->cands);
+  g_free(s->collects);
   g_free(s->wpairs);
   g_free(s->cand);
   g_free(s->pass);
@@ -521,19 +568,54 @@ compare_matches(const void *a, const void *b)
   return x->entry < y->entry ? -1 : (x->entry > y->entry);
 }
 
-/* Adds the names holding a word to the candidates. */
+/* Adds the names holding a word to the candidates (or, for a pair no match rests on, updates
+ * those already in). A query token's words come best credit first, so the first of them a
+ * name holds is the one its bound counts. */
 static guint
-collect(BrNameScratch *s, const Word *word, guint nc)
+collect(BrNameScratch *s, const Collect *cl, guint nc)
 {
-  const guint32 *post = s->index->postings + word->post_off;
-  for (guint32 i = 0; i < word->post_n; i++) {
-    guint32 r = POST_REC(post[i]);
-    if (s->rstamp[r] != s->gen) {
-      s->rstamp[r] = s->gen;
+  guint32 word = cl->word;
+  float qw = s->qw[cl->q], credit = cl->credit;
+  const Word *w = &s->index->words[word];
+  const guint32 *post = s->index->postings + w->post_off;
+  const float *post_w = s->index->post_w + w->post_off;
+  float ec = s->wmaxc[word];
+  guint32 bit = 1u << cl->q;
+  for (guint32 i = 0; i < w->post_n; i++) {
+    if (i + 8 < w->post_n)
+      __builtin_prefetch(&s->cands[POST_REC(post[i + 8])], 1);
+    guint32 r = POST_REC(post[i]), tok = POST_TOK(post[i]);
+    Cand *c = &s->cands[r];
+    if (c->stamp != s->gen) {
+      if (cl->update_only)
+        continue;
+      *c = (Cand){s->gen, 0, 0, 0, 0, 0};
       s->cand[nc++] = r;
+    }
+    if (!(c->hits & bit)) {
+      c->hits |= bit;
+      c->hq += qw * credit;
+    }
+    if (!(c->ehits & (1u << tok))) {
+      c->ehits |= 1u << tok;
+      c->he += post_w[i] * ec;
+      c->we += post_w[i];
     }
   }
   return nc;
+}
+
+static int
+compare_collects(const void *a, const void *b)
+{
+  const Collect *x = a, *y = b;
+  if (x->update_only != y->update_only)
+    return x->update_only < y->update_only ? -1 : 1;
+  if (x->q != y->q)
+    return x->q < y->q ? -1 : 1;
+  if (x->credit != y->credit)
+    return x->credit > y->credit ? -1 : 1;
+  return x->word < y->word ? -1 : (x->word > y->word);
 }
 
 /* Records that query token q can pair with word w for credit. */
@@ -547,7 +629,9 @@ add_word_pair(BrNameScratch *s, guint32 w, guint q, double credit)
   if (s->wstamp[w] != s->gen) {
     s->wstamp[w] = s->gen;
     s->wfirst[w] = -1;
+    s->wmaxc[w] = 0;
   }
+  s->wmaxc[w] = MAX(s->wmaxc[w], (float)credit);
   s->wpairs[s->nwpairs] = (WordPair){(guint8)q, (float)credit, s->wfirst[w]};
   s->wfirst[w] = (gint32)s->nwpairs++;
 }
@@ -695,6 +779,37 @@ cache_hit(BrNameScratch *s, guint64 hash, const char *name, gsize len, guint32 k
   memcpy(h->out, s->results, h->nout * sizeof(BrNameMatch));
 }
 
+/* Tokenises the query into the scratch with its tokens' weights; returns its weight. */
+static double
+prepare_query(const BrNameIndex *ix, BrNameScratch *s, const char *name, gsize n,
+              gboolean *initials)
+{
+  br_name_tokenize(name, (gssize)n, &s->q);
+  s->nresults = 0;
+  double wq = 0;
+  *initials = FALSE;
+  for (guint i = 0; i < s->q.n; i++) {
+    const BrNameToken *t = &s->q.tok[i];
+    s->qw[i] = keyed_token(t) ? t->weight * idf_factor(token_df(ix, t)) : t->weight;
+    wq += s->qw[i];
+    *initials |= (t->flags & BR_NAME_TOKEN_INITIAL) != 0;
+  }
+  return wq;
+}
+
+static void
+score_record(BrNameScratch *s, const Record *rec, double threshold)
+{
+  const BrNameIndex *ix = s->index;
+  BrNamePair pairs[BR_NAME_MAX_TOKENS];
+  guint np = 0;
+  double score = quality_factor(rec->quality) *
+                 br_name_similarity(s->q.tok, s->q.n, s->qw, ix->tokens + rec->tok_first,
+                                    rec->ntok, ix->weights + rec->tok_first, pairs, &np);
+  if (score >= threshold && score > 0)
+    keep_result(s, rec, score, pairs, np);
+}
+
 guint
 br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, gssize len,
                     guint32 kinds, double threshold, BrNameMatch *out, guint max_out)
@@ -710,29 +825,28 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
       return (guint)got;
   }
 
-  br_name_tokenize(name, (gssize)n, &s->q);
-  s->nresults = 0;
-  double wq = 0;
-  gboolean query_initials = FALSE;
-  for (guint i = 0; i < s->q.n; i++) {
-    const BrNameToken *t = &s->q.tok[i];
-    s->qw[i] = keyed_token(t) ? t->weight * idf_factor(token_df(ix, t)) : t->weight;
-    wq += s->qw[i];
-    query_initials |= (t->flags & BR_NAME_TOKEN_INITIAL) != 0;
-  }
+  gboolean query_initials;
+  double wq = prepare_query(ix, s, name, n, &query_initials);
 
   if (++s->gen == 0) {
-    memset(s->rstamp, 0, ix->nrecords * sizeof(guint32));
+    for (guint r = 0; r < ix->nrecords; r++)
+      s->cands[r].stamp = 0;
     memset(s->wstamp, 0, ix->nwords * sizeof(guint32));
     s->gen = 1;
   }
   s->nwpairs = 0;
+  s->ncollects = 0;
   s->overflow = FALSE;
-  /* Every pair a query token can make with a listed word, and the candidates: names holding
-   * a distinctive word a distinctive query token pairs with (no name matches without such a
-   * pair). Words held by too many names give no candidates while a rarer one does. */
-  guint nc = 0;
+  /* Every pair a query token can make with a listed word, and the words giving candidates:
+   * distinctive words a distinctive query token pairs with (no name matches without such a
+   * pair). Words held by too many names give no candidates while a rarer one does. The
+   * other pairs are what a candidate's collected words do not show: their best credit per
+   * query token (cunc) bounds what they can add. */
   const Word *fallback = NULL;
+  guint32 fallback_no = 0;
+  guint8 fallback_q = 0;
+  float fallback_credit = 0;
+  float cunc[BR_NAME_MAX_TOKENS] = {0}, cmax_unc = 0;
   for (guint i = 0; i < s->q.n; i++) {
     const BrNameToken *t = &s->q.tok[i];
     if (t->flags & BR_NAME_TOKEN_INITIAL)
@@ -754,51 +868,86 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
         double sim = br_name_token_similarity(t, &word->tok);
         if ((float)sim < (float)BR_NAME_PAIR_MIN)
           continue;
-        add_word_pair(s, wn, i, br_name_pair_credit(sim));
-        if (!keyed_token(t) || !keyed_token(&word->tok))
-          continue;
-        if (word->post_n > BR_NAME_POSTINGS_CAP) {
-          if (!fallback || word->post_n < fallback->post_n)
+        float credit = (float)br_name_pair_credit(sim);
+        add_word_pair(s, wn, i, credit);
+        gboolean gives = keyed_token(t) && keyed_token(&word->tok);
+        if (gives && word->post_n > BR_NAME_POSTINGS_CAP) {
+          if (!fallback || word->post_n < fallback->post_n) {
             fallback = word;
-          continue;
+            fallback_no = wn;
+            fallback_q = (guint8)i;
+            fallback_credit = credit;
+          }
+          gives = FALSE;
         }
-        nc = collect(s, word, nc);
+        /* A generic query word paired with a listed name's distinctive one (a name of generic
+         * words only has them promoted) shows on the candidates it is in, never making one. */
+        gboolean shows =
+            gives || (keyed_token(&word->tok) && word->post_n <= BR_NAME_POSTINGS_CAP);
+        if (!gives) {
+          cunc[i] = MAX(cunc[i], credit);
+          cmax_unc = MAX(cmax_unc, credit);
+        }
+        if (shows && s->ncollects < MAX_WORD_PAIRS)
+          s->collects[s->ncollects++] = (Collect){wn, (guint8)i, !gives, credit};
+        else if (shows)
+          s->overflow = TRUE;
       }
     }
   }
   /* Only common words: a name like "Muhammad Ali" is still screened, on its rarest word. */
-  if (nc == 0 && fallback)
-    nc = collect(s, fallback, nc);
+  gboolean exact_only = s->overflow || query_initials;
+  gboolean any_gives = FALSE;
+  for (guint k = 0; k < s->ncollects; k++)
+    any_gives |= !s->collects[k].update_only;
+  if (!any_gives && fallback && s->ncollects < MAX_WORD_PAIRS) {
+    s->collects[s->ncollects++] = (Collect){fallback_no, fallback_q, FALSE, fallback_credit};
+    exact_only = TRUE;
+  }
+  /* A query pairs with a few dozen words: an insertion sort beats qsort's setup. */
+  for (guint k = 1; k < s->ncollects; k++) {
+    Collect x = s->collects[k];
+    guint at = k;
+    for (; at > 0 && compare_collects(&s->collects[at - 1], &x) > 0; at--)
+      s->collects[at] = s->collects[at - 1];
+    s->collects[at] = x;
+  }
+  guint nc = 0;
+  for (guint k = 0; k < s->ncollects; k++) {
+    nc = collect(s, &s->collects[k], nc);
+  }
+  double qunc = 0;
+  for (guint i = 0; i < s->q.n; i++)
+    qunc += s->qw[i] * cunc[i];
+  double cut = threshold - BOUND_SLACK;
 
-  /* Candidates are scattered over the index: the records and token words of those a few
-   * places ahead are fetched while this one is bounded. */
+  /* A first bound from what the postings showed, no less than name_bound: collected pairs
+   * at their credit, the query's other pairs at their best credit, and the name's tokens that
+   * never give candidates at the best credit of any such pair (the name's other distinctive
+   * words pair only through collected words: they would show otherwise). Names
+   * with initials pair by letter and go straight to name_bound. Candidates are scattered
+   * over the index: records a few places ahead are fetched while this one is bounded. */
   guint npass = 0;
   for (guint c = 0; c < nc; c++) {
     if (c + 16 < nc)
       __builtin_prefetch(&ix->records[s->cand[c + 16]]);
-    if (c + 8 < nc) {
-      const Record *ahead = &ix->records[s->cand[c + 8]];
-      __builtin_prefetch(ix->tok_words + ahead->tok_first);
-      __builtin_prefetch(ix->weights + ahead->tok_first);
-    }
     guint32 r = s->cand[c];
     const Record *rec = &ix->records[r];
     if (kinds && !(kinds & (1u << rec->kind)))
       continue;
+    if (!exact_only && !rec->has_initial) {
+      const Cand *cd = &s->cands[r];
+      double fast = quality_factor(rec->quality) *
+                    (cd->hq + qunc + cd->he + (rec->w_unc) * cmax_unc) / (wq + rec->wsum);
+      if (fast + 1e-4 < cut)
+        continue;
+    }
     double bound = s->overflow ? 1.0 : name_bound(s, ix, rec, wq, query_initials);
-    if (bound >= threshold - BOUND_SLACK)
+    if (bound >= cut)
       keep_bounded(s->pass, &npass, (Bounded){(float)bound, (float)fabs(rec->wsum - wq), r});
   }
-  BrNamePair pairs[BR_NAME_MAX_TOKENS];
-  for (guint c = 0; c < npass; c++) {
-    const Record *rec = &ix->records[s->pass[c].rec];
-    guint np = 0;
-    double score = quality_factor(rec->quality) *
-                   br_name_similarity(s->q.tok, s->q.n, s->qw, ix->tokens + rec->tok_first,
-                                      rec->ntok, ix->weights + rec->tok_first, pairs, &np);
-    if (score >= threshold && score > 0)
-      keep_result(s, rec, score, pairs, np);
-  }
+  for (guint c = 0; c < npass; c++)
+    score_record(s, &ix->records[s->pass[c].rec], threshold);
 
   if (s->nresults == 0) {
     if (cacheable)
@@ -808,6 +957,23 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
   qsort(s->results, s->nresults, sizeof(BrNameMatch), compare_matches);
   if (cacheable)
     cache_hit(s, ch, name, n, kinds, (float)threshold, s->nresults);
+  guint nout = MIN(s->nresults, max_out);
+  memcpy(out, s->results, nout * sizeof(BrNameMatch));
+  return nout;
+}
+
+guint
+br_name_index_match_exhaustive(const BrNameIndex *ix, BrNameScratch *s, const char *name,
+                               gssize len, guint32 kinds, double threshold, BrNameMatch *out,
+                               guint max_out)
+{
+  g_assert(s->index == ix);
+  gboolean query_initials;
+  prepare_query(ix, s, name, len < 0 ? strlen(name) : (gsize)len, &query_initials);
+  for (guint r = 0; r < ix->nrecords; r++)
+    if (!kinds || (kinds & (1u << ix->records[r].kind)))
+      score_record(s, &ix->records[r], threshold);
+  qsort(s->results, s->nresults, sizeof(BrNameMatch), compare_matches);
   guint nout = MIN(s->nresults, max_out);
   memcpy(out, s->results, nout * sizeof(BrNameMatch));
   return nout;

@@ -83,3 +83,9 @@ typedef struct {
 guint br_name_index_match(const BrNameIndex *index, BrNameScratch *scratch, const char *name,
                           gssize len, guint32 kinds, double threshold, BrNameMatch *out,
                           guint max_out);
+
+/* Scores name against every indexed name of kinds, without candidates, bounds or caches:
+ * slow, and what br_name_index_match is checked against (tests, audits of the bounds). */
+guint br_name_index_match_exhaustive(const BrNameIndex *index, BrNameScratch *scratch,
+                                     const char *name, gssize len, guint32 kinds,
+                                     double threshold, BrNameMatch *out, guint max_out);
