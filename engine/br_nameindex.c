@@ -804,8 +804,8 @@ score_record(BrNameScratch *s, const Record *rec, double threshold)
   BrNamePair pairs[BR_NAME_MAX_TOKENS];
   guint np = 0;
   double score = quality_factor(rec->quality) *
-                 br_name_similarity(s->q.tok, s->q.n, s->qw, ix->tokens + rec->tok_first,
-                                    rec->ntok, ix->weights + rec->tok_first, pairs, &np);
+                 br_name_similarity(s->q.tok, s->q.n, s->qw, ix->tokens + rec->tok_first, rec->ntok,
+                                    ix->weights + rec->tok_first, pairs, &np);
   if (score >= threshold && score > 0)
     keep_result(s, rec, score, pairs, np);
 }
@@ -882,8 +882,7 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
         }
         /* A generic query word paired with a listed name's distinctive one (a name of generic
          * words only has them promoted) shows on the candidates it is in, never making one. */
-        gboolean shows =
-            gives || (keyed_token(&word->tok) && word->post_n <= BR_NAME_POSTINGS_CAP);
+        gboolean shows = gives || (keyed_token(&word->tok) && word->post_n <= BR_NAME_POSTINGS_CAP);
         if (!gives) {
           cunc[i] = MAX(cunc[i], credit);
           cmax_unc = MAX(cmax_unc, credit);

@@ -87,5 +87,5 @@ guint br_name_index_match(const BrNameIndex *index, BrNameScratch *scratch, cons
 /* Scores name against every indexed name of kinds, without candidates, bounds or caches:
  * slow, and what br_name_index_match is checked against (tests, audits of the bounds). */
 guint br_name_index_match_exhaustive(const BrNameIndex *index, BrNameScratch *scratch,
-                                     const char *name, gssize len, guint32 kinds,
-                                     double threshold, BrNameMatch *out, guint max_out);
+                                     const char *name, gssize len, guint32 kinds, double threshold,
+                                     BrNameMatch *out, guint max_out);

@@ -240,7 +240,12 @@ br_store_open(const char *path, BrStoreOpenMode mode, GError **error)
                 "%s: no store there (record a run with 'boxrank rank' or pass --db)", path);
     goto fail;
   }
-  int flags = SQLITE_OPEN_READWRITE | (mode == BR_STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
+  /* A store is used by one thread at a time (workers never touch it), so SQLite's own
+   * per-call mutex is dropped; a run records a row per unit and per unit entity (6 million
+   * for a 1M-line manifest), whose index pages a 2 MiB cache kept spilling and reading back
+   * (36.6 s -> 28.0 s for that run with the 64 MiB cache and no mutex). */
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+              (mode == BR_STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path, &store->db, flags, NULL) != SQLITE_OK) {
     g_set_error(error, BR_STORE_ERROR, BR_STORE_ERROR_OPEN, "%s: cannot open the store: %s", path,
                 store->db ? sqlite3_errmsg(store->db) : "out of memory");
@@ -249,7 +254,8 @@ br_store_open(const char *path, BrStoreOpenMode mode, GError **error)
   sqlite3_busy_timeout(store->db, BR_STORE_BUSY_TIMEOUT_MS);
   if (!pragma(store, "PRAGMA journal_mode = WAL", "wal", error) ||
       !pragma(store, "PRAGMA foreign_keys = ON", NULL, error) ||
-      !pragma(store, "PRAGMA synchronous = FULL", NULL, error) || !migrate(store, error) ||
+      !pragma(store, "PRAGMA synchronous = FULL", NULL, error) ||
+      !pragma(store, "PRAGMA cache_size = -65536", NULL, error) || !migrate(store, error) ||
       !br_store_prepare(store, store_sql, STMT_COUNT, store->stmts, error))
     goto fail;
   return store;

@@ -284,7 +284,8 @@ match_name(const BrWatchSet *set, BrNameScratch *scratch, const char *text, gsiz
            double threshold)
 {
   BrNameMatch m[MATCH_POOL];
-  guint n = br_name_index_match(set->index, scratch, text, (gssize)len, 0, threshold, m, MATCH_POOL);
+  guint n =
+      br_name_index_match(set->index, scratch, text, (gssize)len, 0, threshold, m, MATCH_POOL);
   Memo *memo = g_malloc(sizeof(Memo) + n * sizeof(MemoHit));
   memo->n = n;
   /* Exceptions are rare and matches rarer still: the party key is built only here. */

@@ -258,8 +258,8 @@ test_agrees_with_exhaustive(void)
     for (guint i = 0; i < v->len; i++) {
       const char *q = g_ptr_array_index(v, i);
       guint nf = br_name_index_match(lists.index, s, q, -1, 0, BR_NAME_DEFAULT_THRESHOLD, fast, 32);
-      guint na = br_name_index_match_exhaustive(lists.index, s, q, -1, 0,
-                                                BR_NAME_DEFAULT_THRESHOLD, all, 32);
+      guint na = br_name_index_match_exhaustive(lists.index, s, q, -1, 0, BR_NAME_DEFAULT_THRESHOLD,
+                                                all, 32);
       queries++;
       expected += na;
       for (guint a = 0; a < na && g_getenv("BR_NAMEINDEX_VERBOSE"); a++) {
