@@ -930,6 +930,11 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
   for (guint c = 0; c < nc; c++) {
     if (c + 16 < nc)
       __builtin_prefetch(&ix->records[s->cand[c + 16]]);
+    if (c + 8 < nc) {
+      const Record *ahead = &ix->records[s->cand[c + 8]];
+      __builtin_prefetch(&s->cands[s->cand[c + 8]]);
+      __builtin_prefetch(ix->tok_words + ahead->tok_first);
+    }
     guint32 r = s->cand[c];
     const Record *rec = &ix->records[r];
     if (kinds && !(kinds & (1u << rec->kind)))

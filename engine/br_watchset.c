@@ -29,9 +29,17 @@ typedef struct {
   MemoHit hits[]; /* n hits, best first */
 } Memo;
 
+/* A name at a threshold, hashed once: the hash picks the shard and serves the table. */
+typedef struct {
+  guint hash;
+  guint threshold; /* millionths */
+  gsize len;
+  char text[];
+} MemoKey;
+
 typedef struct {
   GMutex lock;
-  GHashTable *names; /* "threshold hex|text" -> Memo* */
+  GHashTable *names; /* MemoKey* -> Memo* */
 } MemoShard;
 
 struct BrWatchSet {
@@ -78,13 +86,27 @@ value_key(guint list, BrWatchKind kind, const char *norm)
   return g_strdup_printf("%u\x1f%d\x1f%s", list, (int)kind, norm);
 }
 
+static guint
+memo_key_hash(gconstpointer k)
+{
+  return ((const MemoKey *)k)->hash;
+}
+
+static gboolean
+memo_key_equal(gconstpointer a, gconstpointer b)
+{
+  const MemoKey *x = a, *y = b;
+  return x->hash == y->hash && x->threshold == y->threshold && x->len == y->len &&
+         memcmp(x->text, y->text, x->len) == 0;
+}
+
 /* Exact values and keywords of every list, and the name index: what screening reads. */
 static void
 index_lists(BrWatchSet *set, guint32 name_kinds)
 {
   for (guint i = 0; i < MEMO_SHARDS; i++) {
     g_mutex_init(&set->memo[i].lock);
-    set->memo[i].names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    set->memo[i].names = g_hash_table_new_full(memo_key_hash, memo_key_equal, g_free, g_free);
   }
   set->values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   set->keywords = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
@@ -320,11 +342,19 @@ memo_get(const BrWatchSet *set, BrNameScratch *scratch, const char *text, gssize
   *owned = NULL;
   if (n > MEMO_KEY_MAX)
     return *owned = match_name(set, scratch, text, n, threshold);
-  char key[MEMO_KEY_MAX + 16];
-  int at = g_snprintf(key, 16, "%08x|", (guint)(threshold * 1e6));
-  memcpy(key + at, text, n);
-  key[at + n] = '\0';
-  MemoShard *shard = (MemoShard *)&set->memo[g_str_hash(key) % MEMO_SHARDS];
+  union {
+    MemoKey k;
+    char bytes[sizeof(MemoKey) + MEMO_KEY_MAX];
+  } buf;
+  MemoKey *key = &buf.k;
+  key->threshold = (guint)(threshold * 1e6);
+  key->len = n;
+  memcpy(key->text, text, n);
+  guint32 h = 2166136261u ^ key->threshold;
+  for (gsize i = 0; i < n; i++)
+    h = (h ^ (guchar)text[i]) * 16777619u;
+  key->hash = h;
+  MemoShard *shard = (MemoShard *)&set->memo[(h >> 16) % MEMO_SHARDS];
   g_mutex_lock(&shard->lock);
   const Memo *memo = g_hash_table_lookup(shard->names, key);
   g_mutex_unlock(&shard->lock);
@@ -332,14 +362,14 @@ memo_get(const BrWatchSet *set, BrNameScratch *scratch, const char *text, gssize
     return memo;
   Memo *add = match_name(set, scratch, text, n, threshold);
   BrWatchSet *mutable = (BrWatchSet *)set;
-  gsize bytes = sizeof(Memo) + add->n * sizeof(MemoHit) + (gsize)at + n + 1;
+  gsize bytes = sizeof(Memo) + add->n * sizeof(MemoHit) + sizeof(MemoKey) + n;
   if (g_atomic_pointer_get(&mutable->memo_bytes) + bytes > MEMO_MAX_BYTES)
     return *owned = add;
   g_mutex_lock(&shard->lock);
   /* Another worker may have matched the name meanwhile: its memo stays, readers may hold it. */
   memo = g_hash_table_lookup(shard->names, key);
   if (!memo) {
-    g_hash_table_insert(shard->names, g_strdup(key), add);
+    g_hash_table_insert(shard->names, g_memdup2(key, sizeof(MemoKey) + n), add);
     g_atomic_pointer_add(&mutable->memo_bytes, (gssize)bytes);
     memo = add;
     add = NULL;
