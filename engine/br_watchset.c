@@ -48,7 +48,7 @@ struct BrWatchSet {
   gsize memo_bytes;
   BrNameIndex *index;
   GHashTable *exceptions; /* "list\x1fref\x1fparty key" -> NULL */
-  GHashTable *values;     /* "list\x1fkind\x1fvalue" -> entry + 1, for exact-value kinds */
+  GHashTable *values;     /* value_key() -> entry + 1, for exact-value kinds */
   GPtrArray *keywords;    /* per list: GPtrArray of Keyword* */
 };
 
@@ -65,25 +65,26 @@ keyword_free(gpointer p)
   g_free(p);
 }
 
-/* The form exact values are compared in: upper case without spaces; HS codes and IMO numbers
- * as their digits only (an "IMO" prefix, dots and spaces dropped). */
-static void
-value_norm(BrWatchKind kind, const char *s, gsize len, GString *out)
+/* The key of an exact value in set->values: a byte for the list and one for the kind (each
+ * plus one, never NUL), then the value in the form values are compared in: upper case without
+ * spaces; HS codes and IMO numbers as their digits only (an "IMO" prefix, dots and spaces
+ * dropped). key needs len + 3 bytes; returns the value's length (the key's, less 2). Built
+ * for every screened line, so without printf or allocation. */
+static gsize
+value_key(guint list, BrWatchKind kind, const char *s, gsize len, char *key)
 {
-  g_string_truncate(out, 0);
+  gsize at = 2;
+  key[0] = (char)(list + 1);
+  key[1] = (char)(kind + 1);
   for (gsize i = 0; i < len; i++) {
     char c = s[i];
     if ((kind == BR_WATCH_HS || kind == BR_WATCH_VESSEL) && !g_ascii_isdigit(c))
       continue;
     if (!g_ascii_isspace(c))
-      g_string_append_c(out, g_ascii_toupper(c));
+      key[at++] = g_ascii_toupper(c);
   }
-}
-
-static char *
-value_key(guint list, BrWatchKind kind, const char *norm)
-{
-  return g_strdup_printf("%u\x1f%d\x1f%s", list, (int)kind, norm);
+  key[at] = '\0';
+  return at - 2;
 }
 
 static guint
@@ -110,7 +111,6 @@ index_lists(BrWatchSet *set, guint32 name_kinds)
   }
   set->values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   set->keywords = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
-  GString *norm = g_string_new(NULL);
   BrNameIndexBuilder *b = br_name_index_builder_new();
   for (guint i = 0; i < set->lists->len; i++) {
     const BrWatchlist *wl = g_ptr_array_index(set->lists, i);
@@ -120,24 +120,24 @@ index_lists(BrWatchSet *set, guint32 name_kinds)
       const BrWatchEntry *entry = &g_array_index(wl->entries, BrWatchEntry, e);
       if (!entry->value)
         continue;
-      value_norm(entry->kind, entry->value, strlen(entry->value), norm);
       if (entry->kind == BR_WATCH_KEYWORD) {
         Keyword *k = g_new(Keyword, 1);
         k->word = g_ascii_strup(entry->value, -1);
         k->entry = e;
         g_ptr_array_add(words, k);
-      } else if (norm->len) {
-        char *key = value_key(i, entry->kind, norm->str);
-        if (g_hash_table_contains(set->values, key))
-          g_free(key);
-        else
-          g_hash_table_insert(set->values, key, GUINT_TO_POINTER(e + 1));
+        continue;
       }
+      gsize len = strlen(entry->value);
+      char *key = g_malloc(len + 3);
+      if (value_key(i, entry->kind, entry->value, len, key) > 0 &&
+          !g_hash_table_contains(set->values, key))
+        g_hash_table_insert(set->values, key, GUINT_TO_POINTER(e + 1));
+      else
+        g_free(key);
     }
     g_ptr_array_add(set->keywords, words);
   }
   set->index = br_name_index_build(b);
-  g_string_free(norm, TRUE);
 }
 
 BrWatchSet *
@@ -460,27 +460,27 @@ br_watch_set_lookup(const BrWatchSet *set, BrWatchKind kind, const char *text, g
     g_free(upper);
     return found;
   }
-  GString *norm = g_string_new(NULL);
-  value_norm(kind, text, n, norm);
+  char small[128];
+  char *key = n + 3 <= sizeof small ? small : g_malloc(n + 3);
   gboolean found = FALSE;
-  /* An HS entry is a prefix: try the line's code from its longest prefix down to a chapter. */
-  gsize shortest = kind == BR_WATCH_HS ? MIN(norm->len, 2) : norm->len;
-  for (guint i = 0; i < set->lists->len && !found && norm->len; i++) {
+  for (guint i = 0; i < set->lists->len && !found; i++) {
     if (lists && !(lists & (G_GUINT64_CONSTANT(1) << i)))
       continue;
-    for (gsize l = norm->len; l >= shortest && l > 0 && !found; l--) {
-      char saved = norm->str[l];
-      norm->str[l] = '\0';
-      char *key = value_key(i, kind, norm->str);
+    gsize vlen = value_key(i, kind, text, n, key);
+    /* An HS entry is a prefix: try the line's code from its longest prefix down to a chapter. */
+    gsize shortest = kind == BR_WATCH_HS ? MIN(vlen, 2) : vlen;
+    for (gsize l = vlen; l >= shortest && l > 0 && !found; l--) {
+      char saved = key[l + 2];
+      key[l + 2] = '\0';
       gpointer e = g_hash_table_lookup(set->values, key);
       if (e) {
-        fill_value_hit(set, i, GPOINTER_TO_UINT(e) - 1, norm->str, hit);
+        fill_value_hit(set, i, GPOINTER_TO_UINT(e) - 1, key + 2, hit);
         found = TRUE;
       }
-      g_free(key);
-      norm->str[l] = saved;
+      key[l + 2] = saved;
     }
   }
-  g_string_free(norm, TRUE);
+  if (key != small)
+    g_free(key);
   return found;
 }
