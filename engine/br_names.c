@@ -870,6 +870,66 @@ classify(BrNameToken *t, const char *raw_word)
   }
 }
 
+/* A legal form or generic word of 7 letters or more misspelt by one letter (CMPANY, COMPANI,
+ * COMAPNY, TRADNG) is still that word. Shorter ones are left alone, and the first letter must
+ * agree, because a real name one letter away is then rare (MARINE / MARINA, HOLDING /
+ * GOLDING). Keys: each such word and every form of it less one letter (a form two words share
+ * is dropped); a misspelling meets one through itself or itself less one letter. */
+#define TYPO_MIN_WORD 7
+#define TYPO_AMBIGUOUS ((gpointer)1)
+
+static GHashTable *typo_table;
+
+static void
+typo_add(GHashTable *t, const char *key, const WordInfo *info)
+{
+  gpointer had = g_hash_table_lookup(t, key);
+  if (!had)
+    g_hash_table_insert(t, g_strdup(key), (gpointer)info);
+  else if (had != info)
+    g_hash_table_replace(t, g_strdup(key), TYPO_AMBIGUOUS);
+}
+
+static const WordInfo *
+typo_find(const char *key, char first)
+{
+  const WordInfo *info = g_hash_table_lookup(typo_table, key);
+  return info && (gpointer)info != TYPO_AMBIGUOUS && info->word[0] == first ? info : NULL;
+}
+
+static const WordInfo *
+typo_lookup(const char *w)
+{
+  if (g_once_init_enter(&typo_table)) {
+    GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < G_N_ELEMENTS(words); i++) {
+      const WordInfo *info = &words[i];
+      gsize n = strlen(info->word);
+      if ((info->cls != WORD_LEGAL && info->cls != WORD_GENERIC) || n < TYPO_MIN_WORD)
+        continue;
+      typo_add(t, info->word, info);
+      char del[64];
+      for (gsize k = 0; k < n && n < sizeof del; k++) {
+        memcpy(del, info->word, k);
+        memcpy(del + k, info->word + k + 1, n - k);
+        typo_add(t, del, info);
+      }
+    }
+    g_once_init_leave(&typo_table, t);
+  }
+  gsize n = strlen(w);
+  if (n < TYPO_MIN_WORD - 1 || n > 40 || !is_ascii(w))
+    return NULL;
+  const WordInfo *found = typo_find(w, w[0]);
+  char del[48];
+  for (gsize k = 0; k < n && !found; k++) {
+    memcpy(del, w, k);
+    memcpy(del + k, w + k + 1, n - k);
+    found = typo_find(del, w[0]);
+  }
+  return found;
+}
+
 void
 br_name_tokenize(const char *name, gssize len, BrNameTokens *out)
 {
@@ -887,6 +947,8 @@ br_name_tokenize(const char *name, gssize len, BrNameTokens *out)
     const char *next = i + 1 < r.n ? r.buf + r.off[i + 1] : NULL;
     guint8 flags = r.arabic[i] ? BR_NAME_TOKEN_ARABIC : 0;
     const WordInfo *info = word_lookup(w);
+    if (!info && (info = typo_lookup(w)))
+      w = info->word;
     if (is_article(w, next)) {
       add_token(out, "al", flags | BR_NAME_TOKEN_PARTICLE, WEIGHT_PARTICLE);
       continue;

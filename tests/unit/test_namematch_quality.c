@@ -515,8 +515,8 @@ test_quality_un_ofac(void)
   g_assert_cmpuint(decoys, >=, 1000);
   g_assert_cmpuint(per_total[V_ARABIC], >=, 50);
   /* The issue's target is 0.95 for both; these floors sit just under what the matcher reaches
-   * now (recall 0.951, precision 0.978), so any regression fails here. */
-  g_assert_cmpfloat(recall, >=, 0.950);
+   * now (recall 0.956, precision 0.978), so any regression fails here. */
+  g_assert_cmpfloat(recall, >=, 0.953);
   g_assert_cmpfloat(precision, >=, 0.975);
   br_name_scratch_free(s);
   free_set(&set);

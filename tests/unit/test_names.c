@@ -67,7 +67,8 @@ test_normalisation(void)
 {
   assert_tokens("ANGLO-CARIBBEAN CO., LTD.", "anglo caribean");
   assert_tokens("Al Noor General Trading L.L.C.", "al nur general trading");
-  assert_tokens("Société Générale S.A.", "sosiete generale");
+  /* Accents go; Générale is a letter from the generic GENERAL, so it is that word. */
+  assert_tokens("Société Générale S.A.", "sosiete general");
   /* French spellings of Arabic names read as the Arabic script does. */
   assert_tokens("Djamel Lounici", "jamel lunisi");
   assert_tokens("Chaouki ACHOUR", "shauki ashur");
@@ -179,6 +180,24 @@ test_generic_tokens_never_match_alone(void)
   g_assert_cmpfloat(t.tok[2].weight, <, 0.5);
 }
 
+/* A legal form or generic word misspelt by a letter is still that word; names a letter away
+ * from a short one, or differing in the first letter, are not. */
+static void
+test_misspelt_generic_words(void)
+{
+  assert_tokens("HARA COMPANI", "hara");
+  assert_tokens("TRADING AND TRANSPORT SERVICES CMPANY LTD", "trading and transport servises");
+  assert_tokens("IRAN PETROCHEMICAL COMMERCIAL COMPTNY", "iran petroshemical comersial");
+  assert_tokens("Dolphin Tradng Comapny", "dolfin trading");
+  g_assert_cmpfloat(similarity("HARA COAPANY", "HARA COMPANY"), ==, 1.0);
+  BrNameTokens t;
+  br_name_tokenize("Al Noor Shiping", -1, &t);
+  g_assert_true(t.tok[t.n - 1].flags & BR_NAME_TOKEN_GENERIC);
+  br_name_tokenize("Marina Golding", -1, &t);
+  g_assert_cmpuint(t.n, ==, 2);
+  g_assert_false((t.tok[0].flags | t.tok[1].flags) & BR_NAME_TOKEN_GENERIC);
+}
+
 static void
 test_similarity(void)
 {
@@ -220,5 +239,6 @@ main(int argc, char **argv)
   g_test_add_func("/names/cyrillic", test_cyrillic);
   g_test_add_func("/names/generic-tokens", test_generic_tokens_never_match_alone);
   g_test_add_func("/names/similarity", test_similarity);
+  g_test_add_func("/names/misspelt-generic-words", test_misspelt_generic_words);
   return g_test_run();
 }
