@@ -333,7 +333,7 @@ static gboolean
 is_arabic_letter(gunichar c)
 {
   return (c >= 0x0621 && c <= 0x064A) || (c >= 0x0660 && c <= 0x0669) || c == 0x0671 ||
-         (c >= 0x0679 && c <= 0x06D3) || (c >= 0x06F0 && c <= 0x06F9);
+         (c >= 0x0679 && c <= 0x06D5) || (c >= 0x06F0 && c <= 0x06F9);
 }
 
 /* Marks inside Arabic words: harakat, superscript alef, tatweel, Quranic marks. */
@@ -413,6 +413,7 @@ arabic_word(Raw *r, const gunichar *w, guint n)
     case 0x062A:
     case 0x0637:
     case 0x0679:
+    case 0x067C: /* Pashto tte */
       t = "t";
       break;
     case 0x062B:
@@ -433,6 +434,7 @@ arabic_word(Raw *r, const gunichar *w, guint n)
     case 0x062F:
     case 0x0636:
     case 0x0688:
+    case 0x0689: /* Pashto ddal */
       t = "d";
       break;
     case 0x0630:
@@ -440,17 +442,22 @@ arabic_word(Raw *r, const gunichar *w, guint n)
       break;
     case 0x0631:
     case 0x0691:
+    case 0x0693: /* Pashto rreh */
+    case 0x0695: /* Kurdish rr */
       t = "r";
       break;
     case 0x0632:
     case 0x0638:
+    case 0x0681: /* Pashto dze: Zadran */
       t = "z";
       break;
     case 0x0633:
     case 0x0635:
+    case 0x0685: /* Pashto tse */
       t = "s";
       break;
     case 0x0634:
+    case 0x069A: /* Pashto xin, written sh or kh in Latin */
       t = "sh";
       break;
     case 0x063A:
@@ -467,6 +474,7 @@ arabic_word(Raw *r, const gunichar *w, guint n)
       t = "k";
       break;
     case 0x0644:
+    case 0x06B5: /* Kurdish heavy l */
       t = "l";
       break;
     case 0x0645:
@@ -474,6 +482,7 @@ arabic_word(Raw *r, const gunichar *w, guint n)
       break;
     case 0x0646:
     case 0x06BA:
+    case 0x06BC: /* Pashto nnoon */
       t = "n";
       break;
     case 0x0648:
@@ -481,6 +490,9 @@ arabic_word(Raw *r, const gunichar *w, guint n)
       break;
     case 0x064A:
     case 0x06CC:
+    case 0x06CD: /* Pashto yeh forms */
+    case 0x06D0:
+    case 0x06CE: /* Kurdish ê */
       t = (first || is_vowel(last)) ? "y" : "i";
       break;
     case 0x06D2:
@@ -493,10 +505,23 @@ arabic_word(Raw *r, const gunichar *w, guint n)
       t = "ch";
       break;
     case 0x0698:
+    case 0x0696: /* Pashto zhe, also written g */
       t = "zh";
       break;
     case 0x06AF:
+    case 0x06AB: /* Pashto gaf */
       t = "g";
+      break;
+    case 0x06A4: /* Kurdish ve */
+      t = "v";
+      break;
+    case 0x06C6: /* Kurdish o, Uyghur u and oe */
+    case 0x06C7:
+    case 0x06C8:
+      t = "u";
+      break;
+    case 0x06D5: /* Kurdish and Uyghur ae: the a of Hewlêr, Hawre */
+      t = "a";
       break;
     default:
       if (c >= 0x0660 && c <= 0x0669)

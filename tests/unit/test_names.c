@@ -147,6 +147,10 @@ test_arabic_script(void)
   g_assert_cmpuint(t.n, ==, 1);
   g_assert_true(t.tok[0].flags & BR_NAME_TOKEN_ARABIC);
   g_assert_cmpstr(t.tok[0].skel, ==, "mhmd");
+  /* Pashto and Kurdish letters have Latin values too: Zadran (dze), Hewlêr (ae, ê). */
+  g_assert_cmpfloat(similarity("محمد عمر ځدران", "MUHAMMAD OMAR ZADRAN"), >=, 0.85);
+  assert_tokens("ګل", "gl");
+  g_assert_cmpfloat(similarity("ھەولێر", "HAWLER"), >=, 0.9);
   /* Presentation forms and harakat reduce to the plain letters. */
   assert_tokens("مُحَمَّد", "mhmd");
   assert_tokens("\xef\xbb\xa3\xef\xba\xa4\xef\xbb\xa4\xef\xba\xaa", "mhmd");
