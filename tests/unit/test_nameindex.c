@@ -290,6 +290,60 @@ test_agrees_with_exhaustive(void)
   br_name_scratch_free(s);
 }
 
+/* Names no manifest should hold but some will: very long, dozens of the commonest words,
+ * invalid UTF-8, mixed scripts, marks and controls only, a listed name buried in noise. Each is
+ * screened and checked for what a match promises (sorted, in range, within max_out); under
+ * the sanitizers this is also the check that none of them reads or writes out of bounds. */
+static void
+test_hostile_names(void)
+{
+  load_lists();
+  BrNameScratch *s = br_name_scratch_new(lists.index);
+  GRand *r = g_rand_new_with_seed(31);
+  static const char *const parts[] = {"Mohammed",  "Ali",
+                                      "AL",        "bin",
+                                      "Trading",   "LLC",
+                                      "\xff\xfe",  "\xc3",
+                                      "محمد",      "ابن",
+                                      "Иван",      "\u200f",
+                                      "\u0301",    "&&&",
+                                      "A.",        "1234",
+                                      "CO., LTD.", "Abd al-Aziz",
+                                      "ځدران",     "\t",
+                                      "COMPANI",   "'",
+                                      "-",         "ALNUSRAH",
+                                      "ولی",       "Banco Nacional de Cuba"};
+  BrNameMatch m[8];
+  for (guint q = 0; q < 400; q++) {
+    GString *name = g_string_new(NULL);
+    guint n = q < 10 ? 400 + q * 50 : (guint)g_rand_int_range(r, 1, 40);
+    for (guint i = 0; i < n; i++) {
+      g_string_append(name, parts[g_rand_int_range(r, 0, G_N_ELEMENTS(parts))]);
+      if (g_rand_boolean(r))
+        g_string_append_c(name, ' ');
+    }
+    guint max_out = (guint)g_rand_int_range(r, 1, 9);
+    guint got = br_name_index_match(lists.index, s, name->str, (gssize)name->len, 0,
+                                    BR_NAME_DEFAULT_THRESHOLD, m, max_out);
+    g_assert_cmpuint(got, <=, max_out);
+    for (guint i = 0; i < got; i++) {
+      g_assert_cmpfloat(m[i].score, >=, BR_NAME_DEFAULT_THRESHOLD);
+      g_assert_cmpfloat(m[i].score, <=, 1.0);
+      g_assert_cmpuint(m[i].npairs, <=, BR_NAME_MATCH_PAIRS);
+      if (i > 0)
+        g_assert_cmpfloat(m[i].score, <=, m[i - 1].score);
+    }
+    g_string_free(name, TRUE);
+  }
+  /* A listed name inside noise is still found. */
+  guint got = br_name_index_match(lists.index, s, "\xff\xfe  Banco   Nacional de Cuba \u200f", -1,
+                                  0, BR_NAME_DEFAULT_THRESHOLD, m, 1);
+  g_assert_cmpuint(got, ==, 1);
+  g_assert_cmpstr(entry_of(&m[0])->name, ==, "BANCO NACIONAL DE CUBA");
+  g_rand_free(r);
+  br_name_scratch_free(s);
+}
+
 /* An index of no names (a run whose lists hold no parties) builds and matches nothing. */
 static void
 test_empty_index(void)
@@ -314,6 +368,7 @@ main(int argc, char **argv)
   g_test_add_func("/nameindex/common-keys", test_common_keys);
   g_test_add_func("/nameindex/threads", test_threads);
   g_test_add_func("/nameindex/agrees-with-exhaustive", test_agrees_with_exhaustive);
+  g_test_add_func("/nameindex/hostile-names", test_hostile_names);
   int rc = g_test_run();
   br_name_index_free(lists.index);
   br_watchlist_free(lists.un);
