@@ -11,7 +11,7 @@ typedef struct {
   guint32 name_off;  /* into names */
   guint32 tok_first; /* into tokens, weights and tok_words */
   guint8 ntok;
-  guint8 has_initial;
+  guint8 slow; /* initials (pair by letter) or a common join: no first bound */
   float wsum;  /* sum of the token weights */
   float w_unc; /* weight of the tokens that never give candidates (generic, common words) */
 } Record;
@@ -31,8 +31,9 @@ typedef struct {
  * bound reads the credits of its own words. */
 typedef struct {
   BrNameToken tok;
-  guint32 post_off; /* into postings */
-  guint32 post_n;   /* names holding the word (a name holding it twice counts twice) */
+  guint32 post_off;   /* into postings */
+  guint32 post_n;     /* names holding the word (a name holding it twice counts twice) */
+  gboolean join_only; /* only ever two adjacent tokens of a name written as one */
 } Word;
 
 #define NO_WORD G_MAXUINT32
@@ -41,7 +42,9 @@ typedef struct {
  * so a query knows how much of the listed name's weight it can pair. */
 #define POST_TOK_BITS 8
 #define POST_REC(p) ((p) >> POST_TOK_BITS)
-#define POST_TOK(p) ((p) & ((1u << POST_TOK_BITS) - 1))
+#define POST_TOK(p) ((p) & (POST_JOIN - 1))
+/* The posting is of tokens POST_TOK and the next, joined (AL DULAYMI holds ALDULAYMI). */
+#define POST_JOIN 0x80u
 
 typedef struct {
   guint64 hash;
@@ -54,14 +57,15 @@ typedef struct {
 } Posting;
 
 struct BrNameIndexBuilder {
-  GArray *records;   /* Record */
-  GArray *tokens;    /* BrNameToken */
-  GArray *tok_words; /* guint32 per token: its word, NO_WORD for an initial */
-  GString *names;    /* NUL-separated */
-  GArray *words;     /* Word (postings filled at build time) */
-  GHashTable *vocab; /* word identity -> word number + 1 */
-  GArray *keys;      /* KeyWord, sorted and grouped at build time */
-  GArray *postings;  /* Posting, grouped by word at build time */
+  GArray *records;    /* Record */
+  GArray *tokens;     /* BrNameToken */
+  GArray *tok_words;  /* guint32 per token: its word, NO_WORD for an initial */
+  GArray *join_words; /* guint32 per token: the word it and the next make, or NO_WORD */
+  GString *names;     /* NUL-separated */
+  GArray *words;      /* Word (postings filled at build time) */
+  GHashTable *vocab;  /* word identity -> word number + 1 */
+  GArray *keys;       /* KeyWord, sorted and grouped at build time */
+  GArray *postings;   /* Posting, grouped by word at build time */
 };
 
 struct BrNameIndex {
@@ -70,6 +74,7 @@ struct BrNameIndex {
   BrNameToken *tokens;
   float *weights;
   guint32 *tok_words;
+  guint32 *join_words;
   char *names;
   Word *words;
   guint nwords;
@@ -232,6 +237,18 @@ token_keys(const BrNameToken *t, guint64 keys[MAX_KEYS])
   return n;
 }
 
+/* The keys of two tokens written as one: the text and the skeleton only. A join is already a
+ * second spelling; typos on top of it would reach too many words for what they find. */
+static guint
+join_keys(const BrNameToken *t, guint64 keys[MAX_KEYS])
+{
+  guint n = 0;
+  keys[n++] = key_hash('t', t->text, t->len, G_MAXSIZE);
+  if (t->skel_len >= 2)
+    keys[n++] = key_hash('s', t->skel, t->skel_len, G_MAXSIZE);
+  return n;
+}
+
 static gboolean
 keyed_token(const BrNameToken *t)
 {
@@ -255,6 +272,7 @@ br_name_index_builder_new(void)
   b->records = g_array_new(FALSE, FALSE, sizeof(Record));
   b->tokens = g_array_new(FALSE, FALSE, sizeof(BrNameToken));
   b->tok_words = g_array_new(FALSE, FALSE, sizeof(guint32));
+  b->join_words = g_array_new(FALSE, FALSE, sizeof(guint32));
   b->names = g_string_new(NULL);
   b->words = g_array_new(FALSE, FALSE, sizeof(Word));
   b->vocab = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -266,19 +284,22 @@ br_name_index_builder_new(void)
 /* The word number of a listed token, added with its keys when new. A word is its text,
  * skeleton and kind together: the same text from Arabic script compares differently. */
 static guint32
-word_of(BrNameIndexBuilder *b, const BrNameToken *t)
+word_of(BrNameIndexBuilder *b, const BrNameToken *t, gboolean join)
 {
   char id[2 * BR_NAME_TOKEN_BYTES + 2];
   g_snprintf(id, sizeof id, "%c%s%c%s", 'A' + t->flags, t->text, 1, t->skel);
   guint32 known = GPOINTER_TO_UINT(g_hash_table_lookup(b->vocab, id));
-  if (known)
+  if (known) {
+    if (!join)
+      g_array_index(b->words, Word, known - 1).join_only = FALSE;
     return known - 1;
+  }
   guint32 w = b->words->len;
-  Word word = {*t, 0, 0};
+  Word word = {*t, 0, 0, join};
   g_array_append_val(b->words, word);
   g_hash_table_insert(b->vocab, g_strdup(id), GUINT_TO_POINTER(w + 1));
   guint64 keys[MAX_KEYS];
-  guint nk = token_keys(t, keys);
+  guint nk = join ? join_keys(t, keys) : token_keys(t, keys);
   for (guint k = 0; k < nk; k++) {
     KeyWord kw = {keys[k], w};
     g_array_append_val(b->keys, kw);
@@ -309,12 +330,25 @@ br_name_index_builder_add(BrNameIndexBuilder *b, const char *name, guint32 entry
   g_array_append_vals(b->tokens, t.tok, t.n);
   g_array_append_val(b->records, r);
   for (guint i = 0; i < t.n; i++) {
-    guint32 w = (t.tok[i].flags & BR_NAME_TOKEN_INITIAL) ? NO_WORD : word_of(b, &t.tok[i]);
+    gboolean initial = (t.tok[i].flags & BR_NAME_TOKEN_INITIAL) != 0;
+    guint32 w = initial ? NO_WORD : word_of(b, &t.tok[i], FALSE);
     g_array_append_val(b->tok_words, w);
-    if (!keyed_token(&t.tok[i]))
-      continue;
-    Posting p = {w, rec_no << POST_TOK_BITS | i};
-    g_array_append_val(b->postings, p);
+    if (keyed_token(&t.tok[i])) {
+      Posting p = {w, rec_no << POST_TOK_BITS | i};
+      g_array_append_val(b->postings, p);
+    }
+    /* The name written with this token and the next as one, as other spellings do. */
+    guint32 jw = NO_WORD;
+    if (i + 1 < t.n && !initial && !(t.tok[i + 1].flags & BR_NAME_TOKEN_INITIAL)) {
+      BrNameToken joined;
+      br_name_token_join(&t.tok[i], &t.tok[i + 1], &joined);
+      jw = word_of(b, &joined, TRUE);
+      if (keyed_token(&joined)) {
+        Posting p = {jw, rec_no << POST_TOK_BITS | POST_JOIN | i};
+        g_array_append_val(b->postings, p);
+      }
+    }
+    g_array_append_val(b->join_words, jw);
   }
   return TRUE;
 }
@@ -419,6 +453,7 @@ br_name_index_build(BrNameIndexBuilder *b)
   guint ntok = b->tokens->len;
   ix->tokens = (BrNameToken *)g_array_free(b->tokens, FALSE);
   ix->tok_words = (guint32 *)g_array_free(b->tok_words, FALSE);
+  ix->join_words = (guint32 *)g_array_free(b->join_words, FALSE);
   ix->names = g_string_free(b->names, FALSE);
   g_free(b);
 
@@ -426,7 +461,7 @@ br_name_index_build(BrNameIndexBuilder *b)
   for (guint r = 0; r < ix->nrecords; r++) {
     Record *rec = &ix->records[r];
     rec->wsum = rec->w_unc = 0;
-    rec->has_initial = FALSE;
+    rec->slow = FALSE;
     for (guint i = 0; i < rec->ntok; i++) {
       const BrNameToken *t = &ix->tokens[rec->tok_first + i];
       guint32 word = ix->tok_words[rec->tok_first + i];
@@ -437,13 +472,17 @@ br_name_index_build(BrNameIndexBuilder *b)
       rec->wsum += w;
       if (!keyed_token(t) || ix->words[word].post_n > BR_NAME_POSTINGS_CAP)
         rec->w_unc += w;
-      rec->has_initial |= (t->flags & BR_NAME_TOKEN_INITIAL) != 0;
+      rec->slow |= (t->flags & BR_NAME_TOKEN_INITIAL) != 0;
+      guint32 join = ix->join_words[rec->tok_first + i];
+      rec->slow |= join != NO_WORD && ix->words[join].post_n > BR_NAME_POSTINGS_CAP;
     }
   }
   ix->post_w = g_new(float, MAX(ix->npostings, 1));
-  for (guint32 k = 0; k < ix->npostings; k++)
-    ix->post_w[k] =
-        ix->weights[ix->records[POST_REC(ix->postings[k])].tok_first + POST_TOK(ix->postings[k])];
+  for (guint32 k = 0; k < ix->npostings; k++) {
+    guint32 p = ix->postings[k];
+    const float *w = ix->weights + ix->records[POST_REC(p)].tok_first + POST_TOK(p);
+    ix->post_w[k] = (p & POST_JOIN) ? w[0] + w[1] : w[0];
+  }
   return ix;
 }
 
@@ -462,6 +501,7 @@ br_name_index_free(BrNameIndex *ix)
   g_free(ix->postings);
   g_free(ix->post_w);
   g_free(ix->tok_words);
+  g_free(ix->join_words);
   g_free(ix);
 }
 
@@ -596,8 +636,10 @@ collect(BrNameScratch *s, const Collect *cl, guint nc)
       c->hits |= bit;
       c->hq += qw * credit;
     }
-    if (!(c->ehits & (1u << tok))) {
-      c->ehits |= 1u << tok;
+    /* A join posting counts both its tokens (one of them perhaps again: still a bound). */
+    guint32 bits = (post[i] & POST_JOIN) ? 3u << tok : 1u << tok;
+    if ((c->ehits & bits) != bits) {
+      c->ehits |= bits;
       c->he += post_w[i] * ec;
       c->we += post_w[i];
     }
@@ -644,17 +686,27 @@ static double
 name_bound(const BrNameScratch *s, const BrNameIndex *ix, const Record *rec, double wq,
            gboolean query_initials)
 {
-  double qbest[BR_NAME_MAX_TOKENS] = {0}, he = 0, hq = 0;
+  double qbest[BR_NAME_MAX_TOKENS] = {0}, he = 0, hq = 0, eb_next = 0;
   const guint32 *words = ix->tok_words + rec->tok_first;
+  const guint32 *joins = ix->join_words + rec->tok_first;
   const float *ew = ix->weights + rec->tok_first;
   for (guint j = 0; j < rec->ntok; j++) {
-    double eb = 0;
-    guint32 w = words[j];
+    /* A pair with this token and the next written as one counts for both. */
+    double eb = eb_next;
+    eb_next = 0;
+    guint32 w = words[j], jw = joins[j];
     if (w != NO_WORD && s->wstamp[w] == s->gen)
       for (gint32 p = s->wfirst[w]; p >= 0; p = s->wpairs[p].next) {
         const WordPair *wp = &s->wpairs[p];
         qbest[wp->q] = MAX(qbest[wp->q], wp->credit);
         eb = MAX(eb, wp->credit);
+      }
+    if (jw != NO_WORD && s->wstamp[jw] == s->gen)
+      for (gint32 p = s->wfirst[jw]; p >= 0; p = s->wpairs[p].next) {
+        const WordPair *wp = &s->wpairs[p];
+        qbest[wp->q] = MAX(qbest[wp->q], wp->credit);
+        eb = MAX(eb, wp->credit);
+        eb_next = MAX(eb_next, wp->credit);
       }
     if (w == NO_WORD || query_initials) {
       const BrNameToken *e = &ix->tokens[rec->tok_first + j];
@@ -779,6 +831,78 @@ cache_hit(BrNameScratch *s, guint64 hash, const char *name, gsize len, guint32 k
   memcpy(h->out, s->results, h->nout * sizeof(BrNameMatch));
 }
 
+/* What the pairs of a query's tokens leave for the bound and the fallback. */
+typedef struct {
+  const Word *fallback; /* the rarest common word a distinctive query token pairs with */
+  guint32 fallback_no;
+  guint8 fallback_q;
+  float fallback_credit;
+  float
+      cunc[BR_NAME_MAX_TOKENS]; /* per query token: best credit of its pairs giving no candidates */
+  float cmax_unc;
+} QueryPairs;
+
+/* Every pair query token t (tokens qa..qb of the query: one, or two written as one) can make
+ * with a listed word at min similarity or more, and the words giving candidates: distinctive
+ * words a distinctive query token pairs with (no name matches without such a pair). Words
+ * held by too many names give no candidates while a rarer one does. The other pairs are what
+ * a candidate's collected words do not show: their best credit per query token (cunc) bounds
+ * what they can add. */
+static void
+pair_token(BrNameScratch *s, const BrNameToken *t, guint qa, guint qb, double min, QueryPairs *qp)
+{
+  gboolean joined = qb > qa;
+  const BrNameIndex *ix = s->index;
+  if (++s->tgen == 0) {
+    memset(s->tstamp, 0, ix->nwords * sizeof(guint32));
+    s->tgen = 1;
+  }
+  guint64 keys[MAX_KEYS];
+  guint nk = joined ? join_keys(t, keys) : token_keys(t, keys);
+  for (guint k = 0; k < nk; k++) {
+    const Slot *slot = find_slot(ix, keys[k]);
+    for (guint32 m = 0; slot && m < slot->n; m++) {
+      guint32 wn = ix->key_words[slot->off + m];
+      if (s->tstamp[wn] == s->tgen)
+        continue;
+      s->tstamp[wn] = s->tgen;
+      const Word *word = &ix->words[wn];
+      /* Two tokens written as one pair with a listed token, never with two (those pair one
+       * by one). */
+      if (joined && (word->join_only || !br_name_could_join(t, &word->tok)))
+        continue;
+      double sim = br_name_token_similarity(t, &word->tok);
+      if ((float)sim < (float)min)
+        continue;
+      float credit = (float)br_name_pair_credit(sim);
+      gboolean gives = keyed_token(t) && keyed_token(&word->tok);
+      if (gives && word->post_n > BR_NAME_POSTINGS_CAP) {
+        if (!qp->fallback || word->post_n < qp->fallback->post_n) {
+          qp->fallback = word;
+          qp->fallback_no = wn;
+          qp->fallback_q = (guint8)qa;
+          qp->fallback_credit = credit;
+        }
+        gives = FALSE;
+      }
+      /* A generic query word paired with a listed name's distinctive one (a name of generic
+       * words only has them promoted) shows on the candidates it is in, never making one. */
+      gboolean shows = gives || (keyed_token(&word->tok) && word->post_n <= BR_NAME_POSTINGS_CAP);
+      for (guint q = qa; q <= qb; q++) {
+        add_word_pair(s, wn, q, credit);
+        if (!gives) {
+          qp->cunc[q] = MAX(qp->cunc[q], credit);
+          qp->cmax_unc = MAX(qp->cmax_unc, credit);
+        }
+        if (shows && s->ncollects < MAX_WORD_PAIRS)
+          s->collects[s->ncollects++] = (Collect){wn, (guint8)q, !gives, credit};
+        else if (shows)
+          s->overflow = TRUE;
+      }
+    }
+  }
+}
+
 /* Tokenises the query into the scratch with its tokens' weights; returns its weight. */
 static double
 prepare_query(const BrNameIndex *ix, BrNameScratch *s, const char *name, gsize n,
@@ -837,70 +961,25 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
   s->nwpairs = 0;
   s->ncollects = 0;
   s->overflow = FALSE;
-  /* Every pair a query token can make with a listed word, and the words giving candidates:
-   * distinctive words a distinctive query token pairs with (no name matches without such a
-   * pair). Words held by too many names give no candidates while a rarer one does. The
-   * other pairs are what a candidate's collected words do not show: their best credit per
-   * query token (cunc) bounds what they can add. */
-  const Word *fallback = NULL;
-  guint32 fallback_no = 0;
-  guint8 fallback_q = 0;
-  float fallback_credit = 0;
-  float cunc[BR_NAME_MAX_TOKENS] = {0}, cmax_unc = 0;
-  for (guint i = 0; i < s->q.n; i++) {
-    const BrNameToken *t = &s->q.tok[i];
-    if (t->flags & BR_NAME_TOKEN_INITIAL)
-      continue;
-    if (++s->tgen == 0) {
-      memset(s->tstamp, 0, ix->nwords * sizeof(guint32));
-      s->tgen = 1;
+  QueryPairs qp = {0};
+  for (guint i = 0; i < s->q.n; i++)
+    if (!(s->q.tok[i].flags & BR_NAME_TOKEN_INITIAL))
+      pair_token(s, &s->q.tok[i], i, i, BR_NAME_PAIR_MIN, &qp);
+  /* A name split here and joined in the list (WALI JAN / WALIJAN): adjacent tokens joined. */
+  for (guint i = 0; i + 1 < s->q.n; i++)
+    if (!((s->q.tok[i].flags | s->q.tok[i + 1].flags) & BR_NAME_TOKEN_INITIAL)) {
+      BrNameToken joined;
+      br_name_token_join(&s->q.tok[i], &s->q.tok[i + 1], &joined);
+      pair_token(s, &joined, i, i + 1, BR_NAME_JOIN_MIN, &qp);
     }
-    guint64 keys[MAX_KEYS];
-    guint nk = token_keys(t, keys);
-    for (guint k = 0; k < nk; k++) {
-      const Slot *slot = find_slot(ix, keys[k]);
-      for (guint32 m = 0; slot && m < slot->n; m++) {
-        guint32 wn = ix->key_words[slot->off + m];
-        if (s->tstamp[wn] == s->tgen)
-          continue;
-        s->tstamp[wn] = s->tgen;
-        const Word *word = &ix->words[wn];
-        double sim = br_name_token_similarity(t, &word->tok);
-        if ((float)sim < (float)BR_NAME_PAIR_MIN)
-          continue;
-        float credit = (float)br_name_pair_credit(sim);
-        add_word_pair(s, wn, i, credit);
-        gboolean gives = keyed_token(t) && keyed_token(&word->tok);
-        if (gives && word->post_n > BR_NAME_POSTINGS_CAP) {
-          if (!fallback || word->post_n < fallback->post_n) {
-            fallback = word;
-            fallback_no = wn;
-            fallback_q = (guint8)i;
-            fallback_credit = credit;
-          }
-          gives = FALSE;
-        }
-        /* A generic query word paired with a listed name's distinctive one (a name of generic
-         * words only has them promoted) shows on the candidates it is in, never making one. */
-        gboolean shows = gives || (keyed_token(&word->tok) && word->post_n <= BR_NAME_POSTINGS_CAP);
-        if (!gives) {
-          cunc[i] = MAX(cunc[i], credit);
-          cmax_unc = MAX(cmax_unc, credit);
-        }
-        if (shows && s->ncollects < MAX_WORD_PAIRS)
-          s->collects[s->ncollects++] = (Collect){wn, (guint8)i, !gives, credit};
-        else if (shows)
-          s->overflow = TRUE;
-      }
-    }
-  }
   /* Only common words: a name like "Muhammad Ali" is still screened, on its rarest word. */
   gboolean exact_only = s->overflow || query_initials;
   gboolean any_gives = FALSE;
   for (guint k = 0; k < s->ncollects; k++)
     any_gives |= !s->collects[k].update_only;
-  if (!any_gives && fallback && s->ncollects < MAX_WORD_PAIRS) {
-    s->collects[s->ncollects++] = (Collect){fallback_no, fallback_q, FALSE, fallback_credit};
+  if (!any_gives && qp.fallback && s->ncollects < MAX_WORD_PAIRS) {
+    s->collects[s->ncollects++] =
+        (Collect){qp.fallback_no, qp.fallback_q, FALSE, qp.fallback_credit};
     exact_only = TRUE;
   }
   /* A query pairs with a few dozen words: an insertion sort beats qsort's setup. */
@@ -917,7 +996,7 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
   }
   double qunc = 0;
   for (guint i = 0; i < s->q.n; i++)
-    qunc += s->qw[i] * cunc[i];
+    qunc += s->qw[i] * qp.cunc[i];
   double cut = threshold - BOUND_SLACK;
 
   /* A first bound from what the postings showed, no less than name_bound: collected pairs
@@ -934,15 +1013,16 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
       const Record *ahead = &ix->records[s->cand[c + 8]];
       __builtin_prefetch(&s->cands[s->cand[c + 8]]);
       __builtin_prefetch(ix->tok_words + ahead->tok_first);
+      __builtin_prefetch(ix->join_words + ahead->tok_first);
     }
     guint32 r = s->cand[c];
     const Record *rec = &ix->records[r];
     if (kinds && !(kinds & (1u << rec->kind)))
       continue;
-    if (!exact_only && !rec->has_initial) {
+    if (!exact_only && !rec->slow) {
       const Cand *cd = &s->cands[r];
       double fast = quality_factor(rec->quality) *
-                    (cd->hq + qunc + cd->he + (rec->w_unc) * cmax_unc) / (wq + rec->wsum);
+                    (cd->hq + qunc + cd->he + (rec->w_unc) * qp.cmax_unc) / (wq + rec->wsum);
       if (fast + 1e-4 < cut)
         continue;
     }

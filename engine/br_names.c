@@ -1137,6 +1137,8 @@ br_name_pair_credit(double sim)
  * letters the tokens share as multisets, transpositions only lower it, and the Winkler prefix
  * adds at most 0.4 of what is left. Other kinds of token (initials, Arabic script, non-ASCII)
  * and equal skeletons (scored 0.93 whatever Jaro-Winkler says) are always scored. */
+static gboolean letters_could_reach(const BrNameToken *a, const BrNameToken *b, double min);
+
 static gboolean
 could_pair(const BrNameToken *a, const BrNameToken *b)
 {
@@ -1144,6 +1146,24 @@ could_pair(const BrNameToken *a, const BrNameToken *b)
       (a->skel_len >= 4 && a->skel_len == b->skel_len &&
        memcmp(a->skel, b->skel, a->skel_len) == 0))
     return TRUE;
+  return letters_could_reach(a, b, BR_NAME_PAIR_MIN);
+}
+
+gboolean
+br_name_could_join(const BrNameToken *joined, const BrNameToken *b)
+{
+  if ((joined->flags | b->flags) & BR_NAME_TOKEN_ARABIC)
+    return joined->skel_len > 0 && joined->skel_len == b->skel_len &&
+           memcmp(joined->skel, b->skel, joined->skel_len) == 0;
+  return letters_could_reach(joined, b, BR_NAME_JOIN_MIN);
+}
+
+/* The bound from the letters two tokens share (as multisets): Jaro's matching letters are at
+ * most those, transpositions only lower it, and the Winkler prefix adds at most 0.4 of what
+ * is left. Non-ASCII text is always let through. */
+static gboolean
+letters_could_reach(const BrNameToken *a, const BrNameToken *b, double min)
+{
   gsize la = MIN(a->len, 64), lb = MIN(b->len, 64);
   if (la == 0 || lb == 0)
     return FALSE;
@@ -1164,7 +1184,75 @@ could_pair(const BrNameToken *a, const BrNameToken *b)
     }
   }
   double jaro = ((double)shared / (double)la + (double)shared / (double)lb + 1.0) / 3.0;
-  return shared > 0 && jaro + 0.4 * (1.0 - jaro) >= BR_NAME_PAIR_MIN;
+  return shared > 0 && jaro + 0.4 * (1.0 - jaro) >= min;
+}
+
+void
+br_name_token_join(const BrNameToken *a, const BrNameToken *b, BrNameToken *out)
+{
+  memset(out, 0, sizeof *out);
+  gsize n = MIN((gsize)a->len + b->len, BR_NAME_TOKEN_BYTES - 1);
+  memcpy(out->text, a->text, a->len);
+  memcpy(out->text + a->len, b->text, n - a->len);
+  out->len = (guint8)n;
+  /* Skeletons collapse runs: a run across the join is one consonant too. */
+  gsize sl = a->skel_len, from = 0;
+  memcpy(out->skel, a->skel, sl);
+  if (sl > 0 && b->skel_len > 0 && a->skel[sl - 1] == b->skel[0])
+    from = 1;
+  gsize add = MIN((gsize)b->skel_len - from, BR_NAME_TOKEN_BYTES - 1 - sl);
+  memcpy(out->skel + sl, b->skel + from, add);
+  out->skel_len = (guint8)(sl + add);
+  out->flags = (guint8)((a->flags | b->flags) & BR_NAME_TOKEN_ARABIC);
+  if (!distinctive(a) && !distinctive(b))
+    out->flags |= (guint8)(a->flags & b->flags & (BR_NAME_TOKEN_GENERIC | BR_NAME_TOKEN_PARTICLE));
+  out->weight = MAX(a->weight, b->weight);
+}
+
+/* Names joined in one spelling and split in the other (WALIJAN / WALI JAN, AL NUSRAH /
+ * ALNUSRAH): two adjacent tokens of side a pair with one token of side b when their join is
+ * that token (BR_NAME_JOIN_MIN) and alike more than either alone (WALI is near WALIJAN too).
+ * Runs before the pairs of single tokens, which would take WALIJAN for WALI. Adds to matched
+ * and returns the new number of pairs; swapped says side a is the entry (sim is [q][e]). */
+static guint
+join_pairs(const BrNameToken *a, guint na, const float *aw, gboolean *aused, const BrNameToken *b,
+           guint nb, const float *bw, gboolean *bused, gboolean swapped,
+           float sim[BR_NAME_MAX_TOKENS][BR_NAME_MAX_TOKENS], double *matched, gboolean *anchored,
+           BrNamePair *pairs, guint np)
+{
+  for (guint i = 0; i + 1 < na; i++) {
+    if (aused[i] || aused[i + 1] || ((a[i].flags | a[i + 1].flags) & BR_NAME_TOKEN_INITIAL))
+      continue;
+    BrNameToken joined;
+    br_name_token_join(&a[i], &a[i + 1], &joined);
+    float best = (float)BR_NAME_JOIN_MIN;
+    guint bj = 0;
+    gboolean found = FALSE;
+    for (guint j = 0; j < nb; j++) {
+      if (bused[j] || (b[j].flags & BR_NAME_TOKEN_INITIAL) || !br_name_could_join(&joined, &b[j]))
+        continue;
+      float js = (float)br_name_token_similarity(&joined, &b[j]);
+      float s0 = swapped ? sim[j][i] : sim[i][j], s1 = swapped ? sim[j][i + 1] : sim[i + 1][j];
+      if (js >= best && js > s0 && js > s1 && (!found || js > best)) {
+        best = js;
+        bj = j;
+        found = TRUE;
+      }
+    }
+    if (!found)
+      continue;
+    aused[i] = aused[i + 1] = bused[bj] = TRUE;
+    double wa = (aw ? aw[i] : a[i].weight) + (aw ? aw[i + 1] : a[i + 1].weight);
+    *matched += br_name_pair_credit(best) * (wa + (bw ? bw[bj] : b[bj].weight)) / 2.0;
+    if (distinctive(&joined) && distinctive(&b[bj]))
+      *anchored = TRUE;
+    for (guint k = i; k <= i + 1; k++, np++)
+      if (pairs && np < BR_NAME_MAX_TOKENS)
+        pairs[np] = swapped ? (BrNamePair){(guint8)bj, (guint8)k, best}
+                            : (BrNamePair){(guint8)k, (guint8)bj, best};
+    i++;
+  }
+  return np;
 }
 
 double
@@ -1185,6 +1273,8 @@ br_name_similarity(const BrNameToken *q, guint nq, const float *qw, const BrName
   for (guint i = 0; i < nq; i++)
     for (guint j = 0; j < ne; j++)
       sim[i][j] = could_pair(&q[i], &e[j]) ? (float)br_name_token_similarity(&q[i], &e[j]) : 0.0f;
+  np = join_pairs(q, nq, qw, qused, e, ne, ew, eused, FALSE, sim, &matched, &anchored, pairs, np);
+  np = join_pairs(e, ne, ew, eused, q, nq, qw, qused, TRUE, sim, &matched, &anchored, pairs, np);
   for (;;) {
     float best = (float)BR_NAME_PAIR_MIN;
     guint bi = 0, bj = 0;
@@ -1207,12 +1297,12 @@ br_name_similarity(const BrNameToken *q, guint nq, const float *qw, const BrName
     matched += br_name_pair_credit(best) * w;
     if (distinctive(&q[bi]) && distinctive(&e[bj]))
       anchored = TRUE;
-    if (pairs)
+    if (pairs && np < BR_NAME_MAX_TOKENS)
       pairs[np] = (BrNamePair){(guint8)bi, (guint8)bj, best};
     np++;
   }
   if (npairs)
-    *npairs = np;
+    *npairs = MIN(np, BR_NAME_MAX_TOKENS);
   if (!anchored || wq + we <= 0)
     return 0.0;
   return MIN(1.0, 2.0 * matched / (wq + we));

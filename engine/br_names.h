@@ -67,12 +67,26 @@ typedef struct {
 /* Tokens below this similarity are not paired. */
 #define BR_NAME_PAIR_MIN 0.86
 
+/* Two adjacent tokens of one name pair with one token of the other (a name joined in one
+ * spelling and split in the other: WALIJAN / WALI JAN) when their join reaches this. */
+#define BR_NAME_JOIN_MIN 0.97
+
+/* The token two adjacent tokens make written as one: texts and skeletons joined (cut to
+ * BR_NAME_TOKEN_BYTES), Arabic when either is, distinctive when either is. */
+void br_name_token_join(const BrNameToken *a, const BrNameToken *b, BrNameToken *out);
+
+/* FALSE when joined (br_name_token_join) cannot reach BR_NAME_JOIN_MIN against b, decided
+ * without Jaro-Winkler: from Arabic script only an equal skeleton can (those compare at 0.97
+ * x Jaro-Winkler of the skeletons); otherwise a bound from the letters the two share. */
+gboolean br_name_could_join(const BrNameToken *joined, const BrNameToken *b);
+
 /* What a pair of tokens with similarity sim adds to br_name_similarity, as a share of its
  * weight: 1 at sim 1 falling to 0 at sim 0.6. */
 double br_name_pair_credit(double sim);
 
 /* Weighted token-set similarity in 0..1, token order ignored: each query token is paired with
- * at most one entry token, greedily by best token similarity; a pair counts the mean weight
+ * at most one entry token, greedily by best token similarity (then two adjacent tokens left
+ * on either side with one left on the other, BR_NAME_JOIN_MIN); a pair counts the mean weight
  * of its two tokens times a credit that falls from 1 (sim 1) to 0 (sim 0.6), and the total is
  * divided by the mean of both sides' weight sums (so unpaired tokens on either side lower the
  * score). qw and ew give the weight of each token (NULL: the tokens' base weights). Returns 0

@@ -238,9 +238,9 @@ variants_of(const char *name, const char *other)
 
 /* The index finds what scoring every listed name finds: nothing else, and nearly all of it.
  * What it misses are matches just over the threshold through a pair of words sharing no key
- * (two edits in one word: MOAMMAD / MOHAMMAD; a particle joined to its word: ALNUSRAH / AL
- * NUSRAH): 11 of 340 here (0.968). Leaving the unseen pairs out of the first bound loses 6
- * more (0.950): the floor is tight so that such a mistake fails. */
+ * (two edits in one word: SUTHEP / SUTHIT) or names of common words only past the candidate
+ * cap: 9 of 346 here (0.974). Leaving the unseen pairs out of the first bound loses 4 more
+ * (0.962): the floor is tight so that such a mistake fails. */
 static void
 test_agrees_with_exhaustive(void)
 {
@@ -271,9 +271,11 @@ test_agrees_with_exhaustive(void)
       }
       for (guint f = 0; f < nf; f++) {
         gboolean in_all = FALSE;
+        /* The index may reach an entry through another of its names than the best one (a
+         * join with a typo has no key), never score it higher. */
         for (guint a = 0; a < na; a++)
           if (all[a].entry == fast[f].entry && all[a].list == fast[f].list) {
-            g_assert_cmpfloat(all[a].score, ==, fast[f].score);
+            g_assert_cmpfloat(fast[f].score, <=, all[a].score);
             in_all = TRUE;
           }
         if (!in_all)
@@ -286,7 +288,7 @@ test_agrees_with_exhaustive(void)
   g_test_message("%u queries: %u of %u exhaustive matches found", queries, found, expected);
   g_assert_cmpuint(queries, >=, 300);
   g_assert_cmpuint(expected, >=, 300);
-  g_assert_cmpfloat((double)found / expected, >=, 0.96);
+  g_assert_cmpfloat((double)found / expected, >=, 0.97);
   br_name_scratch_free(s);
 }
 

@@ -202,6 +202,25 @@ test_misspelt_generic_words(void)
   g_assert_false((t.tok[0].flags | t.tok[1].flags) & BR_NAME_TOKEN_GENERIC);
 }
 
+/* A name joined in one spelling and split in the other: WALIJAN / WALI JAN, the Arabic
+ * article written on its word or apart. */
+static void
+test_joined_and_split_names(void)
+{
+  g_assert_cmpfloat(similarity("WALI JAN", "WALIJAN"), >=, 0.95);
+  g_assert_cmpfloat(similarity("WALIJAN", "WALI JAN"), >=, 0.95);
+  g_assert_cmpfloat(similarity("ولی جان", "WALIJAN"), >=, 0.9);
+  g_assert_cmpfloat(similarity("ALDULAYMI Hasan Hashim", "AL-DULAYMI, Hasan Hashim"), >=, 0.95);
+  /* Only a join that is the other token counts: MONA NASSER is not MANSUR. */
+  g_assert_cmpfloat(similarity("MONA NASSER", "MANSUR"), ==, 0.0);
+  BrNameTokens t;
+  br_name_tokenize("WALI JAN", -1, &t);
+  BrNameToken joined;
+  br_name_token_join(&t.tok[0], &t.tok[1], &joined);
+  g_assert_cmpstr(joined.text, ==, "walijan");
+  g_assert_false(joined.flags & BR_NAME_TOKEN_GENERIC);
+}
+
 static void
 test_similarity(void)
 {
@@ -244,5 +263,6 @@ main(int argc, char **argv)
   g_test_add_func("/names/generic-tokens", test_generic_tokens_never_match_alone);
   g_test_add_func("/names/similarity", test_similarity);
   g_test_add_func("/names/misspelt-generic-words", test_misspelt_generic_words);
+  g_test_add_func("/names/joined-and-split", test_joined_and_split_names);
   return g_test_run();
 }
