@@ -11,7 +11,7 @@ typedef struct {
   guint32 name_off;  /* into names */
   guint32 tok_first; /* into tokens, weights and tok_words */
   guint8 ntok;
-  guint8 slow; /* initials (pair by letter) or a common join: no first bound */
+  guint8 slow; /* initials, which pair by letter: no first bound */
   float wsum;  /* sum of the token weights */
   float w_unc; /* weight of the tokens that never give candidates (generic, common words) */
 } Record;
@@ -464,17 +464,25 @@ br_name_index_build(BrNameIndexBuilder *b)
     rec->slow = FALSE;
     for (guint i = 0; i < rec->ntok; i++) {
       const BrNameToken *t = &ix->tokens[rec->tok_first + i];
-      guint32 word = ix->tok_words[rec->tok_first + i];
       float w = t->weight;
       if (keyed_token(t))
         w *= idf_factor(token_df(ix, t));
       ix->weights[rec->tok_first + i] = w;
       rec->wsum += w;
-      if (!keyed_token(t) || ix->words[word].post_n > BR_NAME_POSTINGS_CAP)
-        rec->w_unc += w;
       rec->slow |= (t->flags & BR_NAME_TOKEN_INITIAL) != 0;
+    }
+    /* Tokens whose pairs may come through a word that gives no candidates: generic ones, a
+     * common word, or a common join with a neighbour. */
+    for (guint i = 0; i < rec->ntok; i++) {
+      const BrNameToken *t = &ix->tokens[rec->tok_first + i];
+      guint32 word = ix->tok_words[rec->tok_first + i];
       guint32 join = ix->join_words[rec->tok_first + i];
-      rec->slow |= join != NO_WORD && ix->words[join].post_n > BR_NAME_POSTINGS_CAP;
+      guint32 prev = i > 0 ? ix->join_words[rec->tok_first + i - 1] : NO_WORD;
+      gboolean unc = !keyed_token(t) || ix->words[word].post_n > BR_NAME_POSTINGS_CAP ||
+                     (join != NO_WORD && ix->words[join].post_n > BR_NAME_POSTINGS_CAP) ||
+                     (prev != NO_WORD && ix->words[prev].post_n > BR_NAME_POSTINGS_CAP);
+      if (unc)
+        rec->w_unc += ix->weights[rec->tok_first + i];
     }
   }
   ix->post_w = g_new(float, MAX(ix->npostings, 1));

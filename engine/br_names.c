@@ -1155,6 +1155,10 @@ br_name_could_join(const BrNameToken *joined, const BrNameToken *b)
   if ((joined->flags | b->flags) & BR_NAME_TOKEN_ARABIC)
     return joined->skel_len > 0 && joined->skel_len == b->skel_len &&
            memcmp(joined->skel, b->skel, joined->skel_len) == 0;
+  /* Jaro-Winkler 0.97 needs Jaro 0.95, so the shorter has 85% of the longer's letters. */
+  guint la = joined->len, lb = b->len;
+  if (100 * MIN(la, lb) < 85 * MAX(la, lb))
+    return FALSE;
   return letters_could_reach(joined, b, BR_NAME_JOIN_MIN);
 }
 
