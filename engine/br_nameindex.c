@@ -210,6 +210,18 @@ key_hash(char tag, const char *s, gsize len, gsize skip)
   return h ? h : 1;
 }
 
+/* The keys of two tokens written as one: the text and the skeleton only. A join is already a
+ * second spelling; typos on top of it would reach too many words for what they find. */
+static guint
+join_keys(const BrNameToken *t, guint64 keys[MAX_KEYS])
+{
+  guint n = 0;
+  keys[n++] = key_hash('t', t->text, t->len, G_MAXSIZE);
+  if (t->skel_len >= 2)
+    keys[n++] = key_hash('s', t->skel, t->skel_len, G_MAXSIZE);
+  return n;
+}
+
 /* The keys of a token: its canonical text, its skeleton, and the text with any one letter
  * deleted (for tokens of 4 letters or more; a 3-letter token meets the deletions of longer
  * ones: HAM / KHAM). Two tokens one edit apart (a letter changed, added, dropped, or two
@@ -220,10 +232,7 @@ key_hash(char tag, const char *s, gsize len, gsize skip)
 static guint
 token_keys(const BrNameToken *t, guint64 keys[MAX_KEYS])
 {
-  guint n = 0;
-  keys[n++] = key_hash('t', t->text, t->len, G_MAXSIZE);
-  if (t->skel_len >= 2)
-    keys[n++] = key_hash('s', t->skel, t->skel_len, G_MAXSIZE);
+  guint n = join_keys(t, keys);
   if (t->len >= 3 && (guchar)t->text[0] < 0x80) {
     /* The word itself is a form too: it meets the other side's deletions. */
     keys[n++] = key_hash('d', t->text, t->len, G_MAXSIZE);
@@ -234,18 +243,6 @@ token_keys(const BrNameToken *t, guint64 keys[MAX_KEYS])
   if (t->skel_len >= 3 && (t->flags & BR_NAME_TOKEN_ARABIC))
     for (gsize i = 0; i < t->skel_len; i++)
       keys[n++] = key_hash('s', t->skel, t->skel_len, i);
-  return n;
-}
-
-/* The keys of two tokens written as one: the text and the skeleton only. A join is already a
- * second spelling; typos on top of it would reach too many words for what they find. */
-static guint
-join_keys(const BrNameToken *t, guint64 keys[MAX_KEYS])
-{
-  guint n = 0;
-  keys[n++] = key_hash('t', t->text, t->len, G_MAXSIZE);
-  if (t->skel_len >= 2)
-    keys[n++] = key_hash('s', t->skel, t->skel_len, G_MAXSIZE);
   return n;
 }
 
