@@ -140,7 +140,6 @@ typedef struct {
   guint32 ehits; /* bit j: the name's token j holds a collected word */
   float hq;      /* query weight x best credit of the tokens in hits */
   float he;      /* name's weight x best credit of the tokens in ehits */
-  float we;      /* name's weight of the tokens in ehits */
 } Cand;
 
 /* Pairs a query may hold; past this (a name of 24 very common short tokens) every candidate
@@ -634,7 +633,7 @@ collect(BrNameScratch *s, const Collect *cl, guint nc)
     if (c->stamp != s->gen) {
       if (cl->update_only)
         continue;
-      *c = (Cand){s->gen, 0, 0, 0, 0, 0};
+      *c = (Cand){s->gen, 0, 0, 0, 0};
       s->cand[nc++] = r;
     }
     if (!(c->hits & bit)) {
@@ -646,7 +645,6 @@ collect(BrNameScratch *s, const Collect *cl, guint nc)
     if ((c->ehits & bits) != bits) {
       c->ehits |= bits;
       c->he += post_w[i] * ec;
-      c->we += post_w[i];
     }
   }
   return nc;

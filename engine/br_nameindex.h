@@ -2,8 +2,10 @@
  *
  * Every name (an entry's primary name or one of its aliases) is tokenised once at build time
  * (br_names.h), and its tokens become words of a vocabulary (a word: a distinct token text,
- * skeleton and kind). Keys lead to words: each word's canonical text, consonant skeleton (how
- * Arabic-script names and vowel variants meet) and deletion forms (typos). A query token
+ * skeleton and kind); each two adjacent tokens of a name written as one are a word too
+ * (AL-DULAYMI holds ALDULAYMI), and a query's adjacent tokens are joined and looked up the same
+ * way. Keys lead to words: each word's canonical text, consonant skeleton (how Arabic-script
+ * names and vowel variants meet) and deletion forms (typos; not for joins). A query token
  * compares itself once with each word its keys reach, so every pair it could make is known,
  * with its credit, before any name is looked at. Candidates are the names holding a
  * distinctive word that a distinctive query token pairs with; words held by too many names
