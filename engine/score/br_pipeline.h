@@ -10,7 +10,7 @@
 
 #include "br_entities.h"
 #include "br_feed.h"
-#include "br_rank.h"
+#include "br_units.h"
 #include "br_rules.h"
 
 typedef void (*BrProgressFunc)(guint64 rows, guint64 bytes, gpointer data);

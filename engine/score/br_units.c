@@ -1,0 +1,307 @@
+#include "br_units.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Units and their ids live in arenas freed all at once: a run holds hundreds of thousands of
+ * units, and allocating and freeing each on its own showed in the profile. */
+#define UNIT_BLOCK 4096
+
+typedef struct {
+  GStringChunk *strings; /* port and unit ids, record ids */
+  GPtrArray *blocks;     /* BrUnit[UNIT_BLOCK] */
+  guint last_used;       /* units used in the last block */
+} Arena;
+
+struct BrUnitTable {
+  const BrPack *pack;
+  GHashTable *units;   /* BrUnit* -> itself, hashed and compared by (port, unit) */
+  Arena *arena;        /* where this table allocates */
+  GPtrArray *absorbed; /* arenas of tables merged in: their units now belong to this table */
+  gboolean has_points; /* the pack has points rules: units keep each rule's points */
+};
+
+const char *
+br_lane_name(BrLane lane)
+{
+  static const char *names[] = {"green", "yellow", "red"};
+  return names[lane];
+}
+
+const char *
+br_selection_name(BrSelection sel)
+{
+  static const char *names[] = {"none", "targeted", "random"};
+  return names[sel];
+}
+
+static Arena *
+arena_new(void)
+{
+  Arena *a = g_new0(Arena, 1);
+  a->strings = g_string_chunk_new(1 << 16);
+  a->blocks = g_ptr_array_new();
+  a->last_used = UNIT_BLOCK;
+  return a;
+}
+
+static BrUnit *
+arena_unit(Arena *a)
+{
+  if (a->last_used == UNIT_BLOCK) {
+    g_ptr_array_add(a->blocks, g_new0(BrUnit, UNIT_BLOCK));
+    a->last_used = 0;
+  }
+  BrUnit *blk = g_ptr_array_index(a->blocks, a->blocks->len - 1);
+  return &blk[a->last_used++];
+}
+
+static void
+arena_free(Arena *a)
+{
+  for (guint b = 0; b < a->blocks->len; b++) {
+    BrUnit *blk = g_ptr_array_index(a->blocks, b);
+    guint n = b + 1 == a->blocks->len ? a->last_used : UNIT_BLOCK;
+    for (guint i = 0; i < n; i++) {
+      if (blk[i].fired)
+        g_array_free(blk[i].fired, TRUE);
+      if (blk[i].points)
+        g_array_free(blk[i].points, TRUE);
+      if (blk[i].reasons)
+        g_ptr_array_free(blk[i].reasons, TRUE);
+      if (blk[i].reason_rules)
+        g_array_free(blk[i].reason_rules, TRUE);
+    }
+    g_free(blk);
+  }
+  g_ptr_array_free(a->blocks, TRUE);
+  g_string_chunk_free(a->strings);
+  g_free(a);
+}
+
+/* The table hashes units by (port, unit) in place, so a lookup needs no key to be built. */
+static guint
+unit_key_hash(gconstpointer key)
+{
+  const BrUnit *u = key;
+  guint64 h = 0xcbf29ce484222325ULL;
+  for (const unsigned char *p = (const unsigned char *)u->port; *p; p++)
+    h = (h ^ *p) * 0x100000001b3ULL;
+  h = (h ^ 0x1f) * 0x100000001b3ULL;
+  for (const unsigned char *p = (const unsigned char *)u->unit; *p; p++)
+    h = (h ^ *p) * 0x100000001b3ULL;
+  return (guint)(h ^ (h >> 32));
+}
+
+static gboolean
+unit_key_equal(gconstpointer a, gconstpointer b)
+{
+  const BrUnit *x = a, *y = b;
+  return strcmp(x->unit, y->unit) == 0 && strcmp(x->port, y->port) == 0;
+}
+
+BrUnitTable *
+br_unit_table_new(const BrPack *pack)
+{
+  BrUnitTable *t = g_new0(BrUnitTable, 1);
+  t->pack = pack;
+  for (guint i = 0; i < br_pack_rule_count(pack); i++)
+    t->has_points |= br_pack_rule(pack, i)->points_key != NULL;
+  t->units = g_hash_table_new(unit_key_hash, unit_key_equal);
+  t->arena = arena_new();
+  t->absorbed = g_ptr_array_new_with_free_func((GDestroyNotify)arena_free);
+  return t;
+}
+
+void
+br_unit_table_free(BrUnitTable *table)
+{
+  if (!table)
+    return;
+  g_hash_table_destroy(table->units);
+  arena_free(table->arena);
+  g_ptr_array_free(table->absorbed, TRUE);
+  g_free(table);
+}
+
+guint
+br_unit_table_size(const BrUnitTable *table)
+{
+  return g_hash_table_size(table->units);
+}
+
+/* points: parallel to rules, or NULL when the pack has no points rules (then every rule
+ * that fires gives 1 and the unit keeps no points). */
+static void
+fired_union(BrUnit *u, const guint *rules, const double *points, guint n)
+{
+  if (n == 0)
+    return;
+  if (!u->fired)
+    u->fired = g_array_sized_new(FALSE, FALSE, sizeof(guint), n);
+  if (points && !u->points)
+    u->points = g_array_sized_new(FALSE, FALSE, sizeof(double), n);
+  /* Both sides are short and sorted: merge in place by insertion. */
+  for (guint k = 0; k < n; k++) {
+    guint r = rules[k], i = 0;
+    while (i < u->fired->len && g_array_index(u->fired, guint, i) < r)
+      i++;
+    if (i < u->fired->len && g_array_index(u->fired, guint, i) == r) {
+      if (points)
+        g_array_index(u->points, double, i) = MAX(g_array_index(u->points, double, i), points[k]);
+      continue;
+    }
+    g_array_insert_val(u->fired, i, r);
+    if (points)
+      g_array_insert_val(u->points, i, points[k]);
+  }
+}
+
+/* Adds "ID: reason" unless the unit has it; allocates only for a new reason. */
+static void
+reason_add(BrUnit *u, guint rule, const char *id, const char *reason)
+{
+  if (!u->reasons) {
+    u->reasons = g_ptr_array_new_with_free_func(g_free);
+    u->reason_rules = g_array_new(FALSE, FALSE, sizeof(guint));
+  }
+  gsize idlen = strlen(id);
+  for (guint i = 0; i < u->reasons->len; i++) {
+    const char *have = g_ptr_array_index(u->reasons, i);
+    if (g_array_index(u->reason_rules, guint, i) == rule && strncmp(have, id, idlen) == 0 &&
+        have[idlen] == ':' && strcmp(have + idlen + 2, reason) == 0)
+      return;
+  }
+  g_ptr_array_add(u->reasons, g_strconcat(id, ": ", reason, NULL));
+  g_array_append_val(u->reason_rules, rule);
+}
+
+BrUnit *
+br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, const char *record,
+                  guint64 line_no, const BrLineResult *result)
+{
+  BrUnit probe = {.port = (char *)port, .unit = (char *)unit};
+  BrUnit *u = g_hash_table_lookup(table->units, &probe);
+  if (!u) {
+    u = arena_unit(table->arena);
+    /* Port codes repeat, so they are interned once. */
+    u->port = g_string_chunk_insert_const(table->arena->strings, port);
+    u->unit = g_string_chunk_insert(table->arena->strings, unit);
+    u->score = result->score;
+    u->first_line = line_no;
+    u->record = g_string_chunk_insert(table->arena->strings, record);
+    u->label = -1;
+    u->day = G_MAXINT32;
+    g_hash_table_add(table->units, u);
+  } else {
+    u->score = MAX(u->score, result->score);
+    u->first_line = MIN(u->first_line, line_no);
+    if (strcmp(record, u->record) < 0)
+      u->record = g_string_chunk_insert(table->arena->strings, record);
+  }
+  u->nlines++;
+  fired_union(u, result->fired, table->has_points ? result->points : NULL, result->nfired);
+  for (guint k = 0; k < result->nfired; k++)
+    reason_add(u, result->fired[k], br_pack_rule(table->pack, result->fired[k])->id,
+               result->reasons[k]);
+  return u;
+}
+
+GPtrArray *
+br_unit_table_all(BrUnitTable *table)
+{
+  GPtrArray *all = g_ptr_array_sized_new(g_hash_table_size(table->units));
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, table->units);
+  while (g_hash_table_iter_next(&it, NULL, &value))
+    g_ptr_array_add(all, value);
+  return all;
+}
+
+static void
+unit_absorb(BrUnit *dst, BrUnit *src, const BrPack *dst_pack)
+{
+  dst->score = MAX(dst->score, src->score);
+  dst->first_line = MIN(dst->first_line, src->first_line);
+  dst->label = MAX(dst->label, src->label);
+  dst->day = MIN(dst->day, src->day);
+  if (strcmp(src->record, dst->record) < 0)
+    dst->record = src->record; /* src's strings are adopted by dst's table */
+  dst->nlines += src->nlines;
+  if (src->fired)
+    fired_union(dst, (const guint *)src->fired->data,
+                src->points ? (const double *)(void *)src->points->data : NULL, src->fired->len);
+  for (guint i = 0; src->reasons && i < src->reasons->len; i++) {
+    guint rule = g_array_index(src->reason_rules, guint, i);
+    const char *id = br_pack_rule(dst_pack, rule)->id;
+    reason_add(dst, rule, id, (const char *)g_ptr_array_index(src->reasons, i) + strlen(id) + 2);
+  }
+}
+
+void
+br_unit_table_merge(BrUnitTable *dst, BrUnitTable *src)
+{
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, src->units);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    BrUnit *existing = g_hash_table_lookup(dst->units, value);
+    if (existing) {
+      unit_absorb(existing, value, dst->pack);
+      continue;
+    }
+    /* Move the unit: it stays in src's arena, which dst adopts below. */
+    g_hash_table_add(dst->units, value);
+  }
+  g_hash_table_remove_all(src->units);
+  g_ptr_array_add(dst->absorbed, src->arena);
+  for (guint i = 0; i < src->absorbed->len; i++)
+    g_ptr_array_add(dst->absorbed, g_ptr_array_steal_index(src->absorbed, i--));
+  src->arena = arena_new();
+}
+
+/* A 64-bit hash of a unit under a seed: FNV-1a over the bytes, finished with splitmix64 so
+ * that nearby seeds give unrelated orders. */
+guint64
+br_unit_hash(const char *port, const char *unit, guint64 seed)
+{
+  guint64 h = 0xcbf29ce484222325ULL ^ seed;
+  for (const unsigned char *p = (const unsigned char *)port; *p; p++)
+    h = (h ^ *p) * 0x100000001b3ULL;
+  h = (h ^ 0x1f) * 0x100000001b3ULL;
+  for (const unsigned char *p = (const unsigned char *)unit; *p; p++)
+    h = (h ^ *p) * 0x100000001b3ULL;
+  h += 0x9e3779b97f4a7c15ULL;
+  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+  return h ^ (h >> 31);
+}
+
+gint
+br_unit_cmp_rank(gconstpointer a, gconstpointer b)
+{
+  const BrUnit *x = *(BrUnit *const *)a, *y = *(BrUnit *const *)b;
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+  if (x->tiebreak != y->tiebreak)
+    return x->tiebreak < y->tiebreak ? -1 : 1;
+  return strcmp(x->unit, y->unit);
+}
+
+
+GPtrArray *
+br_unit_table_port_units(BrUnitTable *table, const char *port)
+{
+  GPtrArray *arr = g_ptr_array_new();
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, table->units);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    BrUnit *u = value;
+    if (strcmp(u->port, port) == 0)
+      g_ptr_array_add(arr, u);
+  }
+  g_ptr_array_sort(arr, br_unit_cmp_rank);
+  return arr;
+}

@@ -1,0 +1,60 @@
+/* Roll-up of scored lines into inspection units.
+ *
+ * Units are keyed by (port, unit id). A unit's score is the maximum of its lines' scores; its
+ * fired rules and reasons are the union over its lines. Each pipeline worker fills its own
+ * table; tables merge when the input ends, with the same result in any order. */
+#pragma once
+
+#include <glib.h>
+
+#include "br_rules.h"
+
+typedef enum { BR_LANE_GREEN = 0, BR_LANE_YELLOW, BR_LANE_RED } BrLane;
+typedef enum { BR_SEL_NONE = 0, BR_SEL_TARGETED, BR_SEL_RANDOM } BrSelection;
+
+typedef struct {
+  char *port;
+  char *unit;
+  double score;
+  guint64 nlines;
+  guint64 first_line;   /* smallest source line of the unit (depends on input order) */
+  const char *record;   /* smallest record id among the unit's lines: finds it in any order */
+  GArray *fired;        /* guint rule indices, ascending, distinct; NULL when none fired */
+  GArray *points;       /* double, parallel to fired: the most points each gave on a line;
+                         * NULL when the pack has no points rules (every rule gives 1) */
+  GPtrArray *reasons;   /* char* "RULE-ID: reason", in rule order, distinct; NULL if none */
+  GArray *reason_rules; /* guint rule index of each reason, parallel to reasons */
+  BrLane lane;
+  BrSelection selection;
+  guint rank;       /* 1-based rank within the port by score: set for red and selected
+                     * units (ranking every unit would cost a sort of the whole port) */
+  guint64 tiebreak; /* hash of unit id and seed */
+  double label;     /* backtests: highest known-outcome label of its lines, -1 when none */
+  gint32 day;       /* earliest line date (days since 1970-01-01), G_MAXINT32 when none */
+} BrUnit;
+
+const char *br_lane_name(BrLane lane);
+const char *br_selection_name(BrSelection sel);
+
+/* A table of units being rolled up. Each worker fills its own; tables merge at the end. */
+typedef struct BrUnitTable BrUnitTable;
+
+BrUnitTable *br_unit_table_new(const BrPack *pack);
+void br_unit_table_free(BrUnitTable *table);
+/* Adds one scored line. port, unit and record (the line's id) are copied as needed. Returns
+ * the unit, for callers that keep more per unit (labels, dates). */
+BrUnit *br_unit_table_add(BrUnitTable *table, const char *port, const char *unit,
+                          const char *record, guint64 line_no, const BrLineResult *result);
+/* Moves everything of src into dst; src is left empty. Commutative in its effect. */
+void br_unit_table_merge(BrUnitTable *dst, BrUnitTable *src);
+guint br_unit_table_size(const BrUnitTable *table);
+/* Every unit, in no particular order; owned by the table. */
+GPtrArray *br_unit_table_all(BrUnitTable *table);
+/* The seeded hash that breaks ties between units of equal score. */
+guint64 br_unit_hash(const char *port, const char *unit, guint64 seed);
+/* Rank order for g_ptr_array_sort of BrUnit*: score descending, then the seeded tie-break
+ * (tiebreak must be set), then the unit id. */
+gint br_unit_cmp_rank(gconstpointer a, gconstpointer b);
+
+/* All units of a port in rank order (for --all output); owned by the table. */
+GPtrArray *br_unit_table_port_units(BrUnitTable *table, const char *port);
