@@ -12,6 +12,7 @@
 #include "br_rank.h"
 #include "br_reference.h"
 #include "br_rules.h"
+#include "br_run_record.h"
 #include "br_store.h"
 #include "br_watchset.h"
 

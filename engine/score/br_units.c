@@ -289,7 +289,6 @@ br_unit_cmp_rank(gconstpointer a, gconstpointer b)
   return strcmp(x->unit, y->unit);
 }
 
-
 GPtrArray *
 br_unit_table_port_units(BrUnitTable *table, const char *port)
 {

@@ -14,8 +14,6 @@
 #include <sqlite3.h>
 
 #include "br_entities.h"
-#include "br_rank.h"
-#include "br_rules.h"
 
 #define BR_STORE_ERROR (br_store_error_quark())
 GQuark br_store_error_quark(void);
@@ -76,38 +74,6 @@ void br_store_date_format(gint32 days, char buf[11]);
 
 /* SHA-256 of a file's bytes, lower-case hex (free with g_free). */
 char *br_store_sha256_file(const char *path, GError **error);
-
-typedef struct {
-  const char *path;
-  const char *sha256; /* hex, from br_store_sha256_file */
-} BrRunInput;
-
-typedef struct {
-  gint64 started_at;  /* Unix seconds, UTC */
-  gint64 finished_at; /* Unix seconds, UTC */
-  const char *as_of;  /* YYYY-MM-DD the lists are for; NULL: the UTC date of started_at.
-                       * Outcomes link to selections of runs with as_of <= their date. */
-  const BrRunInput *inputs;
-  guint ninputs;
-  const char *profile; /* column profile name or path; NULL for the identity profile */
-  guint threads;
-  guint64 seed;
-  guint64 lines_read;
-  guint64 lines_rejected;
-  guint64 units;
-  const guint64 *fire_counts;    /* per rule index, over all lines; NULL when not counted */
-  const guint64 *failure_counts; /* per rule index; NULL when not counted */
-  const BrEntityTable *entities; /* entity values of every unit; NULL records none */
-} BrRunRecord;
-
-/* Records a run in one transaction: the run (pack name, version, hash and folder from pack),
- * its inputs, the pack's rules (id, title, weight, fire and failure counts) so reports can
- * name them after the pack changes, per-port counts, every selection with its fired rules,
- * and the entity values of the units in run->entities. Outcomes already stored for units of
- * this run are linked again (a run recorded after its outcomes were imported still counts).
- * Returns the run id, or 0 with error set. */
-gint64 br_store_record_run(BrStore *store, const BrRunRecord *run, GPtrArray *port_lists,
-                           const BrPack *pack, GError **error);
 
 /* The SQL that (re)links outcomes to the latest selection of their unit at their port in a
  * run whose as_of is not after the outcome's date, and to the latest unit that carries entity

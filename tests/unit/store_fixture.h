@@ -10,6 +10,7 @@
 #include "br_entities.h"
 #include "br_rank.h"
 #include "br_rules.h"
+#include "br_run_record.h"
 #include "br_store.h"
 
 typedef struct {
