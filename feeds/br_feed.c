@@ -31,6 +31,19 @@ typedef struct {
   gsize len;
 } FieldRef;
 
+/* How one schema field's value is made from a row. Most fields are plain: one column, read as
+ * written, on the fast path. */
+typedef struct {
+  const BrProfileField *pf; /* NULL: a passed-through column */
+  gboolean plain;
+  int *cols; /* pf's columns in the header */
+  guint ncols;
+  int unit_col, currency_col;
+  char decimal, thousands;
+  const char *const *date_formats;
+  BrValue constant;
+} FieldPlan;
+
 struct BrChunk {
   char *data;
   gsize len, cap;
@@ -64,6 +77,7 @@ struct BrChunkParser {
   char ***header_out; /* header mode: where the first row goes */
   guint *ncols_out;
   char *header_broken; /* header mode: why the header row could not be split */
+  GString *scratch;    /* a value being made on the slow path */
 };
 
 struct BrFeed {
@@ -75,8 +89,18 @@ struct BrFeed {
   guint ncols;
   gsize max_field;
   gsize runaway;
+  char delim, quote;
   int date_order[3]; /* positions of year, month, day in the date format */
   char date_seps[3];
+  FieldPlan *plans; /* one per schema field */
+
+  /* decoding from the profile's encoding: raw bytes not yet decoded wait in raw */
+  const char *encoding;
+  GIConv cd;
+  char *raw;
+  gsize raw_len;
+  guint unit_bytes;  /* width of the encoding's code unit: what an invalid sequence skips */
+  guint64 skip_left; /* lines before the header still to drop */
 
   /* the reader: bytes after the last whole row wait in tail for the next chunk */
   char *tail;
@@ -143,11 +167,11 @@ opens_field(const char *d, gsize q, gsize floor, gboolean floor_is_field_start, 
  * of a doubled pair, waits for it. */
 static gsize
 row_scan(RowScan *s, const char *d, gsize len, gsize floor, gboolean floor_is_field_start,
-         char delim, gboolean first, gboolean more)
+         char delim, char quote, gboolean first, gboolean more)
 {
   gsize end = 0, i = s->pos;
   while (i < len) {
-    const char *q = memchr(d + i, '"', len - i);
+    const char *q = memchr(d + i, quote, len - i);
     gsize stop = q ? (gsize)(q - d) : len;
     if (!s->quoted) {
       const char *nl = first ? memchr(d + i, '\n', stop - i) : memrchr(d + i, '\n', stop - i);
@@ -167,7 +191,7 @@ row_scan(RowScan *s, const char *d, gsize len, gsize floor, gboolean floor_is_fi
     } else if (stop + 1 == len && more) {
       s->pos = stop;
       return end;
-    } else if (stop + 1 < len && d[stop + 1] == '"') {
+    } else if (stop + 1 < len && d[stop + 1] == quote) {
       i = stop + 2;
     } else {
       s->quoted = FALSE;
@@ -232,6 +256,32 @@ compile_date_format(BrFeed *f, const char *fmt)
   }
 }
 
+/* A valid date as days since 1970-01-01 and as YYYY-MM-DD. */
+static void
+civil_date(int year, int month, int day, gint32 *days, char out[11])
+{
+  /* Days from civil (H. Hinnant's algorithm): exact for the proleptic Gregorian calendar and
+   * far cheaper per line than GDate. */
+  int y = year - (month <= 2), m = month, d = day;
+  int era = y / 400;
+  int yoe = y - era * 400;
+  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  *days = era * 146097 + doe - 719468;
+  static const char digits[] = "0123456789";
+  out[0] = digits[year / 1000 % 10];
+  out[1] = digits[year / 100 % 10];
+  out[2] = digits[year / 10 % 10];
+  out[3] = digits[year % 10];
+  out[4] = '-';
+  out[5] = digits[month / 10];
+  out[6] = digits[month % 10];
+  out[7] = '-';
+  out[8] = digits[day / 10];
+  out[9] = digits[day % 10];
+  out[10] = '\0';
+}
+
 static gboolean
 parse_date(const BrFeed *f, const char *s, gsize len, gint32 *days, char out[11])
 {
@@ -256,26 +306,7 @@ parse_date(const BrFeed *f, const char *s, gsize len, gint32 *days, char out[11]
   }
   if (p != end || !g_date_valid_dmy(v[2], v[1], v[0]))
     return FALSE;
-  /* Days from civil (H. Hinnant's algorithm): exact for the proleptic Gregorian calendar and
-   * far cheaper per line than GDate. */
-  int y = v[0] - (v[1] <= 2), m = v[1], d = v[2];
-  int era = y / 400;
-  int yoe = y - era * 400;
-  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  *days = era * 146097 + doe - 719468;
-  static const char digits[] = "0123456789";
-  out[0] = digits[v[0] / 1000 % 10];
-  out[1] = digits[v[0] / 100 % 10];
-  out[2] = digits[v[0] / 10 % 10];
-  out[3] = digits[v[0] % 10];
-  out[4] = '-';
-  out[5] = digits[v[1] / 10];
-  out[6] = digits[v[1] % 10];
-  out[7] = '-';
-  out[8] = digits[v[2] / 10];
-  out[9] = digits[v[2] % 10];
-  out[10] = '\0';
+  civil_date(v[0], v[1], v[2], days, out);
   return TRUE;
 }
 
@@ -365,6 +396,322 @@ number_hint(const char *s, gsize len)
   return "";
 }
 
+/* Reads between min and max digits. */
+static gboolean
+take_int(const char **p, const char *end, int min, int max, int *out)
+{
+  int n = 0, v = 0;
+  while (*p < end && n < max && g_ascii_isdigit(**p)) {
+    v = v * 10 + (*(*p)++ - '0');
+    n++;
+  }
+  *out = v;
+  return n >= min;
+}
+
+/* One date, with or without a time, in a format of the profile (docs/profiles.md). With a
+ * time zone set, a time is converted to it before its date is taken. */
+static gboolean
+parse_date_as(const BrFeed *f, const char *fmt, const char *s, gsize len, gint32 *days,
+              char out[11])
+{
+  static const char months[] = "JANFEBMARAPRMAYJUNJULAUGSEPOCTNOVDEC";
+  const char *p = s, *end = s + len;
+  int year = -1, month = -1, day = -1, hour = 0, min = 0, sec = 0, off = 0, sign;
+  gboolean has_time = FALSE, has_off = FALSE;
+  for (const char *q = fmt; *q; q++) {
+    if (*q == ' ') {
+      if (p >= end || !g_ascii_isspace(*p))
+        return FALSE;
+      while (p < end && g_ascii_isspace(*p))
+        p++;
+      continue;
+    }
+    if (*q != '%' || q[1] == '%') {
+      q += *q == '%';
+      if (p >= end || *p++ != *q)
+        return FALSE;
+      continue;
+    }
+    gboolean ok = TRUE;
+    switch (*++q) {
+    case 'Y':
+      ok = take_int(&p, end, 4, 4, &year);
+      break;
+    case 'y':
+      ok = take_int(&p, end, 2, 2, &year);
+      year += year < 69 ? 2000 : 1900;
+      break;
+    case 'm':
+      ok = take_int(&p, end, 1, 2, &month);
+      break;
+    case 'd':
+      ok = take_int(&p, end, 1, 2, &day);
+      break;
+    case 'H':
+      ok = take_int(&p, end, 1, 2, &hour);
+      has_time = TRUE;
+      break;
+    case 'M':
+      ok = take_int(&p, end, 2, 2, &min);
+      break;
+    case 'S':
+      ok = take_int(&p, end, 2, 2, &sec);
+      break;
+    case 'b':
+      ok = FALSE;
+      for (int m = 0; end - p >= 3 && m < 12; m++) {
+        if (g_ascii_strncasecmp(p, months + 3 * m, 3) == 0) {
+          month = m + 1;
+          p += 3;
+          ok = TRUE;
+          break;
+        }
+      }
+      break;
+    case 'z':
+      has_off = TRUE;
+      if (p < end && (*p == 'Z' || *p == 'z')) {
+        p++;
+        break;
+      }
+      if (p >= end || (*p != '+' && *p != '-'))
+        return FALSE;
+      sign = *p++ == '-' ? -1 : 1;
+      int hh, mm;
+      ok = take_int(&p, end, 2, 2, &hh);
+      if (ok && p < end && *p == ':')
+        p++;
+      ok = ok && take_int(&p, end, 2, 2, &mm) && hh <= 14 && mm <= 59;
+      off = sign * (hh * 3600 + mm * 60);
+      break;
+    default:
+      return FALSE;
+    }
+    if (!ok)
+      return FALSE;
+  }
+  if (p != end || year < 1 || year > 9999 || !g_date_valid_dmy(day, month, year) || hour > 23 ||
+      min > 59 || sec > 59)
+    return FALSE;
+  GTimeZone *tz = br_profile_time_zone(f->profile);
+  if (tz && (has_time || has_off)) {
+    GTimeZone *src = has_off ? g_time_zone_new_offset(off)
+                             : g_time_zone_ref(br_profile_source_time_zone(f->profile));
+    GDateTime *at = g_date_time_new(src, year, month, day, hour, min, sec);
+    g_time_zone_unref(src);
+    if (!at)
+      return FALSE;
+    GDateTime *local = g_date_time_to_timezone(at, tz);
+    g_date_time_get_ymd(local, &year, &month, &day);
+    g_date_time_unref(local);
+    g_date_time_unref(at);
+    if (year < 1 || year > 9999)
+      return FALSE;
+  }
+  civil_date(year, month, day, days, out);
+  return TRUE;
+}
+
+/* The date formats the fast reader (compile_date_format, parse_date) knows. */
+static gboolean
+date_format_plain(const char *fmt)
+{
+  static const char *known[] = {"%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y",
+                                "%Y%m%d",   "%d.%m.%Y", "%Y/%m/%d"};
+  for (guint i = 0; i < G_N_ELEMENTS(known); i++)
+    if (strcmp(fmt, known[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Rewrites a number written with decimal mark dec and thousands separator th (0: none) as
+ * digits and a point. Separators must stand between groups of three digits before the decimal
+ * mark, so that 1.5 read with thousands "." is an error, not fifteen. With th a space, the
+ * no-break spaces U+00A0 and U+202F separate thousands too. */
+static gboolean
+normalise_number(const char *s, gsize len, char dec, char th, char *out, gsize cap, gsize *out_len)
+{
+  gsize o = 0;
+  int lead = 0, group = -1; /* digits before the first separator, and since the last one */
+  gboolean frac = FALSE;
+  for (gsize i = 0; i < len; i++) {
+    char c = s[i];
+    gsize sep = 0;
+    if (th && !frac) {
+      if (c == th)
+        sep = 1;
+      else if (th == ' ' && i + 1 < len && (guchar)c == 0xC2 && (guchar)s[i + 1] == 0xA0)
+        sep = 2;
+      else if (th == ' ' && i + 2 < len && memcmp(s + i, "\xE2\x80\xAF", 3) == 0)
+        sep = 3;
+    }
+    if (sep) {
+      if (group >= 0 ? group != 3 : lead == 0 || lead > 3)
+        return FALSE;
+      group = 0;
+      i += sep - 1;
+      continue;
+    }
+    if (o + 1 >= cap)
+      return FALSE;
+    if (g_ascii_isdigit(c)) {
+      if (!frac && group >= 0)
+        group++;
+      else if (!frac)
+        lead++;
+      out[o++] = c;
+    } else if (c == dec && !frac) {
+      if (group >= 0 && group != 3)
+        return FALSE;
+      frac = TRUE;
+      out[o++] = '.';
+    } else if (c == '.' && dec != '.') {
+      return FALSE; /* a point where the mark is a comma: not this notation */
+    } else {
+      out[o++] = c;
+    }
+  }
+  if (group >= 0 && !frac && group != 3)
+    return FALSE;
+  out[o] = '\0';
+  *out_len = o;
+  return TRUE;
+}
+
+static const char *
+field_trimmed(const BrChunkParser *p, int col, gsize *len)
+{
+  const char *s = p->row + p->fields[col].off;
+  *len = p->fields[col].len;
+  return trim(s, len);
+}
+
+/* The slow path: a field that is not one column read as written. Rejects the row (naming the
+ * column at fault) and returns FALSE when the value cannot be made. */
+static gboolean
+convert_value(BrChunkParser *p, const FieldPlan *plan, const BrField *field, BrValue *v)
+{
+  const BrFeed *f = p->feed;
+  BrBatch *b = p->batch;
+  if (plan->ncols == 0) {
+    *v = plan->constant;
+    if (!v->missing)
+      v->str = br_batch_strdup(b, v->str, v->len);
+    return TRUE;
+  }
+  const char *column = f->header[plan->cols[0]];
+  GString *t = p->scratch;
+  g_string_truncate(t, 0);
+  gsize len;
+  const char *s;
+  if (plan->ncols > 1) {
+    for (guint i = 0; i < plan->ncols; i++) {
+      s = field_trimmed(p, plan->cols[i], &len);
+      if (!len)
+        continue;
+      if (t->len)
+        g_string_append_c(t, br_schema_list_separator(f->schema));
+      g_string_append_len(t, s, (gssize)len);
+    }
+    s = t->str;
+    len = t->len;
+  } else {
+    s = field_text(p, (guint)plan->cols[0], &len);
+  }
+  if (plan->pf && plan->pf->codes) {
+    s = trim(s, &len);
+    if (len) {
+      char *key = g_ascii_strup(s, (gssize)len);
+      const char *mapped = g_hash_table_lookup(plan->pf->codes, key);
+      g_free(key);
+      if (mapped) {
+        s = mapped;
+        len = strlen(mapped);
+      } else if (!plan->pf->unmapped_pass) {
+        reject(p, column, "code \"%.*s\" is not in the code map %s", (int)MIN(len, 40), s,
+               plan->pf->code_map_path);
+        return FALSE;
+      }
+    }
+  }
+  char buf[64];
+  if (field->type == BR_TYPE_INT || field->type == BR_TYPE_DECIMAL) {
+    s = trim(s, &len);
+    if (len == 0)
+      return TRUE;
+    gsize nlen;
+    double x;
+    if (!normalise_number(s, len, plan->decimal, plan->thousands, buf, sizeof buf, &nlen) ||
+        !parse_number(buf, nlen, field->type, &x)) {
+      reject(p, column, "not %s: \"%.*s\" (decimal mark \"%c\", %s%c%s)",
+             field->type == BR_TYPE_INT ? "an integer" : "a decimal number", (int)MIN(len, 40), s,
+             plan->decimal, plan->thousands ? "thousands separator \"" : "no thousands separator",
+             plan->thousands ? plan->thousands : ' ', plan->thousands ? "\"" : "");
+      return FALSE;
+    }
+    gboolean converted = FALSE;
+    if (plan->unit_col >= 0) {
+      gsize ulen;
+      const char *u = field_trimmed(p, plan->unit_col, &ulen);
+      double kg;
+      if (!br_profile_unit_factor(u, ulen, &kg)) {
+        reject(p, f->header[plan->unit_col],
+               ulen ? "unit \"%.*s\" is not a mass unit (KG, LB, T, MT, G)"
+                    : "no unit given for the mass%.*s",
+               (int)MIN(ulen, 40), u);
+        return FALSE;
+      }
+      x *= kg;
+      converted = kg != 1;
+    }
+    if (plan->currency_col >= 0) {
+      gsize clen;
+      const char *c = field_trimmed(p, plan->currency_col, &clen);
+      char *key = g_ascii_strup(c, (gssize)clen);
+      const double *rate = g_hash_table_lookup(plan->pf->rates, key);
+      g_free(key);
+      if (!rate) {
+        reject(p, f->header[plan->currency_col], "no rate for currency \"%.*s\" in %s",
+               (int)MIN(clen, 40), c, plan->pf->rates_path);
+        return FALSE;
+      }
+      x *= *rate;
+      converted = *rate != 1;
+    }
+    v->num = x;
+    if (converted) {
+      g_ascii_formatd(buf, sizeof buf, "%.10g", x);
+      nlen = strlen(buf);
+    }
+    s = buf;
+    len = nlen;
+  } else if (field->type == BR_TYPE_DATE) {
+    s = trim(s, &len);
+    if (len == 0)
+      return TRUE;
+    gint32 days;
+    const char *const *fmt = plan->date_formats;
+    while (*fmt && !parse_date_as(f, *fmt, s, len, &days, buf))
+      fmt++;
+    if (!*fmt) {
+      char *forms = g_strjoinv(" or ", (char **)plan->date_formats);
+      reject(p, column, "not a date in the form %s: \"%.*s\"", forms, (int)MIN(len, 40), s);
+      g_free(forms);
+      return FALSE;
+    }
+    v->num = days;
+    s = buf;
+    len = 10;
+  } else if (len == 0) {
+    return TRUE;
+  }
+  v->str = br_batch_strdup(b, s, len);
+  v->len = (guint32)len;
+  v->missing = FALSE;
+  return TRUE;
+}
+
 /* Checks one data row and either appends it to the batch or keeps it as a reject. */
 static void
 process_row(BrChunkParser *p)
@@ -396,8 +743,12 @@ process_row(BrChunkParser *p)
     }
     const char *bad;
     if (!g_utf8_validate_len(s, len, &bad)) {
-      reject(p, f->header[i], "invalid UTF-8 at byte %" G_GSIZE_FORMAT " of the field",
-             (gsize)(bad - s) + 1);
+      if (f->encoding)
+        reject(p, f->header[i], "bytes that are not valid %s at character %ld of the field",
+               f->encoding, g_utf8_pointer_to_offset(s, bad) + 1);
+      else
+        reject(p, f->header[i], "invalid UTF-8 at byte %" G_GSIZE_FORMAT " of the field",
+               (gsize)(bad - s) + 1);
       return;
     }
   }
@@ -408,9 +759,16 @@ process_row(BrChunkParser *p)
   char iso[11]; /* a date's normalised text, copied into the batch below */
   for (guint k = 0; k < nschema; k++) {
     const BrField *field = br_schema_field(f->schema, k);
+    BrValue *v = &rec[k];
+    if (!f->plans[k].plain) {
+      if (!convert_value(p, &f->plans[k], field, v)) {
+        br_batch_drop_last(b);
+        return;
+      }
+      continue;
+    }
     gsize len;
     const char *s = field_text(p, (guint)field->source_col, &len);
-    BrValue *v = &rec[k];
     if (field->type == BR_TYPE_INT || field->type == BR_TYPE_DECIMAL) {
       s = trim(s, &len);
       if (len == 0)
@@ -518,8 +876,10 @@ parser_new(const BrFeed *feed)
   p->feed = feed;
   p->row_cap = 4096;
   p->row = g_malloc(p->row_cap);
+  p->scratch = g_string_new(NULL);
   csv_init(&p->parser, CSV_OPTIONS);
-  csv_set_delim(&p->parser, (unsigned char)br_profile_delimiter(feed->profile));
+  csv_set_delim(&p->parser, (unsigned char)feed->delim);
+  csv_set_quote(&p->parser, (unsigned char)feed->quote);
   csv_set_space_func(&p->parser, is_space);
   csv_set_term_func(&p->parser, is_term);
   /* libcsv grows its field buffer by a fixed block (128 bytes by default), which makes a
@@ -543,6 +903,7 @@ br_chunk_parser_free(BrChunkParser *parser)
   g_free(parser->row);
   g_free(parser->fields);
   g_free(parser->header_broken);
+  g_string_free(parser->scratch, TRUE);
   g_free(parser);
 }
 
@@ -573,7 +934,7 @@ all_ascii(const char *s, gsize n)
 static gboolean
 fast_row(BrChunkParser *p, const char *s, gsize n)
 {
-  char delim = br_profile_delimiter(p->feed->profile);
+  char delim = p->feed->delim, quote = p->feed->quote;
 #define BLANK(ch) (((ch) == ' ' || (ch) == '\t' || (ch) == '\r') && (ch) != delim)
   const char *end = s + n, *pos = s;
   while (pos < end && BLANK(*pos))
@@ -589,15 +950,15 @@ fast_row(BrChunkParser *p, const char *s, gsize n)
     while (pos < end && BLANK(*pos))
       pos++;
     gsize off = p->row_len;
-    if (pos < end && *pos == '"') {
+    if (pos < end && *pos == quote) {
       pos++;
       for (;;) {
-        const char *q = memchr(pos, '"', (gsize)(end - pos));
+        const char *q = memchr(pos, quote, (gsize)(end - pos));
         if (!q)
           goto bail;
         row_append(p, pos, (gsize)(q - pos));
-        if (q + 1 < end && q[1] == '"') {
-          row_append(p, "\"", 1);
+        if (q + 1 < end && q[1] == quote) {
+          row_append(p, q, 1);
           pos = q + 2;
           continue;
         }
@@ -653,9 +1014,10 @@ parser_reset(BrChunkParser *p)
 static gsize
 broken_row(BrChunkParser *p, BrChunk *c, gsize at, const char *reason)
 {
-  char delim = br_profile_delimiter(p->feed->profile);
   RowScan scan = {at, FALSE};
-  gsize end = at < c->len ? row_scan(&scan, c->data, c->len, at, FALSE, delim, TRUE, FALSE) : 0;
+  gsize end = at < c->len ? row_scan(&scan, c->data, c->len, at, FALSE, p->feed->delim,
+                                     p->feed->quote, TRUE, FALSE)
+                          : 0;
   if (end == 0)
     end = c->len;
   guint column = p->nfields;
@@ -801,6 +1163,84 @@ chunk_reserve(BrChunk *c, gsize extra)
   }
 }
 
+/* Appends the next block of the file as it is; 0 at the end, -1 on a read error. */
+static gssize
+read_block(BrFeed *f, BrChunk *c)
+{
+  chunk_reserve(c, READ_BLOCK);
+  gsize n = fread(c->data + c->len, 1, READ_BLOCK, f->fp);
+  if (n == 0)
+    return ferror(f->fp) ? -1 : 0;
+  f->bytes += n;
+  c->len += n;
+  return (gssize)n;
+}
+
+/* Appends the next block of the file decoded to UTF-8. A sequence the encoding does not allow
+ * becomes a 0xFF byte, which is never UTF-8: the row holding it is rejected at its own line
+ * (decoding keeps every newline), naming the encoding. A sequence cut by the block's end
+ * waits in raw for the next block. 0 at the end, -1 on a read error. */
+#define RAW_BLOCK (READ_BLOCK / 2)
+static gssize
+decode_block(BrFeed *f, BrChunk *c)
+{
+  gsize before = c->len;
+  while (c->len == before) {
+    gsize got = fread(f->raw + f->raw_len, 1, RAW_BLOCK - f->raw_len, f->fp);
+    if (got == 0 && ferror(f->fp))
+      return -1;
+    f->bytes += got;
+    f->raw_len += got;
+    gboolean at_end = got == 0;
+    if (f->raw_len == 0)
+      return 0;
+    char *in = f->raw;
+    gsize inleft = f->raw_len;
+    while (inleft) {
+      chunk_reserve(c, inleft * 4 + 64);
+      char *out = c->data + c->len;
+      gsize outleft = c->cap - c->len;
+      gsize r = g_iconv(f->cd, &in, &inleft, &out, &outleft);
+      c->len = (gsize)(out - c->data);
+      if (r != (gsize)-1)
+        break;
+      if (errno == E2BIG)
+        continue;
+      if (errno == EINVAL && !at_end)
+        break;
+      c->data[c->len++] = (char)0xFF;
+      gsize skip = MIN(f->unit_bytes, inleft);
+      in += skip;
+      inleft -= skip;
+    }
+    memmove(f->raw, in, inleft);
+    f->raw_len = inleft;
+    if (at_end && c->len == before)
+      return 0;
+  }
+  return (gssize)(c->len - before);
+}
+
+/* Drops the lines before the header as they are read, counting them, so that the header and
+ * every row keep their line numbers in the original file. */
+static void
+skip_lines(BrFeed *f, BrChunk *c)
+{
+  gsize off = 0;
+  while (f->skip_left && off < c->len) {
+    const char *nl = memchr(c->data + off, '\n', c->len - off);
+    if (!nl) {
+      off = c->len;
+      break;
+    }
+    off = (gsize)(nl - c->data) + 1;
+    f->skip_left--;
+    f->next_line++;
+  }
+  memmove(c->data, c->data + off, c->len - off);
+  c->len -= off;
+}
+
 gint
 br_feed_read_chunk(BrFeed *f, BrChunk *c, GError **error)
 {
@@ -814,9 +1254,8 @@ br_feed_read_chunk(BrFeed *f, BrChunk *c, GError **error)
   /* The chunk starts at a row start, so the scan can start there. */
   RowScan scan = {0, FALSE};
   gsize boundary = 0;
-  char delim = br_profile_delimiter(f->profile);
   for (;;) {
-    gsize end = row_scan(&scan, c->data, c->len, 0, TRUE, delim, FALSE, !f->eof);
+    gsize end = row_scan(&scan, c->data, c->len, 0, TRUE, f->delim, f->quote, FALSE, !f->eof);
     if (end)
       boundary = end;
     if ((boundary > 0 && c->len >= CHUNK_TARGET) || f->eof)
@@ -829,26 +1268,26 @@ br_feed_read_chunk(BrFeed *f, BrChunk *c, GError **error)
                   scan.quoted ? ": is a closing quote missing?" : "");
       return -1;
     }
-    chunk_reserve(c, READ_BLOCK);
-    gsize n = fread(c->data + c->len, 1, READ_BLOCK, f->fp);
+    gsize start = c->len;
+    gssize n = f->cd ? decode_block(f, c) : read_block(f, c);
+    if (n < 0) {
+      g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_IO, "%s: read error: %s", f->path,
+                  g_strerror(errno));
+      return -1;
+    }
     if (n == 0) {
-      if (ferror(f->fp)) {
-        g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_IO, "%s: read error: %s", f->path,
-                    g_strerror(errno));
-        return -1;
-      }
       f->eof = TRUE;
       continue;
     }
-    f->bytes += n;
     if (f->first_block) {
       f->first_block = FALSE;
-      if (n >= 3 && memcmp(c->data, "\xEF\xBB\xBF", 3) == 0) {
-        memmove(c->data, c->data + 3, n - 3);
-        n -= 3;
+      if (c->len - start >= 3 && memcmp(c->data + start, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(c->data + start, c->data + start + 3, c->len - start - 3);
+        c->len -= 3;
       }
     }
-    c->len += n;
+    if (f->skip_left)
+      skip_lines(f, c);
   }
   if (f->eof)
     boundary = c->len;
@@ -930,6 +1369,103 @@ br_feed_finish_chunk(BrFeed *f, BrChunk *chunk, GError **error)
 }
 
 static void
+free_plans(BrFeed *f)
+{
+  if (!f->plans)
+    return;
+  for (guint k = 0; k < br_schema_size(f->schema); k++) {
+    g_free(f->plans[k].cols);
+    g_free((char *)f->plans[k].constant.str);
+  }
+  g_free(f->plans);
+  f->plans = NULL;
+}
+
+/* A constant field's value, typed once for every row. */
+static gboolean
+plan_constant(BrFeed *f, FieldPlan *pl, const BrField *field, GError **error)
+{
+  const char *text = pl->pf->constant;
+  gsize len = strlen(text);
+  BrValue *v = &pl->constant;
+  char buf[64];
+  v->missing = len == 0;
+  if (len && (field->type == BR_TYPE_INT || field->type == BR_TYPE_DECIMAL)) {
+    gsize nlen;
+    if (!normalise_number(text, len, pl->decimal, pl->thousands, buf, sizeof buf, &nlen) ||
+        !parse_number(buf, nlen, field->type, &v->num))
+      goto bad;
+    text = buf;
+  } else if (len && field->type == BR_TYPE_DATE) {
+    gint32 days;
+    const char *const *fmt = pl->date_formats;
+    while (*fmt && !parse_date_as(f, *fmt, text, len, &days, buf))
+      fmt++;
+    if (!*fmt)
+      goto bad;
+    v->num = days;
+    text = buf;
+  }
+  v->str = g_strdup(text);
+  v->len = (guint32)strlen(text);
+  return TRUE;
+bad:
+  g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_PROFILE,
+              "%s: [constants] %s = %s is not a valid %s", br_profile_path(f->profile), field->name,
+              pl->pf->constant, br_type_name(field->type));
+  return FALSE;
+}
+
+/* Decides once per field how its value is made; plain fields keep the fast path. */
+static gboolean
+build_plans(BrFeed *f, GError **error)
+{
+  guint n = br_schema_size(f->schema), npf;
+  const BrProfileField *pfs = br_profile_fields(f->profile, &npf);
+  const char *const *formats = br_profile_date_formats(f->profile);
+  gboolean plain_dates = !formats[1] && date_format_plain(formats[0]);
+  const char *const *header = (const char *const *)f->header;
+  f->plans = g_new0(FieldPlan, n);
+  for (guint k = 0; k < n; k++) {
+    const BrField *field = br_schema_field(f->schema, k);
+    FieldPlan *pl = &f->plans[k];
+    pl->unit_col = pl->currency_col = -1;
+    pl->decimal = br_profile_decimal(f->profile);
+    pl->thousands = br_profile_thousands(f->profile);
+    pl->date_formats = formats;
+    pl->constant.missing = TRUE;
+    pl->constant.str = NULL;
+    const BrProfileField *pf = k < npf ? &pfs[k] : NULL;
+    if (pf) {
+      pl->pf = pf;
+      pl->decimal = pf->decimal;
+      pl->thousands = pf->thousands;
+      pl->date_formats = (const char *const *)pf->date_formats;
+      pl->ncols = pf->columns ? g_strv_length(pf->columns) : 0;
+      pl->cols = g_new0(int, MAX(pl->ncols, 1));
+      for (guint i = 0; i < pl->ncols; i++)
+        pl->cols[i] = br_profile_find_column(header, f->ncols, pf->columns[i]);
+      if (pf->unit_column)
+        pl->unit_col = br_profile_find_column(header, f->ncols, pf->unit_column);
+      if (pf->currency_column)
+        pl->currency_col = br_profile_find_column(header, f->ncols, pf->currency_column);
+      if (pf->constant && !plan_constant(f, pl, field, error))
+        return FALSE;
+    } else {
+      pl->ncols = 1;
+      pl->cols = g_new(int, 1);
+      pl->cols[0] = field->source_col;
+    }
+    gboolean dates_plain =
+        plain_dates && !pl->date_formats[1] && strcmp(pl->date_formats[0], formats[0]) == 0;
+    pl->plain = pl->ncols == 1 && pl->unit_col < 0 && pl->currency_col < 0 && !(pf && pf->codes) &&
+                pl->decimal == '.' && pl->thousands == 0 &&
+                (field->type != BR_TYPE_DATE || dates_plain);
+  }
+  return TRUE;
+}
+
+static void
 string_free(gpointer s)
 {
   g_string_free(s, TRUE);
@@ -946,8 +1482,13 @@ read_header(BrFeed *f, GError **error)
   if (r < 0)
     goto out;
   if (r == 0) {
-    g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
-                "%s: file is empty: a header line naming the columns is needed", f->path);
+    if (br_profile_header_line(f->profile) > 1)
+      g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
+                  "%s: the file ends before line %u, where profile %s puts the header", f->path,
+                  br_profile_header_line(f->profile), br_profile_name(f->profile));
+    else
+      g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
+                  "%s: file is empty: a header line naming the columns is needed", f->path);
     goto out;
   }
   BrChunkParser *p = parser_new(f);
@@ -973,8 +1514,8 @@ read_header(BrFeed *f, GError **error)
   for (guint i = 0; i < f->ncols; i++) {
     if (!g_utf8_validate(f->header[i], -1, NULL)) {
       g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
-                  "%s: line %" G_GUINT64_FORMAT ": column %u of the header is not valid UTF-8",
-                  f->path, header_line, i + 1);
+                  "%s: line %" G_GUINT64_FORMAT ": column %u of the header is not valid %s",
+                  f->path, header_line, i + 1, f->encoding ? f->encoding : "UTF-8");
       goto out;
     }
   }
@@ -991,7 +1532,7 @@ read_header(BrFeed *f, GError **error)
   f->next_seq = 0;
   f->schema =
       br_profile_build_schema(f->profile, (const char *const *)f->header, f->ncols, f->path, error);
-  ok = f->schema != NULL;
+  ok = f->schema != NULL && build_plans(f, error);
 out:
   br_chunk_free(c);
   return ok;
@@ -1011,7 +1552,24 @@ br_feed_open(const char *path, const BrProfile *profile, const BrFeedOptions *op
   f->runaway = MAX(RUNAWAY_FIELD_MIN, f->max_field * 4);
   f->reject_path = options && options->reject_path ? g_strdup(options->reject_path) : NULL;
   f->pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, string_free);
+  f->delim = br_profile_delimiter(profile);
+  f->quote = br_profile_quote(profile);
+  f->skip_left = br_profile_header_line(profile) - 1;
   compile_date_format(f, br_profile_date_format(profile));
+  if ((f->encoding = br_profile_encoding(profile))) {
+    f->cd = g_iconv_open("UTF-8", f->encoding);
+    if (f->cd == (GIConv)-1) {
+      f->cd = NULL;
+      g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_PROFILE, "%s: iconv cannot decode %s",
+                  f->path, f->encoding);
+      goto fail;
+    }
+    f->raw = g_malloc(RAW_BLOCK);
+    f->unit_bytes =
+        strstr(f->encoding, "32") || g_ascii_strncasecmp(f->encoding, "UCS-4", 5) == 0   ? 4
+        : strstr(f->encoding, "16") || g_ascii_strncasecmp(f->encoding, "UCS-2", 5) == 0 ? 2
+                                                                                         : 1;
+  }
 
   if (strcmp(path, "-") == 0) {
     f->fp = stdin;
@@ -1090,6 +1648,10 @@ br_feed_close(BrFeed *feed)
     return;
   if (feed->fp && feed->fp != stdin)
     fclose(feed->fp);
+  if (feed->cd)
+    g_iconv_close(feed->cd);
+  g_free(feed->raw);
+  free_plans(feed);
   if (feed->rej)
     fclose(feed->rej);
   br_chunk_parser_free(feed->seq_parser);
