@@ -37,28 +37,19 @@ count_moved(const GPtrArray *ranked, guint n, GHashTable *other, GPtrArray *move
   return count;
 }
 
-/* The n rules that added most to the unit's score, with what each added. */
+/* The n reasons that weigh most, in the order lists show them. */
 static void
 append_top_rules(GString *out, const BrUnit *u, const BrPack *pack, guint n)
 {
-  guint nf = u->fired ? u->fired->len : 0;
-  gboolean *used = g_new0(gboolean, nf ? nf : 1);
-  for (guint shown = 0; shown < n && shown < nf; shown++) {
-    guint best = 0;
-    double top = -G_MAXDOUBLE;
-    for (guint k = 0; k < nf; k++) {
-      const BrRuleInfo *info = br_pack_rule(pack, g_array_index(u->fired, guint, k));
-      double c = info->weight * (u->points ? g_array_index(u->points, double, k) : 1.0);
-      if (!used[k] && c > top) {
-        top = c;
-        best = k;
-      }
-    }
-    used[best] = TRUE;
-    g_string_append_printf(out, " %s %+.2f",
-                           br_pack_rule(pack, g_array_index(u->fired, guint, best))->id, top);
+  GArray *reasons = br_unit_reasons(u, pack);
+  for (guint k = 0, shown = 0; k < reasons->len && shown < n; k++) {
+    const BrReason *r = &g_array_index(reasons, BrReason, k);
+    if (!br_reason_counts(r))
+      continue;
+    g_string_append_printf(out, " %s %+.2f", br_pack_rule(pack, r->rule)->id, r->contribution);
+    shown++;
   }
-  g_free(used);
+  g_array_free(reasons, TRUE);
 }
 
 static void

@@ -62,15 +62,36 @@ joined_rule_ids(const BrUnit *u, const BrPack *pack)
   return g_string_free(s, FALSE);
 }
 
+/* A list shows the three reasons that weigh most in full, then the rest by id and points:
+ * the decisive reason is read first and nothing is hidden. */
+#define REASONS_IN_FULL 3
+
 static char *
-joined_reasons(const BrUnit *u)
+joined_reasons(const BrUnit *u, const BrPack *pack)
 {
   GString *s = g_string_new(NULL);
-  for (guint i = 0; u->reasons && i < u->reasons->len; i++) {
-    if (i)
-      g_string_append(s, " | ");
-    g_string_append(s, g_ptr_array_index(u->reasons, i));
+  GArray *reasons = br_unit_reasons(u, pack);
+  guint shown = 0, rest = 0;
+  for (guint i = 0; i < reasons->len; i++)
+    rest += br_reason_counts(&g_array_index(reasons, BrReason, i));
+  rest = rest > REASONS_IN_FULL ? rest - REASONS_IN_FULL : 0;
+  for (guint i = 0; i < reasons->len; i++) {
+    const BrReason *r = &g_array_index(reasons, BrReason, i);
+    if (!br_reason_counts(r))
+      continue;
+    if (shown < REASONS_IN_FULL) {
+      if (shown)
+        g_string_append(s, " | ");
+      br_reason_format(s, r, pack);
+    } else {
+      g_string_append_printf(s, shown == REASONS_IN_FULL ? " | %u more: " : ", ", rest);
+      char num[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ascii_formatd(num, sizeof num, "%+.2f", r->contribution);
+      g_string_append_printf(s, "%s %s", br_pack_rule(pack, r->rule)->id, num);
+    }
+    shown++;
   }
+  g_array_free(reasons, TRUE);
   return g_string_free(s, FALSE);
 }
 
@@ -92,7 +113,7 @@ br_output_list_csv(GString *out, const BrPortList *list, const BrPack *pack, gbo
     g_string_append_printf(out, ",%s,%s,%s,", num, br_lane_name(u->lane),
                            br_selection_name(u->selection));
     char *rules = joined_rule_ids(u, pack);
-    char *reasons = joined_reasons(u);
+    char *reasons = joined_reasons(u, pack);
     csv_cell(out, rules);
     g_string_append_c(out, ',');
     csv_cell(out, reasons);
@@ -124,11 +145,36 @@ br_output_list_jsonl(GString *out, const BrPortList *list, const BrPack *pack)
                             -1);
     }
     g_string_append(out, "],\"reasons\":[");
-    for (guint k = 0; u->reasons && k < u->reasons->len; k++) {
-      if (k)
+    GArray *reasons = br_unit_reasons(u, pack);
+    GString *text = g_string_new(NULL);
+    guint shown = 0;
+    for (guint k = 0; k < reasons->len; k++) {
+      const BrReason *r = &g_array_index(reasons, BrReason, k);
+      if (!br_reason_counts(r))
+        continue;
+      if (shown++)
         g_string_append_c(out, ',');
-      br_json_append_string(out, g_ptr_array_index(u->reasons, k), -1);
+      g_string_truncate(text, 0);
+      br_reason_format(text, r, pack);
+      br_json_append_string(out, text->str, (gssize)text->len);
     }
+    g_string_free(text, TRUE);
+    g_string_append(out, "],\"breakdown\":[");
+    for (guint k = 0; k < reasons->len; k++) {
+      const BrReason *r = &g_array_index(reasons, BrReason, k);
+      const BrRuleInfo *info = br_pack_rule(pack, r->rule);
+      g_string_append(out, k ? ",{\"rule\":" : "{\"rule\":");
+      br_json_append_string(out, info->id, -1);
+      format_score(num, sizeof num, info->weight);
+      g_string_append_printf(out, ",\"weight\":%s", num);
+      format_score(num, sizeof num, r->points);
+      g_string_append_printf(out, ",\"points\":%s", num);
+      format_score(num, sizeof num, r->contribution);
+      g_string_append_printf(out, ",\"contribution\":%s,\"reason\":", num);
+      br_json_append_string(out, r->text, -1);
+      g_string_append_c(out, '}');
+    }
+    g_array_free(reasons, TRUE);
     g_string_append_printf(out, "],\"lines\":%" G_GUINT64_FORMAT ",\"record\":", u->nlines);
     br_json_append_string(out, u->record, -1);
     g_string_append(out, "}\n");

@@ -9,29 +9,6 @@ cmp_str(const void *a, const void *b)
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Reasons come from lines in whatever order the workers saw them: sort by rule, then text. */
-static void
-unit_sort_reasons(BrUnit *u)
-{
-  if (!u->reasons || u->reasons->len < 2)
-    return;
-  guint n = u->reasons->len;
-  for (guint i = 1; i < n; i++) {
-    for (guint j = i; j > 0; j--) {
-      guint ra = g_array_index(u->reason_rules, guint, j - 1);
-      guint rb = g_array_index(u->reason_rules, guint, j);
-      const char *ta = g_ptr_array_index(u->reasons, j - 1);
-      const char *tb = g_ptr_array_index(u->reasons, j);
-      if (ra < rb || (ra == rb && strcmp(ta, tb) <= 0))
-        break;
-      g_array_index(u->reason_rules, guint, j - 1) = rb;
-      g_array_index(u->reason_rules, guint, j) = ra;
-      u->reasons->pdata[j - 1] = (gpointer)tb;
-      u->reasons->pdata[j] = (gpointer)ta;
-    }
-  }
-}
-
 static BrLane
 lane_of(const BrPackSettings *s, double score)
 {
@@ -168,8 +145,6 @@ select_port(BrPortList *list, GPtrArray *units, const BrPackSettings *s, guint64
   for (guint i = 0; i < random->len; i++)
     g_ptr_array_add(list->selected, g_ptr_array_index(random, i));
   list->random = random->len;
-  for (guint i = 0; i < list->selected->len; i++)
-    unit_sort_reasons(g_ptr_array_index(list->selected, i));
   g_ptr_array_free(random, TRUE);
   g_array_free(picks, TRUE);
   g_ptr_array_free(red, TRUE);

@@ -370,7 +370,7 @@ logit(double p)
 
 /* The evidence of a points rule: how far the track record of the line's value moves the
  * log-odds from the overall rate. FALSE when the value has too short a record to count; the
- * reason goes to out unless the rule wrote one. */
+ * reason goes to out unless the rule wrote one (lists add what it contributed). */
 static gboolean
 points_eval(BrEvaluator *ev, const CompiledRule *cr, const BrValue *record, double *x, GString *out,
             gboolean explain)
@@ -390,8 +390,8 @@ points_eval(BrEvaluator *ev, const CompiledRule *cr, const BrValue *record, doub
   *x = logit(rate) - logit(global);
   if (explain)
     g_string_append_printf(
-        out, "%s %s: %u of %u past inspections found something (rate %.2f vs %.2f overall), %+.2f",
-        cr->info->points_key, value, hits, inspections, rate, global, cr->info->weight * *x);
+        out, "%s %s: %u of %u past inspections found something (rate %.2f vs %.2f overall)",
+        cr->info->points_key, value, hits, inspections, rate, global);
   return TRUE;
 }
 

@@ -1,5 +1,6 @@
 #include "br_units.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,8 @@ arena_free(Arena *a)
         g_ptr_array_free(blk[i].reasons, TRUE);
       if (blk[i].reason_rules)
         g_array_free(blk[i].reason_rules, TRUE);
+      if (blk[i].reason_points)
+        g_array_free(blk[i].reason_points, TRUE);
     }
     g_free(blk);
   }
@@ -157,13 +160,15 @@ fired_union(BrUnit *u, const guint *rules, const double *points, guint n)
   }
 }
 
-/* Adds "ID: reason" unless the unit has it; allocates only for a new reason. */
+/* Adds "ID: reason" unless the unit has it; allocates only for a new reason. A reason's text
+ * names the value that gave its points, so the same text means the same points. */
 static void
-reason_add(BrUnit *u, guint rule, const char *id, const char *reason)
+reason_add(BrUnit *u, guint rule, const char *id, const char *reason, double points)
 {
   if (!u->reasons) {
     u->reasons = g_ptr_array_new_with_free_func(g_free);
     u->reason_rules = g_array_new(FALSE, FALSE, sizeof(guint));
+    u->reason_points = g_array_new(FALSE, FALSE, sizeof(double));
   }
   gsize idlen = strlen(id);
   for (guint i = 0; i < u->reasons->len; i++) {
@@ -174,6 +179,7 @@ reason_add(BrUnit *u, guint rule, const char *id, const char *reason)
   }
   g_ptr_array_add(u->reasons, g_strconcat(id, ": ", reason, NULL));
   g_array_append_val(u->reason_rules, rule);
+  g_array_append_val(u->reason_points, points);
 }
 
 BrUnit *
@@ -203,7 +209,7 @@ br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, const 
   fired_union(u, result->fired, table->has_points ? result->points : NULL, result->nfired);
   for (guint k = 0; k < result->nfired; k++)
     reason_add(u, result->fired[k], br_pack_rule(table->pack, result->fired[k])->id,
-               result->reasons[k]);
+               result->reasons[k], result->points ? result->points[k] : 1.0);
   return u;
 }
 
@@ -235,7 +241,8 @@ unit_absorb(BrUnit *dst, BrUnit *src, const BrPack *dst_pack)
   for (guint i = 0; src->reasons && i < src->reasons->len; i++) {
     guint rule = g_array_index(src->reason_rules, guint, i);
     const char *id = br_pack_rule(dst_pack, rule)->id;
-    reason_add(dst, rule, id, (const char *)g_ptr_array_index(src->reasons, i) + strlen(id) + 2);
+    reason_add(dst, rule, id, (const char *)g_ptr_array_index(src->reasons, i) + strlen(id) + 2,
+               g_array_index(src->reason_points, double, i));
   }
 }
 
@@ -259,6 +266,52 @@ br_unit_table_merge(BrUnitTable *dst, BrUnitTable *src)
   for (guint i = 0; i < src->absorbed->len; i++)
     g_ptr_array_add(dst->absorbed, g_ptr_array_steal_index(src->absorbed, i--));
   src->arena = arena_new();
+}
+
+static gint
+cmp_reason(gconstpointer a, gconstpointer b)
+{
+  const BrReason *x = a, *y = b;
+  if (x->contribution != y->contribution)
+    return x->contribution > y->contribution ? -1 : 1;
+  if (x->rule != y->rule)
+    return x->rule < y->rule ? -1 : 1;
+  return strcmp(x->text, y->text);
+}
+
+GArray *
+br_unit_reasons(const BrUnit *u, const BrPack *pack)
+{
+  guint n = u->reasons ? u->reasons->len : 0;
+  GArray *out = g_array_sized_new(FALSE, FALSE, sizeof(BrReason), n);
+  for (guint i = 0; i < n; i++) {
+    BrReason r = {.rule = g_array_index(u->reason_rules, guint, i),
+                  .points = g_array_index(u->reason_points, double, i)};
+    const BrRuleInfo *info = br_pack_rule(pack, r.rule);
+    r.contribution = info->weight * r.points;
+    r.text = (const char *)g_ptr_array_index(u->reasons, i) + strlen(info->id) + 2;
+    g_array_append_val(out, r);
+  }
+  g_array_sort(out, cmp_reason);
+  return out;
+}
+
+gboolean
+br_reason_counts(const BrReason *r)
+{
+  return fabs(r->contribution) >= 0.005;
+}
+
+void
+br_reason_format(GString *out, const BrReason *r, const BrPack *pack)
+{
+  g_string_append(out, br_pack_rule(pack, r->rule)->id);
+  g_string_append_c(out, ' ');
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  /* Fixed decimals and the C locale: lists stay byte-identical across platforms. */
+  g_ascii_formatd(num, sizeof num, "%.2f", fabs(r->contribution));
+  g_string_append_printf(out, "%c%s%s: %s", r->contribution < 0 ? '-' : '+', num,
+                         r->contribution < 0 ? " lowers the score" : "", r->text);
 }
 
 /* A 64-bit hash of a unit under a seed: FNV-1a over the bytes, finished with splitmix64 so

@@ -22,8 +22,10 @@ typedef struct {
   GArray *fired;        /* guint rule indices, ascending, distinct; NULL when none fired */
   GArray *points;       /* double, parallel to fired: the most points each gave on a line;
                          * NULL when the pack has no points rules (every rule gives 1) */
-  GPtrArray *reasons;   /* char* "RULE-ID: reason", in rule order, distinct; NULL if none */
+  GPtrArray *reasons;   /* char* "RULE-ID: reason", distinct, in no set order (br_unit_reasons
+                         * orders them); NULL if none */
   GArray *reason_rules; /* guint rule index of each reason, parallel to reasons */
+  GArray *reason_points; /* double points of the line that gave each reason, parallel */
   BrLane lane;
   BrSelection selection;
   guint rank;       /* 1-based rank within the port by score: set for red and selected
@@ -55,6 +57,25 @@ guint64 br_unit_hash(const char *port, const char *unit, guint64 seed);
 /* Rank order for g_ptr_array_sort of BrUnit*: score descending, then the seeded tie-break
  * (tiebreak must be set), then the unit id. */
 gint br_unit_cmp_rank(gconstpointer a, gconstpointer b);
+
+/* One reason of a unit and what it added to the score. */
+typedef struct {
+  guint rule;          /* rule index in the pack */
+  double points;       /* the rule's points on the line that gave the reason (1 for a rule
+                        * without points) */
+  double contribution; /* weight x points */
+  const char *text;    /* the reason without its rule id; owned by the unit */
+} BrReason;
+
+/* Every reason of the unit, the decisive one first: by contribution, largest first (so a
+ * reason that lowers the score comes after every one that raises it), then rule, then text.
+ * The same order wherever reasons are shown. An array of BrReason; free with g_array_free. */
+GArray *br_unit_reasons(const BrUnit *u, const BrPack *pack);
+/* A contribution shows with two decimals; one that rounds to 0.00 says nothing, and lists
+ * leave it out (JSON breakdowns keep it). */
+gboolean br_reason_counts(const BrReason *r);
+/* "ID +0.73: text", or "ID -0.55 lowers the score: text" for a reason that lowers it. */
+void br_reason_format(GString *out, const BrReason *r, const BrPack *pack);
 
 /* All units of a port in rank order (for --all output); owned by the table. */
 GPtrArray *br_unit_table_port_units(BrUnitTable *table, const char *port);

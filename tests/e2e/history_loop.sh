@@ -49,7 +49,7 @@ expect_status 0 "$BOXRANK" outcomes import "$WORK/outcomes.csv" --db "$DB" >/dev
   echo "C2,GOOD0000009,IQUQR,Good Co"
 } >"$WORK/day2.csv"
 expect_status 0 "$BOXRANK" rank "$WORK/day2.csv" --rules "$WORK/pack" --out "$WORK/o2" --db "$DB" --date 2026-01-10 -q
-grep -q '^IQUQR,1,1,BADC0000009,31,red,targeted,H-DECL H-LUA,.*H-LUA: 3 of 3' "$WORK/o2/list-IQUQR.csv" ||
+grep -q '^IQUQR,1,1,BADC0000009,31,red,targeted,H-DECL H-LUA,.*H-LUA +1.00: 3 of 3' "$WORK/o2/list-IQUQR.csv" ||
   fail "the consignee's record should fire: $(cat "$WORK/o2/list-IQUQR.csv")"
 grep -q 'GOOD0000009' "$WORK/o2/list-IQUQR.csv" && fail "a clean record must not make the list"
 # Dated the day of the outcomes: they are not known yet.

@@ -101,17 +101,80 @@ test_rollup(void)
   g_assert_cmpuint(u->fired->len, ==, 3);
   g_assert_cmpuint(g_array_index(u->fired, guint, 0), ==, 0);
   g_assert_cmpuint(g_array_index(u->fired, guint, 2), ==, 2);
-  /* Distinct reasons, in rule order, then text order. */
-  g_assert_cmpuint(u->reasons->len, ==, 4);
-  g_assert_cmpstr(u->reasons->pdata[0], ==, "A: why a");
-  g_assert_cmpstr(u->reasons->pdata[1], ==, "A: why a again");
-  g_assert_cmpstr(u->reasons->pdata[2], ==, "B: why b");
-  g_assert_cmpstr(u->reasons->pdata[3], ==, "C: seal c");
+  /* Distinct reasons by contribution (the weight, rules without points), then text order. */
+  GArray *reasons = br_unit_reasons(u, pack);
+  g_assert_cmpuint(reasons->len, ==, 4);
+  g_assert_cmpstr(g_array_index(reasons, BrReason, 0).text, ==, "why a");
+  g_assert_cmpstr(g_array_index(reasons, BrReason, 1).text, ==, "why a again");
+  g_assert_cmpstr(g_array_index(reasons, BrReason, 2).text, ==, "why b");
+  g_assert_cmpstr(g_array_index(reasons, BrReason, 3).text, ==, "seal c");
+  g_assert_cmpfloat(g_array_index(reasons, BrReason, 3).contribution, ==, 5);
+  g_array_free(reasons, TRUE);
   g_assert_cmpint(u->lane, ==, BR_LANE_RED);
   g_ptr_array_free(lists, TRUE);
   br_unit_table_free(t);
   br_pack_free(pack);
   remove_pack(dir);
+}
+
+/* Reasons read decisive first: by weight x points, a reason that lowers the score says so
+ * with its signed points, one that adds nothing is left out of lists but kept in the JSON
+ * breakdown; lists show three reasons in full and the rest by id and points. */
+static void
+test_reasons_by_contribution(void)
+{
+  GError *error = NULL;
+  char *dir = g_dir_make_tmp("br-reasons-XXXXXX", &error);
+  g_assert_no_error(error);
+  char *ini = g_build_filename(dir, "pack.ini", NULL);
+  char *lua = g_build_filename(dir, "r.lua", NULL);
+  g_file_set_contents(ini,
+                      "[pack]\nname = t\n[lanes]\nred = 1\nyellow = 1\n[capacity]\n"
+                      "default = 1\n[random]\nshare = 0\n",
+                      -1, &error);
+  g_assert_no_error(error);
+  g_file_set_contents(lua,
+                      "rule { id = 'A', title = 'a', weight = 1, when = present('container') }\n"
+                      "rule { id = 'B', title = 'b', weight = 2, when = present('container') }\n"
+                      "rule { id = 'C', title = 'c', weight = -1, when = present('container') }\n"
+                      "rule { id = 'D', title = 'd', weight = 3, when = present('container') }\n"
+                      "rule { id = 'E', title = 'e', weight = 0.5, when = present('container') }\n",
+                      -1, &error);
+  g_assert_no_error(error);
+  BrPack *pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  BrUnitTable *t = br_unit_table_new(pack);
+  guint fired[] = {0, 1, 2, 3, 4};
+  const char *why[] = {"why a", "why b", "why c", "why d", "why e"};
+  double points[] = {0.5, -0.4, 0.3, 1.0, 0.001};
+  BrLineResult r = {.score = 3.0, .nfired = 5, .fired = fired, .reasons = why, .points = points};
+  br_unit_table_add(t, "P", "U1", "R1", 1, &r);
+  GPtrArray *lists = br_rank_select(t, pack, 1);
+  GString *csv = g_string_new(NULL), *json = g_string_new(NULL);
+  br_output_list_csv(csv, lists->pdata[0], pack, FALSE);
+  br_output_list_jsonl(json, lists->pdata[0], pack);
+  /* D +3, A +0.5, C -0.3, B -0.8; E's 0.0005 rounds to nothing. */
+  g_assert_nonnull(strstr(csv->str, ",D +3.00: why d | A +0.50: why a | "
+                                    "C -0.30 lowers the score: why c | 1 more: B -0.80,"));
+  g_assert_null(strstr(csv->str, "why e"));
+  g_assert_nonnull(strstr(json->str, "\"reasons\":[\"D +3.00: why d\",\"A +0.50: why a\","
+                                     "\"C -0.30 lowers the score: why c\","
+                                     "\"B -0.80 lowers the score: why b\"]"));
+  g_assert_nonnull(strstr(json->str, "{\"rule\":\"E\",\"weight\":0.5,\"points\":0.001,"
+                                     "\"contribution\":0.001,\"reason\":\"why e\"}"));
+  g_assert_nonnull(strstr(json->str, "{\"rule\":\"B\",\"weight\":2,\"points\":-0.4,"
+                                     "\"contribution\":-0.8,\"reason\":\"why b\"}"));
+  g_string_free(csv, TRUE);
+  g_string_free(json, TRUE);
+  g_ptr_array_free(lists, TRUE);
+  br_unit_table_free(t);
+  br_pack_free(pack);
+  g_unlink(ini);
+  g_unlink(lua);
+  g_rmdir(dir);
+  g_free(ini);
+  g_free(lua);
+  g_free(dir);
 }
 
 /* Fills a table with n units at one port; scores repeat so that ties are common. */
@@ -266,6 +329,7 @@ main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/rank/rollup", test_rollup);
+  g_test_add_func("/rank/reasons-by-contribution", test_reasons_by_contribution);
   g_test_add_func("/rank/order-independent", test_selection_is_order_independent);
   g_test_add_func("/rank/random-uniform", test_random_draw_is_uniform);
   g_test_add_func("/rank/merge", test_merge_equals_single_table);
