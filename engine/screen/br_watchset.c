@@ -163,7 +163,8 @@ load_exceptions(BrWatchSet *set, BrStore *store, const char *as_of, GError **err
   gboolean ok = FALSE;
   if (sqlite3_prepare_v2(br_store_db(store),
                          "SELECT list_name, entry_ref, party_key FROM watchlist_exceptions"
-                         " WHERE expires IS NULL OR expires >= COALESCE(?1, date('now'))",
+                         " WHERE status = 'active'"
+                         " AND (expires IS NULL OR expires >= COALESCE(?1, date('now')))",
                          -1, &s, NULL) != SQLITE_OK)
     goto sql_error;
   sqlite3_bind_text(s, 1, as_of, -1, SQLITE_STATIC);

@@ -157,6 +157,87 @@ const BrStoreMigration br_store_migrations[] = {
      "  reason TEXT NOT NULL,"
      "  expires TEXT);" /* YYYY-MM-DD, last day in force; NULL: no expiry */
      "CREATE INDEX watchlist_exceptions_key ON watchlist_exceptions(list_name, party_key);"},
+    {"accounts, audit, worklist details, results recorded in the browser, hit reviews",
+     "CREATE TABLE users ("
+     "  id INTEGER PRIMARY KEY,"
+     "  name TEXT NOT NULL UNIQUE,"
+     "  role TEXT NOT NULL CHECK (role IN ('analyst', 'rule_author', 'commission', 'admin')),"
+     "  password_hash TEXT NOT NULL," /* Argon2id, libsodium's crypto_pwhash_str format */
+     "  created_at TEXT NOT NULL,"
+     "  created_by TEXT NOT NULL);"
+     "CREATE TABLE user_ports (" /* the ports an analyst works */
+     "  user_id INTEGER NOT NULL REFERENCES users(id),"
+     "  port TEXT NOT NULL,"
+     "  PRIMARY KEY (user_id, port)) WITHOUT ROWID;"
+     /* Only a hash of the token is stored: a copy of the store opens no session. */
+     "CREATE TABLE sessions ("
+     "  token_hash TEXT PRIMARY KEY,"
+     "  user_id INTEGER NOT NULL REFERENCES users(id),"
+     "  csrf TEXT NOT NULL,"
+     "  created_at INTEGER NOT NULL," /* Unix seconds */
+     "  expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+     "CREATE TABLE audit ("
+     "  id INTEGER PRIMARY KEY,"
+     "  at TEXT NOT NULL," /* ISO 8601 UTC */
+     "  who TEXT NOT NULL,"
+     "  action TEXT NOT NULL,"
+     "  target TEXT NOT NULL,"
+     "  detail TEXT NOT NULL);"
+     "CREATE INDEX audit_at ON audit(at);"
+     "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+     "  BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;"
+     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+     "  BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;"
+     /* What an officer needs to find and open a selected unit: its manifest lines (a JSON
+      * object of field name to text) and its reasons with their points, best first. */
+     "CREATE TABLE selection_lines ("
+     "  unit_id INTEGER NOT NULL REFERENCES selections(unit_id),"
+     "  line INTEGER NOT NULL,"
+     "  fields TEXT NOT NULL,"
+     "  PRIMARY KEY (unit_id, line)) WITHOUT ROWID;"
+     "CREATE TABLE selection_reasons ("
+     "  unit_id INTEGER NOT NULL REFERENCES selections(unit_id),"
+     "  ord INTEGER NOT NULL,"
+     "  rule_ord INTEGER NOT NULL,"
+     "  points REAL NOT NULL,"
+     "  text TEXT NOT NULL,"
+     "  PRIMARY KEY (unit_id, ord)) WITHOUT ROWID;"
+     "ALTER TABLE outcomes ADD COLUMN recorded_by TEXT;" /* NULL: from an imported file */
+     "ALTER TABLE outcomes ADD COLUMN recorded_at TEXT;"
+     "CREATE TABLE outcome_versions (" /* what a correction replaced */
+     "  id INTEGER PRIMARY KEY,"
+     "  outcome_id INTEGER NOT NULL REFERENCES outcomes(id),"
+     "  result TEXT NOT NULL,"
+     "  category TEXT,"
+     "  severity INTEGER,"
+     "  notes TEXT NOT NULL,"
+     "  recorded_by TEXT,"
+     "  recorded_at TEXT,"
+     "  replaced_by TEXT NOT NULL,"
+     "  replaced_at TEXT NOT NULL);"
+     "CREATE INDEX outcome_versions_outcome ON outcome_versions(outcome_id);"
+     /* pending: waits for a second analyst (four-eyes); only active exceptions are in force. */
+     "ALTER TABLE watchlist_exceptions ADD COLUMN status TEXT NOT NULL DEFAULT 'active'"
+     "  CHECK (status IN ('pending', 'active', 'revoked'));"
+     "ALTER TABLE watchlist_exceptions ADD COLUMN approved_by TEXT;"
+     "ALTER TABLE watchlist_exceptions ADD COLUMN approved_at TEXT;"
+     "ALTER TABLE watchlist_exceptions ADD COLUMN revoked_by TEXT;"
+     "ALTER TABLE watchlist_exceptions ADD COLUMN revoked_at TEXT;"
+     "ALTER TABLE watchlist_exceptions ADD COLUMN revoke_reason TEXT;"
+     "CREATE TABLE hit_reviews ("
+     "  id INTEGER PRIMARY KEY,"
+     "  run_id INTEGER NOT NULL REFERENCES runs(id),"
+     "  port TEXT NOT NULL,"
+     "  unit TEXT NOT NULL,"
+     "  party TEXT NOT NULL,"
+     "  list_name TEXT NOT NULL,"
+     "  entry_ref TEXT NOT NULL,"
+     "  decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'dismissed')),"
+     "  exception_id INTEGER REFERENCES watchlist_exceptions(id),"
+     "  by TEXT NOT NULL,"
+     "  at TEXT NOT NULL,"
+     "  reason TEXT NOT NULL);"
+     "CREATE INDEX hit_reviews_run ON hit_reviews(run_id, port);"},
 };
 
 const guint br_store_migration_count = G_N_ELEMENTS(br_store_migrations);

@@ -401,3 +401,31 @@ out:
   g_string_free(key, TRUE);
   return id;
 }
+
+gboolean
+br_watchlist_store_revoke_exception(BrStore *store, gint64 id, const char *by, const char *reason,
+                                    GError **error)
+{
+  if (!by || !*by)
+    return invalid(error, "a revocation needs who revokes it (--by)");
+  if (!reason || !*reason)
+    return invalid(error, "a revocation needs a reason (--reason)");
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2(br_store_db(store),
+                         "UPDATE watchlist_exceptions SET status = 'revoked', revoked_by = ?2,"
+                         " revoked_at = " NOW_SQL ", revoke_reason = ?3"
+                         " WHERE id = ?1 AND status != 'revoked'",
+                         -1, &s, NULL) != SQLITE_OK)
+    return br_store_sql_error(store, error, "cannot revoke the exception");
+  sqlite3_bind_int64(s, 1, id);
+  sqlite3_bind_text(s, 2, by, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
+  gboolean ok = br_store_exec_stmt(store, s, error);
+  sqlite3_finalize(s);
+  if (ok && sqlite3_changes(br_store_db(store)) == 0) {
+    g_set_error(error, BR_WATCHLIST_STORE_ERROR, BR_WATCHLIST_STORE_ERROR_NOT_FOUND,
+                "%s: no exception %" G_GINT64_FORMAT " in force", br_store_path(store), id);
+    return FALSE;
+  }
+  return ok;
+}

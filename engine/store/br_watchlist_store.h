@@ -59,3 +59,8 @@ typedef struct {
 /* Records an exception after checking that the list and a name-screened entry exist, the
  * party has tokens, who and why are given and expires is a date. Returns its id, or 0. */
 gint64 br_watchlist_store_add_exception(BrStore *store, const BrWatchException *ex, GError **error);
+
+/* Ends an exception that is active or awaiting approval: the pair matches again from now on.
+ * The row stays, marked revoked with who, when and why. */
+gboolean br_watchlist_store_revoke_exception(BrStore *store, gint64 id, const char *by,
+                                             const char *reason, GError **error);
