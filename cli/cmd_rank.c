@@ -10,6 +10,7 @@
 #include "br_output.h"
 #include "br_pipeline.h"
 #include "br_rank.h"
+#include "br_run_details.h"
 #include "br_reference.h"
 #include "br_rules.h"
 #include "br_run_record.h"
@@ -289,7 +290,18 @@ br_cmd_rank(int argc, char **argv)
         .failure_counts = result.failure_counts,
         .entities = result.entities,
     };
-    if (!br_store_record_run(store, &run, lists, pack, &error))
+    gint64 run_id = br_store_record_run(store, &run, lists, pack, &error);
+    if (!run_id)
+      goto fail;
+    /* The worklist's manifest fields of the selected units (boxrank serve). */
+    BrRunDetails *details = strcmp(argv[1], "-") == 0
+                                ? NULL
+                                : br_run_details_collect(argv[1], profile, pack, lists, &error);
+    if (strcmp(argv[1], "-") != 0 && !details)
+      goto fail;
+    gboolean recorded = br_run_details_record(store, run_id, lists, pack, details, &error);
+    br_run_details_free(details);
+    if (!recorded)
       goto fail;
   }
   BrRunSummary summary = {

@@ -1,0 +1,274 @@
+#include "br_run_details.h"
+
+#include <string.h>
+
+#include "br_audit.h"
+#include "br_feed.h"
+#include "br_json.h"
+
+typedef struct {
+  guint64 line;
+  char *fields; /* JSON object */
+} DetailLine;
+
+struct BrRunDetails {
+  GHashTable *units; /* "port\x1funit" -> GArray of DetailLine */
+};
+
+static char *
+unit_key(const char *port, const char *unit)
+{
+  return g_strconcat(port, "\x1f", unit, NULL);
+}
+
+static void
+lines_free(gpointer data)
+{
+  GArray *lines = data;
+  for (guint i = 0; i < lines->len; i++)
+    g_free(g_array_index(lines, DetailLine, i).fields);
+  g_array_free(lines, TRUE);
+}
+
+static int
+field_index(const BrSchema *schema, const char *name)
+{
+  return name ? br_schema_find(schema, name) : -1;
+}
+
+/* The same unit a line rolls up to in scoring (br_pipeline.c): the unit field, else the
+ * fallback, else the record id, else the line number. */
+static const char *
+line_unit(const BrValue *rec, int unit_idx, int fallback_idx, int id_idx, guint64 line_no,
+          GString *scratch)
+{
+  if (unit_idx >= 0 && !rec[unit_idx].missing)
+    return rec[unit_idx].str;
+  if (fallback_idx >= 0 && !rec[fallback_idx].missing)
+    return rec[fallback_idx].str;
+  if (id_idx >= 0 && !rec[id_idx].missing)
+    return rec[id_idx].str;
+  g_string_printf(scratch, "line:%" G_GUINT64_FORMAT, line_no);
+  return scratch->str;
+}
+
+static char *
+record_json(const BrSchema *schema, const BrValue *rec)
+{
+  GString *out = g_string_new("{");
+  gboolean first = TRUE;
+  for (guint f = 0; f < br_schema_size(schema); f++) {
+    if (rec[f].missing)
+      continue;
+    if (!first)
+      g_string_append_c(out, ',');
+    first = FALSE;
+    br_json_append_string(out, br_schema_field(schema, f)->name, -1);
+    g_string_append_c(out, ':');
+    br_json_append_string(out, rec[f].str, rec[f].len);
+  }
+  g_string_append_c(out, '}');
+  return g_string_free(out, FALSE);
+}
+
+BrRunDetails *
+br_run_details_collect(const char *path, const BrProfile *profile, const BrPack *pack,
+                       GPtrArray *lists, GError **error)
+{
+  BrRunDetails *details = g_new0(BrRunDetails, 1);
+  details->units = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, lines_free);
+  for (guint i = 0; i < lists->len; i++) {
+    const BrPortList *list = g_ptr_array_index(lists, i);
+    for (guint k = 0; k < list->selected->len; k++) {
+      const BrUnit *u = g_ptr_array_index(list->selected, k);
+      g_hash_table_insert(details->units, unit_key(u->port, u->unit),
+                          g_array_new(FALSE, FALSE, sizeof(DetailLine)));
+    }
+  }
+  if (g_hash_table_size(details->units) == 0)
+    return details;
+
+  BrFeedOptions opts = {0};
+  BrFeed *feed = br_feed_open(path, profile, &opts, error);
+  if (!feed) {
+    br_run_details_free(details);
+    return NULL;
+  }
+  const BrSchema *schema = br_feed_schema(feed);
+  const BrPackSettings *settings = br_pack_settings(pack);
+  int port_idx = field_index(schema, settings->port_field);
+  int unit_idx = field_index(schema, settings->unit_field);
+  int fallback_idx = field_index(schema, settings->unit_fallback);
+  int id_idx = field_index(schema, "record_id");
+  BrBatch *batch = br_batch_new(schema, 2048);
+  GString *scratch = g_string_new(NULL);
+  GString *key = g_string_new(NULL);
+  gint n;
+  while ((n = br_feed_next_batch(feed, batch, error)) > 0) {
+    for (guint i = 0; i < batch->count; i++) {
+      const BrValue *rec = br_batch_record(batch, i);
+      const char *port = port_idx >= 0 && !rec[port_idx].missing ? rec[port_idx].str : "UNASSIGNED";
+      const char *unit = line_unit(rec, unit_idx, fallback_idx, id_idx, batch->line_no[i], scratch);
+      g_string_assign(key, port);
+      g_string_append_c(key, '\x1f');
+      g_string_append(key, unit);
+      GArray *lines = g_hash_table_lookup(details->units, key->str);
+      if (!lines)
+        continue;
+      DetailLine dl = {batch->line_no[i], record_json(schema, rec)};
+      g_array_append_val(lines, dl);
+    }
+  }
+  g_string_free(key, TRUE);
+  g_string_free(scratch, TRUE);
+  br_batch_free(batch);
+  br_feed_close(feed);
+  if (n < 0) {
+    br_run_details_free(details);
+    return NULL;
+  }
+  return details;
+}
+
+void
+br_run_details_free(BrRunDetails *details)
+{
+  if (!details)
+    return;
+  g_hash_table_destroy(details->units);
+  g_free(details);
+}
+
+guint
+br_run_details_lines(const BrRunDetails *details, const char *port, const char *unit)
+{
+  char *key = unit_key(port, unit);
+  GArray *lines = g_hash_table_lookup(details->units, key);
+  g_free(key);
+  return lines ? lines->len : 0;
+}
+
+typedef struct {
+  guint rule;
+  double points;
+} Contribution;
+
+static gint
+contribution_cmp(gconstpointer a, gconstpointer b)
+{
+  const Contribution *x = a, *y = b;
+  if (x->points != y->points)
+    return x->points > y->points ? -1 : 1;
+  return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* The unit's reasons given by one rule, joined; its title when it gave none. */
+static char *
+rule_reason_text(const BrUnit *u, const BrPack *pack, guint rule)
+{
+  GString *text = g_string_new(NULL);
+  for (guint i = 0; u->reasons && i < u->reasons->len; i++) {
+    if (g_array_index(u->reason_rules, guint, i) != rule)
+      continue;
+    if (text->len)
+      g_string_append(text, " | ");
+    g_string_append(text, g_ptr_array_index(u->reasons, i));
+  }
+  if (!text->len)
+    g_string_printf(text, "%s: %s", br_pack_rule(pack, rule)->id, br_pack_rule(pack, rule)->title);
+  return g_string_free(text, FALSE);
+}
+
+enum { STMT_UNIT, STMT_REASON, STMT_LINE, STMT_N };
+
+static const char *const details_sql[STMT_N] = {
+    [STMT_UNIT] = "SELECT u.id FROM units u JOIN selections s ON s.unit_id = u.id"
+                  " WHERE u.run_id = ?1 AND u.port = ?2 AND u.unit = ?3",
+    [STMT_REASON] = "INSERT INTO selection_reasons (unit_id, ord, rule_ord, points, text)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [STMT_LINE] = "INSERT INTO selection_lines (unit_id, line, fields) VALUES (?1, ?2, ?3)",
+};
+
+static gboolean
+record_unit(BrStore *store, sqlite3_stmt **st, gint64 unit_id, const BrUnit *u, const BrPack *pack,
+            const BrRunDetails *details, GError **error)
+{
+  GArray *contrib = g_array_new(FALSE, FALSE, sizeof(Contribution));
+  for (guint k = 0; u->fired && k < u->fired->len; k++) {
+    guint rule = g_array_index(u->fired, guint, k);
+    double pts = u->points ? g_array_index(u->points, double, k) : 1.0;
+    Contribution c = {rule, br_pack_rule(pack, rule)->weight * pts};
+    g_array_append_val(contrib, c);
+  }
+  g_array_sort(contrib, contribution_cmp);
+  gboolean ok = TRUE;
+  for (guint k = 0; ok && k < contrib->len; k++) {
+    const Contribution *c = &g_array_index(contrib, Contribution, k);
+    char *text = rule_reason_text(u, pack, c->rule);
+    sqlite3_bind_int64(st[STMT_REASON], 1, unit_id);
+    sqlite3_bind_int(st[STMT_REASON], 2, (int)k);
+    sqlite3_bind_int(st[STMT_REASON], 3, (int)c->rule);
+    sqlite3_bind_double(st[STMT_REASON], 4, c->points);
+    sqlite3_bind_text(st[STMT_REASON], 5, text, -1, g_free);
+    ok = br_store_exec_stmt(store, st[STMT_REASON], error);
+  }
+  g_array_free(contrib, TRUE);
+  if (!ok || !details)
+    return ok;
+  char *key = unit_key(u->port, u->unit);
+  GArray *lines = g_hash_table_lookup(details->units, key);
+  g_free(key);
+  for (guint i = 0; ok && lines && i < lines->len; i++) {
+    const DetailLine *dl = &g_array_index(lines, DetailLine, i);
+    sqlite3_bind_int64(st[STMT_LINE], 1, unit_id);
+    sqlite3_bind_int64(st[STMT_LINE], 2, (sqlite3_int64)dl->line);
+    sqlite3_bind_text(st[STMT_LINE], 3, dl->fields, -1, SQLITE_STATIC);
+    ok = br_store_exec_stmt(store, st[STMT_LINE], error);
+  }
+  return ok;
+}
+
+gboolean
+br_run_details_record(BrStore *store, gint64 run_id, GPtrArray *lists, const BrPack *pack,
+                      const BrRunDetails *details, GError **error)
+{
+  sqlite3_stmt *st[STMT_N] = {0};
+  if (!br_store_prepare(store, details_sql, STMT_N, st, error))
+    return FALSE;
+  gboolean ok = br_store_begin(store, error);
+  guint selected = 0;
+  for (guint i = 0; ok && i < lists->len; i++) {
+    const BrPortList *list = g_ptr_array_index(lists, i);
+    for (guint k = 0; ok && k < list->selected->len; k++) {
+      const BrUnit *u = g_ptr_array_index(list->selected, k);
+      sqlite3_bind_int64(st[STMT_UNIT], 1, run_id);
+      sqlite3_bind_text(st[STMT_UNIT], 2, u->port, -1, SQLITE_STATIC);
+      sqlite3_bind_text(st[STMT_UNIT], 3, u->unit, -1, SQLITE_STATIC);
+      int rc = sqlite3_step(st[STMT_UNIT]);
+      gint64 unit_id = rc == SQLITE_ROW ? sqlite3_column_int64(st[STMT_UNIT], 0) : 0;
+      sqlite3_reset(st[STMT_UNIT]);
+      if (!unit_id) {
+        ok = br_store_sql_error(store, error, "a selected unit of the run is not in the store");
+        break;
+      }
+      ok = record_unit(store, st, unit_id, u, pack, details, error);
+      selected++;
+    }
+  }
+  if (ok) {
+    char *actor = br_audit_cli_actor();
+    char *target = g_strdup_printf("run %" G_GINT64_FORMAT, run_id);
+    char *detail =
+        g_strdup_printf("pack %s %s, %u ports, %u selected", br_pack_settings(pack)->name,
+                        br_pack_hash(pack), lists->len, selected);
+    ok = br_audit_append(store, actor, "run.record", target, detail, error);
+    g_free(detail);
+    g_free(target);
+    g_free(actor);
+  }
+  ok = ok && br_store_commit(store, error);
+  if (!ok)
+    br_store_rollback(store);
+  br_store_finalize(st, STMT_N);
+  return ok;
+}

@@ -1,0 +1,31 @@
+/* What a worklist needs of each selected unit beyond its score: the manifest lines it carries
+ * (B/L, parties, goods, HS code, origin, ports, vessel or truck, arrival ...) and its reasons
+ * with the points each rule contributed, so that an officer can work from the list alone.
+ *
+ * The lines are collected by reading the input a second time after selection, keeping only
+ * the lines of the few units selected: scoring, which reads every line, stays untouched. An
+ * input read from standard input cannot be read again; its units get reasons but no lines. */
+#pragma once
+
+#include <glib.h>
+
+#include "br_profile.h"
+#include "br_rank.h"
+#include "br_rules.h"
+#include "br_store.h"
+
+typedef struct BrRunDetails BrRunDetails;
+
+/* Reads path (not "-") through profile and keeps, for every unit in lists (BrPortList*),
+ * each of its lines as a JSON object of the fields present, keyed by the schema's names. */
+BrRunDetails *br_run_details_collect(const char *path, const BrProfile *profile, const BrPack *pack,
+                                     GPtrArray *lists, GError **error);
+void br_run_details_free(BrRunDetails *details);
+/* Lines kept for a unit (0 when it has none). */
+guint br_run_details_lines(const BrRunDetails *details, const char *port, const char *unit);
+
+/* Writes, in one transaction, the reasons of every selected unit of run run_id (best
+ * contribution first: rule weight times its points) and their lines from details (may be
+ * NULL), and an audit row for the run. */
+gboolean br_run_details_record(BrStore *store, gint64 run_id, GPtrArray *lists, const BrPack *pack,
+                               const BrRunDetails *details, GError **error);
