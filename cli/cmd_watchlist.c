@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "br_audit.h"
 #include "br_cli.h"
 #include "br_watchlist_store.h"
 #include "br_watchset.h"
@@ -348,7 +349,22 @@ watchlist_except(int argc, char **argv)
   if (!(store = open_store(db, BR_STORE_EXISTING, &rc)))
     goto out;
   BrWatchException ex = {list, entry, party, by, reason, until};
-  gint64 id = br_watchlist_store_add_exception(store, &ex, &error);
+  char *actor = br_audit_cli_actor();
+  gint64 id = 0;
+  if (br_store_begin(store, &error)) {
+    id = br_watchlist_store_add_exception(store, &ex, &error);
+    char *target = g_strdup_printf("exception %" G_GINT64_FORMAT, id);
+    char *detail = g_strdup_printf("by %s: %s is not %s %s (%s), until %s", by, party, list,
+                                   entry, reason, until ? until : "revoked");
+    if (!id || !br_audit_append(store, actor, "exception.add", target, detail, &error) ||
+        !br_store_commit(store, &error)) {
+      br_store_rollback(store);
+      id = 0;
+    }
+    g_free(detail);
+    g_free(target);
+  }
+  g_free(actor);
   if (!id) {
     br_cli_error(error);
     rc = BR_EXIT_FAILURE;
@@ -375,13 +391,71 @@ watchlist_exceptions(int argc, char **argv)
 {
   return query_command(
       argc, argv, "- list the analysts' exceptions",
-      "One line per exception, tab-separated; status is in force or expired (today, UTC).",
+      "One line per exception, tab-separated; status is in force, expired (today, UTC),\n"
+      "pending (awaits a second analyst's approval) or revoked.",
       "boxrank watchlist exceptions --db boxrank.db",
       "id\tlist\tentry\tparty\tby\tcreated_at\texpires\tstatus\treason",
       "SELECT id, list_name, entry_ref, party, created_by, created_at, expires,"
-      " CASE WHEN expires IS NULL OR expires >= date('now') THEN 'in force' ELSE 'expired' END,"
+      " CASE WHEN status != 'active' THEN status"
+      " WHEN expires IS NULL OR expires >= date('now') THEN 'in force' ELSE 'expired' END,"
       " reason FROM watchlist_exceptions ORDER BY id",
       0, NULL, NULL);
+}
+
+static int
+watchlist_revoke(int argc, char **argv)
+{
+  char *db = NULL, *by = NULL, *reason = NULL;
+  gint64 id = 0;
+  GOptionEntry entries[] = {
+      {"id", 0, 0, G_OPTION_ARG_INT64, &id, "The exception (boxrank watchlist exceptions)", "N"},
+      {"by", 0, 0, G_OPTION_ARG_STRING, &by, "Who revokes it", "WHO"},
+      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why", "WHY"},
+      {"db", 0, 0, G_OPTION_ARG_FILENAME, &db, DB_HELP, "PATH"},
+      {NULL}};
+  GOptionContext *ctx = g_option_context_new("- end an exception: the pair matches again");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_option_context_set_summary(
+      ctx, "The exception stays in the store, marked revoked with who, when and why.");
+  int rc = BR_EXIT_USAGE;
+  BrStore *store = NULL;
+  GError *error = NULL;
+  if (!br_cli_parse(ctx, &argc, &argv,
+                    "boxrank watchlist revoke --id 3 --by j.smith --reason \"same passport as the "
+                    "listed person\""))
+    goto out;
+  if (argc != 1 || id <= 0 || !by || !reason) {
+    fprintf(stderr, "boxrank: watchlist revoke needs --id, --by and --reason\n"
+                    "Run with --help for usage.\n");
+    goto out;
+  }
+  if (!(store = open_store(db, BR_STORE_EXISTING, &rc)))
+    goto out;
+  char *actor = br_audit_cli_actor();
+  char *target = g_strdup_printf("exception %" G_GINT64_FORMAT, id);
+  char *detail = g_strdup_printf("by %s: %s", by, reason);
+  gboolean ok = br_store_begin(store, &error) &&
+                br_watchlist_store_revoke_exception(store, id, by, reason, &error) &&
+                br_audit_append(store, actor, "exception.revoke", target, detail, &error) &&
+                br_store_commit(store, &error);
+  g_free(detail);
+  g_free(target);
+  g_free(actor);
+  if (!ok) {
+    br_store_rollback(store);
+    br_cli_error(error);
+    rc = BR_EXIT_FAILURE;
+    goto out;
+  }
+  printf("exception %" G_GINT64_FORMAT " revoked\n", id);
+  rc = BR_EXIT_OK;
+out:
+  br_store_close(store);
+  g_option_context_free(ctx);
+  g_free(db);
+  g_free(by);
+  g_free(reason);
+  return rc;
 }
 
 static const struct {
@@ -391,6 +465,7 @@ static const struct {
     {"import", watchlist_import}, {"list", watchlist_list},
     {"show", watchlist_show},     {"match", watchlist_match},
     {"except", watchlist_except}, {"exceptions", watchlist_exceptions},
+    {"revoke", watchlist_revoke},
 };
 
 int
@@ -409,6 +484,7 @@ br_cmd_watchlist(int argc, char **argv)
           "       boxrank watchlist except --list NAME --entry ID --party \"TEXT\" --by WHO "
           "--reason WHY [--until YYYY-MM-DD]\n"
           "       boxrank watchlist exceptions\n"
+          "       boxrank watchlist revoke --id N --by WHO --reason WHY\n"
           "Every command takes --db PATH. Run 'boxrank watchlist COMMAND --help' for details.\n"
           "Example:\n  boxrank watchlist match \"Mohamed Al Hamdi\" --list un\n");
   return out == stdout ? BR_EXIT_OK : BR_EXIT_USAGE;
