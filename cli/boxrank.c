@@ -13,6 +13,8 @@ static const BrCommand commands[] = {
     {"outcomes", "import inspection results into the store, and list them", br_cmd_outcomes},
     {"report", "hit rates per rule, port, lane and month (HTML, CSV, JSON)", br_cmd_report},
     {"watchlist", "import watchlists, screen names, record exceptions", br_cmd_watchlist},
+    {"serve", "the worklist, hit review, reports and audit in a browser", br_cmd_serve},
+    {"user", "add accounts for boxrank serve", br_cmd_user},
 };
 
 static void

@@ -5,9 +5,13 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libglib2.0-dev liblua5.4-dev lua5.4 libcsv-dev libsqlite3-dev sqlite3 libxml2-dev
+  libsoup-3.0-dev libjson-glib-dev libsodium-dev
 )
 if [ "${BR_WITH_BROWSER:-0}" = 1 ]; then
   packages+=(chromium)
+  # The browser tests drive Chromium with puppeteer-core from npm; a Node.js installed from
+  # elsewhere (with its own npm) is used as it is.
+  command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
 missing=()

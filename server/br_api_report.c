@@ -1,0 +1,251 @@
+/* The commission's and the rule authors' pages: hit-rate report, packs and rule statistics,
+ * the audit trail; and the admin's users. */
+#include <math.h>
+#include <string.h>
+
+#include "br_api.h"
+#include "br_json.h"
+#include "br_report.h"
+
+static gboolean
+valid_date(const char *text)
+{
+  gint32 day;
+  return text && br_store_date_parse(text, &day);
+}
+
+static BrReport *
+build_report(BrRequest *req)
+{
+  const char *from = br_req_query(req, "from");
+  const char *to = br_req_query(req, "to");
+  const char *port = br_req_query(req, "port");
+  if (!valid_date(from) || !valid_date(to)) {
+    br_reply_error(req, SOUP_STATUS_BAD_REQUEST, "from and to take YYYY-MM-DD");
+    return NULL;
+  }
+  GError *error = NULL;
+  BrReport *report = br_report_build(req->store, from, to, port, &error);
+  if (!report)
+    br_reply_store_error(req, error);
+  return report;
+}
+
+/* Random-control inspections needed for the lift's 95% interval (Katz, log ratio) to exclude
+ * 1 at the rates seen: (1-p0)/(p0 n0) + (1-pt)/(pt nt) < (ln(pt/p0) / 1.96)^2. With no finding
+ * in the control yet, p0 is taken as (h0 + 0.5) / (n0 + 1). Returns 0 when the control is
+ * large enough, -1 when no size would do at these rates (targeting finds no more than chance,
+ * or found nothing). When the targeted side is too small as well, the size assumes it grows
+ * without bound: the least the control needs. */
+static gint64
+control_needed(const BrReportCount *t, const BrReportCount *r, gboolean *more_targeted)
+{
+  *more_targeted = FALSE;
+  if (t->inspections == 0 || t->hits == 0)
+    return -1;
+  double pt = (double)t->hits / (double)t->inspections;
+  double p0 = r->hits ? (double)r->hits / (double)r->inspections
+                      : (r->hits + 0.5) / ((double)r->inspections + 1.0);
+  if (pt <= p0)
+    return -1;
+  double margin = pow(log(pt / p0) / 1.96, 2);
+  double var_t = pt < 1.0 ? (1.0 - pt) / (pt * (double)t->inspections) : 0.0;
+  double room = margin - var_t;
+  if (room <= 0) {
+    *more_targeted = TRUE;
+    room = margin;
+  }
+  double need = ceil((1.0 - p0) / p0 / room);
+  if (r->hits && (double)r->inspections >= need && !*more_targeted)
+    return 0;
+  return (gint64)need;
+}
+
+static void
+control_json(GString *out, const BrReportRow *row, guint *n)
+{
+  gboolean more_t;
+  gint64 need = control_needed(&row->targeted, &row->random, &more_t);
+  double lift, lo, hi;
+  gboolean has_lift = br_report_lift(row, &lift, &lo, &hi);
+  gboolean ok = need == 0 && has_lift;
+  gboolean first = TRUE;
+  g_string_append(out, (*n)++ ? ",{" : "{");
+  br_json_str_member(out, &first, "port", row->port);
+  br_json_int_member(out, &first, "targeted", (gint64)row->targeted.inspections);
+  br_json_int_member(out, &first, "targeted_hits", (gint64)row->targeted.hits);
+  br_json_int_member(out, &first, "random", (gint64)row->random.inspections);
+  br_json_int_member(out, &first, "random_hits", (gint64)row->random.hits);
+  br_json_member(out, &first, "enough");
+  g_string_append(out, ok ? "true" : "false");
+  br_json_member(out, &first, "needed_random");
+  if (need > 0)
+    g_string_append_printf(out, "%" G_GINT64_FORMAT, need);
+  else
+    g_string_append(out, "null");
+  br_json_member(out, &first, "more_targeted");
+  g_string_append(out, more_t ? "true" : "false");
+  g_string_append_c(out, '}');
+}
+
+void
+br_api_report(BrRequest *req)
+{
+  BrReport *report = build_report(req);
+  if (!report)
+    return;
+  GString *out = g_string_new("{\"report\":");
+  br_report_write(report, BR_REPORT_JSON, out);
+  g_string_append(out, ",\"control\":[");
+  guint n = 0;
+  for (guint i = 0; i < br_report_row_count(report); i++) {
+    const BrReportRow *row = br_report_row(report, i);
+    if (row->dim == BR_REPORT_OVERALL || row->dim == BR_REPORT_PORT)
+      control_json(out, row, &n);
+  }
+  g_string_append(out, "]}");
+  br_report_free(report);
+  br_reply_json(req, SOUP_STATUS_OK, out);
+}
+
+void
+br_api_report_csv(BrRequest *req)
+{
+  BrReport *report = build_report(req);
+  if (!report)
+    return;
+  GString *out = g_string_new(NULL);
+  br_report_write(report, BR_REPORT_CSV, out);
+  br_report_free(report);
+  GBytes *bytes = g_string_free_to_bytes(out);
+  br_reply_bytes(req, SOUP_STATUS_OK, "text/csv; charset=utf-8", bytes);
+  g_bytes_unref(bytes);
+  soup_message_headers_replace(soup_server_message_get_response_headers(req->msg),
+                               "Content-Disposition", "attachment; filename=\"hit-rates.csv\"");
+}
+
+/* Answers the rows of sql, with text parameters bound in order (NULL binds NULL). */
+static void
+reply_rows(BrRequest *req, const char *sql, const char *const *params, guint nparams)
+{
+  sqlite3_stmt *s = NULL;
+  GError *error = NULL;
+  if (sqlite3_prepare_v2(br_store_db(req->store), sql, -1, &s, NULL) != SQLITE_OK) {
+    br_store_sql_error(req->store, &error, "cannot prepare");
+    br_reply_store_error(req, error);
+    return;
+  }
+  for (guint i = 0; i < nparams; i++)
+    sqlite3_bind_text(s, (int)i + 1, params[i], -1, SQLITE_STATIC);
+  GString *out = g_string_new(NULL);
+  gboolean ok = br_json_rows(out, req->store, s, &error);
+  sqlite3_finalize(s);
+  if (!ok) {
+    g_string_free(out, TRUE);
+    br_reply_store_error(req, error);
+    return;
+  }
+  br_reply_json(req, SOUP_STATUS_OK, out);
+}
+
+void
+br_api_packs(BrRequest *req)
+{
+  reply_rows(req,
+             "SELECT r.id AS run_id, r.as_of AS date, r.started_at, r.pack_name,"
+             " r.pack_version, r.pack_hash, CAST(r.seed AS TEXT) AS seed, r.lines_read,"
+             " r.lines_rejected, r.units, r.selected,"
+             " (SELECT group_concat(path, ' ') FROM run_inputs i WHERE i.run_id = r.id) AS inputs"
+             " FROM runs r ORDER BY r.id DESC LIMIT 1000",
+             NULL, 0);
+}
+
+void
+br_api_rules(BrRequest *req)
+{
+  const char *hash = br_req_query(req, "pack_hash");
+  if (!hash) {
+    br_reply_error(req, SOUP_STATUS_BAD_REQUEST, "give pack_hash");
+    return;
+  }
+  /* Per rule and run date: lines fired on, selections it fired on, their inspections and
+   * findings. */
+  reply_rows(req,
+             "SELECT r.as_of AS date, r.id AS run_id, rr.rule_id AS rule, rr.title, rr.weight,"
+             " rr.fires, rr.failures,"
+             " (SELECT COUNT(*) FROM units u JOIN selection_rules sr ON sr.unit_id = u.id"
+             "  WHERE u.run_id = r.id AND sr.rule_ord = rr.ord) AS selected,"
+             " (SELECT COUNT(*) FROM units u JOIN selection_rules sr ON sr.unit_id = u.id"
+             "  JOIN outcomes o ON o.selection_unit = u.id"
+             "  WHERE u.run_id = r.id AND sr.rule_ord = rr.ord) AS inspected,"
+             " (SELECT COUNT(*) FROM units u JOIN selection_rules sr ON sr.unit_id = u.id"
+             "  JOIN outcomes o ON o.selection_unit = u.id"
+             "  WHERE u.run_id = r.id AND sr.rule_ord = rr.ord AND o.result = 'finding') AS hits"
+             " FROM runs r JOIN run_rules rr ON rr.run_id = r.id WHERE r.pack_hash = ?1"
+             " ORDER BY rr.rule_id, r.as_of, r.id",
+             (const char *const[]){hash}, 1);
+}
+
+void
+br_api_audit(BrRequest *req)
+{
+  const char *params[] = {br_req_query(req, "action"), br_req_query(req, "who"),
+                          br_req_query(req, "from"), br_req_query(req, "to")};
+  reply_rows(req,
+             "SELECT id, at, who, action, target, detail FROM audit"
+             " WHERE (?1 IS NULL OR action = ?1 OR action LIKE ?1 || '.%')"
+             " AND (?2 IS NULL OR who = ?2) AND (?3 IS NULL OR at >= ?3)"
+             " AND (?4 IS NULL OR at < date(?4, '+1 day')) ORDER BY id DESC LIMIT 2000",
+             params, G_N_ELEMENTS(params));
+}
+
+void
+br_api_users(BrRequest *req)
+{
+  reply_rows(req,
+             "SELECT u.name, u.role, u.created_at, u.created_by,"
+             " (SELECT group_concat(port, ' ') FROM user_ports p WHERE p.user_id = u.id) AS ports"
+             " FROM users u ORDER BY u.name",
+             NULL, 0);
+}
+
+void
+br_api_user_add(BrRequest *req)
+{
+  const char *name = br_req_str(req, "name");
+  const char *role_text = br_req_str(req, "role");
+  const char *password = br_req_str(req, "password");
+  const char *ports_text = br_req_str(req, "ports");
+  BrRole role;
+  if (!br_role_parse(role_text, &role)) {
+    br_reply_error(req, SOUP_STATUS_BAD_REQUEST,
+                   "role is analyst, rule_author, commission or admin");
+    return;
+  }
+  char **ports = g_strsplit_set(ports_text ? ports_text : "", " ,", -1);
+  GPtrArray *kept = g_ptr_array_new();
+  for (guint i = 0; ports[i]; i++)
+    if (*ports[i])
+      g_ptr_array_add(kept, ports[i]);
+  g_ptr_array_add(kept, NULL);
+  GError *error = NULL;
+  gint64 id = br_users_add(req->store, name, role, (const char *const *)kept->pdata, password,
+                           br_req_actor(req), &error);
+  g_ptr_array_free(kept, TRUE);
+  g_strfreev(ports);
+  if (!id) {
+    if (error->domain == BR_USERS_ERROR) {
+      br_reply_error(req,
+                     error->code == BR_USERS_ERROR_EXISTS ? SOUP_STATUS_CONFLICT
+                                                          : SOUP_STATUS_BAD_REQUEST,
+                     "%s", error->message);
+      g_error_free(error);
+    } else {
+      br_reply_store_error(req, error);
+    }
+    return;
+  }
+  GString *out = g_string_new(NULL);
+  g_string_printf(out, "{\"id\":%" G_GINT64_FORMAT "}", id);
+  br_reply_json(req, SOUP_STATUS_OK, out);
+}

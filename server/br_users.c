@@ -1,0 +1,358 @@
+#include "br_users.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "br_audit.h"
+
+G_DEFINE_QUARK(br - users - error - quark, br_users_error)
+
+static const struct {
+  BrRole role;
+  const char *name;
+} role_names[] = {
+    {BR_ROLE_ANALYST, "analyst"},
+    {BR_ROLE_RULE_AUTHOR, "rule_author"},
+    {BR_ROLE_COMMISSION, "commission"},
+    {BR_ROLE_ADMIN, "admin"},
+};
+
+const char *
+br_role_name(BrRole role)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(role_names); i++)
+    if (role_names[i].role == role)
+      return role_names[i].name;
+  return "?";
+}
+
+gboolean
+br_role_parse(const char *text, BrRole *role)
+{
+  for (guint i = 0; text && i < G_N_ELEMENTS(role_names); i++)
+    if (strcmp(role_names[i].name, text) == 0) {
+      *role = role_names[i].role;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+void
+br_user_free(BrUser *user)
+{
+  if (!user)
+    return;
+  g_free(user->name);
+  g_strfreev(user->ports);
+  g_free(user);
+}
+
+gboolean
+br_user_sees_port(const BrUser *user, const char *port)
+{
+  if (user->role == BR_ROLE_RULE_AUTHOR)
+    return TRUE;
+  return user->role == BR_ROLE_ANALYST && port &&
+         g_strv_contains((const char *const *)user->ports, port);
+}
+
+static gboolean
+sodium_ready(GError **error)
+{
+  if (sodium_init() < 0) {
+    g_set_error(error, BR_USERS_ERROR, BR_USERS_ERROR_CRYPTO, "libsodium cannot start");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+valid_name(const char *name)
+{
+  gsize n = name ? strlen(name) : 0;
+  if (n == 0 || n > 64)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isalnum(name[i]) && !strchr("._-", name[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+valid_port(const char *port)
+{
+  gsize n = port ? strlen(port) : 0;
+  return n > 0 && n <= 64 && g_utf8_validate(port, -1, NULL);
+}
+
+char *
+br_random_token(void)
+{
+  guint8 bytes[32];
+  char hex[65];
+  randombytes_buf(bytes, sizeof bytes);
+  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+  return g_strdup(hex);
+}
+
+gint64
+br_users_add(BrStore *store, const char *name, BrRole role, const char *const *ports,
+             const char *password, const char *by, GError **error)
+{
+  if (!sodium_ready(error))
+    return 0;
+  if (!valid_name(name)) {
+    g_set_error(error, BR_USERS_ERROR, BR_USERS_ERROR_INVALID,
+                "user name '%s': use 1 to 64 letters, digits, '.', '_' or '-'", name ? name : "");
+    return 0;
+  }
+  guint nports = ports ? g_strv_length((char **)ports) : 0;
+  if (role == BR_ROLE_ANALYST && nports == 0) {
+    g_set_error(error, BR_USERS_ERROR, BR_USERS_ERROR_INVALID,
+                "an analyst works at least one port: give --port");
+    return 0;
+  }
+  if (role != BR_ROLE_ANALYST && nports > 0) {
+    g_set_error(error, BR_USERS_ERROR, BR_USERS_ERROR_INVALID,
+                "only analysts have ports; a %s sees what the role allows", br_role_name(role));
+    return 0;
+  }
+  for (guint i = 0; i < nports; i++)
+    if (!valid_port(ports[i])) {
+      g_set_error(error, BR_USERS_ERROR, BR_USERS_ERROR_INVALID, "port '%s' is not a port code",
+                  ports[i]);
+      return 0;
+    }
+  gsize plen = password ? strlen(password) : 0;
+  if (plen < BR_PASSWORD_MIN || plen > BR_PASSWORD_MAX) {
+    g_set_error(error, BR_USERS_ERROR, BR_USERS_ERROR_INVALID,
+                "the password needs %d to %d characters", BR_PASSWORD_MIN, BR_PASSWORD_MAX);
+    return 0;
+  }
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(hash, password, plen, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    g_set_error(error, BR_USERS_ERROR, BR_USERS_ERROR_CRYPTO, "cannot hash the password");
+    return 0;
+  }
+  sqlite3 *db = br_store_db(store);
+  sqlite3_stmt *s = NULL;
+  gint64 id = 0;
+  if (!br_store_begin(store, error))
+    return 0;
+  if (sqlite3_prepare_v2(db,
+                         "INSERT INTO users (name, role, password_hash, created_at, created_by)"
+                         " VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4)"
+                         " ON CONFLICT (name) DO NOTHING RETURNING id",
+                         -1, &s, NULL) != SQLITE_OK) {
+    br_store_sql_error(store, error, "cannot prepare the user insert");
+    goto fail;
+  }
+  sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 2, br_role_name(role), -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 3, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 4, by, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64(s, 0);
+  else if (rc == SQLITE_DONE)
+    g_set_error(error, BR_USERS_ERROR, BR_USERS_ERROR_EXISTS, "user '%s' exists already", name);
+  else
+    br_store_sql_error(store, error, "cannot add the user");
+  sqlite3_finalize(s);
+  s = NULL;
+  if (!id)
+    goto fail;
+  if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO user_ports (user_id, port) VALUES (?1, ?2)", -1,
+                         &s, NULL) != SQLITE_OK) {
+    br_store_sql_error(store, error, "cannot prepare the port insert");
+    goto fail;
+  }
+  for (guint i = 0; i < nports; i++) {
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, ports[i], -1, SQLITE_STATIC);
+    if (!br_store_exec_stmt(store, s, error))
+      goto fail;
+  }
+  sqlite3_finalize(s);
+  s = NULL;
+  char *joined = nports ? g_strjoinv(" ", (char **)ports) : g_strdup("");
+  char *detail =
+      g_strdup_printf("role %s%s%s", br_role_name(role), nports ? ", ports " : "", joined);
+  gboolean ok = br_audit_append(store, by, "user.add", name, detail, error);
+  g_free(detail);
+  g_free(joined);
+  if (!ok || !br_store_commit(store, error))
+    goto fail;
+  return id;
+fail:
+  sqlite3_finalize(s);
+  br_store_rollback(store);
+  return 0;
+}
+
+static BrUser *
+load_user(BrStore *store, sqlite3_stmt *row, GError **error)
+{
+  BrUser *user = g_new0(BrUser, 1);
+  user->id = sqlite3_column_int64(row, 0);
+  user->name = g_strdup((const char *)sqlite3_column_text(row, 1));
+  br_role_parse((const char *)sqlite3_column_text(row, 2), &user->role);
+  sqlite3_stmt *s = NULL;
+  GPtrArray *ports = g_ptr_array_new();
+  if (sqlite3_prepare_v2(br_store_db(store),
+                         "SELECT port FROM user_ports WHERE user_id = ?1 ORDER BY port", -1, &s,
+                         NULL) != SQLITE_OK) {
+    br_store_sql_error(store, error, "cannot read the user's ports");
+    g_ptr_array_free(ports, TRUE);
+    br_user_free(user);
+    return NULL;
+  }
+  sqlite3_bind_int64(s, 1, user->id);
+  while (sqlite3_step(s) == SQLITE_ROW)
+    g_ptr_array_add(ports, g_strdup((const char *)sqlite3_column_text(s, 0)));
+  sqlite3_finalize(s);
+  g_ptr_array_add(ports, NULL);
+  user->ports = (char **)g_ptr_array_free(ports, FALSE);
+  return user;
+}
+
+BrUser *
+br_users_verify(BrStore *store, const char *name, const char *password, GError **error)
+{
+  if (!sodium_ready(error))
+    return NULL;
+  /* A hash to check against when the name is unknown, so the answer takes as long. */
+  static char dummy[crypto_pwhash_STRBYTES];
+  if (!dummy[0] &&
+      crypto_pwhash_str(dummy, "not a password", 14, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    g_set_error(error, BR_USERS_ERROR, BR_USERS_ERROR_CRYPTO, "cannot hash");
+    return NULL;
+  }
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2(br_store_db(store),
+                         "SELECT id, name, role, password_hash FROM users WHERE name = ?1", -1, &s,
+                         NULL) != SQLITE_OK) {
+    br_store_sql_error(store, error, "cannot read users");
+    return NULL;
+  }
+  sqlite3_bind_text(s, 1, name ? name : "", -1, SQLITE_STATIC);
+  gboolean found = sqlite3_step(s) == SQLITE_ROW;
+  const char *hash = found ? (const char *)sqlite3_column_text(s, 3) : dummy;
+  gsize plen = password ? strlen(password) : 0;
+  gboolean match = plen <= BR_PASSWORD_MAX &&
+                   crypto_pwhash_str_verify(hash, password ? password : "", plen) == 0;
+  BrUser *user = found && match ? load_user(store, s, error) : NULL;
+  sqlite3_finalize(s);
+  return user;
+}
+
+BrUser *
+br_users_get(BrStore *store, gint64 id, GError **error)
+{
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2(br_store_db(store), "SELECT id, name, role FROM users WHERE id = ?1", -1,
+                         &s, NULL) != SQLITE_OK) {
+    br_store_sql_error(store, error, "cannot read users");
+    return NULL;
+  }
+  sqlite3_bind_int64(s, 1, id);
+  BrUser *user = sqlite3_step(s) == SQLITE_ROW ? load_user(store, s, error) : NULL;
+  sqlite3_finalize(s);
+  return user;
+}
+
+static char *
+token_hash(const char *token)
+{
+  return g_compute_checksum_for_string(G_CHECKSUM_SHA256, token, -1);
+}
+
+gboolean
+br_sessions_create(BrStore *store, gint64 user_id, gint64 ttl, char **token, char **csrf,
+                   GError **error)
+{
+  if (!sodium_ready(error))
+    return FALSE;
+  *token = br_random_token();
+  *csrf = br_random_token();
+  char *hash = token_hash(*token);
+  gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+  sqlite3_stmt *s = NULL;
+  gboolean ok = FALSE;
+  sqlite3 *db = br_store_db(store);
+  /* Expired sessions go when new ones come, so the table does not grow without end. */
+  if (sqlite3_prepare_v2(db, "DELETE FROM sessions WHERE expires_at <= ?1", -1, &s, NULL) ==
+      SQLITE_OK) {
+    sqlite3_bind_int64(s, 1, now);
+    sqlite3_step(s);
+  }
+  sqlite3_finalize(s);
+  if (sqlite3_prepare_v2(db,
+                         "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5)",
+                         -1, &s, NULL) != SQLITE_OK) {
+    br_store_sql_error(store, error, "cannot prepare the session insert");
+  } else {
+    sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, user_id);
+    sqlite3_bind_text(s, 3, *csrf, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, now);
+    sqlite3_bind_int64(s, 5, now + ttl);
+    ok = br_store_exec_stmt(store, s, error);
+  }
+  sqlite3_finalize(s);
+  g_free(hash);
+  if (!ok) {
+    g_clear_pointer(token, g_free);
+    g_clear_pointer(csrf, g_free);
+  }
+  return ok;
+}
+
+BrUser *
+br_sessions_lookup(BrStore *store, const char *token, char **csrf, GError **error)
+{
+  if (!token || strlen(token) != 64)
+    return NULL;
+  char *hash = token_hash(token);
+  sqlite3_stmt *s = NULL;
+  BrUser *user = NULL;
+  if (sqlite3_prepare_v2(br_store_db(store),
+                         "SELECT user_id, csrf FROM sessions WHERE token_hash = ?1"
+                         " AND expires_at > ?2",
+                         -1, &s, NULL) != SQLITE_OK) {
+    br_store_sql_error(store, error, "cannot read sessions");
+  } else {
+    sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, g_get_real_time() / G_USEC_PER_SEC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+      gint64 uid = sqlite3_column_int64(s, 0);
+      if (csrf)
+        *csrf = g_strdup((const char *)sqlite3_column_text(s, 1));
+      user = br_users_get(store, uid, error);
+    }
+  }
+  sqlite3_finalize(s);
+  g_free(hash);
+  return user;
+}
+
+gboolean
+br_sessions_delete(BrStore *store, const char *token, GError **error)
+{
+  char *hash = token_hash(token);
+  sqlite3_stmt *s = NULL;
+  gboolean ok = FALSE;
+  if (sqlite3_prepare_v2(br_store_db(store), "DELETE FROM sessions WHERE token_hash = ?1", -1, &s,
+                         NULL) != SQLITE_OK)
+    br_store_sql_error(store, error, "cannot prepare the session delete");
+  else {
+    sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+    ok = br_store_exec_stmt(store, s, error);
+  }
+  sqlite3_finalize(s);
+  g_free(hash);
+  return ok;
+}
