@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Browser tests of boxrank serve in Debian's Chromium, driven by puppeteer-core: a store built
+# by the real CLI, a server on a loopback port, then worklist.mjs logs in as each role.
+# Screenshots are kept in $BR_BUILD_DIR/browser-screenshots/.
+source "$(dirname "$0")/../e2e/common.bash"
+HERE="$BR_SOURCE_DIR/tests/browser"
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing: BR_WITH_BROWSER=1 bash scripts/install-deps.sh"
+if [ ! -d "$HERE/node_modules/puppeteer-core" ]; then
+  (cd "$HERE" && npm ci --no-audit --no-fund >/dev/null) || fail "npm ci in tests/browser failed"
+fi
+SHOTS="${BR_BUILD_DIR:-$WORK}/browser-screenshots"
+rm -rf "$SHOTS" && mkdir -p "$SHOTS"
+
+DB="$WORK/store.db"
+make_pack "$WORK/pack"
+cat >"$WORK/list.csv" <<'CSV'
+kind,id,value,name,quality,program,notes
+entity,E1,Zarqa Precision Machining Company,,,TEST,
+CSV
+{
+  echo "record_id,bol,container,port,shipper_name,consignee_name,description,hs_code,origin_country,load_port,vessel_name,voyage,arrival_date,declared_kg,measured_kg"
+  echo 'L1,MEDU4410001,MSCU1000001,IQUQR,ZARQA PRECISION MACHINING CO,"<img src=x onerror=alert(1)><script>window.__xss=1</script> TRADING",MACHINE PARTS,847130,EC,ECGYE,MSC ANNA,AG101E,2026-03-02,4200,9800'
+  echo 'L2,MEDU4410002,MSCU1000002,IQUQR,PACIFIC FRUIT EXPORTS S.A.,AL-RAFIDAIN FOODSTUFF TRADING CO.,FRESH BANANAS 18KG CARTONS,080390,CO,COSMR,MSC ANNA,AG101E,2026-03-02,18000,29500'
+  for i in 3 4 5 6 7 8 9; do
+    echo "L$i,MEDU441000$i,MSCU100000$i,IQUQR,EGE TEKSTIL SAN. VE TIC. LTD. STI.,BAGHDAD CLOTHING CO.,POLYESTER DYED FABRIC,540752,TR,TRMER,CMA CGM EUPHRATES,AG930W,2026-03-03,17000,17100"
+  done
+} >"$WORK/manifest.csv"
+"$BOXRANK" watchlist import --format csv --name test "$WORK/list.csv" --db "$DB" >/dev/null
+"$BOXRANK" rank "$WORK/manifest.csv" --rules "$WORK/pack" --out "$WORK/out" --db "$DB" \
+  --seed 11 --date 2026-03-02 2>/dev/null
+for u in "ana analyst --port IQUQR" "bob analyst --port IQUQR" "rita rule_author" \
+  "cora commission" "adam admin"; do
+  set -- $u
+  name=$1 role=$2
+  shift 2
+  echo "browser test password" | "$BOXRANK" user add "$name" --role "$role" "$@" --db "$DB" >/dev/null
+done
+
+"$BOXRANK" serve --db "$DB" --listen 127.0.0.1:0 2>"$WORK/serve.log" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 100); do
+  URL=$(sed -n 's/^boxrank serve: \(http[^ ]*\) on .*/\1/p' "$WORK/serve.log")
+  [ -n "$URL" ] && break
+  sleep 0.1
+done
+[ -n "$URL" ] || fail "the server did not start: $(cat "$WORK/serve.log")"
+
+node "$HERE/worklist.mjs" "$URL" "$SHOTS" "$CHROMIUM" || fail "browser tests failed (screenshots in $SHOTS)"
+kill -TERM $SERVER
+wait $SERVER || fail "boxrank serve did not stop cleanly on SIGTERM"
+grep -q "boxrank serve: stopped" "$WORK/serve.log" || fail "no clean stop in the log"
+grep -Eq ' 127\.0\.0\.1 POST /api/result 200 [0-9.]+ms ana$' "$WORK/serve.log" ||
+  fail "request log lacks the result: $(tail -5 "$WORK/serve.log")"
+echo "browser tests passed; screenshots in $SHOTS"

@@ -1,0 +1,210 @@
+// The worklist in a real Chromium: each role logs in and does its job, and is refused what
+// it may not do. Usage: node worklist.mjs URL SCREENSHOT_DIR CHROMIUM
+import puppeteer from 'puppeteer-core';
+import path from 'node:path';
+
+const [url, shots, chromium] = process.argv.slice(2);
+const PASSWORD = 'browser test password';
+let failures = 0;
+
+function check(cond, what) {
+  if (cond) {
+    console.log('ok   ' + what);
+  } else {
+    failures++;
+    console.log('FAIL ' + what);
+  }
+}
+
+const browser = await puppeteer.launch({
+  executablePath: chromium,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage'],
+});
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, name + '.png'), fullPage: true });
+}
+
+// A fresh browser context per user: nothing of one session leaks into the next.
+async function login(name) {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport({ width: 1440, height: 900 });
+  page.on('pageerror', (e) => { failures++; console.log('FAIL page error: ' + e.message); });
+  page.on('dialog', async (d) => { failures++; console.log('FAIL a dialog opened: ' + d.message()); await d.dismiss(); });
+  await page.goto(url + '/', { waitUntil: 'networkidle0' });
+  await page.waitForSelector('form.login');
+  await page.type('#name', name);
+  await page.type('#password', PASSWORD);
+  await Promise.all([page.waitForSelector('#logout'), page.click('form.login button[type=submit]')]);
+  return page;
+}
+
+// What the API answers this session (for the refusals the menu never offers).
+async function status(page, method, apiPath, body) {
+  return page.evaluate(async (m, p, b) => {
+    const csrf = await fetch('/api/session').then((r) => r.json()).then((s) => s.csrf);
+    const opts = { method: m, headers: { 'X-CSRF-Token': csrf } };
+    if (b) { opts.headers['Content-Type'] = 'application/json'; opts.body = JSON.stringify(b); }
+    return (await fetch(p, opts)).status;
+  }, method, apiPath, body || null);
+}
+
+async function text(page, selector) {
+  return page.$eval(selector, (el) => el.textContent);
+}
+
+try {
+  // ---- a wrong password ----
+  {
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    await page.goto(url + '/', { waitUntil: 'networkidle0' });
+    await page.waitForSelector('form.login');
+    await shot(page, '01-login');
+    await page.type('#name', 'ana');
+    await page.type('#password', 'not the password');
+    await page.click('form.login button[type=submit]');
+    await page.waitForSelector('#login-error:not([hidden])');
+    check((await text(page, '#login-error')).includes('Wrong name or password'), 'a wrong password is refused');
+    await context.close();
+  }
+
+  // ---- the analyst works the list ----
+  const ana = await login('ana');
+  await ana.waitForSelector('table.worklist');
+  const rows = await ana.$$eval('tr.unit-row', (trs) => trs.map((tr) => tr.textContent));
+  check(rows.length === 3, 'the analyst sees the 3 units of IQUQR (' + rows.length + ')');
+  const stamp = await text(ana, '.stamp');
+  check(/2026-03-02/.test(stamp) && /seed 11/.test(stamp) && /pack e2e 1/.test(stamp) && /run \d+/.test(stamp),
+    'the list carries its stamp: date, pack, seed, run');
+  check(rows.some((r) => r.includes('random control')), 'the random control pick is labelled');
+  check(rows[0].includes('MEDU4410001') || rows[1].includes('MEDU4410001'), 'rows show the B/L');
+  check(rows.some((r) => r.includes('MACHINE PARTS') && r.includes('847130') && r.includes('MSC ANNA') && r.includes('ECGYE')),
+    'rows show goods, HS code, vessel and load port');
+  check(rows.some((r) => /\+40.*declared 4200 kg, weighed 9800 kg.*\+30/.test(r)), 'reasons are ordered by their points');
+  const hostile = await ana.$$eval('td', (tds) => tds.some((td) => td.textContent.includes('<script>window.__xss=1</script>')));
+  check(hostile, 'a party called <script> shows as text');
+  check(await ana.evaluate(() => window.__xss === undefined && document.querySelectorAll('img[src=x]').length === 0),
+    'the hostile party ran no script and made no element');
+  await shot(ana, '02-worklist-analyst');
+
+  // Record a finding on the first unit.
+  await ana.click('tr.unit-row button');
+  await ana.waitForSelector('form.result-form');
+  await ana.select('form.result-form select[name=result]', 'finding');
+  await ana.select('form.result-form select[name=category]', 'misdeclaration');
+  await ana.select('form.result-form select[name=severity]', '3');
+  await ana.type('form.result-form textarea', 'Declared machine parts; found used engines.');
+  await shot(ana, '03-record-result');
+  await ana.click('form.result-form button[type=submit]');
+  await ana.waitForFunction(() => document.querySelector('.outcome.finding'));
+  const outcome = await text(ana, '.outcome.finding');
+  check(outcome.includes('misdeclaration') && outcome.includes('severity 3') && outcome.includes('ana'),
+    'the recorded finding shows on the list with who recorded it');
+  check((await text(ana, '.progress')).startsWith('1 of 3'), 'the progress line counts the result');
+
+  // The unit's page.
+  const firstUnit = await ana.$eval('tr.unit-row .unit-id a', (a) => a.textContent);
+  await Promise.all([ana.waitForSelector('table.lines'), ana.click('tr.unit-row .unit-id a')]);
+  const unitPage = await text(ana, 'main');
+  check(unitPage.includes('Why it is on the list') && unitPage.includes('Track records') && unitPage.includes(firstUnit),
+    'the unit page shows reasons, lines and track records');
+  await shot(ana, '04-unit');
+
+  // Correct the result there: the earlier version is kept.
+  await ana.select('form.result-form select[name=severity]', '4');
+  await ana.click('form.result-form button[type=submit]');
+  await ana.waitForFunction(() => document.body.textContent.includes('Earlier versions'));
+  check(true, 'a correction keeps the earlier version on the unit page');
+
+  // Watchlist hits: dismiss as namesake, then revoke the exception.
+  await ana.goto(url + '/#/hits', { waitUntil: 'networkidle0' });
+  await ana.waitForSelector('tr.hit');
+  check((await text(ana, 'tr.hit')).includes('ZARQA PRECISION MACHINING CO'), 'the hit lists the party and the entry');
+  await shot(ana, '05-hits');
+  await ana.click('tr.hit button.dismiss');
+  await ana.waitForSelector('form.dismiss-form');
+  await ana.type('form.dismiss-form input[name=reason]', 'Local machine shop, trade licence checked');
+  await ana.click('form.dismiss-form button[type=submit]');
+  await ana.waitForFunction(() => document.querySelector('tr.hit .status.active'));
+  check((await text(ana, 'tr.hit .status')).includes('Dismissed as namesake'), 'the hit is dismissed as a namesake');
+  await shot(ana, '06-hit-dismissed');
+  await ana.goto(url + '/#/exceptions', { waitUntil: 'networkidle0' });
+  await ana.waitForSelector('tr.exception');
+  await ana.click('tr.exception button.revoke');
+  await ana.waitForSelector('form.revoke-form');
+  await ana.type('form.revoke-form input[name=reason]', 'Same director as the listed company');
+  await ana.click('form.revoke-form button[type=submit]');
+  await ana.waitForSelector('tr.exception.revoked');
+  check((await text(ana, 'tr.exception.revoked')).includes('revoked by ana'), 'the exception is revoked');
+  await shot(ana, '07-exception-revoked');
+
+  // The analyst is refused what is not theirs.
+  check(await status(ana, 'GET', '/api/audit') === 403, 'analyst: audit refused');
+  check(await status(ana, 'GET', '/api/report?from=2026-03-01&to=2026-03-31') === 403, 'analyst: report refused');
+  check(await status(ana, 'GET', '/api/worklist?port=IQBSR') === 403, 'analyst: another port refused');
+  await ana.goto(url + '/#/report', { waitUntil: 'networkidle0' });
+  await ana.waitForSelector('.notice.bad');
+  check((await text(ana, 'main')).includes('Not allowed'), 'analyst: the report page says not allowed');
+
+  // The list on paper.
+  await ana.goto(url + '/#/worklist', { waitUntil: 'networkidle0' });
+  await ana.waitForSelector('table.worklist');
+  await ana.emulateMediaType('print');
+  await shot(ana, '08-worklist-print');
+  await ana.emulateMediaType('screen');
+  await ana.pdf({ path: path.join(shots, 'worklist.pdf'), format: 'A4', landscape: true });
+
+  // ---- the rule author ----
+  const rita = await login('rita');
+  await rita.goto(url + '/#/packs', { waitUntil: 'networkidle0' });
+  await rita.waitForSelector('table.packs');
+  check((await text(rita, 'table.packs')).includes('e2e'), 'the rule author sees the pack');
+  await Promise.all([rita.waitForSelector('table.rules'), rita.click('table.packs a')]);
+  check((await text(rita, 'table.rules')).includes('E2E-MASS'), 'the rule author sees per-rule statistics');
+  await shot(rita, '09-rules');
+  check(await status(rita, 'POST', '/api/result', { port: 'IQUQR', unit: 'x', date: '2026-03-02', result: 'no_finding' }) === 403,
+    'rule author: recording a result refused');
+  check(await status(rita, 'GET', '/api/users') === 403, 'rule author: users refused');
+
+  // ---- the commission ----
+  const cora = await login('cora');
+  await cora.goto(url + '/#/report?from=2026-03-01&to=2026-03-31', { waitUntil: 'networkidle0' });
+  await cora.waitForSelector('table.report');
+  const report = await text(cora, 'main');
+  check(report.includes('random control is too small') && /About \d+ random inspections are needed/.test(report),
+    'the report warns that the control sample is too small, with the size needed');
+  check(await cora.$$eval('svg.chart', (s) => s.length) >= 1, 'the report draws SVG charts');
+  check(/n = \d+/.test(report), 'rates show their sample sizes');
+  await shot(cora, '10-report');
+  check(await status(cora, 'GET', '/api/worklist?port=IQUQR') === 403, 'commission: worklist refused');
+  check(await status(cora, 'GET', '/api/users') === 403, 'commission: users refused');
+
+  // ---- the admin reads the audit trail ----
+  const adam = await login('adam');
+  await adam.goto(url + '/#/audit', { waitUntil: 'networkidle0' });
+  await adam.waitForSelector('tr.audit-row');
+  const audit = await adam.$$eval('tr.audit-row', (trs) => trs.map((tr) => tr.textContent));
+  check(audit.some((r) => r.includes('ana') && r.includes('result.record')), 'audit: the result recorded by ana');
+  check(audit.some((r) => r.includes('ana') && r.includes('result.correct')), 'audit: the correction');
+  check(audit.some((r) => r.includes('exception.add')) && audit.some((r) => r.includes('exception.revoke')),
+    'audit: the exception made and revoked');
+  check(audit.some((r) => r.includes('login') && r.includes('cora')), 'audit: logins');
+  await shot(adam, '11-audit');
+  check(await status(adam, 'GET', '/api/worklist?port=IQUQR') === 403, 'admin: worklist refused');
+  check(await status(adam, 'GET', '/api/report?from=2026-03-01&to=2026-03-31') === 403, 'admin: report refused');
+
+  // Logging out ends the session.
+  await adam.click('#logout');
+  await adam.waitForSelector('form.login');
+  check(await adam.evaluate(async () => (await fetch('/api/session')).status) === 401, 'logout ends the session');
+} catch (e) {
+  failures++;
+  console.log('FAIL ' + (e.stack || e));
+} finally {
+  await browser.close();
+}
+console.log(failures ? failures + ' failed' : 'all passed');
+process.exit(failures ? 1 : 0);
