@@ -25,6 +25,8 @@ cases=(
   "engine/rank/br_output.c|br_rank|br_report.h"
   "engine/learn/br_backtest.c|br_learn|br_report.h"
   "engine/report/br_report.c|br_report|br_backtest.h"
+  "engine/report/br_report.c|br_report|br_server.h"
+  "engine/store/br_store.c|br_store|br_users.h"
 )
 
 failed=0
