@@ -15,6 +15,8 @@ static const BrCommand commands[] = {
     {"watchlist", "import watchlists, screen names, record exceptions", br_cmd_watchlist},
     {"serve", "the worklist, hit review, reports and audit in a browser", br_cmd_serve},
     {"user", "add accounts for boxrank serve", br_cmd_user},
+    {"profile", "check a column profile against a manifest (profile check)", br_cmd_profile},
+    {"fields", "list the canonical manifest fields, their types and meaning", br_cmd_fields},
 };
 
 static void

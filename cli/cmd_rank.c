@@ -5,6 +5,7 @@
 
 #include "br_cli.h"
 #include "br_feed.h"
+#include "br_fields.h"
 #include "br_history.h"
 #include "br_labels.h"
 #include "br_output.h"
@@ -126,6 +127,7 @@ br_cmd_rank(int argc, char **argv)
   BrProfile *profile = NULL;
   BrPack *pack = NULL;
   BrFeed *feed = NULL;
+  BrFieldResolution *fields = NULL;
   GPtrArray *lists = NULL;
   BrPipelineResult result = {0};
   BrEntityKeys *entity_keys = NULL;
@@ -244,6 +246,15 @@ br_cmd_rank(int argc, char **argv)
   feed = br_feed_open(argv[1], profile, &feed_opts, &error);
   if (!feed)
     goto fail;
+  /* The evaluators resolve the same way; here the disabled rules are told, whatever -q says,
+   * since they change what the lists can show. */
+  if (!(fields = br_fields_resolve(pack, br_feed_schema(feed), &error)))
+    goto fail;
+  for (guint i = 0; i < fields->off->len; i++) {
+    char *why = br_fields_describe(pack, &g_array_index(fields->off, BrRuleOff, i));
+    fprintf(stderr, "boxrank: %s\n", why);
+    g_free(why);
+  }
 
   Progress progress = {.start_us = start};
   gboolean show = !quiet && br_cli_show_progress();
@@ -316,6 +327,7 @@ br_cmd_rank(int argc, char **argv)
       .elapsed_s = (g_get_monotonic_time() - start) / 1e6,
       .result = &result,
       .lists = lists,
+      .fields = fields,
   };
   GString *text = g_string_new(NULL);
   if (summary_path) {
@@ -348,6 +360,7 @@ out:
   if (lists)
     g_ptr_array_free(lists, TRUE);
   br_pipeline_result_clear(&result);
+  br_fields_resolution_free(fields);
   br_history_free(history);
   br_entity_keys_free(entity_keys);
   br_store_close(store);

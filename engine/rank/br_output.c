@@ -284,8 +284,17 @@ br_output_summary_json(GString *out, const BrRunSummary *s)
     }
     g_string_append_c(out, '}');
   }
-  g_string_append_printf(out, "\n  ],\n  \"rule_errors\": %" G_GUINT64_FORMAT "\n}\n",
-                         total_failures(r));
+  g_string_append(out, "\n  ],\n  \"missing_fields\": [");
+  for (guint i = 0; s->fields && i < s->fields->off->len; i++) {
+    const BrRuleOff *off = &g_array_index(s->fields->off, BrRuleOff, i);
+    g_string_append(out, i ? ",\n    {\"rule\": " : "\n    {\"rule\": ");
+    br_json_append_string(out, br_pack_rule(s->pack, off->rule)->id, -1);
+    g_string_append(out, ", \"field\": ");
+    br_json_append_string(out, off->field, -1);
+    g_string_append(out, ", \"disabled\": true}");
+  }
+  g_string_append_printf(out, "%s],\n  \"rule_errors\": %" G_GUINT64_FORMAT "\n}\n",
+                         s->fields && s->fields->off->len ? "\n  " : "", total_failures(r));
 }
 
 void
@@ -310,6 +319,11 @@ br_output_summary_text(GString *out, const BrRunSummary *s)
     g_string_append_printf(out, "  %-12s %6u %6u %7u  %u/%u (%u+%u)\n", l->port, l->units, l->red,
                            l->yellow, l->targeted + l->random, l->capacity, l->targeted,
                            l->random);
+  }
+  for (guint i = 0; s->fields && i < s->fields->off->len; i++) {
+    char *why = br_fields_describe(s->pack, &g_array_index(s->fields->off, BrRuleOff, i));
+    g_string_append_printf(out, "  %s\n", why);
+    g_free(why);
   }
   for (guint i = 0; i < r->nrules; i++) {
     if (!r->failure_counts[i])

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "br_fields.h"
 #include "br_pipeline.h"
 #include "br_rank.h"
 
@@ -37,7 +38,8 @@ typedef struct {
   const char *reject_path; /* NULL when nothing was rejected */
   double elapsed_s;
   const BrPipelineResult *result;
-  GPtrArray *lists; /* BrPortList* */
+  GPtrArray *lists;                /* BrPortList* */
+  const BrFieldResolution *fields; /* rules disabled for fields the input lacks; may be NULL */
 } BrRunSummary;
 
 void br_output_summary_json(GString *out, const BrRunSummary *summary);

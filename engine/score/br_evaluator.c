@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "br_cond.h"
+#include "br_fields.h"
 #include "br_history.h"
 #include "br_lua_line.h"
 #include "br_pack_internal.h"
@@ -26,6 +27,7 @@ typedef struct {
   GArray *reason; /* TemplatePart; NULL: no template */
   const BrRuleInfo *info;
   int points_key; /* points = history_logodds(...): key index in the history, -1 unbound */
+  gboolean off;   /* reads a field the input lacks: disabled for the run (br_fields.h) */
 } CompiledRule;
 
 struct BrEvaluator {
@@ -276,9 +278,19 @@ br_evaluator_new(const BrPack *pack, const BrSchema *schema, GError **error)
   lua_pushcclosure(L, lua_listed, 1);
   lua_setfield(L, -2, "listed");
   lua_pop(L, 1);
-  for (guint i = 0; i < ev->nrules; i++)
-    if (!compile_rule(ev, L, i, error))
+  BrFieldResolution *fields = br_fields_resolve(pack, schema, error);
+  if (!fields)
+    goto fail;
+  for (guint i = 0; i < ev->nrules; i++) {
+    ev->rules[i].info = br_pack_rule(pack, i);
+    ev->rules[i].points_key = -1;
+    ev->rules[i].off = fields->disabled[i];
+    if (!ev->rules[i].off && !compile_rule(ev, L, i, error)) {
+      br_fields_resolution_free(fields);
       goto fail;
+    }
+  }
+  br_fields_resolution_free(fields);
   return ev;
 
 fail:
@@ -411,7 +423,7 @@ br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
 
   for (guint i = 0; i < ev->nrules; i++) {
     CompiledRule *cr = &ev->rules[i];
-    if (date < cr->from || date > cr->until)
+    if (cr->off || date < cr->from || date > cr->until)
       continue;
     gboolean fired = TRUE;
     double x = 1;

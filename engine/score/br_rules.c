@@ -46,6 +46,7 @@ rule_info_free(gpointer p)
   g_free(r->valid_until);
   g_free(r->file);
   g_free(r->points_key);
+  g_strfreev(r->reads);
   g_free(r);
 }
 
@@ -198,6 +199,19 @@ load_settings(BrPack *pack, GPtrArray *diags)
     }
     br_entity_keys_free(parsed);
   }
+  char *required = g_key_file_get_string(kf, "fields", "required", NULL);
+  if (required) {
+    s->required_fields = g_strsplit_set(required, ",;", -1);
+    g_free(required);
+    guint k = 0;
+    for (char **f = s->required_fields; *f; f++) {
+      if (*g_strstrip(*f))
+        s->required_fields[k++] = *f;
+      else
+        g_free(*f);
+    }
+    s->required_fields[k] = NULL;
+  }
   char *lists = g_key_file_get_string(kf, "watchlists", "lists", NULL);
   if (lists) {
     GPtrArray *names = g_ptr_array_new();
@@ -330,10 +344,86 @@ check_field(const char *name, gpointer data)
              "rule %s: unknown field \"%s\"", fc->id, name);
 }
 
+static void
+add_read(const char *name, gpointer data)
+{
+  GPtrArray *reads = data;
+  for (guint i = 0; i < reads->len; i++)
+    if (strcmp(g_ptr_array_index(reads, i), name) == 0)
+      return;
+  g_ptr_array_add(reads, g_strdup(name));
+}
+
+static gboolean
+is_ident_char(char c)
+{
+  return g_ascii_isalnum(c) || c == '_';
+}
+
+/* The fields a function rule reads from its line parameter, as its source text writes them:
+ * line.NAME and line["NAME"] (with its own parameter name) between the function's first and
+ * last line. A read through a helper the line is passed to is not seen: it fails at run time
+ * as any other error of the rule. The function is on the stack top. */
+static void
+function_reads(lua_State *L, const BrPack *pack, GPtrArray *reads)
+{
+  const char *param = lua_getlocal(L, NULL, 1);
+  if (!param)
+    return;
+  char *name = g_strdup(param);
+  lua_Debug ar;
+  lua_pushvalue(L, -1);
+  lua_getinfo(L, ">S", &ar);
+  const char *file = ar.source[0] == '@' || ar.source[0] == '=' ? ar.source + 1 : ar.source;
+  GBytes *content = NULL;
+  for (guint i = 0; i < pack->paths->len && !content; i++)
+    if (strcmp(g_ptr_array_index(pack->paths, i), file) == 0)
+      content = g_ptr_array_index(pack->contents, i);
+  if (!content || ar.linedefined <= 0) {
+    g_free(name);
+    return;
+  }
+  gsize len;
+  const char *text = g_bytes_get_data(content, &len), *end = text + len, *p = text;
+  for (int line = 1; line < ar.linedefined && p < end; p++)
+    line += *p == '\n';
+  const char *stop = p;
+  for (int line = ar.linedefined; line <= ar.lastlinedefined && stop < end; stop++)
+    line += *stop == '\n';
+  gsize nlen = strlen(name);
+  for (; p + nlen < stop; p++) {
+    if (memcmp(p, name, nlen) != 0 || (p > text && (is_ident_char(p[-1]) || p[-1] == '.')) ||
+        is_ident_char(p[nlen]))
+      continue;
+    const char *q = p + nlen;
+    while (q < stop && (*q == ' ' || *q == '\t'))
+      q++;
+    const char *b = NULL, *e = NULL;
+    if (q < stop && *q == '.' && q + 1 < stop && q[1] != '.') {
+      b = e = q + 1;
+      while (e < stop && is_ident_char(*e))
+        e++;
+    } else if (q + 1 < stop && *q == '[' && (q[1] == '"' || q[1] == '\'')) {
+      b = q + 2;
+      e = memchr(b, q[1], (gsize)(stop - b));
+      if (!e || e + 1 >= stop || e[1] != ']')
+        e = NULL;
+    }
+    if (b && e && e > b) {
+      char *field = g_strndup(b, (gsize)(e - b));
+      add_read(field, reads);
+      g_free(field);
+    }
+  }
+  g_free(name);
+}
+
 /* Reads one registered rule table (on the stack top) into metadata, reporting every problem. */
 static BrRuleInfo *
-read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, gint32 today)
+read_rule(lua_State *L, const BrPack *pack, GPtrArray *diags, GHashTable *seen, GHashTable *known,
+          gint32 today)
 {
+  GPtrArray *reads = g_ptr_array_new();
   int t = lua_gettop(L);
   BrRuleInfo *r = g_new0(BrRuleInfo, 1);
   r->file = opt_string(L, t, "__file");
@@ -415,6 +505,9 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
     r->declarative = TRUE;
     FieldCheck fc = {diags, r->file, r->line, id, known};
     br_rule_api_cond_fields(L, -1, check_field, &fc);
+    br_rule_api_cond_fields(L, -1, add_read, reads);
+  } else if (lua_isfunction(L, -1)) {
+    function_reads(L, pack, reads);
   } else if (wh == LUA_TNIL && r->points_key) {
     r->declarative = TRUE; /* fires on the track record alone */
   } else if (!lua_isfunction(L, -1)) {
@@ -432,6 +525,7 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
         break;
       char *name = g_strndup(p + 1, (gsize)(close - p - 1));
       check_field(name, &fc);
+      add_read(name, reads);
       g_free(name);
       p = close + 1;
     }
@@ -457,6 +551,8 @@ read_rule(lua_State *L, GPtrArray *diags, GHashTable *seen, GHashTable *known, g
       diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
                "rule %s: unknown key \"%s\" (misspelt?)", id, key);
   }
+  g_ptr_array_add(reads, NULL);
+  r->reads = (char **)g_ptr_array_free(reads, FALSE);
   if (!ok) {
     rule_info_free(r);
     return NULL;
@@ -571,7 +667,7 @@ pack_load(const char *dir, GPtrArray *diags, GHashTable *known, gint32 today)
   int n = br_rule_api_rule_count(L);
   for (int i = 0; i < n; i++) {
     br_rule_api_push_rule(L, i);
-    BrRuleInfo *r = read_rule(L, diags, seen, known, today);
+    BrRuleInfo *r = read_rule(L, pack, diags, seen, known, today);
     lua_pop(L, 1);
     if (r)
       g_ptr_array_add(pack->rules, r);
@@ -645,6 +741,7 @@ br_pack_free(BrPack *pack)
   g_free(s->history_keys);
   g_free(s->weights_file);
   g_strfreev(s->watchlists);
+  g_strfreev(s->required_fields);
   if (s->capacity)
     g_hash_table_destroy(s->capacity);
   g_ptr_array_free(pack->paths, TRUE);

@@ -36,6 +36,7 @@ typedef struct {
   gboolean declarative; /* condition compiled to C */
   char *points_key;     /* points = history_logodds(key): the rule's entity key, or NULL */
   guint points_min;     /* inspections the value needs before it counts */
+  char **reads; /* fields the rule reads: its condition's, its reason's, a function's line.NAME */
 } BrRuleInfo;
 
 typedef struct {
@@ -55,6 +56,7 @@ typedef struct {
   char *history_keys;        /* [history] keys: entity keys with track records; NULL: default */
   char *weights_file;        /* weights.ini of the pack when it has one (set by boxrank tune) */
   char **watchlists;         /* [watchlists] lists: names of the stored lists its rules screen */
+  char **required_fields;    /* [fields] required: fields an input must give; NULL: none */
 } BrPackSettings;
 
 typedef struct BrPack BrPack;

@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "br_fields.h"
 #include "br_history.h"
 #include "br_pack_internal.h"
 #include "br_rules.h"
@@ -149,28 +150,61 @@ test_load_errors(void)
   g_clear_error(&error);
   g_free(missing);
 
-  /* A field the input lacks is found when the pack is compiled against it. */
+  /* A rule reading a field the input lacks (in its condition, its reason or as a function's
+   * line.NAME) is disabled, not an error: the others run. */
   dir = rules_make_pack("unknown", NULL,
                         "rule { id = 'U', title = 't', weight = 1,\n"
-                        "  when = all{ present('hs_code'), gt('wieght_kg', 1) } }\n");
+                        "  when = all{ present('hs_code'), gt('wieght_kg', 1) } }\n"
+                        "rule { id = 'R', title = 't', weight = 1, when = present('hs_code'),\n"
+                        "  reason = 'HS {hs_code} from {origin}' }\n"
+                        "rule { id = 'F', title = 't', weight = 1,\n"
+                        "  when = function(ln)\n"
+                        "    local x = ln . hs_code\n"
+                        "    return ln['Seal Changed'] == 'Y' and x ~= nil\n"
+                        "  end }\n"
+                        "rule { id = 'OK', title = 't', weight = 2, when = present('hs_code') }\n");
   BrPack *pack = br_pack_load(dir, &error);
   g_assert_no_error(error);
   RulesLine l;
   rules_line_init(&l);
-  g_assert_null(br_evaluator_new(pack, l.schema, &error));
-  g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_FIELD);
-  g_assert_nonnull(strstr(error->message, "rules.lua:1: rule U"));
-  g_assert_nonnull(strstr(error->message, "wieght_kg"));
-  g_clear_error(&error);
+  BrFieldResolution *res = br_fields_resolve(pack, l.schema, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(res->off->len, ==, 3);
+  static const char *const want[][2] = {{"U", "wieght_kg"}, {"R", "origin"}, {"F", "Seal Changed"}};
+  for (guint i = 0; i < 3; i++) {
+    const BrRuleOff *off = &g_array_index(res->off, BrRuleOff, i);
+    g_assert_cmpstr(br_pack_rule(pack, off->rule)->id, ==, want[i][0]);
+    g_assert_cmpstr(off->field, ==, want[i][1]);
+    g_assert_true(res->disabled[off->rule]);
+  }
+  g_assert_false(res->disabled[3]);
+  char *why = br_fields_describe(pack, &g_array_index(res->off, BrRuleOff, 0));
+  g_assert_cmpstr(why, ==,
+                  "rule U reads wieght_kg, which the input does not have: the rule is "
+                  "disabled");
+  g_free(why);
+  br_fields_resolution_free(res);
+  BrEvaluator *ev = br_evaluator_new(pack, l.schema, &error);
+  g_assert_no_error(error);
+  rules_set_str(&l, "hs_code", "870323");
+  const BrLineResult *r = br_evaluator_eval(ev, l.rec, 1);
+  g_assert_cmpuint(r->nfired, ==, 1);
+  g_assert_cmpfloat(r->score, ==, 2);
+  br_evaluator_free(ev);
   br_pack_free(pack);
   g_free(dir);
-  dir = rules_make_pack("unknown-reason", NULL,
-                        "rule { id = 'R', title = 't', weight = 1, when = present('hs_code'),\n"
-                        "  reason = 'HS {hs_code} from {origin}' }\n");
+
+  /* A field the pack requires fails instead, naming every one missing. */
+  dir = rules_make_pack("required", "[fields]\nrequired = hs_code, voyage; vessel_imo\n",
+                        "rule { id = 'OK', title = 't', weight = 2, when = present('hs_code') }\n");
   pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  g_assert_null(br_fields_resolve(pack, l.schema, &error));
+  g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_FIELD);
+  g_assert_nonnull(strstr(error->message, "requires voyage, vessel_imo, which the input"));
+  g_clear_error(&error);
   g_assert_null(br_evaluator_new(pack, l.schema, &error));
   g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_FIELD);
-  g_assert_nonnull(strstr(error->message, "rule R: the reason names unknown field \"origin\""));
   g_clear_error(&error);
   br_pack_free(pack);
   g_free(dir);
@@ -181,7 +215,8 @@ static const char *limits_pack =
     "rule { id = 'LOOP', title = 'loops', weight = 1, when = function(l) while true do end end }\n"
     "rule { id = 'BOMB', title = 'allocates', weight = 1, when = function(l)\n"
     "  local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 1024) .. i end end }\n"
-    "rule { id = 'ERR', title = 'errors', weight = 1, when = function(l) return l.nosuch end }\n"
+    "rule { id = 'ERR', title = 'errors', weight = 1, when = function(l) local k = 'nosuch' "
+    "return l[k] end }\n"
     "rule { id = 'OK', title = 'works', weight = 7, when = function(l)\n"
     "  return l.declared_kg ~= nil, 'has a mass' end }\n"
     "rule { id = 'REP', title = 'big string', weight = 1, when = function(l)\n"

@@ -16,7 +16,7 @@ rule {
 }
 rule {
   id = "F-ERROR", title = "A rule that raises an error", weight = 1,
-  when = function(line) return line.no_such_field > 1 end,
+  when = function(line) local name = "no_such_field"; return line[name] > 1 end,
   tests = {
     { line = { declared_kg = 1 }, fires = true },
     { line = { declared_kg = 2 }, fires = false },
