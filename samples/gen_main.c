@@ -26,7 +26,7 @@ static int
 cmd_manifest(int argc, char **argv)
 {
   gint64 lines = -1;
-  gint64 seed = 1;
+  gint64 seed = 1, world_seed = 0, serial_base = 0;
   gint days = 7;
   char *start = NULL, *out_path = NULL, *truth_path = NULL;
   GError *error = NULL;
@@ -42,6 +42,10 @@ cmd_manifest(int argc, char **argv)
        "FILE"},
       {"truth", 0, 0, G_OPTION_ARG_FILENAME, &truth_path, "also write the planted patterns here",
        "FILE"},
+      {"world-seed", 0, 0, G_OPTION_ARG_INT64, &world_seed,
+       "seed of the traders, goods and routes (default: --seed); days of one place share it", "W"},
+      {"serial-base", 0, 0, G_OPTION_ARG_INT64, &serial_base,
+       "first container and B/L serial (default 0); distinct bases never repeat a box", "N"},
       {NULL},
   };
   GOptionContext *ctx = g_option_context_new("- write a sample manifest");
@@ -72,6 +76,13 @@ cmd_manifest(int argc, char **argv)
   opt.lines = (guint64)lines;
   opt.seed = (guint64)seed;
   opt.days = (guint)days;
+  if (world_seed < 0 || serial_base < 0 || serial_base > 900000) {
+    fprintf(stderr, "boxrank-gen: --world-seed takes N >= 0, --serial-base 0 to 900000\n");
+    rc = GEN_EXIT_USAGE;
+    goto out;
+  }
+  opt.world_seed = (guint64)world_seed;
+  opt.serial_base = (guint64)serial_base;
 
   rc = GEN_EXIT_FAILURE;
   const char *out_name = out_path && strcmp(out_path, "-") != 0 ? out_path : "<stdout>";
@@ -113,25 +124,25 @@ cmd_outcomes(int argc, char **argv)
   char *manifest = NULL, *truth = NULL, *date = NULL, *out_path = NULL, *lists = NULL;
   gint64 seed = 1;
   GOptionEntry entries[] = {
-    {"manifest", 'm', 0, G_OPTION_ARG_FILENAME, &manifest, "the manifest (required)", "FILE"},
-    {"truth", 't', 0, G_OPTION_ARG_FILENAME, &truth, "its --truth file (required)", "FILE"},
-    {"lists", 'l', 0, G_OPTION_ARG_FILENAME, &lists,
-     "a 'boxrank rank' output folder: every unit on its lists is inspected", "DIR"},
-    {"seed", 's', 0, G_OPTION_ARG_INT64, &seed, "random seed (default 1)", "S"},
-    {"date", 'd', 0, G_OPTION_ARG_STRING, &date,
-     "first inspection date; results fall on this day and the three after (required)",
-     "YYYY-MM-DD"},
-    {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "output file (default: standard output)",
-     "FILE"},
-    {NULL},
+      {"manifest", 'm', 0, G_OPTION_ARG_FILENAME, &manifest, "the manifest (required)", "FILE"},
+      {"truth", 't', 0, G_OPTION_ARG_FILENAME, &truth, "its --truth file (required)", "FILE"},
+      {"lists", 'l', 0, G_OPTION_ARG_FILENAME, &lists,
+       "a 'boxrank rank' output folder: every unit on its lists is inspected", "DIR"},
+      {"seed", 's', 0, G_OPTION_ARG_INT64, &seed, "random seed (default 1)", "S"},
+      {"date", 'd', 0, G_OPTION_ARG_STRING, &date,
+       "first inspection date; results fall on this day and the three after (required)",
+       "YYYY-MM-DD"},
+      {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "output file (default: standard output)",
+       "FILE"},
+      {NULL},
   };
   GOptionContext *ctx = g_option_context_new("- plausible inspection outcomes for a manifest");
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_option_context_set_description(
-    ctx, "Most units with a planted pattern are inspected and most of those find something;\n"
-         "a few other units are inspected, and rarely find anything.\n\nExample:\n"
-         "  boxrank-gen outcomes --manifest iraq-sample.csv --truth iraq-sample.truth.csv \\\n"
-         "      --lists out/ --seed 7 --date 2026-03-02 --out iraq-sample-outcomes.csv\n");
+      ctx, "Most units with a planted pattern are inspected and most of those find something;\n"
+           "a few other units are inspected, and rarely find anything.\n\nExample:\n"
+           "  boxrank-gen outcomes --manifest iraq-sample.csv --truth iraq-sample.truth.csv \\\n"
+           "      --lists out/ --seed 7 --date 2026-03-02 --out iraq-sample-outcomes.csv\n");
   GError *error = NULL;
   int rc = GEN_EXIT_USAGE;
   FILE *out = stdout;
@@ -144,7 +155,8 @@ cmd_outcomes(int argc, char **argv)
   if (date)
     g_date_set_parse(&d, date);
   if (!manifest || !truth || !date || !g_date_valid(&d) || seed < 0) {
-    fprintf(stderr, "boxrank-gen outcomes: --manifest, --truth and --date YYYY-MM-DD are required\n");
+    fprintf(stderr,
+            "boxrank-gen outcomes: --manifest, --truth and --date YYYY-MM-DD are required\n");
     goto done;
   }
   rc = GEN_EXIT_FAILURE;

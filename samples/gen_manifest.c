@@ -273,7 +273,7 @@ world_build(World *w, const GenOptions *opt)
   GenRng rng;
   /* Pools depend on the seed but are drawn from their own stream, so the stream that makes
    * the lines does not shift when a pool changes size. */
-  gen_rng_seed(&rng, opt->seed ^ 0x5eedf00dcafe1234ULL);
+  gen_rng_seed(&rng, (opt->world_seed ? opt->world_seed : opt->seed) ^ 0x5eedf00dcafe1234ULL);
   w->strings = g_string_chunk_new(1 << 16);
   GString *name = g_string_new(NULL), *addr = g_string_new(NULL), *code = g_string_new(NULL);
 
@@ -1144,6 +1144,9 @@ gen_manifest_write(const GenOptions *opt, FILE *out, const char *out_name, FILE 
   g.scratch_addr = g_string_new(NULL);
   world_build(&g.world, opt);
   gen_rng_seed(&g.rng, opt->seed);
+  for (guint i = 0; i < G_N_ELEMENTS(g.container_seq); i++)
+    g.container_seq[i] = opt->serial_base;
+  g.bol_seq = opt->serial_base;
 
   out_raw(g.out, header, sizeof header - 1);
   while (g.line_no < opt->lines)

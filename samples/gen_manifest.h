@@ -19,6 +19,11 @@ typedef struct {
   guint64 seed;
   int start_day; /* first arrival date, days since 1970-01-01 */
   guint days;    /* arrival dates spread over this many days */
+  /* Days of one place share their traders: the parties, goods and routes (the world) come
+   * from world_seed (0: the seed), and container and B/L numbers continue from serial_base,
+   * so files written with one world seed and distinct serial bases never repeat a box. */
+  guint64 world_seed;
+  guint64 serial_base;
 } GenOptions;
 
 /* Writes the manifest to out and, when truth is not NULL, the planted patterns to truth
