@@ -144,7 +144,19 @@ static const char *const worklist_sql[W_N] = {
     [W_UNITS] = "SELECT u.id, u.unit, s.kind, s.rank, s.score, s.lane, s.lines"
                 " FROM units u JOIN selections s ON s.unit_id = u.id"
                 " WHERE u.run_id = ?1 AND u.port = ?2 ORDER BY s.kind = 'random', s.rank",
-    [W_LINE] = "SELECT fields FROM selection_lines WHERE unit_id = ?1 ORDER BY line LIMIT 1",
+    /* Only what a row shows (the unit page has every field); json_patch drops absent ones. */
+    [W_LINE] = "SELECT json_patch('{}', json_object('bol', json_extract(fields, '$.bol'),"
+               " 'shipper_name', json_extract(fields, '$.shipper_name'),"
+               " 'consignee_name', json_extract(fields, '$.consignee_name'),"
+               " 'description', json_extract(fields, '$.description'),"
+               " 'hs_code', json_extract(fields, '$.hs_code'),"
+               " 'origin_country', json_extract(fields, '$.origin_country'),"
+               " 'load_port', json_extract(fields, '$.load_port'),"
+               " 'vessel_name', json_extract(fields, '$.vessel_name'),"
+               " 'voyage', json_extract(fields, '$.voyage'),"
+               " 'carrier', json_extract(fields, '$.carrier'),"
+               " 'arrival_date', json_extract(fields, '$.arrival_date')))"
+               " FROM selection_lines WHERE unit_id = ?1 ORDER BY line LIMIT 1",
     [W_REASONS] = "SELECT rr.rule_id AS rule, sr.points, sr.text FROM selection_reasons sr"
                   " JOIN units u ON u.id = sr.unit_id"
                   " JOIN run_rules rr ON rr.run_id = u.run_id AND rr.ord = sr.rule_ord"
@@ -231,10 +243,8 @@ br_api_worklist(BrRequest *req)
     return;
   /* The list of a run changes only when a result is recorded, which empties the cache. */
   char *key = g_strdup_printf("worklist\x1f%" G_GINT64_FORMAT "\x1f%s", run.id, port);
-  GBytes *cached = g_hash_table_lookup(req->server->cache, key);
-  if (cached) {
+  if (br_reply_from_cache(req, key)) {
     g_free(key);
-    br_reply_bytes(req, SOUP_STATUS_OK, "application/json; charset=utf-8", cached);
     return;
   }
   sqlite3_stmt *st[W_N] = {0};
@@ -262,8 +272,9 @@ br_api_worklist(BrRequest *req)
   }
   g_string_append_c(out, '}');
   GBytes *bytes = g_string_free_to_bytes(out);
-  br_reply_bytes(req, SOUP_STATUS_OK, "application/json; charset=utf-8", bytes);
-  g_hash_table_insert(req->server->cache, key, bytes);
+  br_reply_cached(req, key, bytes);
+  g_bytes_unref(bytes);
+  g_free(key);
 }
 
 /* ---- a unit's page ---- */

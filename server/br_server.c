@@ -83,9 +83,10 @@ br_reply_bytes(BrRequest *req, guint status, const char *content_type, GBytes *b
   security_headers(msg);
   soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Cache-Control",
                                "no-store");
-  gsize n;
-  const char *data = g_bytes_get_data(bytes, &n);
-  soup_server_message_set_response(msg, content_type, SOUP_MEMORY_COPY, data, n);
+  /* The body shares the bytes (a cached list is not copied per request). */
+  soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Content-Type",
+                               content_type);
+  soup_message_body_append_bytes(soup_server_message_get_response_body(msg), bytes);
 }
 
 void
@@ -152,6 +153,79 @@ const char *
 br_req_actor(BrRequest *req)
 {
   return req->user ? req->user->name : "-";
+}
+
+typedef struct {
+  GBytes *json;
+  GBytes *gzip;
+} CachedAnswer;
+
+static void
+cached_answer_free(gpointer data)
+{
+  CachedAnswer *c = data;
+  g_bytes_unref(c->json);
+  g_bytes_unref(c->gzip);
+  g_free(c);
+}
+
+static GBytes *
+gzip_bytes(GBytes *in)
+{
+  GConverter *z = G_CONVERTER(g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6));
+  GInputStream *src = g_memory_input_stream_new_from_bytes(in);
+  GInputStream *conv = g_converter_input_stream_new(src, z);
+  GOutputStream *dst = g_memory_output_stream_new_resizable();
+  gboolean ok =
+      g_output_stream_splice(dst, conv, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, NULL) >= 0;
+  GBytes *out = ok ? g_memory_output_stream_steal_as_bytes(G_MEMORY_OUTPUT_STREAM(dst)) : NULL;
+  g_object_unref(dst);
+  g_object_unref(conv);
+  g_object_unref(src);
+  g_object_unref(z);
+  return out;
+}
+
+static gboolean
+accepts_gzip(SoupServerMessage *msg)
+{
+  const char *ae = soup_message_headers_get_list(soup_server_message_get_request_headers(msg),
+                                                 "Accept-Encoding");
+  return ae && soup_header_contains(ae, "gzip");
+}
+
+static void
+reply_answer(BrRequest *req, const CachedAnswer *c)
+{
+  SoupMessageHeaders *h = soup_server_message_get_response_headers(req->msg);
+  soup_message_headers_append(h, "Vary", "Accept-Encoding");
+  if (c->gzip && accepts_gzip(req->msg)) {
+    soup_message_headers_replace(h, "Content-Encoding", "gzip");
+    br_reply_bytes(req, SOUP_STATUS_OK, "application/json; charset=utf-8", c->gzip);
+  } else {
+    br_reply_bytes(req, SOUP_STATUS_OK, "application/json; charset=utf-8", c->json);
+  }
+}
+
+/* A large list is sent compressed to browsers: it is read far more often than it changes, so
+ * it is compressed once, when it is built. */
+void
+br_reply_cached(BrRequest *req, const char *key, GBytes *json)
+{
+  CachedAnswer *c = g_new0(CachedAnswer, 1);
+  c->json = g_bytes_ref(json);
+  c->gzip = gzip_bytes(json);
+  reply_answer(req, c);
+  g_hash_table_insert(req->server->cache, g_strdup(key), c);
+}
+
+gboolean
+br_reply_from_cache(BrRequest *req, const char *key)
+{
+  const CachedAnswer *c = g_hash_table_lookup(req->server->cache, key);
+  if (c)
+    reply_answer(req, c);
+  return c != NULL;
 }
 
 void
@@ -625,8 +699,7 @@ br_server_new(const BrServerOptions *options, GError **error)
   BrServer *server = g_new0(BrServer, 1);
   server->options = *options;
   server->failures = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  server->cache =
-      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
+  server->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_answer_free);
   g_resources_register(br_web_get_resource());
   if (sodium_init() < 0) {
     g_set_error(error, BR_SERVER_ERROR, BR_SERVER_ERROR_LISTEN, "libsodium cannot start");

@@ -19,7 +19,7 @@ struct BrServer {
   guint16 port;
   gboolean tls;
   GHashTable *failures; /* "name:..." / "addr:..." -> Failures */
-  GHashTable *cache;    /* GET URL -> GBytes of the JSON answer; emptied by every change */
+  GHashTable *cache;    /* key -> CachedAnswer of a JSON answer; emptied by every change */
   BrEntityKeys *keys;   /* the default entity keys, for track records */
   BrHistory *history;   /* track records; loaded when a unit page asks, dropped by results */
   BrWatchSet *watch;    /* loaded on the first hit review */
@@ -42,6 +42,10 @@ void br_reply_json(BrRequest *req, guint status, GString *json);
 /* Answers {"error": message} with status. */
 void br_reply_error(BrRequest *req, guint status, const char *format, ...) G_GNUC_PRINTF(3, 4);
 void br_reply_bytes(BrRequest *req, guint status, const char *content_type, GBytes *bytes);
+/* Answers a JSON body and keeps it, and its gzip form, under key until the next change. */
+void br_reply_cached(BrRequest *req, const char *key, GBytes *json);
+/* Answers from the cache; FALSE when key is not there. */
+gboolean br_reply_from_cache(BrRequest *req, const char *key);
 /* A store failure: logged, answered 500 without details. */
 void br_reply_store_error(BrRequest *req, GError *error);
 

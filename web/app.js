@@ -3,7 +3,7 @@
 // HTML, so a party called "<script>" shows as those characters.
 'use strict';
 
-const state = { session: null };
+const state = { session: null, gen: 0 };
 
 const CATEGORIES = ['drugs', 'weapons', 'precursors', 'cultural_property', 'undervaluation',
   'misdeclaration', 'counterfeit', 'tobacco', 'wildlife', 'currency', 'other'];
@@ -16,6 +16,20 @@ const PAGES = {
     ['report', 'Hit rates'], ['exceptions', 'Exceptions']],
   commission: [['report', 'Hit rates'], ['audit', 'Audit']],
   admin: [['users', 'Users'], ['audit', 'Audit']],
+};
+
+// What an officer calls the canonical manifest fields (other columns keep their own names).
+const FIELD_LABELS = {
+  record_id: 'Line ID', bol: 'B/L', container: 'Container', seal: 'Seal', container_type: 'Size/type',
+  declared_kg: 'Declared kg', measured_kg: 'Weighed kg (VGM)', packages: 'Packages', hs_code: 'HS code',
+  description: 'Goods', value: 'Invoice value', currency: 'Currency', freight_terms: 'Freight terms',
+  freight_amount: 'Freight', shipper_name: 'Shipper', shipper_address: 'Shipper address',
+  shipper_country: 'Shipper country', consignee_name: 'Consignee', consignee_address: 'Consignee address',
+  consignee_country: 'Consignee country', notify_name: 'Notify party', importer_id: 'Importer TIN',
+  declarant_id: 'Declarant', origin_country: 'Origin', load_port: 'Port of loading',
+  transship_ports: 'Transshipment', discharge_port: 'Port of discharge', port: 'Place of inspection',
+  vessel_imo: 'Vessel IMO', vessel_name: 'Vessel or truck', voyage: 'Voyage or plate', carrier: 'Carrier',
+  arrival_date: 'Arrival',
 };
 
 // ---- DOM helpers ----
@@ -48,7 +62,7 @@ function s(tag, attrs, ...children) {
 }
 
 function main() { return document.getElementById('main'); }
-function show(...nodes) {
+function showNow(...nodes) {
   const m = main();
   m.replaceChildren();
   append(m, nodes);
@@ -121,7 +135,7 @@ function renderLogin(message) {
   h('label', { for: 'name' }, 'User name'), name,
   h('label', { for: 'password' }, 'Password'), pass,
   h('button', { type: 'submit', class: 'primary' }, 'Log in'), err);
-  show(form);
+  showNow(form);
   name.focus();
 }
 
@@ -156,8 +170,11 @@ function route() {
   for (const a of document.querySelectorAll('#nav a'))
     a.classList.toggle('current', a.dataset.page === page ||
       (page === 'unit' && a.dataset.page === 'worklist') || (page === 'rules' && a.dataset.page === 'packs'));
+  // A page still loading when the user moves on must not draw over the next one.
+  const gen = ++state.gen;
+  const show = (...nodes) => { if (gen === state.gen) showNow(...nodes); };
   show(h('p', { class: 'loading' }, 'Loading…'));
-  ROUTES[page]().catch((e) => { if (e.status !== 401) show(failure(e)); });
+  ROUTES[page](show).catch((e) => { if (e.status !== 401) show(failure(e)); });
 }
 
 // ---- the worklist ----
@@ -268,7 +285,7 @@ function reasonList(reasons) {
     h('li', {}, h('span', { class: 'points' }, '+' + num(r.points, r.points % 1 ? 1 : 0)), ' ', r.text)));
 }
 
-async function renderWorklist() {
+async function renderWorklist(show) {
   const p = params();
   const pick = await portPicker('worklist', p.get('port'), p.get('date'));
   if (!pick.port) return show(h('h1', {}, 'Worklist'), pick.picker);
@@ -291,8 +308,8 @@ async function renderWorklist() {
         h('div', { class: 'small' }, 'HS ', field(m, 'hs_code') || '–')),
       h('td', {}, h('div', {}, 'Origin ', field(m, 'origin_country') || '–'),
         h('div', { class: 'small' }, 'Loaded at ', field(m, 'load_port') || '–')),
-      h('td', {}, h('div', {}, field(m, 'vessel_name', 'vessel_imo', 'truck_plate', 'vehicle') || '–'),
-        h('div', { class: 'small' }, field(m, 'voyage', 'carrier')),
+      h('td', {}, m.vessel_name ? h('div', {}, m.vessel_name, h('div', { class: 'small' }, 'voyage ', m.voyage || '–'))
+        : h('div', {}, m.voyage ? 'Truck ' + m.voyage : '–', h('div', { class: 'small' }, m.carrier || '')),
         h('div', { class: 'small' }, 'Arrives ', field(m, 'arrival_date') || '–')),
       h('td', {}, u.reasons.length ? reasonList(u.reasons) : h('span', { class: 'small' }, 'no rule fired: control pick')),
       h('td', { class: 'result-cell' },
@@ -321,7 +338,7 @@ async function renderWorklist() {
 
 // ---- a unit's page ----
 
-async function renderUnit() {
+async function renderUnit(show) {
   const p = params();
   const q = { port: p.get('port'), unit: p.get('unit') };
   if (p.get('date')) q.date = p.get('date');
@@ -344,7 +361,7 @@ async function renderUnit() {
     h('section', {}, h('h2', {}, 'Manifest lines (' + lines.length + ')'),
       lines.length ? h('table', { class: 'lines' },
         h('thead', {}, h('tr', {}, h('th', {}, 'Field'), lines.map((l) => h('th', {}, 'Line ' + l.line)))),
-        h('tbody', {}, keys.map((k) => h('tr', {}, h('th', { scope: 'row' }, k),
+        h('tbody', {}, keys.map((k) => h('tr', {}, h('th', { scope: 'row', title: k }, FIELD_LABELS[k] || k),
           lines.map((l) => h('td', {}, l.fields[k] || '')))))) : notice('The run did not keep this unit\'s lines (input read from standard input).')),
     h('section', {}, h('h2', {}, 'Every rule of the pack'),
       h('table', {}, h('thead', {}, h('tr', {}, ['Rule', 'Title', 'Weight', 'Contributed', 'Reason'].map((t) => h('th', {}, t)))),
@@ -381,7 +398,7 @@ function hitStatus(hit) {
   return h('div', { class: 'status open' }, 'To review');
 }
 
-async function renderHits() {
+async function renderHits(show) {
   const p = params();
   const pick = await portPicker('hits', p.get('port'), p.get('date'));
   if (!pick.port) return show(h('h1', {}, 'Watchlist hits'), pick.picker);
@@ -425,7 +442,7 @@ async function renderHits() {
     h('tbody', {}, rows)) : notice('No party on this list matches a watchlist entry.'));
 }
 
-async function renderExceptions() {
+async function renderExceptions(show) {
   const rows = await api('GET', '/api/exceptions');
   const canAct = state.session.role === 'analyst';
   show(h('h1', {}, 'Watchlist exceptions'),
@@ -536,7 +553,7 @@ function controlWarnings(control) {
       : 'No control size will show lift until targeted inspections find more than random ones.'));
 }
 
-async function renderReport() {
+async function renderReport(show) {
   const p = params();
   const ports = state.session.role === 'rule_author' ? await api('GET', '/api/ports') : [];
   const today = new Date().toISOString().slice(0, 10);
@@ -587,7 +604,7 @@ async function renderReport() {
 
 // ---- rule authors ----
 
-async function renderPacks() {
+async function renderPacks(show) {
   const runs = await api('GET', '/api/packs');
   const packs = new Map();
   for (const r of runs) {
@@ -618,7 +635,7 @@ function sparkline(values) {
     s('polyline', { points: pts.join(' '), class: 'line targeted' }));
 }
 
-async function renderRules() {
+async function renderRules(show) {
   const hash = params().get('hash');
   const rows = await api('GET', '/api/rules?' + new URLSearchParams({ pack_hash: hash || '' }));
   const rules = new Map();
@@ -640,7 +657,7 @@ async function renderRules() {
       }))));
 }
 
-async function renderBacktest() {
+async function renderBacktest(show) {
   const out = h('div', { id: 'backtest-out' });
   const input = h('input', { id: 'btfile', type: 'file', accept: '.json,application/json', onchange: async () => {
     out.replaceChildren();
@@ -670,7 +687,7 @@ async function renderBacktest() {
 
 // ---- audit and users ----
 
-async function renderAudit() {
+async function renderAudit(show) {
   const p = params();
   const q = {};
   for (const k of ['action', 'who', 'from', 'to']) if (p.get(k)) q[k] = p.get(k);
@@ -686,7 +703,7 @@ async function renderAudit() {
       h('tbody', {}, rows.map((r) => h('tr', { class: 'audit-row' }, h('td', {}, r.at), h('td', {}, r.who), h('td', {}, r.action), h('td', {}, r.target), h('td', {}, r.detail))))));
 }
 
-async function renderUsers() {
+async function renderUsers(show) {
   const rows = await api('GET', '/api/users');
   const name = h('input', { id: 'uname', required: true });
   const role = h('select', { id: 'urole' }, ['analyst', 'rule_author', 'commission', 'admin'].map((r) => h('option', { value: r }, r)));
