@@ -40,12 +40,7 @@ done
 "$BOXRANK" serve --db "$DB" --listen 127.0.0.1:0 2>"$WORK/serve.log" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 100); do
-  URL=$(sed -n 's/^boxrank serve: \(http[^ ]*\) on .*/\1/p' "$WORK/serve.log")
-  [ -n "$URL" ] && break
-  sleep 0.1
-done
-[ -n "$URL" ] || fail "the server did not start: $(cat "$WORK/serve.log")"
+URL=$(serve_url "$WORK/serve.log")
 
 node "$HERE/worklist.mjs" "$URL" "$SHOTS" "$CHROMIUM" || fail "browser tests failed (screenshots in $SHOTS)"
 kill -TERM $SERVER

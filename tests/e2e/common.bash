@@ -73,3 +73,15 @@ import_watchlists() { # DB
     --db "$1" >/dev/null
   "$BOXRANK" watchlist import --format ofac "$BR_SHARED_DATA/watchlists/ofac" --db "$1" >/dev/null
 }
+
+# Waits for `boxrank serve` to log its address in LOG and prints it (http://127.0.0.1:PORT).
+serve_url() { # LOG
+  local url=""
+  for _ in $(seq 100); do
+    url=$(sed -n 's/^boxrank serve: \(http[^ ]*\) on .*/\1/p' "$1")
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || fail "boxrank serve did not start: $(cat "$1")"
+  echo "$url"
+}
