@@ -494,6 +494,26 @@ item_matches(const Mine *m, const Item *it, const BrValue *rec)
   return FALSE;
 }
 
+/* The shortest text that reads back as the same number, as a source writes it: 372254.4, not
+ * 372254.40000000002, and 4512000, not 4.512e+06. */
+static void
+append_exact(GString *out, double x)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (x == floor(x) && fabs(x) < 1e15) {
+    g_string_append(out, g_ascii_formatd(buf, sizeof buf, "%.0f", x));
+    return;
+  }
+  for (int digits = 1; digits <= 17; digits++) {
+    char format[8];
+    g_snprintf(format, sizeof format, "%%.%dg", digits);
+    g_ascii_formatd(buf, sizeof buf, format, x);
+    if (g_ascii_strtod(buf, NULL) == x)
+      break;
+  }
+  g_string_append(out, buf);
+}
+
 /* The fields a candidate reads, as a Lua fixture line with the record's values. */
 static char *
 fixture_line(const Mine *m, const Candidate *c, const BrValue *rec)
@@ -525,8 +545,7 @@ fixture_line(const Mine *m, const Candidate *c, const BrValue *rec)
     if (br_schema_field(m->schema, (guint)fields[i])->type == BR_TYPE_STRING) {
       lua_string(out, v->str);
     } else {
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
-      g_string_append(out, g_ascii_formatd(buf, sizeof buf, "%.17g", v->num));
+      append_exact(out, v->num);
     }
     g_string_append(out, ", ");
   }

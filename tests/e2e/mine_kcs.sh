@@ -16,6 +16,15 @@ grep -q 'Critical' "$WORK/mined/mined.lua" && fail "mined the ignored outcome co
 awk '/^MINED-/ && $7 < 1.25 { exit 1 }' "$WORK/table.txt" || fail "a rule that does not hold up"
 "$BOXRANK" rules check "$WORK/mined" --profile "$profile" --input "$data/train.csv" >/dev/null ||
   fail "rules check"
+# As written, with the profile alone: every field a mined rule names is known to it.
+"$BOXRANK" rules check "$WORK/mined" --profile "$profile" >"$WORK/check.txt" ||
+  fail "rules check --profile: $(cat "$WORK/check.txt")"
+# Fixture numbers read as the source wrote them (372254.4, not 372254.40000000002).
+grep -oE '\] = -?[0-9][0-9.e+-]*' "$WORK/mined/mined.lua" | cut -c5- | sort -u >"$WORK/numbers.txt"
+[ -s "$WORK/numbers.txt" ] || fail "no fixture numbers"
+while read -r n; do
+  grep -qE "(^|,)$n(\\.0)?(,|$)" "$data/train.csv" || fail "fixture number $n is not in the source as written"
+done <"$WORK/numbers.txt"
 "$BOXRANK" rules test "$WORK/mined" --strict >/dev/null || fail "rules test"
 "$BOXRANK" backtest "$data/valid.csv" --rules "$WORK/mined" --profile "$profile" --label Fraud \
   --period all >"$WORK/bt.txt"
