@@ -12,7 +12,7 @@ G_DEFINE_QUARK(br - mine - error - quark, br_mine_error)
 #define DEFAULT_MAX_RULES 20
 #define PAIR_ITEMS 400 /* pairs are counted among this many best-supported items */
 #define BINS 10        /* deciles of the fit period */
-#define HOLD_MIN_LINES 10
+#define HOLD_MIN_UNITS 10
 #define HOLD_MIN_LIFT 1.25
 #define PRIOR_LINES 10.0 /* Beta prior of a rule's weight, as history shrinks rates */
 
@@ -35,7 +35,8 @@ typedef struct {
 
 typedef struct {
   guint items[2]; /* second is G_MAXUINT for a single item */
-  guint fit_n, fit_hits, hold_n, hold_hits;
+  guint fit_n, fit_hits, hold_n, hold_hits; /* units */
+  guint seen;   /* 1 + the last unit counted, so a unit counts once however many lines match */
   double score; /* Wilson lower bound of the fit hit rate */
 } Candidate;
 
@@ -52,6 +53,12 @@ typedef struct {
   GArray *days;       /* gint32 per line, G_MAXINT32 when undated */
   GArray *labels;     /* gboolean per line */
   guint nlines;
+  /* Inspection units, as a pack rolls lines up: the unit field's value, else the fallback's,
+   * else the line alone. Counts are of units, as tune and backtest count. */
+  int unit, fallback;
+  GHashTable *unit_ids; /* unit key -> unit id + 1 */
+  GArray *line_unit;    /* guint unit id per line */
+  guint nunits;
 } Mine;
 
 static void
@@ -128,6 +135,23 @@ add_line(Mine *m, const BrValue *rec)
   g_array_append_val(m->days, day);
   gboolean positive = rec[m->label].num > 0;
   g_array_append_val(m->labels, positive);
+  int uf = m->unit >= 0 && !rec[m->unit].missing           ? m->unit
+           : m->fallback >= 0 && !rec[m->fallback].missing ? m->fallback
+                                                           : -1;
+  guint id = m->nunits;
+  if (uf >= 0) {
+    char *key = g_strdup_printf("%d\x1f%s", uf, rec[uf].str);
+    gpointer have = g_hash_table_lookup(m->unit_ids, key);
+    if (have) {
+      id = GPOINTER_TO_UINT(have) - 1;
+      g_free(key);
+    } else {
+      g_hash_table_insert(m->unit_ids, key, GUINT_TO_POINTER(id + 1));
+    }
+  }
+  if (id == m->nunits)
+    m->nunits++;
+  g_array_append_val(m->line_unit, id);
   m->nlines++;
 }
 
@@ -235,9 +259,13 @@ pair_key(guint a, guint b)
   return ((guint64)a << 32) | b;
 }
 
+/* Counts unit u (1-based in seen) for c unless it has been counted. */
 static void
-count(Candidate *c, gboolean fit, gboolean positive)
+count(Candidate *c, guint u, gboolean fit, gboolean positive)
 {
+  if (c->seen == u + 1)
+    return;
+  c->seen = u + 1;
   if (fit) {
     c->fit_n++;
     c->fit_hits += positive;
@@ -247,32 +275,60 @@ count(Candidate *c, gboolean fit, gboolean positive)
   }
 }
 
-/* Counts single items and pairs of the PAIR_ITEMS best-supported ones. */
+/* Lines grouped by unit: the lines of unit u are order[start[u] .. start[u + 1]). */
+typedef struct {
+  guint *start, *order;
+} UnitLines;
+
+static UnitLines
+unit_lines(const Mine *m)
+{
+  UnitLines ul = {g_new0(guint, m->nunits + 1), g_new(guint, m->nlines ? m->nlines : 1)};
+  for (guint i = 0; i < m->nlines; i++)
+    ul.start[g_array_index(m->line_unit, guint, i) + 1]++;
+  for (guint u = 0; u < m->nunits; u++)
+    ul.start[u + 1] += ul.start[u];
+  guint *next = g_memdup2(ul.start, (m->nunits + 1) * sizeof *next);
+  for (guint i = 0; i < m->nlines; i++)
+    ul.order[next[g_array_index(m->line_unit, guint, i)]++] = i;
+  g_free(next);
+  return ul;
+}
+
+/* Counts single items and pairs of the PAIR_ITEMS best-supported ones, per unit: a unit
+ * counts for a candidate when one of its lines matches it, as a rule fires on a unit. fit and
+ * positive are per unit. */
 static GArray *
-count_candidates(Mine *m, const gboolean *fit, guint min_support)
+count_candidates(Mine *m, const gboolean *fit, const gboolean *positive, guint min_support)
 {
   guint *buf = g_new(guint, m->items->len + 1);
-  for (guint i = 0; i < m->nlines; i++) {
-    gboolean positive = g_array_index(m->labels, gboolean, i);
-    guint n = line_items(m, i, buf);
-    for (guint k = 0; k < n; k++) {
-      Item *it = &g_array_index(m->items, Item, buf[k]);
-      if (fit[i]) {
-        it->fit_n++;
-        it->fit_hits += positive;
-      } else {
-        it->hold_n++;
-        it->hold_hits += positive;
+  guint *seen = g_new0(guint, m->items->len + 1);
+  UnitLines ul = unit_lines(m);
+  for (guint u = 0; u < m->nunits; u++)
+    for (guint l = ul.start[u]; l < ul.start[u + 1]; l++) {
+      guint n = line_items(m, ul.order[l], buf);
+      for (guint k = 0; k < n; k++) {
+        if (seen[buf[k]] == u + 1)
+          continue;
+        seen[buf[k]] = u + 1;
+        Item *it = &g_array_index(m->items, Item, buf[k]);
+        if (fit[u]) {
+          it->fit_n++;
+          it->fit_hits += positive[u];
+        } else {
+          it->hold_n++;
+          it->hold_hits += positive[u];
+        }
       }
     }
-  }
+  g_free(seen);
   GArray *cands = g_array_new(FALSE, TRUE, sizeof(Candidate));
   GArray *pairable = g_array_new(FALSE, FALSE, sizeof(guint));
   for (guint i = 0; i < m->items->len; i++) {
     const Item *it = &g_array_index(m->items, Item, i);
     if (it->fit_n < min_support)
       continue;
-    Candidate c = {{i, G_MAXUINT}, it->fit_n, it->fit_hits, it->hold_n, it->hold_hits, 0};
+    Candidate c = {{i, G_MAXUINT}, it->fit_n, it->fit_hits, it->hold_n, it->hold_hits, 0, 0};
     g_array_append_val(cands, c);
     g_array_append_val(pairable, i);
   }
@@ -295,28 +351,29 @@ count_candidates(Mine *m, const gboolean *fit, guint min_support)
 
   GHashTable *pairs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
   guint *in = g_new(guint, m->items->len + 1);
-  for (guint i = 0; i < m->nlines; i++) {
-    gboolean positive = g_array_index(m->labels, gboolean, i);
-    guint n = line_items(m, i, buf), k = 0;
-    for (guint j = 0; j < n; j++)
-      if (slot[buf[j]] >= 0)
-        in[k++] = buf[j];
-    for (guint x = 0; x < k; x++)
-      for (guint y = 0; y < k; y++) {
-        if (in[x] >= in[y] || item_group(&g_array_index(m->items, Item, in[x])) ==
-                                  item_group(&g_array_index(m->items, Item, in[y])))
-          continue;
-        guint64 key = pair_key(in[x], in[y]);
-        Candidate *c = g_hash_table_lookup(pairs, &key);
-        if (!c) {
-          c = g_new0(Candidate, 1);
-          c->items[0] = in[x];
-          c->items[1] = in[y];
-          g_hash_table_insert(pairs, g_memdup2(&key, sizeof key), c);
+  for (guint u = 0; u < m->nunits; u++)
+    for (guint l = ul.start[u]; l < ul.start[u + 1]; l++) {
+      guint n = line_items(m, ul.order[l], buf), k = 0;
+      for (guint j = 0; j < n; j++)
+        if (slot[buf[j]] >= 0)
+          in[k++] = buf[j];
+      /* Both items of a pair on one line: that is what the pair's rule fires on. */
+      for (guint x = 0; x < k; x++)
+        for (guint y = 0; y < k; y++) {
+          if (in[x] >= in[y] || item_group(&g_array_index(m->items, Item, in[x])) ==
+                                    item_group(&g_array_index(m->items, Item, in[y])))
+            continue;
+          guint64 key = pair_key(in[x], in[y]);
+          Candidate *c = g_hash_table_lookup(pairs, &key);
+          if (!c) {
+            c = g_new0(Candidate, 1);
+            c->items[0] = in[x];
+            c->items[1] = in[y];
+            g_hash_table_insert(pairs, g_memdup2(&key, sizeof key), c);
+          }
+          count(c, u, fit[u], positive[u]);
         }
-        count(c, fit[i], positive);
-      }
-  }
+    }
   GHashTableIter it;
   gpointer value;
   g_hash_table_iter_init(&it, pairs);
@@ -326,6 +383,8 @@ count_candidates(Mine *m, const gboolean *fit, guint min_support)
       g_array_append_val(cands, *c);
   }
   g_hash_table_destroy(pairs);
+  g_free(ul.start);
+  g_free(ul.order);
   g_free(in);
   g_free(slot);
   g_free(buf);
@@ -584,9 +643,9 @@ make_rule(const Mine *m, const Candidate *c, guint n, double base_fit, double ba
   }
   r->title = g_string_free(title, FALSE);
   r->when = g_string_free(when, FALSE);
-  r->fit_lines = c->fit_n;
+  r->fit_units = c->fit_n;
   r->fit_hits = c->fit_hits;
-  r->hold_lines = c->hold_n;
+  r->hold_units = c->hold_n;
   r->hold_hits = c->hold_hits;
   r->fit_lift = base_fit > 0 ? rate(c->fit_hits, c->fit_n) / base_fit : 0;
   r->hold_lift = base_hold > 0 ? rate(c->hold_hits, c->hold_n) / base_hold : 0;
@@ -647,6 +706,10 @@ mine_init(Mine *m, const BrSchema *schema, const BrMineOptions *o)
   m->numbers = g_array_new(FALSE, FALSE, sizeof(double));
   m->days = g_array_new(FALSE, FALSE, sizeof(gint32));
   m->labels = g_array_new(FALSE, FALSE, sizeof(gboolean));
+  m->unit = o->unit_field ? br_schema_find(schema, o->unit_field) : -1;
+  m->fallback = o->unit_fallback ? br_schema_find(schema, o->unit_fallback) : -1;
+  m->unit_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  m->line_unit = g_array_new(FALSE, FALSE, sizeof(guint));
 }
 
 static void
@@ -660,6 +723,8 @@ mine_clear(Mine *m)
   g_array_unref(m->numbers);
   g_array_unref(m->days);
   g_array_unref(m->labels);
+  g_hash_table_destroy(m->unit_ids);
+  g_array_unref(m->line_unit);
 }
 
 static gboolean
@@ -722,7 +787,7 @@ br_mine_run(const char *path, const BrProfile *profile, const BrMineOptions *opt
   Mine m = {0};
   mine_init(&m, br_feed_schema(feed), options);
   BrMineResult *res = NULL;
-  gboolean *fit = NULL;
+  gboolean *fit = NULL, *unit_fit = NULL, *unit_positive = NULL;
   GArray *cands = NULL;
   Candidate *chosen = NULL;
   if (m.label < 0) {
@@ -763,32 +828,44 @@ br_mine_run(const char *path, const BrProfile *profile, const BrMineOptions *opt
     g_date_set_julian(&d, (guint32)(cut + 719163));
     g_date_strftime(res->holdout_from, sizeof res->holdout_from, "%Y-%m-%d", &d);
   }
-  fit = g_new(gboolean, m.nlines ? m.nlines : 1);
+  /* A unit belongs to the period of its first line and found something when any line did. */
+  gint32 *unit_day = g_new(gint32, m.nunits ? m.nunits : 1);
+  unit_positive = g_new0(gboolean, m.nunits ? m.nunits : 1);
+  unit_fit = g_new(gboolean, m.nunits ? m.nunits : 1);
+  for (guint u = 0; u < m.nunits; u++)
+    unit_day[u] = G_MAXINT32;
   for (guint i = 0; i < m.nlines; i++) {
-    gint32 d = g_array_index(m.days, gint32, i);
-    gboolean positive = g_array_index(m.labels, gboolean, i);
-    fit[i] = d == G_MAXINT32 || d < cut;
-    if (fit[i]) {
-      res->fit_lines++;
-      res->fit_hits += positive;
+    guint u = g_array_index(m.line_unit, guint, i);
+    unit_day[u] = MIN(unit_day[u], g_array_index(m.days, gint32, i));
+    unit_positive[u] |= g_array_index(m.labels, gboolean, i);
+  }
+  for (guint u = 0; u < m.nunits; u++) {
+    unit_fit[u] = unit_day[u] == G_MAXINT32 || unit_day[u] < cut;
+    if (unit_fit[u]) {
+      res->fit_units++;
+      res->fit_hits += unit_positive[u];
     } else {
-      res->hold_lines++;
-      res->hold_hits += positive;
+      res->hold_units++;
+      res->hold_hits += unit_positive[u];
     }
   }
-  if (res->fit_hits == 0 || res->fit_hits == res->fit_lines || res->hold_lines == 0) {
+  g_free(unit_day);
+  fit = g_new(gboolean, m.nlines ? m.nlines : 1);
+  for (guint i = 0; i < m.nlines; i++)
+    fit[i] = unit_fit[g_array_index(m.line_unit, guint, i)];
+  if (res->fit_hits == 0 || res->fit_hits == res->fit_units || res->hold_units == 0) {
     g_set_error(error, BR_MINE_ERROR, BR_MINE_ERROR_INPUT,
-                "%s: mining needs both outcomes in the fit period and lines held out "
-                "(fit %u lines, %u positive; held out %u)",
-                path, res->fit_lines, res->fit_hits, res->hold_lines);
+                "%s: mining needs both outcomes in the fit period and units held out "
+                "(fit %u units, %u positive; held out %u)",
+                path, res->fit_units, res->fit_hits, res->hold_units);
     g_clear_pointer(&res, br_mine_result_free);
     goto out;
   }
   make_bins(&m, fit);
-  cands = count_candidates(&m, fit, min_support);
+  cands = count_candidates(&m, unit_fit, unit_positive, min_support);
   res->candidates = cands->len;
-  double base_fit = rate(res->fit_hits, res->fit_lines);
-  double base_hold = rate(res->hold_hits, res->hold_lines);
+  double base_fit = rate(res->fit_hits, res->fit_units);
+  double base_hold = rate(res->hold_hits, res->hold_units);
   for (guint i = 0; i < cands->len; i++) {
     Candidate *c = &g_array_index(cands, Candidate, i);
     c->score = wilson_lower(c->fit_hits, c->fit_n);
@@ -805,9 +882,9 @@ br_mine_run(const char *path, const BrProfile *profile, const BrMineOptions *opt
     const Candidate *c = &g_array_index(cands, Candidate, i);
     if (c->score <= base_fit)
       break;
-    if (c->hold_n < HOLD_MIN_LINES || rate(c->hold_hits, c->hold_n) < HOLD_MIN_LIFT * base_hold)
+    if (c->hold_n < HOLD_MIN_UNITS || rate(c->hold_hits, c->hold_n) < HOLD_MIN_LIFT * base_hold)
       continue;
-    /* Counts equal to a kept candidate's on both periods: in all likelihood the same lines
+    /* Counts equal to a kept candidate's on both periods: in all likelihood the same units
      * said another way (origin JP and departure JP), so one rule, not two. */
     gboolean same = FALSE;
     for (guint j = 0; j < res->rules->len && !same; j++)
@@ -834,6 +911,8 @@ out:
   if (cands)
     g_array_unref(cands);
   g_free(fit);
+  g_free(unit_fit);
+  g_free(unit_positive);
   mine_clear(&m);
   br_feed_close(feed);
   return res;
@@ -845,18 +924,18 @@ br_mine_lua(const BrMineResult *result, const char *source)
   GString *out = g_string_new(NULL);
   g_string_append_printf(out,
                          "-- Candidate rules mined by boxrank mine from %s: fit before %s (%u "
-                         "lines, %u positive),\n-- held out from %s (%u lines, %u positive). "
+                         "units, %u positive),\n-- held out from %s (%u units, %u positive). "
                          "Review each before copying it into a pack.\n",
-                         source, result->holdout_from, result->fit_lines, result->fit_hits,
-                         result->holdout_from, result->hold_lines, result->hold_hits);
+                         source, result->holdout_from, result->fit_units, result->fit_hits,
+                         result->holdout_from, result->hold_units, result->hold_hits);
   for (guint i = 0; i < result->rules->len; i++) {
     const BrMinedRule *r = result->rules->pdata[i];
     char w[G_ASCII_DTOSTR_BUF_SIZE];
     g_string_append_printf(out,
-                           "\n-- fit: %u lines, %.3f hit rate, lift %.2f; held out: %u lines, "
+                           "\n-- fit: %u units, %.3f hit rate, lift %.2f; held out: %u units, "
                            "%.3f, lift %.2f\nrule {\n  id = \"%s\",\n  title = ",
-                           r->fit_lines, rate(r->fit_hits, r->fit_lines), r->fit_lift,
-                           r->hold_lines, rate(r->hold_hits, r->hold_lines), r->hold_lift, r->id);
+                           r->fit_units, rate(r->fit_hits, r->fit_units), r->fit_lift,
+                           r->hold_units, rate(r->hold_hits, r->hold_units), r->hold_lift, r->id);
     lua_string(out, r->title);
     g_string_append_printf(
         out,

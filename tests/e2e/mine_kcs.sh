@@ -8,8 +8,8 @@ profile="$BR_SOURCE_DIR/feeds/profiles/kcs.ini"
 mkdir -p "$WORK/mined"
 printf '[pack]\nname = mined\nunit = record_id\nunit_fallback = record_id\n' >"$WORK/mined/pack.ini"
 "$BOXRANK" mine "$data/train.csv" --profile "$profile" --label Fraud --ignore "Critical Fraud" \
-  --out "$WORK/mined/mined.lua" >"$WORK/table.txt"
-grep -q '^fit before 2020-10-19: 30274 lines' "$WORK/table.txt" || fail "split: $(head -1 "$WORK/table.txt")"
+  --unit record_id --out "$WORK/mined/mined.lua" >"$WORK/table.txt"
+grep -q '^fit before 2020-10-19: 30274 units' "$WORK/table.txt" || fail "split: $(head -1 "$WORK/table.txt")"
 [ "$(grep -c '^MINED-' "$WORK/table.txt")" = 20 ] || fail "20 rules: $(cat "$WORK/table.txt")"
 grep -q 'Critical' "$WORK/mined/mined.lua" && fail "mined the ignored outcome column"
 # Every kept rule holds up on held-out lines: lift (7th column) at least 1.25.

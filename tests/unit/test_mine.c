@@ -6,14 +6,15 @@
 
 static char *tmpdir;
 
-/* 3000 lines over 100 days. Coffee (HS 0901) from EC is found 90% of the time; coffee from
- * elsewhere, tea (0902) from EC and everything else 10%. A second outcome column copies the
- * label: mining must not propose it once told to ignore it. */
+/* 3000 lines over 100 days, three to a container. Coffee (HS 0901) from EC is found 90% of the
+ * time; coffee from elsewhere, tea (0902) from EC and everything else 10%. A second outcome column
+ * copies the label: mining must not propose it once told to ignore it. */
 static char *
 write_history(void)
 {
   GString *csv =
-      g_string_new("record_id,arrival_date,origin_country,hs_code,declared_kg,found,severity\n");
+      g_string_new("record_id,container,arrival_date,origin_country,hs_code,declared_kg,found,"
+                   "severity\n");
   static const char *origins[] = {"EC", "CO", "DE", "CN"};
   static const char *codes[] = {"09011100", "09021000", "84713000", "61091000"};
   for (guint i = 0; i < 3000; i++) {
@@ -27,7 +28,7 @@ write_history(void)
     g_date_add_days(&d, i / 30);
     char day[11];
     g_date_strftime(day, sizeof day, "%Y-%m-%d", &d);
-    g_string_append_printf(csv, "R%u,%s,%s,%s,%u,%d,%d\n", i, day, origin, code,
+    g_string_append_printf(csv, "R%u,C%u,%s,%s,%s,%u,%d,%d\n", i, i / 3, day, origin, code,
                            10 + (i * 31) % 900, found, found);
   }
   char *path = br_test_write_file(tmpdir, "history.csv", csv->str, -1);
@@ -54,7 +55,7 @@ test_planted_pattern(void)
   g_assert_no_error(error);
   /* The last 20% of 100 days: from day 81. */
   g_assert_cmpstr(res->holdout_from, ==, "2025-03-22");
-  g_assert_cmpuint(res->fit_lines + res->hold_lines, ==, 3000);
+  g_assert_cmpuint(res->fit_units + res->hold_units, ==, 3000); /* no unit field: lines */
   g_assert_cmpuint(res->rules->len, >=, 1);
   const BrMinedRule *top = res->rules->pdata[0];
   g_assert_nonnull(strstr(top->when, "field_in(\"origin_country\", { \"EC\" })"));
@@ -94,11 +95,43 @@ test_planted_pattern(void)
   g_free(path);
 }
 
+/* Counted by roll-up unit: 3000 lines in 1000 containers; a container counts once for a rule
+ * that one or more of its lines match, as a rule fires on a unit. */
+static void
+test_counts_units(void)
+{
+  char *path = write_history();
+  BrProfile *p = profile();
+  const char *ignore[] = {"severity", NULL};
+  BrMineOptions opts = {
+      .label_field = "found", .ignore = ignore, .min_support = 20, .unit_field = "container"};
+  GError *error = NULL;
+  BrMineResult *res = br_mine_run(path, p, &opts, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(res->fit_units + res->hold_units, ==, 1000);
+  const BrMinedRule *top = res->rules->pdata[0];
+  g_assert_nonnull(strstr(top->when, "field_in(\"origin_country\", { \"EC\" })"));
+  g_assert_nonnull(strstr(top->when, "hs_prefix(\"hs_code\", { \"0901"));
+  guint units = 0;
+  for (guint u = 0; u < 1000; u++) {
+    gboolean any = FALSE;
+    for (guint i = 3 * u; i < 3 * u + 3; i++)
+      any |= (i * 7) % 4 == 0 && (i * 13 / 4) % 4 == 0;
+    units += any;
+  }
+  g_assert_cmpuint(units, >, 0);
+  g_assert_cmpuint(top->fit_units + top->hold_units, ==, units);
+  br_mine_result_free(res);
+  br_profile_free(p);
+  g_free(path);
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp("br-mine-XXXXXX", NULL);
+  g_test_add_func("/mine/counts-units", test_counts_units);
   g_test_add_func("/mine/planted-pattern", test_planted_pattern);
   return br_test_run_in(tmpdir);
 }
