@@ -48,7 +48,7 @@ br_cmd_tune(int argc, char **argv)
   char *rules_dir = NULL, *profile_path = NULL, *label = NULL, *period_text = NULL;
   char *k_text = NULL, *out_path = NULL, *holdout = NULL, *reference_dir = NULL;
   BrReference *reference = NULL;
-  gboolean dry_run = FALSE, replay = FALSE;
+  gboolean replay = FALSE;
   double l2 = 10.0;
   gint threads = 0;
   gint64 seed = 0;
@@ -73,8 +73,9 @@ br_cmd_tune(int argc, char **argv)
       {"k", 'k', 0, G_OPTION_ARG_STRING, &k_text,
        "Inspection budgets in percent of units (default: 1,2,5,10)", "LIST"},
       {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
-       "Where to write the weights (default: PACK/weights.ini)", "FILE"},
-      {"dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Report, write nothing", NULL},
+       "Write the weights to FILE (without it nothing is written; PACK/weights.ini puts them "
+       "in the pack, in place of its files' weights)",
+       "FILE"},
       {"seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of the tie-break (default: 0)", "S"},
       {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "Worker threads (default: one per core)",
        "N"},
@@ -84,9 +85,9 @@ br_cmd_tune(int argc, char **argv)
   g_option_context_set_summary(
       ctx, "Fit the weights of a pack's rules on labelled history: an L2-regularised logistic\n"
            "regression of the label on each rule's points, every training period scored with\n"
-           "the history of the periods before it. Writes weights.ini, which the pack reads\n"
-           "in place of the weights its rule files give, and reports precision@k on a\n"
-           "held-out file before and after.");
+           "the history of the periods before it. Reports the weights and precision@k on a\n"
+           "held-out file before and after; --out writes them as a weights.ini, which a pack\n"
+           "reads in place of the weights its rule files give when it holds one.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   int status = BR_EXIT_USAGE;
   BrProfile *profile = NULL;
@@ -104,7 +105,7 @@ br_cmd_tune(int argc, char **argv)
   if (!br_cli_parse(ctx, &argc, &argv,
                     "boxrank tune ../shared/data/kcs/train.csv --rules rules/kcs \\\n"
                     "      --profile feeds/profiles/kcs.ini --label Fraud \\\n"
-                    "      --holdout ../shared/data/kcs/valid.csv"))
+                    "      --holdout ../shared/data/kcs/valid.csv --out kcs-weights.ini"))
     goto out;
   if (argc < 2 || !rules_dir || !label || threads < 0 || seed < 0 || !(l2 >= 0) ||
       (period_text && (!br_period_parse(period_text, &period) || period == BR_PERIOD_ALL)) ||
@@ -178,7 +179,10 @@ br_cmd_tune(int argc, char **argv)
     print_comparison(before, after, ks->len, holdout, hunits, hpositives);
   }
 
-  if (!dry_run) {
+  if (!out_path) {
+    printf("\nweights not written: --out FILE writes them (PACK/weights.ini to use them in the "
+           "pack)\n");
+  } else {
     GString *prov =
         g_string_new("Weights fitted by boxrank tune: L2-regularised logistic regression");
     g_string_append_printf(
@@ -190,13 +194,9 @@ br_cmd_tune(int argc, char **argv)
                            period_text ? period_text : "month");
     ini = br_tune_weights_ini(tune, pack, prov->str);
     g_string_free(prov, TRUE);
-    char *path = out_path ? g_strdup(out_path) : g_build_filename(rules_dir, "weights.ini", NULL);
-    gboolean ok = g_file_set_contents(path, ini, -1, &error);
-    if (ok)
-      printf("\nweights written to %s\n", path);
-    g_free(path);
-    if (!ok)
+    if (!g_file_set_contents(out_path, ini, -1, &error))
       goto fail;
+    printf("\nweights written to %s\n", out_path);
   }
   if (rejected)
     fprintf(stderr, "boxrank: %" G_GUINT64_FORMAT " rows rejected and left out\n", rejected);

@@ -16,7 +16,8 @@ common=(--profile feeds/profiles/kcs.ini --label Fraud)
 echo "== tune rules/kcs on train, held out: valid"
 cp -r rules/kcs "$tmp/kcs"
 rm -f "$tmp/kcs/weights.ini"
-"$boxrank" tune "$data/train.csv" --rules "$tmp/kcs" "${common[@]}" --holdout "$data/valid.csv"
+"$boxrank" tune "$data/train.csv" --rules "$tmp/kcs" "${common[@]}" --holdout "$data/valid.csv" \
+  --out "$tmp/kcs/weights.ini"
 if diff <(grep -v '^#' "$tmp/kcs/weights.ini") <(grep -v '^#' rules/kcs/weights.ini) >/dev/null; then
   echo "(rules/kcs/weights.ini is this fit)"
 else

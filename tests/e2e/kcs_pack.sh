@@ -10,8 +10,13 @@ common=(--profile "$BR_SOURCE_DIR/feeds/profiles/kcs.ini" --label Fraud)
 cp -r "$BR_SOURCE_DIR/rules/kcs" "$WORK/kcs"
 rm "$WORK/kcs/weights.ini"
 "$BOXRANK" tune "$data/train.csv" --rules "$WORK/kcs" "${common[@]}" \
-  --holdout "$data/valid.csv" >"$WORK/tune.txt"
+  --holdout "$data/valid.csv" --out "$WORK/kcs/weights.ini" >"$WORK/tune.txt"
 grep -q '^37385 labelled units, 8114 positive' "$WORK/tune.txt" || fail "tune: unit counts"
+# Without --out nothing is written, the pack's weights least of all.
+cp "$WORK/kcs/weights.ini" "$WORK/before.ini"
+"$BOXRANK" tune "$data/train.csv" --rules "$WORK/kcs" "${common[@]}" --l2 3 >"$WORK/tune2.txt"
+cmp -s "$WORK/kcs/weights.ini" "$WORK/before.ini" || fail "tune without --out changed the pack"
+grep -q 'weights not written' "$WORK/tune2.txt" || fail "tune without --out: $(tail -2 "$WORK/tune2.txt")"
 # The fit is deterministic: the shipped weights are this fit.
 diff <(grep -v '^#' "$WORK/kcs/weights.ini") <(grep -v '^#' "$BR_SOURCE_DIR/rules/kcs/weights.ini") \
   || fail "shipped weights.ini is not what tune fits"
