@@ -66,6 +66,43 @@ test_recovers_coefficients(void)
   g_free(y);
 }
 
+/* A pack-sized fit at the scale of the KCS data: 45,000 rows, track-record points up to +-8
+ * and binary mined rules, some overlapping. The objective is a sum of 45,000 terms, whose
+ * rounding noise is far above 1e-14 of its value: the solver must stop at that noise, not
+ * crawl on in steps the noise lets through, at every penalty. */
+static void
+test_converges_at_rounding_noise(void)
+{
+  enum { N = 45000, P = 35 };
+  double *x = g_new(double, (gsize)N *P), *y = g_new(double, N);
+  GRand *rand = g_rand_new_with_seed(17);
+  for (int i = 0; i < N; i++) {
+    double z = -1.3;
+    for (int j = 0; j < P; j++) {
+      double v;
+      if (j < 15)
+        v = g_rand_double(rand) < 0.9 ? g_rand_double_range(rand, -1.5, 1.5) * (1 + j % 5) * 3 : 0;
+      else if (j < 30)
+        v = g_rand_double(rand) < 0.01 * (1 + j % 4);
+      else
+        v = x[(gsize)i * P + j - 15]; /* a mined rule saying what another says */
+      x[(gsize)i * P + j] = v;
+      z += (j % 3 == 0 ? 0.6 : -0.1) * v;
+    }
+    y[i] = g_rand_double(rand) < 1 / (1 + exp(-z));
+  }
+  for (double l2 = 9; l2 <= 12; l2 += 0.5) {
+    GError *error = NULL;
+    BrLogreg *m = br_logreg_fit(x, y, N, P, l2, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(m->iterations, <=, 20);
+    br_logreg_free(m);
+  }
+  g_rand_free(rand);
+  g_free(x);
+  g_free(y);
+}
+
 /* At the optimum the penalised gradient vanishes. */
 static void
 test_gradient_zero_at_optimum(void)
@@ -156,6 +193,7 @@ int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/logreg/rounding-noise", test_converges_at_rounding_noise);
   g_test_add_func("/logreg/closed_form", test_closed_form);
   g_test_add_func("/logreg/recovers_coefficients", test_recovers_coefficients);
   g_test_add_func("/logreg/gradient_zero_at_optimum", test_gradient_zero_at_optimum);
