@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "br_unit_packs.h"
+
 typedef enum {
   STMT_INSERT_RUN,
   STMT_INSERT_INPUT,
@@ -11,7 +13,7 @@ typedef enum {
   STMT_INSERT_SELECTION,
   STMT_INSERT_SELECTION_RULE,
   STMT_UPSERT_ENTITY,
-  STMT_INSERT_UNIT_ENTITY,
+  STMT_INSERT_UNIT_PACK,
   STMT_LINK_RUN,
   STMT_COUNT
 } RecordStmt;
@@ -40,11 +42,15 @@ static const char *const record_sql[STMT_COUNT] = {
     [STMT_UPSERT_ENTITY] = "INSERT INTO entities (key, value) VALUES (?1, ?2)"
                            " ON CONFLICT (key, value) DO UPDATE SET value = excluded.value"
                            " RETURNING id",
-    [STMT_INSERT_UNIT_ENTITY] =
-        "INSERT OR IGNORE INTO unit_entities (unit_id, entity_id) VALUES (?1, ?2)",
+    [STMT_INSERT_UNIT_PACK] = "INSERT INTO unit_packs (bucket, run_id, units) VALUES (?1, ?2, ?3)",
+    /* Outcomes dated before the run cannot link to it. */
     [STMT_LINK_RUN] = BR_STORE_LINK_OUTCOMES_SQL
     "WHERE id IN (SELECT o.id FROM outcomes o JOIN units u ON u.port = o.port AND u.unit = o.unit"
-    " WHERE u.run_id = ?1)",
+    " WHERE u.run_id = ?1)"
+    " OR id IN (SELECT o.id FROM outcomes o JOIN unit_packs p"
+    " ON p.bucket = br_unit_bucket(o.port, o.unit) AND p.run_id = ?1"
+    " WHERE o.date >= (SELECT as_of FROM runs WHERE id = ?1)"
+    " AND br_unit_pack_has(p.units, o.port, o.unit))",
 };
 
 /* The statements of one recording: prepared per run, since a run records once. */
@@ -139,9 +145,10 @@ record_port(Recorder *rec, gint64 run_id, const BrPortList *list, GError **error
 
 typedef struct {
   Recorder *rec;
-  gint64 run_id;
   GHashTable **entity_ids; /* per key: interned value pointer -> entity id */
   const BrEntityKeys *keys;
+  GByteArray **buckets;    /* BR_UNIT_PACK_BUCKETS packed blobs, NULL while empty */
+  GArray *ids;             /* gint64, one unit's entity ids */
   GError **error;
 } EntityCtx;
 
@@ -161,40 +168,61 @@ entity_id(EntityCtx *ctx, const BrEntityPair *pair)
   return id;
 }
 
+/* A unit without entity values is not packed: no outcome of it could credit anything. */
 static gboolean
-record_unit_entities(const char *port, const char *unit, const BrEntityPair *pairs, guint npairs,
-                     gpointer data)
+pack_unit_entities(const char *port, const char *unit, const BrEntityPair *pairs, guint npairs,
+                   gpointer data)
 {
   EntityCtx *ctx = data;
-  gint64 unit_id = upsert_unit(ctx->rec, ctx->run_id, port, unit, ctx->error);
-  if (!unit_id)
-    return FALSE;
-  sqlite3_stmt *s = ctx->rec->stmts[STMT_INSERT_UNIT_ENTITY];
+  if (npairs == 0)
+    return TRUE;
+  g_array_set_size(ctx->ids, 0);
   for (guint i = 0; i < npairs; i++) {
     gint64 eid = entity_id(ctx, &pairs[i]);
     if (!eid)
       return FALSE;
-    sqlite3_bind_int64(s, 1, unit_id);
-    sqlite3_bind_int64(s, 2, eid);
-    if (!br_store_exec_stmt(ctx->rec->store, s, ctx->error))
-      return FALSE;
+    g_array_append_val(ctx->ids, eid);
   }
+  guint32 b = br_unit_pack_bucket(port, unit);
+  if (!ctx->buckets[b])
+    ctx->buckets[b] = g_byte_array_new();
+  br_unit_pack_append(ctx->buckets[b], port, unit, (const gint64 *)(void *)ctx->ids->data,
+                      ctx->ids->len);
   return TRUE;
 }
 
+/* Every unit's entity values, packed by bucket: a few tens of thousands of rows for a run of
+ * a million units (one row per unit and value took 93% of such a run). */
 static gboolean
 record_entities(Recorder *rec, gint64 run_id, const BrEntityTable *table, GError **error)
 {
   const BrEntityKeys *keys = br_entity_table_keys(table);
   guint nkeys = br_entity_keys_count(keys);
-  EntityCtx ctx = {.rec = rec, .run_id = run_id, .keys = keys, .error = error};
+  EntityCtx ctx = {.rec = rec, .keys = keys, .error = error};
   ctx.entity_ids = g_new0(GHashTable *, nkeys);
   for (guint k = 0; k < nkeys; k++)
     ctx.entity_ids[k] = g_hash_table_new(g_direct_hash, g_direct_equal);
-  gboolean ok = br_entity_table_foreach(table, record_unit_entities, &ctx);
+  ctx.buckets = g_new0(GByteArray *, BR_UNIT_PACK_BUCKETS);
+  ctx.ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+  gboolean ok = br_entity_table_foreach(table, pack_unit_entities, &ctx);
+  sqlite3_stmt *s = rec->stmts[STMT_INSERT_UNIT_PACK];
+  for (guint b = 0; b < BR_UNIT_PACK_BUCKETS; b++) {
+    GByteArray *blob = ctx.buckets[b];
+    if (!blob)
+      continue;
+    if (ok) {
+      sqlite3_bind_int64(s, 1, b);
+      sqlite3_bind_int64(s, 2, run_id);
+      sqlite3_bind_blob(s, 3, blob->data, (int)blob->len, SQLITE_STATIC);
+      ok = br_store_exec_stmt(rec->store, s, error);
+    }
+    g_byte_array_unref(blob);
+  }
   for (guint k = 0; k < nkeys; k++)
     g_hash_table_unref(ctx.entity_ids[k]);
   g_free(ctx.entity_ids);
+  g_free(ctx.buckets);
+  g_array_unref(ctx.ids);
   return ok;
 }
 

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "br_unit_packs.h"
+
 /* Cumulative counts through one day: lookups at a date binary-search these. */
 typedef struct {
   gint32 day;
@@ -143,30 +145,68 @@ out:
   return ok;
 }
 
+/* Entity ids resolve through the entities table once each: values recur across outcomes. */
+typedef struct {
+  sqlite3_stmt *lookup;
+  GHashTable *entries; /* gint64 entity id -> GUINT_TO_POINTER(entry), G_MAXUINT32: not kept */
+} EntityCache;
+
+/* The history entry of an entity id; FALSE for a key this history does not keep. */
+static gboolean
+entity_entry(BrHistory *h, EntityCache *cache, gint64 id, guint32 *entry)
+{
+  gpointer found;
+  if (g_hash_table_lookup_extended(cache->entries, &id, NULL, &found)) {
+    *entry = GPOINTER_TO_UINT(found);
+    return *entry != G_MAXUINT32;
+  }
+  *entry = G_MAXUINT32;
+  sqlite3_bind_int64(cache->lookup, 1, id);
+  if (sqlite3_step(cache->lookup) == SQLITE_ROW) {
+    int k = br_entity_keys_find(h->keys, (const char *)sqlite3_column_text(cache->lookup, 0));
+    if (k >= 0)
+      *entry = entry_for(h, (guint)k, (const char *)sqlite3_column_text(cache->lookup, 1));
+  }
+  sqlite3_reset(cache->lookup);
+  g_hash_table_insert(cache->entries, g_memdup2(&id, sizeof id), GUINT_TO_POINTER(*entry));
+  return *entry != G_MAXUINT32;
+}
+
 static gboolean
 load_entities(BrHistory *h, BrStore *store, const char *before, GError **error)
 {
   sqlite3_stmt *s = NULL;
+  EntityCache cache = {.entries = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL)};
   GArray *raw = g_array_new(FALSE, FALSE, sizeof(Raw));
+  GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
   gboolean ok = FALSE;
+  /* Each outcome's unit is found in the packed entities of the run it is linked to. */
   if (sqlite3_prepare_v2(br_store_db(store),
-                         "SELECT o.date, o.result = 'finding', e.key, e.value FROM outcomes o"
-                         " JOIN unit_entities ue ON ue.unit_id = o.entity_unit"
-                         " JOIN entities e ON e.id = ue.entity_id"
+                         "SELECT o.date, o.result = 'finding', o.port, o.unit, p.units"
+                         " FROM outcomes o JOIN unit_packs p"
+                         " ON p.bucket = br_unit_bucket(o.port, o.unit) AND p.run_id = o.entity_run"
                          " WHERE ?1 IS NULL OR o.date < ?1",
-                         -1, &s, NULL) != SQLITE_OK) {
+                         -1, &s, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(br_store_db(store), "SELECT key, value FROM entities WHERE id = ?1", -1,
+                         &cache.lookup, NULL) != SQLITE_OK) {
     br_store_sql_error(store, error, "cannot read outcome entities");
     goto out;
   }
   sqlite3_bind_text(s, 1, before, -1, SQLITE_STATIC);
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    int k = br_entity_keys_find(h->keys, (const char *)sqlite3_column_text(s, 2));
     Raw r = {0, 0, (guint32)sqlite3_column_int(s, 1)};
-    if (k < 0 || !read_date(s, 0, &r.day))
+    if (!read_date(s, 0, &r.day))
       continue;
-    r.entry = entry_for(h, (guint)k, (const char *)sqlite3_column_text(s, 3));
-    g_array_append_val(raw, r);
+    g_array_set_size(ids, 0);
+    br_unit_pack_find(sqlite3_column_blob(s, 4), (gsize)sqlite3_column_bytes(s, 4),
+                      (const char *)sqlite3_column_text(s, 2),
+                      (const char *)sqlite3_column_text(s, 3), ids);
+    for (guint i = 0; i < ids->len; i++) {
+      if (!entity_entry(h, &cache, g_array_index(ids, gint64, i), &r.entry))
+        continue;
+      g_array_append_val(raw, r);
+    }
   }
   if (rc != SQLITE_DONE) {
     br_store_sql_error(store, error, "cannot read outcome entities");
@@ -176,6 +216,9 @@ load_entities(BrHistory *h, BrStore *store, const char *before, GError **error)
   ok = TRUE;
 out:
   sqlite3_finalize(s);
+  sqlite3_finalize(cache.lookup);
+  g_hash_table_unref(cache.entries);
+  g_array_unref(ids);
   g_array_unref(raw);
   return ok;
 }

@@ -76,15 +76,16 @@ void br_store_date_format(gint32 days, char buf[11]);
 char *br_store_sha256_file(const char *path, GError **error);
 
 /* The SQL that (re)links outcomes to the latest selection of their unit at their port in a
- * run whose as_of is not after the outcome's date, and to the latest unit that carries entity
- * values. Append a WHERE clause restricting outcomes (table name "outcomes"). */
+ * run whose as_of is not after the outcome's date, and to the latest such run whose packed
+ * entities hold the unit (br_unit_packs.h). Append a WHERE clause restricting outcomes (table
+ * name "outcomes"). */
 #define BR_STORE_LINK_OUTCOMES_SQL                                                                 \
   "UPDATE outcomes SET "                                                                           \
   "selection_unit = (SELECT u.id FROM units u JOIN runs r ON r.id = u.run_id "                     \
   "  JOIN selections s ON s.unit_id = u.id "                                                       \
   "  WHERE u.port = outcomes.port AND u.unit = outcomes.unit AND r.as_of <= outcomes.date "        \
   "  ORDER BY r.as_of DESC, r.id DESC LIMIT 1), "                                                  \
-  "entity_unit = (SELECT u.id FROM units u JOIN runs r ON r.id = u.run_id "                        \
-  "  WHERE u.port = outcomes.port AND u.unit = outcomes.unit AND r.as_of <= outcomes.date "        \
-  "  AND EXISTS (SELECT 1 FROM unit_entities e WHERE e.unit_id = u.id) "                           \
+  "entity_run = (SELECT r.id FROM unit_packs p JOIN runs r ON r.id = p.run_id "                    \
+  "  WHERE p.bucket = br_unit_bucket(outcomes.port, outcomes.unit) AND r.as_of <= outcomes.date "  \
+  "  AND br_unit_pack_has(p.units, outcomes.port, outcomes.unit) "                                 \
   "  ORDER BY r.as_of DESC, r.id DESC LIMIT 1) "

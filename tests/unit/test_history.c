@@ -204,6 +204,123 @@ test_history(Fixture *fx, gconstpointer data)
   br_entity_keys_free(keys);
 }
 
+/* A later run that saw a unit with other entity values takes its outcomes over: the outcome
+ * of U2 on 2026-01-10 now credits IMP-C, the importer of the run of 2026-01-08. */
+static void
+test_history_latest_run(Fixture *fx, gconstpointer data)
+{
+  BrEntityKeys *keys = history_data(fx);
+  GPtrArray *ports = g_ptr_array_new_with_free_func(fixture_port_free);
+  g_ptr_array_add(ports, fixture_port("IQUQR", 0, NULL, 0));
+  BrSchema *schema = br_schema_new();
+  br_schema_add(schema, "importer_id", BR_TYPE_STRING, 0);
+  br_schema_add(schema, "hs_code", BR_TYPE_STRING, 1);
+  br_entity_keys_bind(keys, schema);
+  BrEntityTable *entities = br_entity_table_new(keys);
+  BrValue c[2] = {{"IMP-C", 5, FALSE, 0}, {"847130", 6, FALSE, 0}};
+  br_entity_table_add(entities, "IQUQR", "U2", c);
+  fixture_record(fx, "2026-01-08", ports, entities);
+  br_entity_table_free(entities);
+  br_schema_free(schema);
+  g_ptr_array_unref(ports);
+
+  GError *error = NULL;
+  BrHistory *h = br_history_load(fx->store, keys, NULL, 0, &error);
+  g_assert_no_error(error);
+  guint n, hits;
+  g_assert_true(br_history_lookup(h, 0, "IMP-A", &n, &hits, NULL));
+  g_assert_cmpuint(n, ==, 1);
+  g_assert_cmpuint(hits, ==, 1);
+  g_assert_true(br_history_lookup(h, 0, "IMP-C", &n, &hits, NULL));
+  g_assert_cmpuint(n, ==, 1);
+  g_assert_cmpuint(hits, ==, 0);
+  g_assert_true(br_history_lookup(h, 1, "847130", &n, NULL, NULL));
+  g_assert_cmpuint(n, ==, 3);
+  br_history_free(h);
+  br_entity_keys_free(keys);
+}
+
+/* A store written before entities were packed (one row per unit and value) is migrated when
+ * opened, and its outcomes credit the same entities as before. */
+static void
+test_history_migrated(Fixture *fx, gconstpointer data)
+{
+  char *path = g_build_filename(fx->dir, "old.db", NULL);
+  sqlite3 *db = NULL;
+  g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_exec(db,
+                               "CREATE TABLE schema_version (version INTEGER PRIMARY KEY,"
+                               " name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+                               NULL, NULL, NULL),
+                  ==, SQLITE_OK);
+  for (guint v = 0; v < 3; v++) {
+    g_assert_cmpint(sqlite3_exec(db, br_store_migrations[v].sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    char *sql = g_strdup_printf("INSERT INTO schema_version VALUES (%u, 'old', 'x')", v + 1);
+    g_assert_cmpint(sqlite3_exec(db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    g_free(sql);
+  }
+  /* history_data's store as the earlier layout held it: U1 selected, U1 and U2 of IMP-A, U3
+   * of IMP-B, all of HS 847130; U9 seen by no run. */
+  g_assert_cmpint(
+      sqlite3_exec(
+          db,
+          "INSERT INTO runs VALUES (1, 'x', 'x', '2026-01-01', 'p', '1', 'h', 'd', NULL, 1, 0,"
+          " 4, 0, 3, 1);"
+          "INSERT INTO units VALUES (1, 1, 'IQUQR', 'U1'), (2, 1, 'IQUQR', 'U2'),"
+          " (3, 1, 'IQUQR', 'U3');"
+          "INSERT INTO selections VALUES (1, 'targeted', 1, 70, 'red', 1, 1);"
+          "INSERT INTO entities VALUES (1, 'importer_id', 'IMP-A'), (2, 'hs6', '847130'),"
+          " (3, 'importer_id', 'IMP-B');"
+          "INSERT INTO unit_entities VALUES (1, 1), (1, 2), (2, 1), (2, 2), (3, 3), (3, 2);"
+          "INSERT INTO imports VALUES (1, 'ab', 'o.csv', 'x', 4, 4, 0, 0);"
+          "INSERT INTO outcomes (unit, port, date, result, category, severity, notes, import_id,"
+          " line, selection_unit, entity_unit) VALUES"
+          " ('U1', 'IQUQR', '2026-01-05', 'finding', 'drugs', 4, '', 1, 2, 1, 1),"
+          " ('U9', 'IQUQR', '2026-01-07', 'no_finding', NULL, NULL, '', 1, 3, NULL, NULL),"
+          " ('U2', 'IQUQR', '2026-01-10', 'no_finding', NULL, NULL, '', 1, 4, NULL, 2),"
+          " ('U3', 'IQUQR', '2026-01-10', 'finding', 'weapons', 5, '', 1, 5, NULL, 3);",
+          NULL, NULL, NULL),
+      ==, SQLITE_OK);
+  sqlite3_close(db);
+
+  GError *error = NULL;
+  BrStore *store = br_store_open(path, BR_STORE_EXISTING, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(br_store_schema_version(store), ==, br_store_migration_count);
+  BrEntityKeys *keys = br_entity_keys_parse("importer_id,hs6", NULL);
+  BrHistory *h = br_history_load(store, keys, NULL, 0, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(br_history_inspections(h), ==, 4);
+  guint n, hits;
+  g_assert_true(br_history_lookup(h, 0, "IMP-A", &n, &hits, NULL));
+  g_assert_cmpuint(n, ==, 2);
+  g_assert_cmpuint(hits, ==, 1);
+  g_assert_true(br_history_lookup(h, 0, "IMP-B", &n, &hits, NULL));
+  g_assert_cmpuint(n, ==, 1);
+  g_assert_cmpuint(hits, ==, 1);
+  g_assert_true(br_history_lookup(h, 1, "847130", &n, &hits, NULL));
+  g_assert_cmpuint(n, ==, 3);
+  g_assert_cmpuint(hits, ==, 2);
+  br_history_free(h);
+
+  /* Units rows not selected are gone with the layout they served; selections stay linked. */
+  sqlite3_stmt *s = NULL;
+  g_assert_cmpint(sqlite3_prepare_v2(br_store_db(store),
+                                     "SELECT (SELECT COUNT(*) FROM units),"
+                                     " (SELECT COUNT(*) FROM outcomes WHERE selection_unit = 1),"
+                                     " (SELECT COUNT(*) FROM outcomes WHERE entity_run = 1)",
+                                     -1, &s, NULL),
+                  ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+  g_assert_cmpint(sqlite3_column_int(s, 0), ==, 1);
+  g_assert_cmpint(sqlite3_column_int(s, 1), ==, 1);
+  g_assert_cmpint(sqlite3_column_int(s, 2), ==, 3);
+  sqlite3_finalize(s);
+  br_entity_keys_free(keys);
+  br_store_close(store);
+  g_free(path);
+}
+
 static void
 test_shrink(void)
 {
@@ -220,5 +337,9 @@ main(int argc, char **argv)
   g_test_add_func("/history/combined_keys", test_combined_keys);
   g_test_add_func("/history/shrink", test_shrink);
   g_test_add("/history/lookup", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
+  g_test_add("/history/latest-run", Fixture, NULL, fixture_setup, test_history_latest_run,
+             fixture_teardown);
+  g_test_add("/history/migrated", Fixture, NULL, fixture_setup, test_history_migrated,
+             fixture_teardown);
   return g_test_run();
 }

@@ -100,7 +100,7 @@ test_import(Fixture *fx, gconstpointer data)
   g_free(text);
   /* U3 was never selected but a run saw it: it is 'other' yet credited to its entities. */
   g_assert_cmpint(fixture_count(fx, "SELECT COUNT(*) FROM outcomes WHERE unit = 'U3' AND"
-                                    " source = 'other' AND entity_unit IS NOT NULL"),
+                                    " source = 'other' AND entity_run IS NOT NULL"),
                   ==, 1);
   g_assert_cmpint(fixture_count(fx, "SELECT line FROM outcomes WHERE unit = 'U9'"), ==, 10);
 

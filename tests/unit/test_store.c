@@ -1,3 +1,4 @@
+#include "br_unit_packs.h"
 #include "store_fixture.h"
 
 static void
@@ -152,11 +153,39 @@ test_record_run(Fixture *fx, gconstpointer data)
   g_assert_cmpint(fixture_count(fx, "SELECT COUNT(*) FROM selection_rules"), ==, 3);
   g_assert_cmpint(fixture_count(fx, "SELECT random + targeted FROM run_ports WHERE port = 'IQUQR'"),
                   ==, 2);
-  g_assert_cmpint(fixture_count(fx, "SELECT COUNT(*) FROM units"), ==, 4);
+  /* Units rows are the selected ones; every unit's entities are packed by bucket. */
+  g_assert_cmpint(fixture_count(fx, "SELECT COUNT(*) FROM units"), ==, 3);
   g_assert_cmpint(fixture_count(fx, "SELECT COUNT(*) FROM entities"), ==, 4);
-  g_assert_cmpint(fixture_count(fx, "SELECT COUNT(*) FROM unit_entities ue JOIN units u ON"
-                                    " u.id = ue.unit_id WHERE u.unit = 'MSCU1234565'"),
-                  ==, 4);
+  g_assert_cmpint(fixture_count(fx, "SELECT COUNT(*) FROM unit_packs WHERE bucket ="
+                                    " br_unit_bucket('IQUQR', 'MSCU1234565') AND"
+                                    " br_unit_pack_has(units, 'IQUQR', 'MSCU1234565')"),
+                  ==, 1);
+  g_assert_cmpint(fixture_count(fx, "SELECT COUNT(*) FROM unit_packs WHERE"
+                                    " br_unit_pack_has(units, 'IQUQR', 'ZZZU0000000')"),
+                  ==, 1);
+  g_assert_cmpint(fixture_count(fx, "SELECT COUNT(*) FROM unit_packs WHERE"
+                                    " br_unit_pack_has(units, 'IQBSR', 'MSCU1234565')"),
+                  ==, 0);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint(sqlite3_prepare_v2(br_store_db(fx->store),
+                                     "SELECT units FROM unit_packs WHERE bucket ="
+                                     " br_unit_bucket('IQUQR', 'MSCU1234565')",
+                                     -1, &st, NULL),
+                  ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+  GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+  g_assert_true(br_unit_pack_find(sqlite3_column_blob(st, 0), (gsize)sqlite3_column_bytes(st, 0),
+                                  "IQUQR", "MSCU1234565", ids));
+  /* Two importers, one HS6, one route: each id once, and each an entity. */
+  g_assert_cmpuint(ids->len, ==, 4);
+  for (guint i = 0; i < ids->len; i++) {
+    char *sql = g_strdup_printf("SELECT COUNT(*) FROM entities WHERE id = %" G_GINT64_FORMAT,
+                                g_array_index(ids, gint64, i));
+    g_assert_cmpint(fixture_count(fx, sql), ==, 1);
+    g_free(sql);
+  }
+  g_array_unref(ids);
+  sqlite3_finalize(st);
   g_assert_cmpint(fixture_count(fx, "SELECT COUNT(*) FROM entities WHERE key = 'route' AND"
                                     " value = 'ECGYE>IQUQR'"),
                   ==, 1);
@@ -169,6 +198,7 @@ test_record_run(Fixture *fx, gconstpointer data)
   g_assert_cmpint(run2, ==, run + 1);
   g_assert_cmpint(fixture_count(fx, "SELECT COUNT(*) FROM entities"), ==, 4);
   g_assert_cmpint(fixture_count(fx, "SELECT COUNT(*) FROM selections"), ==, 6);
+  g_assert_cmpint(fixture_count(fx, "SELECT COUNT(DISTINCT run_id) FROM unit_packs"), ==, 2);
 
   br_entity_table_free(entities);
   br_schema_free(schema);

@@ -1,0 +1,32 @@
+/* Packed unit entities: which entity values each unit of a run carried, stored for every unit
+ * of the input (listed or not) so that any unit's outcome can be credited to its parties and
+ * commodities (docs/store.md).
+ *
+ * One row per (bucket, run) instead of one per unit and value: a unit's bucket is a hash of
+ * (port, unit) into BR_UNIT_PACK_BUCKETS, and a bucket's blob holds its units one after the
+ * other, each as varint length + port, varint length + unit, varint count + that many varint
+ * entity ids. Finding a unit reads one small blob per run that saw its bucket.
+ *
+ * The store's connections know three SQL functions over this layout:
+ *   br_unit_bucket(port, unit)          the unit's bucket
+ *   br_unit_pack_has(blob, port, unit)  1 when the blob holds the unit, else 0
+ *   br_unit_pack_agg(port, unit, id)    aggregate: the blob of the (port, unit, entity id)
+ *                                       rows given (used by the migration from the earlier
+ *                                       row-per-value layout) */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#define BR_UNIT_PACK_BUCKETS 65536u
+
+guint32 br_unit_pack_bucket(const char *port, const char *unit);
+/* Appends one unit with its entity ids to a bucket's blob. */
+void br_unit_pack_append(GByteArray *blob, const char *port, const char *unit, const gint64 *ids,
+                         guint n);
+/* Appends the unit's entity ids to ids (gint64) and returns TRUE when the blob holds the
+ * unit; FALSE when it does not or the blob is damaged. */
+gboolean br_unit_pack_find(const guint8 *blob, gsize len, const char *port, const char *unit,
+                           GArray *ids);
+/* Registers the SQL functions above on a connection; FALSE with SQLite's error set. */
+gboolean br_unit_packs_register(sqlite3 *db);
