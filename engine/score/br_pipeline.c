@@ -11,6 +11,7 @@ typedef struct {
   GAsyncQueue *done; /* BrChunk* parsed and scored, for the reader to finish and reuse */
   int port_idx, unit_idx, fallback_idx, id_idx, label_idx, date_idx;
   gboolean parse_only;
+  const BrEntityKeys *entity_keys;
 } Shared;
 
 typedef struct {
@@ -19,7 +20,8 @@ typedef struct {
   BrBatch *batch;
   BrEvaluator *ev;
   BrUnitTable *units;
-  BrEntityTable *entities;
+  BrEntityDict *dict; /* entity values of the lines, numbered; NULL without entity keys */
+  guint32 *line_ids;  /* one line's value ids */
   guint64 lines;
   GString *scratch;
   GThread *thread;
@@ -57,8 +59,9 @@ score_batch(Worker *w, const BrBatch *batch)
       u->label = MAX(u->label, rec[sh->label_idx].num);
     if (sh->date_idx >= 0 && !rec[sh->date_idx].missing)
       u->day = MIN(u->day, (gint32)rec[sh->date_idx].num);
-    if (w->entities)
-      br_entity_table_add(w->entities, port, unit, rec);
+    if (w->dict)
+      br_unit_add_entities(u, w->line_ids,
+                           br_entity_dict_line(w->dict, sh->entity_keys, rec, w->line_ids));
   }
   w->lines += batch->count;
 }
@@ -143,6 +146,7 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
   result->threads_used = nthreads;
   if (options->entity_keys)
     br_entity_keys_bind(options->entity_keys, sh.schema);
+  sh.entity_keys = options->entity_keys;
 
   /* Evaluators compile the pack against this input's schema; build them all before any
    * thread starts so a bad pack fails the run cleanly. */
@@ -166,8 +170,10 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     w->parser = br_chunk_parser_new(feed);
     w->batch = br_batch_new(sh.schema, batch_size);
     w->units = br_unit_table_new(pack);
-    if (options->entity_keys)
-      w->entities = br_entity_table_new(options->entity_keys);
+    if (options->entity_keys) {
+      w->dict = br_entity_dict_new();
+      w->line_ids = g_new(guint32, br_entity_keys_count(options->entity_keys));
+    }
     w->scratch = g_string_new(NULL);
   }
 
@@ -220,8 +226,15 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
 
   result->units = workers[0].units;
   workers[0].units = NULL;
-  result->entities = workers[0].entities;
-  workers[0].entities = NULL;
+  /* One dictionary for all: each worker's ids are renumbered into the first worker's before
+   * the unit tables merge. */
+  BrEntityDict *dict = workers[0].dict;
+  workers[0].dict = NULL;
+  for (guint i = 1; dict && i < nthreads; i++) {
+    guint32 *map = br_entity_dict_absorb(dict, workers[i].dict);
+    br_unit_table_map_entities(workers[i].units, map);
+    g_free(map);
+  }
   result->fire_counts = g_new0(guint64, nrules);
   result->failure_counts = g_new0(guint64, nrules);
   result->failure_messages = g_new0(char *, nrules + 1);
@@ -229,8 +242,6 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     Worker *w = &workers[i];
     if (w->units)
       br_unit_table_merge(result->units, w->units);
-    if (w->entities)
-      br_entity_table_merge(result->entities, w->entities);
     result->lines_scored += w->lines;
     const guint64 *fires = br_evaluator_fire_counts(w->ev);
     const guint64 *fails = br_evaluator_failure_counts(w->ev);
@@ -244,13 +255,23 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
         result->failure_messages[r] = g_strdup(msg);
     }
   }
+  if (dict) {
+    result->entities = br_entity_table_new_from_dict(options->entity_keys, dict);
+    GPtrArray *all = br_unit_table_all(result->units);
+    for (guint i = 0; i < all->len; i++) {
+      const BrUnit *u = g_ptr_array_index(all, i);
+      br_entity_table_add_ids(result->entities, u->port, u->unit, u->entities, u->nentities);
+    }
+    g_ptr_array_free(all, TRUE);
+  }
   ok = TRUE;
 
 out:
   for (guint i = 0; i < built; i++) {
     br_evaluator_free(workers[i].ev);
     br_unit_table_free(workers[i].units);
-    br_entity_table_free(workers[i].entities);
+    br_entity_dict_free(workers[i].dict);
+    g_free(workers[i].line_ids);
     br_chunk_parser_free(workers[i].parser);
     br_batch_free(workers[i].batch);
     if (workers[i].scratch)

@@ -74,6 +74,7 @@ arena_free(Arena *a)
         g_array_free(blk[i].reason_rules, TRUE);
       if (blk[i].reason_points)
         g_array_free(blk[i].reason_points, TRUE);
+      g_free(blk[i].entities);
     }
     g_free(blk);
   }
@@ -225,9 +226,44 @@ br_unit_table_all(BrUnitTable *table)
   return all;
 }
 
+void
+br_unit_add_entities(BrUnit *u, const guint32 *ids, guint n)
+{
+  /* ids are distinct: a line has one value per key, and the first line's are kept whole. */
+  if (u->nentities == 0 && n > 0) {
+    u->entities = g_memdup2(ids, n * sizeof *ids);
+    u->nentities = n;
+    return;
+  }
+  /* A unit's lines mostly repeat its values: grow only for a new one. */
+  for (guint k = 0; k < n; k++) {
+    guint i = 0;
+    while (i < u->nentities && u->entities[i] != ids[k])
+      i++;
+    if (i < u->nentities)
+      continue;
+    u->entities = g_renew(guint32, u->entities, u->nentities + 1);
+    u->entities[u->nentities++] = ids[k];
+  }
+}
+
+void
+br_unit_table_map_entities(BrUnitTable *table, const guint32 *map)
+{
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, table->units);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    BrUnit *u = value;
+    for (guint i = 0; i < u->nentities; i++)
+      u->entities[i] = map[u->entities[i]];
+  }
+}
+
 static void
 unit_absorb(BrUnit *dst, BrUnit *src, const BrPack *dst_pack)
 {
+  br_unit_add_entities(dst, src->entities, src->nentities);
   dst->score = MAX(dst->score, src->score);
   dst->first_line = MIN(dst->first_line, src->first_line);
   dst->label = MAX(dst->label, src->label);

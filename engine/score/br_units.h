@@ -33,6 +33,8 @@ typedef struct {
   guint64 tiebreak; /* hash of unit id and seed */
   double label;     /* backtests: highest known-outcome label of its lines, -1 when none */
   gint32 day;       /* earliest line date (days since 1970-01-01), G_MAXINT32 when none */
+  guint32 *entities; /* distinct entity value ids (the pipeline's BrEntityDict); NULL: none */
+  guint32 nentities;
 } BrUnit;
 
 const char *br_lane_name(BrLane lane);
@@ -47,7 +49,13 @@ void br_unit_table_free(BrUnitTable *table);
  * the unit, for callers that keep more per unit (labels, dates). */
 BrUnit *br_unit_table_add(BrUnitTable *table, const char *port, const char *unit,
                           const char *record, guint64 line_no, const BrLineResult *result);
-/* Moves everything of src into dst; src is left empty. Commutative in its effect. */
+/* Adds entity value ids to the unit's, each once. */
+void br_unit_add_entities(BrUnit *u, const guint32 *ids, guint n);
+/* Renumbers the entity ids of every unit of the table through map (old id -> new id): a
+ * worker's dictionary ids become those of the dictionary it was absorbed into. */
+void br_unit_table_map_entities(BrUnitTable *table, const guint32 *map);
+/* Moves everything of src into dst; src is left empty. Commutative in its effect; entity ids
+ * of both must be of one dictionary. */
 void br_unit_table_merge(BrUnitTable *dst, BrUnitTable *src);
 guint br_unit_table_size(const BrUnitTable *table);
 /* Every unit, in no particular order; owned by the table. */

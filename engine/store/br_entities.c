@@ -88,6 +88,11 @@ br_entity_keys_parse(const char *spec, GError **error)
                   "history key '%s' is given twice", name);
       goto fail;
     }
+    if (i == BR_ENTITY_KEYS_MAX) {
+      g_set_error(error, BR_ENTITIES_ERROR, BR_ENTITIES_ERROR_KEY,
+                  "at most %d history keys, not more ('%s')", BR_ENTITY_KEYS_MAX, name);
+      goto fail;
+    }
     Key key = {0};
     gboolean ok = key_init(&key, name);
     g_array_append_val(keys->keys, key);
@@ -330,48 +335,124 @@ br_entity_keys_normalize(const BrEntityKeys *keys, guint k, const char *raw,
   return ok;
 }
 
+/* A value is interned as one byte, its key + 1, then its text: one string is the whole
+ * identity, hashed and compared in one go. */
+struct BrEntityDict {
+  GStringChunk *strings;
+  GHashTable *ids;  /* interned string -> GUINT_TO_POINTER(id + 1) */
+  GPtrArray *texts; /* id -> interned string */
+};
+
+BrEntityDict *
+br_entity_dict_new(void)
+{
+  BrEntityDict *d = g_new0(BrEntityDict, 1);
+  d->strings = g_string_chunk_new(64 * 1024);
+  d->ids = g_hash_table_new(g_str_hash, g_str_equal);
+  d->texts = g_ptr_array_new();
+  return d;
+}
+
+void
+br_entity_dict_free(BrEntityDict *dict)
+{
+  if (!dict)
+    return;
+  g_hash_table_unref(dict->ids);
+  g_ptr_array_free(dict->texts, TRUE);
+  g_string_chunk_free(dict->strings);
+  g_free(dict);
+}
+
+guint
+br_entity_dict_size(const BrEntityDict *dict)
+{
+  return dict->texts->len;
+}
+
+/* text: the key byte and the value. */
+static guint32
+dict_intern(BrEntityDict *d, const char *text)
+{
+  gpointer found = g_hash_table_lookup(d->ids, text);
+  if (found)
+    return GPOINTER_TO_UINT(found) - 1;
+  char *copy = g_string_chunk_insert(d->strings, text);
+  g_ptr_array_add(d->texts, copy);
+  g_hash_table_insert(d->ids, copy, GUINT_TO_POINTER(d->texts->len));
+  return d->texts->len - 1;
+}
+
+BrEntityPair
+br_entity_dict_pair(const BrEntityDict *dict, guint32 id)
+{
+  const char *text = g_ptr_array_index(dict->texts, id);
+  return (BrEntityPair){.key = (guchar)text[0] - 1u, .value = text + 1, .id = id};
+}
+
+guint
+br_entity_dict_line(BrEntityDict *dict, const BrEntityKeys *keys, const BrValue *record,
+                    guint32 *ids)
+{
+  char buf[BR_ENTITY_VALUE_MAX + 1];
+  guint n = 0;
+  for (guint k = 0; k < br_entity_keys_count(keys); k++) {
+    if (!br_entity_keys_value(keys, k, record, buf + 1))
+      continue;
+    buf[0] = (char)(k + 1);
+    ids[n++] = dict_intern(dict, buf);
+  }
+  return n;
+}
+
+guint32 *
+br_entity_dict_absorb(BrEntityDict *dst, const BrEntityDict *src)
+{
+  guint32 *map = g_new(guint32, src->texts->len + 1);
+  for (guint i = 0; i < src->texts->len; i++)
+    map[i] = dict_intern(dst, g_ptr_array_index(src->texts, i));
+  return map;
+}
+
 typedef struct {
   const char *port; /* interned */
   const char *unit; /* interned */
-  GArray *pairs;    /* BrEntityPair */
+  guint32 first;    /* into ids */
+  guint32 n;
 } EntityUnit;
 
 struct BrEntityTable {
   const BrEntityKeys *keys;
-  GStringChunk *strings;
-  GHashTable *units; /* EntityUnit* -> same */
+  BrEntityDict *dict;
+  GStringChunk *strings; /* ports and units */
+  GArray *units;         /* EntityUnit */
+  GArray *ids;           /* guint32: each unit's ids, distinct, in a run of their own */
+  GHashTable *index;     /* "port\x1funit" -> unit index + 1; only units added by record */
 };
 
-static guint
-unit_hash(gconstpointer p)
+static BrEntityTable *
+table_new(const BrEntityKeys *keys, BrEntityDict *dict)
 {
-  const EntityUnit *u = p;
-  return g_str_hash(u->port) * 31u + g_str_hash(u->unit);
-}
-
-static gboolean
-unit_equal(gconstpointer a, gconstpointer b)
-{
-  const EntityUnit *x = a, *y = b;
-  return strcmp(x->port, y->port) == 0 && strcmp(x->unit, y->unit) == 0;
-}
-
-static void
-unit_free(gpointer p)
-{
-  EntityUnit *u = p;
-  g_array_unref(u->pairs);
-  g_free(u);
+  BrEntityTable *t = g_new0(BrEntityTable, 1);
+  t->keys = keys;
+  t->dict = dict;
+  t->strings = g_string_chunk_new(64 * 1024);
+  t->units = g_array_new(FALSE, FALSE, sizeof(EntityUnit));
+  t->ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+  t->index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  return t;
 }
 
 BrEntityTable *
 br_entity_table_new(const BrEntityKeys *keys)
 {
-  BrEntityTable *t = g_new0(BrEntityTable, 1);
-  t->keys = keys;
-  t->strings = g_string_chunk_new(64 * 1024);
-  t->units = g_hash_table_new_full(unit_hash, unit_equal, unit_free, NULL);
-  return t;
+  return table_new(keys, br_entity_dict_new());
+}
+
+BrEntityTable *
+br_entity_table_new_from_dict(const BrEntityKeys *keys, BrEntityDict *dict)
+{
+  return table_new(keys, dict);
 }
 
 void
@@ -379,70 +460,75 @@ br_entity_table_free(BrEntityTable *table)
 {
   if (!table)
     return;
-  g_hash_table_unref(table->units);
+  br_entity_dict_free(table->dict);
   g_string_chunk_free(table->strings);
+  g_array_unref(table->units);
+  g_array_unref(table->ids);
+  g_hash_table_unref(table->index);
   g_free(table);
 }
 
 static EntityUnit *
-table_unit(BrEntityTable *t, const char *port, const char *unit)
+unit_append(BrEntityTable *t, const char *port, const char *unit)
 {
-  EntityUnit probe = {.port = port, .unit = unit};
-  EntityUnit *u = g_hash_table_lookup(t->units, &probe);
-  if (u)
-    return u;
-  u = g_new0(EntityUnit, 1);
-  u->port = g_string_chunk_insert_const(t->strings, port);
-  u->unit = g_string_chunk_insert_const(t->strings, unit);
-  u->pairs = g_array_new(FALSE, FALSE, sizeof(BrEntityPair));
-  g_hash_table_add(t->units, u);
-  return u;
+  EntityUnit u = {.port = g_string_chunk_insert_const(t->strings, port),
+                  .unit = g_string_chunk_insert(t->strings, unit),
+                  .first = t->ids->len};
+  g_array_append_val(t->units, u);
+  return &g_array_index(t->units, EntityUnit, t->units->len - 1);
 }
 
-/* Units carry a handful of values, so a linear scan beats any index here. */
-static void
-unit_add_value(BrEntityTable *t, EntityUnit *u, guint key, const char *value)
+void
+br_entity_table_add_ids(BrEntityTable *table, const char *port, const char *unit,
+                        const guint32 *ids, guint n)
 {
-  for (guint i = 0; i < u->pairs->len; i++) {
-    const BrEntityPair *p = &g_array_index(u->pairs, BrEntityPair, i);
-    if (p->key == key && strcmp(p->value, value) == 0)
+  EntityUnit *u = unit_append(table, port, unit);
+  g_array_append_vals(table->ids, ids, n);
+  u->n = n;
+}
+
+/* Adds id to the unit unless it has it; the unit's ids move to the end of the array first
+ * when another unit's follow them. */
+static void
+unit_add_id(BrEntityTable *t, EntityUnit *u, guint32 id)
+{
+  for (guint i = 0; i < u->n; i++)
+    if (g_array_index(t->ids, guint32, u->first + i) == id)
       return;
+  if (u->first + u->n != t->ids->len) {
+    guint first = t->ids->len;
+    for (guint i = 0; i < u->n; i++) {
+      guint32 v = g_array_index(t->ids, guint32, u->first + i);
+      g_array_append_val(t->ids, v);
+    }
+    u->first = first;
   }
-  BrEntityPair pair = {.key = key, .value = g_string_chunk_insert_const(t->strings, value)};
-  g_array_append_val(u->pairs, pair);
+  g_array_append_val(t->ids, id);
+  u->n++;
 }
 
 void
 br_entity_table_add(BrEntityTable *table, const char *port, const char *unit, const BrValue *record)
 {
-  EntityUnit *u = table_unit(table, port, unit);
-  char buf[BR_ENTITY_VALUE_MAX];
-  for (guint k = 0; k < br_entity_keys_count(table->keys); k++)
-    if (br_entity_keys_value(table->keys, k, record, buf))
-      unit_add_value(table, u, k, buf);
-}
-
-void
-br_entity_table_merge(BrEntityTable *dst, BrEntityTable *src)
-{
-  GHashTableIter it;
-  gpointer p;
-  g_hash_table_iter_init(&it, src->units);
-  while (g_hash_table_iter_next(&it, &p, NULL)) {
-    const EntityUnit *s = p;
-    EntityUnit *d = table_unit(dst, s->port, s->unit);
-    for (guint i = 0; i < s->pairs->len; i++) {
-      const BrEntityPair *pair = &g_array_index(s->pairs, BrEntityPair, i);
-      unit_add_value(dst, d, pair->key, pair->value);
-    }
+  char *key = g_strconcat(port, "\x1f", unit, NULL);
+  guint at = GPOINTER_TO_UINT(g_hash_table_lookup(table->index, key));
+  if (at == 0) {
+    unit_append(table, port, unit);
+    at = table->units->len;
+    g_hash_table_insert(table->index, key, GUINT_TO_POINTER(at));
+  } else {
+    g_free(key);
   }
-  g_hash_table_remove_all(src->units);
+  guint32 ids[BR_ENTITY_KEYS_MAX];
+  guint n = br_entity_dict_line(table->dict, table->keys, record, ids);
+  for (guint i = 0; i < n; i++)
+    unit_add_id(table, &g_array_index(table->units, EntityUnit, at - 1), ids[i]);
 }
 
 guint
 br_entity_table_size(const BrEntityTable *table)
 {
-  return g_hash_table_size(table->units);
+  return table->units->len;
 }
 
 const BrEntityKeys *
@@ -451,16 +537,32 @@ br_entity_table_keys(const BrEntityTable *table)
   return table->keys;
 }
 
+const BrEntityDict *
+br_entity_table_dict(const BrEntityTable *table)
+{
+  return table->dict;
+}
+
 gboolean
 br_entity_table_foreach(const BrEntityTable *table, BrEntityUnitFunc func, gpointer data)
 {
-  GHashTableIter it;
-  gpointer p;
-  g_hash_table_iter_init(&it, table->units);
-  while (g_hash_table_iter_next(&it, &p, NULL)) {
-    const EntityUnit *u = p;
-    if (!func(u->port, u->unit, (const BrEntityPair *)(void *)u->pairs->data, u->pairs->len, data))
-      return FALSE;
+  BrEntityPair pairs[BR_ENTITY_KEYS_MAX];
+  GArray *many = NULL; /* for the rare unit with more values than keys */
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < table->units->len; i++) {
+    const EntityUnit *u = &g_array_index(table->units, EntityUnit, i);
+    BrEntityPair *out = pairs;
+    if (u->n > BR_ENTITY_KEYS_MAX) {
+      if (!many)
+        many = g_array_new(FALSE, FALSE, sizeof(BrEntityPair));
+      g_array_set_size(many, u->n);
+      out = (BrEntityPair *)(void *)many->data;
+    }
+    for (guint j = 0; j < u->n; j++)
+      out[j] = br_entity_dict_pair(table->dict, g_array_index(table->ids, guint32, u->first + j));
+    ok = func(u->port, u->unit, out, u->n, data);
   }
-  return TRUE;
+  if (many)
+    g_array_unref(many);
+  return ok;
 }

@@ -12,7 +12,9 @@
  * Values longer than BR_ENTITY_VALUE_MAX - 1 bytes are cut at a UTF-8 character boundary.
  *
  * The store records, for every unit of a run, the distinct entity values of its lines, so an
- * inspection outcome can be credited to every party and commodity of the unit it opened. */
+ * inspection outcome can be credited to every party and commodity of the unit it opened.
+ * Values are numbered in a dictionary, and units carry the numbers: a line's values cost one
+ * hash lookup each, and no string is copied per unit. */
 #pragma once
 
 #include <glib.h>
@@ -28,6 +30,7 @@ typedef enum {
 } BrEntitiesErrorCode;
 
 #define BR_ENTITY_VALUE_MAX 256
+#define BR_ENTITY_KEYS_MAX 64
 #define BR_ENTITY_KEYS_DEFAULT                                                                     \
   "importer_id,consignee_name,shipper_name,declarant_id,hs6,origin_country,route"
 
@@ -55,24 +58,48 @@ gboolean br_entity_keys_normalize(const BrEntityKeys *keys, guint k, const char 
 
 typedef struct {
   guint key;         /* index into the keys */
-  const char *value; /* interned in the table */
+  const char *value; /* interned in the dictionary */
+  guint32 id;        /* the value's id in the dictionary, below br_entity_dict_size */
 } BrEntityPair;
 
+/* A dictionary numbering entity values (key, value) from 0 in first-seen order. Each
+ * pipeline worker has its own; they are absorbed into one when the input ends. */
+typedef struct BrEntityDict BrEntityDict;
+
+BrEntityDict *br_entity_dict_new(void);
+void br_entity_dict_free(BrEntityDict *dict);
+guint br_entity_dict_size(const BrEntityDict *dict);
+BrEntityPair br_entity_dict_pair(const BrEntityDict *dict, guint32 id);
+/* Writes the ids of the record's values (one per key that has a value, at most
+ * br_entity_keys_count) to ids and returns how many. Allocates only for a value not seen
+ * before: the scoring hot path. */
+guint br_entity_dict_line(BrEntityDict *dict, const BrEntityKeys *keys, const BrValue *record,
+                          guint32 *ids);
+/* Interns every value of src into dst; returns the map from src ids to dst ids (g_free). */
+guint32 *br_entity_dict_absorb(BrEntityDict *dst, const BrEntityDict *src);
+
+/* Which entity values each unit of a run carried: what the store records for history. */
 typedef struct BrEntityTable BrEntityTable;
 
-/* One table per worker; tables merge at the end like BrUnitTable. keys must outlive it. */
+/* A table with a dictionary of its own, filled line by line with br_entity_table_add.
+ * keys must outlive it. */
 BrEntityTable *br_entity_table_new(const BrEntityKeys *keys);
+/* A table taking over dict, filled unit by unit with br_entity_table_add_ids (the pipeline,
+ * whose units already hold their ids). */
+BrEntityTable *br_entity_table_new_from_dict(const BrEntityKeys *keys, BrEntityDict *dict);
 void br_entity_table_free(BrEntityTable *table);
-/* Adds the entity values of one line of unit (port, unit). Allocates only for a unit or a
- * value not seen before. */
+/* Adds the entity values of one line of unit (port, unit). */
 void br_entity_table_add(BrEntityTable *table, const char *port, const char *unit,
                          const BrValue *record);
-void br_entity_table_merge(BrEntityTable *dst, BrEntityTable *src);
+/* Adds a unit not in the table yet with its distinct value ids (of the table's dictionary). */
+void br_entity_table_add_ids(BrEntityTable *table, const char *port, const char *unit,
+                             const guint32 *ids, guint n);
 guint br_entity_table_size(const BrEntityTable *table); /* units */
 const BrEntityKeys *br_entity_table_keys(const BrEntityTable *table);
+const BrEntityDict *br_entity_table_dict(const BrEntityTable *table);
 
 typedef gboolean (*BrEntityUnitFunc)(const char *port, const char *unit, const BrEntityPair *pairs,
                                      guint npairs, gpointer data);
-/* Calls func once per unit (in no particular order) until it returns FALSE; returns FALSE
- * then, TRUE when every unit was visited. */
+/* Calls func once per unit, in the order they were added, until it returns FALSE; returns
+ * FALSE then, TRUE when every unit was visited. */
 gboolean br_entity_table_foreach(const BrEntityTable *table, BrEntityUnitFunc func, gpointer data);

@@ -14,16 +14,14 @@ br_unit_pack_bucket(const char *port, const char *unit)
   return (guint32)((h ^ (h >> 32)) % BR_UNIT_PACK_BUCKETS);
 }
 
-static void
-put_varint(GByteArray *b, guint64 v)
+static guint8 *
+put_varint(guint8 *p, guint64 v)
 {
-  guint8 buf[10];
-  guint n = 0;
   do {
-    buf[n++] = (guint8)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+    *p++ = (guint8)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
     v >>= 7;
   } while (v);
-  g_byte_array_append(b, buf, n);
+  return p;
 }
 
 /* FALSE when the varint runs past the end or past 64 bits. */
@@ -40,22 +38,27 @@ get_varint(const guint8 **p, const guint8 *end, guint64 *v)
   return FALSE;
 }
 
-static void
-put_text(GByteArray *b, const char *s, gsize len)
+static guint8 *
+put_text(guint8 *p, const char *s, gsize len)
 {
-  put_varint(b, len);
-  g_byte_array_append(b, (const guint8 *)s, (guint)len);
+  p = put_varint(p, len);
+  memcpy(p, s, len);
+  return p + len;
 }
 
+/* The blob grows once per unit, to the most the unit can take, and is cut back after. */
 void
 br_unit_pack_append(GByteArray *blob, const char *port, const char *unit, const gint64 *ids,
                     guint n)
 {
-  put_text(blob, port, strlen(port));
-  put_text(blob, unit, strlen(unit));
-  put_varint(blob, n);
+  gsize plen = strlen(port), ulen = strlen(unit), at = blob->len;
+  g_byte_array_set_size(blob, (guint)(at + plen + ulen + 10 * (3 + (gsize)n)));
+  guint8 *p = put_text(blob->data + at, port, plen);
+  p = put_text(p, unit, ulen);
+  p = put_varint(p, n);
   for (guint i = 0; i < n; i++)
-    put_varint(blob, (guint64)ids[i]);
+    p = put_varint(p, (guint64)ids[i]);
+  g_byte_array_set_size(blob, (guint)(p - blob->data));
 }
 
 /* Reads a length-prefixed text and tells whether it equals want (of length wlen). */
