@@ -6,6 +6,7 @@
 #include "br_history.h"
 #include "br_json.h"
 #include "br_outcomes.h"
+#include "br_unit_packs.h"
 
 static gboolean
 prepare(BrRequest *req, const char *sql, sqlite3_stmt **s)
@@ -297,13 +298,34 @@ track_records(BrRequest *req, gint64 unit_id, const char *as_of, GString *out, G
   BrHistory *history = server_history(req, error);
   if (!history)
     return FALSE;
+  /* The unit's entity ids are packed with its run's (br_unit_packs.h); they come back as a
+   * JSON array for one ordered query. */
   sqlite3_stmt *s = NULL;
   if (sqlite3_prepare_v2(br_store_db(req->store),
-                         "SELECT e.key, e.value FROM unit_entities ue JOIN entities e"
-                         " ON e.id = ue.entity_id WHERE ue.unit_id = ?1 ORDER BY e.key, e.value",
-                         -1, &s, NULL) != SQLITE_OK)
+                         "SELECT run_id, port, unit FROM units WHERE id = ?1", -1, &s,
+                         NULL) != SQLITE_OK)
     return br_store_sql_error(req->store, error, "cannot read entities");
   sqlite3_bind_int64(s, 1, unit_id);
+  GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+  gboolean ok = sqlite3_step(s) != SQLITE_ROW ||
+                br_unit_pack_read(req->store, sqlite3_column_int64(s, 0),
+                                  (const char *)sqlite3_column_text(s, 1),
+                                  (const char *)sqlite3_column_text(s, 2), ids, error);
+  sqlite3_finalize(s);
+  GString *json = g_string_new("[");
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf(json, "%s%" G_GINT64_FORMAT, i ? "," : "", g_array_index(ids, gint64, i));
+  g_string_append_c(json, ']');
+  g_array_unref(ids);
+  if (!ok || sqlite3_prepare_v2(br_store_db(req->store),
+                                "SELECT key, value FROM entities"
+                                " WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY key, value",
+                                -1, &s, NULL) != SQLITE_OK) {
+    g_string_free(json, TRUE);
+    return ok ? br_store_sql_error(req->store, error, "cannot read entities") : FALSE;
+  }
+  sqlite3_bind_text(s, 1, json->str, -1, SQLITE_TRANSIENT);
+  g_string_free(json, TRUE);
   gint32 day;
   br_store_date_parse(as_of, &day);
   g_string_append_c(out, '[');

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "br_store.h"
+
 guint32
 br_unit_pack_bucket(const char *port, const char *unit)
 {
@@ -94,6 +96,28 @@ br_unit_pack_find(const guint8 *blob, gsize len, const char *port, const char *u
       return TRUE;
   }
   return FALSE;
+}
+
+gboolean
+br_unit_pack_read(BrStore *store, gint64 run_id, const char *port, const char *unit, GArray *ids,
+                  GError **error)
+{
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2(br_store_db(store),
+                         "SELECT units FROM unit_packs WHERE bucket = ?1 AND run_id = ?2", -1, &s,
+                         NULL) != SQLITE_OK)
+    return br_store_sql_error(store, error, "cannot read unit entities");
+  sqlite3_bind_int64(s, 1, br_unit_pack_bucket(port, unit));
+  sqlite3_bind_int64(s, 2, run_id);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW)
+    br_unit_pack_find(sqlite3_column_blob(s, 0), (gsize)sqlite3_column_bytes(s, 0), port, unit,
+                      ids);
+  gboolean ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+  if (!ok)
+    br_store_sql_error(store, error, "cannot read unit entities");
+  sqlite3_finalize(s);
+  return ok;
 }
 
 static void

@@ -18,6 +18,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "br_store.h"
+
 #define BR_UNIT_PACK_BUCKETS 65536u
 
 guint32 br_unit_pack_bucket(const char *port, const char *unit);
@@ -28,5 +30,9 @@ void br_unit_pack_append(GByteArray *blob, const char *port, const char *unit, c
  * unit; FALSE when it does not or the blob is damaged. */
 gboolean br_unit_pack_find(const guint8 *blob, gsize len, const char *port, const char *unit,
                            GArray *ids);
+/* Appends to ids (gint64) the entity ids that run run_id recorded for the unit; none when the
+ * run did not see it or it carried no values. FALSE with error set on a store failure. */
+gboolean br_unit_pack_read(BrStore *store, gint64 run_id, const char *port, const char *unit,
+                           GArray *ids, GError **error);
 /* Registers the SQL functions above on a connection; FALSE with SQLite's error set. */
 gboolean br_unit_packs_register(sqlite3 *db);
