@@ -314,13 +314,15 @@ track_records(BrRequest *req, gint64 unit_id, const char *as_of, GString *out, G
   sqlite3_finalize(s);
   GString *json = g_string_new("[");
   for (guint i = 0; i < ids->len; i++)
-    g_string_append_printf(json, "%s%" G_GINT64_FORMAT, i ? "," : "", g_array_index(ids, gint64, i));
+    g_string_append_printf(json, "%s%" G_GINT64_FORMAT, i ? "," : "",
+                           g_array_index(ids, gint64, i));
   g_string_append_c(json, ']');
   g_array_unref(ids);
-  if (!ok || sqlite3_prepare_v2(br_store_db(req->store),
-                                "SELECT key, value FROM entities"
-                                " WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY key, value",
-                                -1, &s, NULL) != SQLITE_OK) {
+  if (!ok ||
+      sqlite3_prepare_v2(br_store_db(req->store),
+                         "SELECT key, value FROM entities"
+                         " WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY key, value",
+                         -1, &s, NULL) != SQLITE_OK) {
     g_string_free(json, TRUE);
     return ok ? br_store_sql_error(req->store, error, "cannot read entities") : FALSE;
   }

@@ -141,8 +141,8 @@ sql_has(sqlite3_context *ctx, int argc, sqlite3_value **argv)
   int len = sqlite3_value_bytes(argv[0]);
   const char *port = (const char *)sqlite3_value_text(argv[1]);
   const char *unit = (const char *)sqlite3_value_text(argv[2]);
-  sqlite3_result_int(ctx, blob && port && unit && br_unit_pack_find(blob, (gsize)len, port, unit,
-                                                                     NULL));
+  sqlite3_result_int(ctx,
+                     blob && port && unit && br_unit_pack_find(blob, (gsize)len, port, unit, NULL));
 }
 
 /* The aggregate gathers ids per unit in first-seen order, then packs them. */
@@ -160,8 +160,8 @@ agg_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     return;
   if (!*slot) {
     *slot = g_new0(Agg, 1);
-    (*slot)->units = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify)g_array_unref);
+    (*slot)->units =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
     (*slot)->order = g_ptr_array_new();
   }
   const char *port = (const char *)sqlite3_value_text(argv[0]);
