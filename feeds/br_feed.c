@@ -478,7 +478,7 @@ parse_date_as(const BrFeed *f, const char *fmt, const char *s, gsize len, gint32
       if (p >= end || (*p != '+' && *p != '-'))
         return FALSE;
       sign = *p++ == '-' ? -1 : 1;
-      int hh, mm;
+      int hh = 0, mm = 0;
       ok = take_int(&p, end, 2, 2, &hh);
       if (ok && p < end && *p == ':')
         p++;

@@ -813,6 +813,8 @@ br_profile_load(const char *path, GError **error)
       goto fail;
     }
     BrProfileField *f = field_get(p, keys[i]);
+    /* A group given twice lists a key twice: the last value wins, as GKeyFile reads it. */
+    g_strfreev(f->columns);
     f->columns = g_new0(char *, 2);
     f->columns[0] = column;
   }
@@ -829,6 +831,7 @@ br_profile_load(const char *path, GError **error)
       g_free(value);
       goto fail;
     }
+    g_free(f->constant);
     f->constant = value;
   }
   g_strfreev(keys);

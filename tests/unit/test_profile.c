@@ -186,6 +186,27 @@ test_schema(void)
   br_profile_free(p);
 }
 
+/* A group given twice lists its keys twice: the last value wins, as GKeyFile reads it, and
+ * nothing of the first is lost track of (the fuzzer found the first mapping leaked). */
+static void
+test_repeated_group(void)
+{
+  GError *error = NULL;
+  BrProfile *p = load_text("twice.ini",
+                           "[columns]\ncontainer = A\n[constants]\nport = X\n"
+                           "[columns]\ncontainer = B\n[constants]\nport = IQUMQ\n",
+                           &error);
+  g_assert_no_error(error);
+  guint n;
+  const BrProfileField *f = br_profile_fields(p, &n);
+  g_assert_cmpuint(n, ==, 2);
+  g_assert_cmpstr(f[0].name, ==, "container");
+  g_assert_cmpstr(f[0].columns[0], ==, "B");
+  g_assert_null(f[0].columns[1]);
+  g_assert_cmpstr(f[1].constant, ==, "IQUMQ");
+  br_profile_free(p);
+}
+
 /* The identity profile types canonical headers and passes everything else as strings. */
 static void
 test_identity(void)
@@ -371,6 +392,7 @@ main(int argc, char **argv)
   g_test_add_func("/profile/errors", test_errors);
   g_test_add_func("/profile/schema", test_schema);
   g_test_add_func("/profile/identity", test_identity);
+  g_test_add_func("/profile/repeated-group", test_repeated_group);
   g_test_add_func("/profile/sample", test_sample_profile);
   g_test_add_func("/profile/kcs", test_kcs_profile);
   return br_test_run_in(tmpdir);
