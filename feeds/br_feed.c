@@ -1538,9 +1538,9 @@ out:
   return ok;
 }
 
-BrFeed *
-br_feed_open(const char *path, const BrProfile *profile, const BrFeedOptions *options,
-             GError **error)
+static BrFeed *
+feed_open(const char *path, FILE *given, const BrProfile *profile, const BrFeedOptions *options,
+          GError **error)
 {
   BrFeed *f = g_new0(BrFeed, 1);
   f->path = g_strdup(strcmp(path, "-") == 0 ? "(standard input)" : path);
@@ -1571,7 +1571,9 @@ br_feed_open(const char *path, const BrProfile *profile, const BrFeedOptions *op
                                                                                          : 1;
   }
 
-  if (strcmp(path, "-") == 0) {
+  if (given) {
+    f->fp = given;
+  } else if (strcmp(path, "-") == 0) {
     f->fp = stdin;
   } else {
     f->fp = fopen(path, "rb");
@@ -1593,6 +1595,27 @@ br_feed_open(const char *path, const BrProfile *profile, const BrFeedOptions *op
 fail:
   br_feed_close(f);
   return NULL;
+}
+
+BrFeed *
+br_feed_open(const char *path, const BrProfile *profile, const BrFeedOptions *options,
+             GError **error)
+{
+  return feed_open(path, NULL, profile, options, error);
+}
+
+BrFeed *
+br_feed_open_memory(const char *name, const char *data, gsize len, const BrProfile *profile,
+                    const BrFeedOptions *options, GError **error)
+{
+  /* fmemopen cannot open an empty buffer: a lone newline reads as an empty file too. */
+  FILE *fp = len ? fmemopen((void *)data, len, "rb") : fmemopen((void *)"\n", 1, "rb");
+  if (!fp) {
+    g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_IO, "%s: cannot read: %s", name,
+                g_strerror(errno));
+    return NULL;
+  }
+  return feed_open(name, fp, profile, options, error);
 }
 
 const BrSchema *

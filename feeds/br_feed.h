@@ -60,6 +60,11 @@ typedef struct BrChunkParser BrChunkParser;
  * repeated header name (naming both columns) or a mapped column missing. */
 BrFeed *br_feed_open(const char *path, const BrProfile *profile, const BrFeedOptions *options,
                      GError **error);
+/* The same over CSV text in memory, which must outlive the feed; name stands for it in
+ * messages. The EDI readers hand their lines to the pipeline this way. */
+BrFeed *br_feed_open_memory(const char *name, const char *data, gsize len,
+                            const BrProfile *profile, const BrFeedOptions *options,
+                            GError **error);
 const BrSchema *br_feed_schema(const BrFeed *feed);
 /* Resets the batch and fills it with up to batch->capacity accepted records.
  * Returns the number of records (0 at the end of input) or -1 with error set. */
