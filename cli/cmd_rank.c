@@ -7,13 +7,14 @@
 #include "br_feed.h"
 #include "br_fields.h"
 #include "br_history.h"
+#include "br_input.h"
 #include "br_labels.h"
 #include "br_output.h"
 #include "br_pipeline.h"
 #include "br_rank.h"
-#include "br_run_details.h"
 #include "br_reference.h"
 #include "br_rules.h"
+#include "br_run_details.h"
 #include "br_run_record.h"
 #include "br_store.h"
 #include "br_watchset.h"
@@ -50,6 +51,22 @@ parse_format(const char *text, BrFormat *out)
   return TRUE;
 }
 
+/* With several inputs each gets its own reject file, since their layouts differ: the
+ * input's file name goes before the extension (rejects.csv -> rejects-day1.edi.csv). */
+static char *
+input_reject_path(const char *base, const char *input, guint ninputs)
+{
+  if (ninputs == 1)
+    return g_strdup(base);
+  char *name = g_path_get_basename(input);
+  const char *dot = strrchr(base, '.');
+  const char *slash = strrchr(base, '/');
+  gsize stem = dot && (!slash || dot > slash) ? (gsize)(dot - base) : strlen(base);
+  char *path = g_strdup_printf("%.*s-%s%s", (int)stem, base, name, base + stem);
+  g_free(name);
+  return path;
+}
+
 static gboolean
 write_stdout(GPtrArray *lists, const BrPack *pack, BrFormat format)
 {
@@ -72,7 +89,7 @@ br_cmd_rank(int argc, char **argv)
 {
   char *rules_dir = NULL, *profile_path = NULL, *out_dir = NULL, *format_text = NULL;
   char *reject_path = NULL, *summary_path = NULL, *db_path = NULL, *as_of = NULL;
-  char **history_files = NULL, *label = NULL, *reference_dir = NULL;
+  char **history_files = NULL, *label = NULL, *reference_dir = NULL, *input_format_text = NULL;
   gboolean no_store = FALSE, parse_only = FALSE;
   gint threads = 0;
   gint64 seed = 0;
@@ -80,7 +97,11 @@ br_cmd_rank(int argc, char **argv)
   GOptionEntry entries[] = {
       {"rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rule pack folder (required)", "PACK"},
       {"profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path,
-       "Column profile of the input (default: headers are canonical names)", "FILE"},
+       "Column profile of CSV inputs (default: headers are canonical names)", "FILE"},
+      {"input-format", 0, 0, G_OPTION_ARG_STRING, &input_format_text,
+       "auto, csv, cuscar or x12 (default: auto, from each file's first bytes: UNA/UNB is "
+       "CUSCAR, ISA is X12, anything else CSV)",
+       "FORMAT"},
       {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
        "Output folder, or - for standard output (default: out)", "DIR"},
       {"format", 'f', 0, G_OPTION_ARG_STRING, &format_text,
@@ -116,18 +137,25 @@ br_cmd_rank(int argc, char **argv)
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on standard error", NULL},
       {NULL},
   };
-  GOptionContext *ctx = g_option_context_new("MANIFEST.csv|-");
+  GOptionContext *ctx = g_option_context_new("MANIFEST... | -");
   g_option_context_set_summary(
       ctx, "Score every manifest line with the pack's rules, roll lines up to inspection units,\n"
            "and write for each port a ranked inspection list that fits its capacity, with the\n"
-           "reasons for every pick. Exit status: 0 ok, 1 failure, 2 usage, 3 rows rejected,\n"
+           "reasons for every pick. Several manifests (a day's CSV, CUSCAR and X12 files) are\n"
+           "ranked as one. Exit status: 0 ok, 1 failure, 2 usage, 3 rows rejected,\n"
            "4 rule errors, 5 both.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   int status = BR_EXIT_FAILURE;
   BrProfile *profile = NULL;
   BrPack *pack = NULL;
-  BrFeed *feed = NULL;
   BrFieldResolution *fields = NULL;
+  GPtrArray *resolutions =
+      g_ptr_array_new_with_free_func((GDestroyNotify)br_fields_resolution_free);
+  GPtrArray *inputs = g_ptr_array_new_with_free_func((GDestroyNotify)br_input_close);
+  GPtrArray *reject_paths = g_ptr_array_new_with_free_func(g_free);
+  BrRunInput *run_inputs = NULL;
+  BrInputFormat input_format = BR_INPUT_AUTO;
+  GString *input_names = NULL, *rejects_written = NULL;
   GPtrArray *lists = NULL;
   BrPipelineResult result = {0};
   BrEntityKeys *entity_keys = NULL;
@@ -135,7 +163,7 @@ br_cmd_rank(int argc, char **argv)
   BrStore *store = NULL, *watch_store = NULL;
   BrWatchSet *watch = NULL;
   BrReference *reference = NULL;
-  char *input_hash = NULL;
+  char **input_hash = NULL;
   GError *error = NULL;
   BrFormat format;
 
@@ -145,9 +173,14 @@ br_cmd_rank(int argc, char **argv)
     status = BR_EXIT_USAGE;
     goto out;
   }
-  if (argc != 2 || !rules_dir || threads < 0 || seed < 0 || !history_files != !label) {
+  gboolean stdin_mixed = FALSE;
+  for (int i = 1; i < argc; i++)
+    stdin_mixed |= argc > 2 && strcmp(argv[i], "-") == 0;
+  if (argc < 2 || stdin_mixed || !rules_dir || threads < 0 || seed < 0 ||
+      !history_files != !label) {
     fprintf(stderr, "boxrank rank: %s\nRun 'boxrank rank --help' for usage.\n",
-            argc != 2                  ? "give exactly one manifest file (or - for standard input)"
+            argc < 2 || stdin_mixed    ? "give one or more manifest files (or - alone for "
+                                         "standard input)"
             : !rules_dir               ? "--rules PACK is required"
             : !history_files != !label ? "--history and --label go together"
                                        : "--threads and --seed take non-negative numbers");
@@ -162,6 +195,11 @@ br_cmd_rank(int argc, char **argv)
   if (!parse_format(format_text, &format) ||
       (to_stdout && format == (BR_FORMAT_CSV | BR_FORMAT_JSONL))) {
     fprintf(stderr, "boxrank rank: --format takes csv, jsonl%s\n", to_stdout ? "" : " or both");
+    status = BR_EXIT_USAGE;
+    goto out;
+  }
+  if (input_format_text && !br_input_format_parse(input_format_text, &input_format)) {
+    fprintf(stderr, "boxrank rank: --input-format takes auto, csv, cuscar or x12\n");
     status = BR_EXIT_USAGE;
     goto out;
   }
@@ -242,18 +280,30 @@ br_cmd_rank(int argc, char **argv)
     if (!history)
       goto fail;
   }
-  BrFeedOptions feed_opts = {.reject_path = reject_path};
-  feed = br_feed_open(argv[1], profile, &feed_opts, &error);
-  if (!feed)
-    goto fail;
-  /* The evaluators resolve the same way; here the disabled rules are told, whatever -q says,
-   * since they change what the lists can show. */
-  if (!(fields = br_fields_resolve(pack, br_feed_schema(feed), &error)))
-    goto fail;
-  for (guint i = 0; i < fields->off->len; i++) {
-    char *why = br_fields_describe(pack, &g_array_index(fields->off, BrRuleOff, i));
-    fprintf(stderr, "boxrank: %s\n", why);
-    g_free(why);
+  guint ninputs = (guint)argc - 1;
+  for (guint i = 0; i < ninputs; i++) {
+    char *rp = input_reject_path(reject_path, argv[i + 1], ninputs);
+    g_ptr_array_add(reject_paths, rp);
+    BrFeedOptions feed_opts = {.reject_path = rp};
+    BrInput *in = br_input_open(argv[i + 1], input_format, profile, &feed_opts, &error);
+    if (!in)
+      goto fail;
+    g_ptr_array_add(inputs, in);
+    /* The evaluators resolve the same way; here the disabled rules are told, whatever -q
+     * says, since they change what the lists can show. */
+    BrFieldResolution *res = br_fields_resolve(pack, br_feed_schema(br_input_feed(in)), &error);
+    if (!res)
+      goto fail;
+    g_ptr_array_add(resolutions, res);
+    for (guint k = 0; k < res->off->len; k++) {
+      char *why = br_fields_describe(pack, &g_array_index(res->off, BrRuleOff, k));
+      fprintf(stderr, "boxrank: %s%s%s\n", ninputs > 1 ? argv[i + 1] : "", ninputs > 1 ? ": " : "",
+              why);
+      g_free(why);
+    }
+    /* The summary names the disabled rules of the first input that has any. */
+    if (!fields || (fields->off->len == 0 && res->off->len > 0))
+      fields = res;
   }
 
   Progress progress = {.start_us = start};
@@ -269,8 +319,12 @@ br_cmd_rank(int argc, char **argv)
       .reference = reference,
       .parse_only = parse_only,
   };
-  if (!br_pipeline_run(feed, pack, &popts, &result, &error))
-    goto fail;
+  for (guint i = 0; i < ninputs; i++) {
+    BrPipelineResult one = {0};
+    if (!br_pipeline_run(br_input_feed(g_ptr_array_index(inputs, i)), pack, &popts, &one, &error))
+      goto fail;
+    br_pipeline_result_merge(&result, &one);
+  }
   if (show)
     fprintf(stderr, "\r\033[K");
   lists = br_rank_select(result.units, pack, (guint64)seed);
@@ -280,21 +334,40 @@ br_cmd_rank(int argc, char **argv)
   if (!written)
     goto fail;
 
-  guint64 rejected = br_feed_rows_rejected(feed);
+  guint64 rejected = 0, rows_read = 0;
+  input_names = g_string_new(NULL);
+  rejects_written = g_string_new(NULL);
+  run_inputs = g_new0(BrRunInput, ninputs);
+  for (guint i = 0; i < ninputs; i++) {
+    const BrInput *in = g_ptr_array_index(inputs, i);
+    guint64 r = br_input_rows_rejected(in);
+    rejected += r;
+    rows_read += br_input_rows_read(in);
+    g_string_append_printf(input_names, "%s%s", i ? ", " : "", argv[i + 1]);
+    if (r)
+      g_string_append_printf(rejects_written, "%s%s", rejects_written->len ? ", " : "",
+                             (char *)g_ptr_array_index(reject_paths, i));
+  }
   if (store) {
-    if (strcmp(argv[1], "-") != 0 && !(input_hash = br_store_sha256_file(argv[1], &error)))
-      goto fail;
-    BrRunInput input = {.path = argv[1], .sha256 = input_hash ? input_hash : "(standard input)"};
+    input_hash = g_new0(char *, ninputs + 1);
+    for (guint i = 0; i < ninputs; i++) {
+      const char *path = argv[i + 1];
+      if (strcmp(path, "-") != 0 && !(input_hash[i] = br_store_sha256_file(path, &error))) {
+        goto fail;
+      }
+      run_inputs[i] =
+          (BrRunInput){.path = path, .sha256 = input_hash[i] ? input_hash[i] : "(standard input)"};
+    }
     BrRunRecord run = {
         .started_at = started_at,
         .finished_at = g_get_real_time() / G_USEC_PER_SEC,
         .as_of = as_of,
-        .inputs = &input,
-        .ninputs = 1,
+        .inputs = run_inputs,
+        .ninputs = ninputs,
         .profile = profile_path,
         .threads = result.threads_used,
         .seed = (guint64)seed,
-        .lines_read = br_feed_rows_read(feed),
+        .lines_read = rows_read,
         .lines_rejected = rejected,
         .units = br_unit_table_size(result.units),
         .fire_counts = result.fire_counts,
@@ -305,10 +378,9 @@ br_cmd_rank(int argc, char **argv)
     if (!run_id)
       goto fail;
     /* The worklist's manifest fields of the selected units (boxrank serve). */
-    BrRunDetails *details = strcmp(argv[1], "-") == 0
-                                ? NULL
-                                : br_run_details_collect(argv[1], profile, pack, lists, &error);
-    if (strcmp(argv[1], "-") != 0 && !details)
+    BrRunDetails *details = br_run_details_collect((const char *const *)argv + 1, ninputs,
+                                                   input_format, profile, pack, lists, &error);
+    if (!details)
       goto fail;
     gboolean recorded = br_run_details_record(store, run_id, lists, pack, details, &error);
     br_run_details_free(details);
@@ -316,14 +388,14 @@ br_cmd_rank(int argc, char **argv)
       goto fail;
   }
   BrRunSummary summary = {
-      .input = argv[1],
+      .input = input_names->str,
       .profile = profile_path,
       .pack = pack,
       .seed = (guint64)seed,
       .threads = result.threads_used,
-      .rows_read = br_feed_rows_read(feed),
+      .rows_read = rows_read,
       .rows_rejected = rejected,
-      .reject_path = rejected ? reject_path : NULL,
+      .reject_path = rejected ? rejects_written->str : NULL,
       .elapsed_s = (g_get_monotonic_time() - start) / 1e6,
       .result = &result,
       .lists = lists,
@@ -360,7 +432,7 @@ out:
   if (lists)
     g_ptr_array_free(lists, TRUE);
   br_pipeline_result_clear(&result);
-  br_fields_resolution_free(fields);
+  g_ptr_array_free(resolutions, TRUE);
   br_history_free(history);
   br_entity_keys_free(entity_keys);
   br_store_close(store);
@@ -368,12 +440,19 @@ out:
   br_reference_free(reference);
   g_free(reference_dir);
   br_store_close(watch_store);
-  g_free(input_hash);
+  g_strfreev(input_hash);
+  if (input_names)
+    g_string_free(input_names, TRUE);
+  if (rejects_written)
+    g_string_free(rejects_written, TRUE);
+  g_free(run_inputs);
+  g_ptr_array_free(reject_paths, TRUE);
   g_free(db_path);
   g_free(as_of);
   g_strfreev(history_files);
   g_free(label);
-  br_feed_close(feed);
+  g_ptr_array_free(inputs, TRUE);
+  g_free(input_format_text);
   br_pack_free(pack);
   br_profile_free(profile);
   g_option_context_free(ctx);

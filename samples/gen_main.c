@@ -1,10 +1,12 @@
 /* boxrank-gen: deterministic test data for boxrank. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
 
+#include "gen_edi.h"
 #include "gen_manifest.h"
 #include "gen_outcomes.h"
 
@@ -28,7 +30,7 @@ cmd_manifest(int argc, char **argv)
   gint64 lines = -1;
   gint64 seed = 1, world_seed = 0, serial_base = 0;
   gint days = 7;
-  char *start = NULL, *out_path = NULL, *truth_path = NULL;
+  char *start = NULL, *out_path = NULL, *truth_path = NULL, *format = NULL;
   GError *error = NULL;
   FILE *out = NULL, *truth = NULL;
   int rc = GEN_EXIT_USAGE;
@@ -46,6 +48,8 @@ cmd_manifest(int argc, char **argv)
        "seed of the traders, goods and routes (default: --seed); days of one place share it", "W"},
       {"serial-base", 0, 0, G_OPTION_ARG_INT64, &serial_base,
        "first container and B/L serial (default 0); distinct bases never repeat a box", "N"},
+      {"format", 'f', 0, G_OPTION_ARG_STRING, &format,
+       "csv (default), cuscar (UN/EDIFACT D:95B) or x12 (309): the same lines in each", "FORMAT"},
       {NULL},
   };
   GOptionContext *ctx = g_option_context_new("- write a sample manifest");
@@ -73,6 +77,11 @@ cmd_manifest(int argc, char **argv)
     fprintf(stderr, "boxrank-gen: --start-date '%s' is not a date YYYY-MM-DD\n", start);
     goto out;
   }
+  if (format && strcmp(format, "csv") != 0 && strcmp(format, "cuscar") != 0 &&
+      strcmp(format, "x12") != 0) {
+    fprintf(stderr, "boxrank-gen: --format takes csv, cuscar or x12, not '%s'\n", format);
+    goto out;
+  }
   opt.lines = (guint64)lines;
   opt.seed = (guint64)seed;
   opt.days = (guint)days;
@@ -96,9 +105,29 @@ cmd_manifest(int argc, char **argv)
             g_strerror(errno));
     goto out;
   }
-  if (!gen_manifest_write(&opt, out, out_name, truth, truth_path, &error)) {
-    fprintf(stderr, "boxrank-gen: %s\n", error->message);
-    goto out;
+  if (!format || strcmp(format, "csv") == 0) {
+    if (!gen_manifest_write(&opt, out, out_name, truth, truth_path, &error)) {
+      fprintf(stderr, "boxrank-gen: %s\n", error->message);
+      goto out;
+    }
+  } else {
+    /* The EDI formats carry the CSV's lines: write it to memory, then convert. */
+    char *csv = NULL;
+    size_t csv_len = 0;
+    FILE *mem = open_memstream(&csv, &csv_len);
+    char date[11];
+    gen_date_format(opt.start_day, date);
+    gboolean ok = mem && gen_manifest_write(&opt, mem, out_name, truth, truth_path, &error);
+    if (mem)
+      fclose(mem);
+    ok = ok && gen_edi_write(csv, csv_len,
+                             strcmp(format, "x12") == 0 ? GEN_EDI_X12 : GEN_EDI_CUSCAR, date,
+                             out, &error);
+    free(csv);
+    if (!ok) {
+      fprintf(stderr, "boxrank-gen: %s\n", error ? error->message : g_strerror(errno));
+      goto out;
+    }
   }
   rc = GEN_EXIT_OK;
 out:
@@ -115,6 +144,7 @@ out:
   g_free(start);
   g_free(out_path);
   g_free(truth_path);
+  g_free(format);
   return rc;
 }
 

@@ -71,29 +71,10 @@ record_json(const BrSchema *schema, const BrValue *rec)
   return g_string_free(out, FALSE);
 }
 
-BrRunDetails *
-br_run_details_collect(const char *path, const BrProfile *profile, const BrPack *pack,
-                       GPtrArray *lists, GError **error)
+/* Keeps the lines of the selected units that this feed gives. */
+static gboolean
+collect_feed(BrRunDetails *details, BrFeed *feed, const BrPack *pack, GError **error)
 {
-  BrRunDetails *details = g_new0(BrRunDetails, 1);
-  details->units = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, lines_free);
-  for (guint i = 0; i < lists->len; i++) {
-    const BrPortList *list = g_ptr_array_index(lists, i);
-    for (guint k = 0; k < list->selected->len; k++) {
-      const BrUnit *u = g_ptr_array_index(list->selected, k);
-      g_hash_table_insert(details->units, unit_key(u->port, u->unit),
-                          g_array_new(FALSE, FALSE, sizeof(DetailLine)));
-    }
-  }
-  if (g_hash_table_size(details->units) == 0)
-    return details;
-
-  BrFeedOptions opts = {0};
-  BrFeed *feed = br_feed_open(path, profile, &opts, error);
-  if (!feed) {
-    br_run_details_free(details);
-    return NULL;
-  }
   const BrSchema *schema = br_feed_schema(feed);
   const BrPackSettings *settings = br_pack_settings(pack);
   int port_idx = field_index(schema, settings->port_field);
@@ -122,10 +103,38 @@ br_run_details_collect(const char *path, const BrProfile *profile, const BrPack 
   g_string_free(key, TRUE);
   g_string_free(scratch, TRUE);
   br_batch_free(batch);
-  br_feed_close(feed);
-  if (n < 0) {
-    br_run_details_free(details);
-    return NULL;
+  return n >= 0;
+}
+
+BrRunDetails *
+br_run_details_collect(const char *const *paths, guint npaths, BrInputFormat format,
+                       const BrProfile *profile, const BrPack *pack, GPtrArray *lists,
+                       GError **error)
+{
+  BrRunDetails *details = g_new0(BrRunDetails, 1);
+  details->units = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, lines_free);
+  for (guint i = 0; i < lists->len; i++) {
+    const BrPortList *list = g_ptr_array_index(lists, i);
+    for (guint k = 0; k < list->selected->len; k++) {
+      const BrUnit *u = g_ptr_array_index(list->selected, k);
+      g_hash_table_insert(details->units, unit_key(u->port, u->unit),
+                          g_array_new(FALSE, FALSE, sizeof(DetailLine)));
+    }
+  }
+  if (g_hash_table_size(details->units) == 0)
+    return details;
+
+  for (guint p = 0; p < npaths; p++) {
+    if (strcmp(paths[p], "-") == 0)
+      continue;
+    BrFeedOptions opts = {0};
+    BrInput *in = br_input_open(paths[p], format, profile, &opts, error);
+    if (!in || !collect_feed(details, br_input_feed(in), pack, error)) {
+      br_input_close(in);
+      br_run_details_free(details);
+      return NULL;
+    }
+    br_input_close(in);
   }
   return details;
 }

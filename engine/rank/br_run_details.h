@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "br_input.h"
 #include "br_profile.h"
 #include "br_rank.h"
 #include "br_rules.h"
@@ -16,10 +17,12 @@
 
 typedef struct BrRunDetails BrRunDetails;
 
-/* Reads path (not "-") through profile and keeps, for every unit in lists (BrPortList*),
- * each of its lines as a JSON object of the fields present, keyed by the schema's names. */
-BrRunDetails *br_run_details_collect(const char *path, const BrProfile *profile, const BrPack *pack,
-                                     GPtrArray *lists, GError **error);
+/* Reads the inputs (those not "-"; CSV ones through profile, EDI ones in their own layout,
+ * format as br_input_open takes it) and keeps, for every unit in lists (BrPortList*), each of
+ * its lines as a JSON object of the fields present, keyed by the schema's names. */
+BrRunDetails *br_run_details_collect(const char *const *paths, guint npaths, BrInputFormat format,
+                                     const BrProfile *profile, const BrPack *pack, GPtrArray *lists,
+                                     GError **error);
 void br_run_details_free(BrRunDetails *details);
 /* Lines kept for a unit (0 when it has none). */
 guint br_run_details_lines(const BrRunDetails *details, const char *port, const char *unit);

@@ -299,3 +299,26 @@ br_pipeline_result_clear(BrPipelineResult *result)
   g_free(result->failure_messages);
   memset(result, 0, sizeof *result);
 }
+
+void
+br_pipeline_result_merge(BrPipelineResult *dst, BrPipelineResult *src)
+{
+  if (!dst->units) {
+    *dst = *src;
+    memset(src, 0, sizeof *src);
+    return;
+  }
+  g_assert(dst->nrules == src->nrules);
+  br_unit_table_merge(dst->units, src->units);
+  if (dst->entities && src->entities)
+    br_entity_table_merge(dst->entities, src->entities);
+  dst->lines_scored += src->lines_scored;
+  for (guint r = 0; r < dst->nrules; r++) {
+    dst->fire_counts[r] += src->fire_counts[r];
+    dst->failure_counts[r] += src->failure_counts[r];
+    if (!dst->failure_messages[r])
+      dst->failure_messages[r] = g_steal_pointer(&src->failure_messages[r]);
+  }
+  dst->threads_used = MAX(dst->threads_used, src->threads_used);
+  br_pipeline_result_clear(src);
+}

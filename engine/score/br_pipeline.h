@@ -45,3 +45,6 @@ typedef struct {
 gboolean br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *options,
                          BrPipelineResult *result, GError **error);
 void br_pipeline_result_clear(BrPipelineResult *result);
+/* Adds the result of another input of the same run (same pack) to dst and clears src. Units
+ * of the same port and id roll up across inputs as they do within one. */
+void br_pipeline_result_merge(BrPipelineResult *dst, BrPipelineResult *src);
