@@ -30,6 +30,7 @@ typedef struct {
   BrManifestLine *base; /* message fields, then the consignment's own */
   GPtrArray *goods;     /* Goods* */
   GPtrArray *equip;     /* Equip* declared in the consignment */
+  guint cni_seg;        /* where the consignment starts */
   guint bad_seg;        /* first fault: segment number, 0 when none */
   char *bad_tag;
   char *bad_reason;
@@ -251,6 +252,7 @@ on_cni(Msg *m, const BrSegment *seg)
   c->base = br_manifest_line_copy(m->base);
   c->goods = g_ptr_array_new_with_free_func((GDestroyNotify)goods_free);
   c->equip = g_ptr_array_new_with_free_func((GDestroyNotify)equip_free);
+  c->cni_seg = seg->number;
   br_manifest_line_set(c->base, BR_MF_BOL, br_segment_get(seg, 2, 1));
   g_ptr_array_add(m->consignments, c);
   m->cni = c;
@@ -643,7 +645,7 @@ map_message(const BrEdifactMessage *msg, const BrSegment *segs, guint n, GPtrArr
     for (guint i = 0; i < m.consignments->len; i++) {
       Consignment *c = g_ptr_array_index(m.consignments, i);
       if (!c->bad_seg && !c->base->f[BR_MF_BOL]) {
-        c->bad_seg = 1;
+        c->bad_seg = c->cni_seg;
         c->bad_tag = g_strdup("CNI");
         c->bad_reason = g_strdup("consignment without a B/L number (RFF+BM or CNI)");
       }

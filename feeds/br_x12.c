@@ -95,6 +95,7 @@ typedef struct {
 typedef struct {
   BrManifestLine *base;
   GPtrArray *equip; /* Equip* */
+  guint lx_seg;     /* where the bill starts */
   guint bad_seg;
   char *bad_tag, *bad_reason;
 } Bill;
@@ -205,9 +206,9 @@ on_p4(Set *s, const BrSegment *seg)
 static void
 on_lx(Set *s, const BrSegment *seg)
 {
-  (void)seg;
   close_party(s);
   Bill *b = g_new0(Bill, 1);
+  b->lx_seg = seg->number;
   b->base = br_manifest_line_copy(s->set_base);
   b->equip = g_ptr_array_new_with_free_func((GDestroyNotify)equip_free);
   g_ptr_array_add(s->bills, b);
@@ -496,7 +497,7 @@ map_set(const char *isa, const char *st, const BrSegment *segs, guint n, GPtrArr
     for (guint i = 0; i < s.bills->len; i++) {
       Bill *b = g_ptr_array_index(s.bills, i);
       if (!b->bad_seg && !b->base->f[BR_MF_BOL]) {
-        b->bad_seg = 1;
+        b->bad_seg = b->lx_seg;
         b->bad_tag = g_strdup("LX");
         b->bad_reason = g_strdup("bill without a B/L number (M11)");
       }
