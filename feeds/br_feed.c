@@ -1543,6 +1543,7 @@ feed_open(const char *path, FILE *given, const BrProfile *profile, const BrFeedO
           GError **error)
 {
   BrFeed *f = g_new0(BrFeed, 1);
+  f->fp = given; /* owned from here, closed on failure too */
   f->path = g_strdup(strcmp(path, "-") == 0 ? "(standard input)" : path);
   f->profile = profile;
   f->next_line = 1;
@@ -1571,11 +1572,9 @@ feed_open(const char *path, FILE *given, const BrProfile *profile, const BrFeedO
                                                                                          : 1;
   }
 
-  if (given) {
-    f->fp = given;
-  } else if (strcmp(path, "-") == 0) {
+  if (!given && strcmp(path, "-") == 0) {
     f->fp = stdin;
-  } else {
+  } else if (!given) {
     f->fp = fopen(path, "rb");
     if (!f->fp) {
       int e = errno;
