@@ -13,6 +13,7 @@ typedef struct {
 
 struct BrRunDetails {
   GHashTable *units; /* "port\x1funit" -> GArray of DetailLine */
+  guint64 seq;       /* lines kept so far: their numbers when the run has several inputs */
 };
 
 static char *
@@ -52,11 +53,18 @@ line_unit(const BrValue *rec, int unit_idx, int fallback_idx, int id_idx, guint6
   return scratch->str;
 }
 
+/* input: the file the line comes from, named in the object when the run has several. */
 static char *
-record_json(const BrSchema *schema, const BrValue *rec)
+record_json(const BrSchema *schema, const BrValue *rec, const char *input, guint64 line_no)
 {
   GString *out = g_string_new("{");
   gboolean first = TRUE;
+  if (input) {
+    g_string_append(out, "\"input\":");
+    br_json_append_string(out, input, -1);
+    g_string_append_printf(out, ",\"input_line\":\"%" G_GUINT64_FORMAT "\"", line_no);
+    first = FALSE;
+  }
   for (guint f = 0; f < br_schema_size(schema); f++) {
     if (rec[f].missing)
       continue;
@@ -73,7 +81,8 @@ record_json(const BrSchema *schema, const BrValue *rec)
 
 /* Keeps the lines of the selected units that this feed gives. */
 static gboolean
-collect_feed(BrRunDetails *details, BrFeed *feed, const BrPack *pack, GError **error)
+collect_feed(BrRunDetails *details, BrFeed *feed, const char *input, const BrPack *pack,
+             GError **error)
 {
   const BrSchema *schema = br_feed_schema(feed);
   const BrPackSettings *settings = br_pack_settings(pack);
@@ -96,7 +105,11 @@ collect_feed(BrRunDetails *details, BrFeed *feed, const BrPack *pack, GError **e
       GArray *lines = g_hash_table_lookup(details->units, key->str);
       if (!lines)
         continue;
-      DetailLine dl = {batch->line_no[i], record_json(schema, rec)};
+      /* Line numbers repeat across inputs: with several, lines are numbered in reading
+       * order and the object names the input and its line. */
+      details->seq++;
+      DetailLine dl = {input ? details->seq : batch->line_no[i],
+                       record_json(schema, rec, input, batch->line_no[i])};
       g_array_append_val(lines, dl);
     }
   }
@@ -129,7 +142,8 @@ br_run_details_collect(const char *const *paths, guint npaths, BrInputFormat for
       continue;
     BrFeedOptions opts = {0};
     BrInput *in = br_input_open(paths[p], format, profile, &opts, error);
-    if (!in || !collect_feed(details, br_input_feed(in), pack, error)) {
+    if (!in ||
+        !collect_feed(details, br_input_feed(in), npaths > 1 ? paths[p] : NULL, pack, error)) {
       br_input_close(in);
       br_run_details_free(details);
       return NULL;
