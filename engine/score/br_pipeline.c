@@ -97,6 +97,20 @@ field_or_none(const BrSchema *schema, const char *name)
   return name && *name ? br_schema_find(schema, name) : -1;
 }
 
+/* The entity table of a run's units, whose ids are dict's (which the table takes over). */
+static BrEntityTable *
+entities_of_units(const BrEntityKeys *keys, BrEntityDict *dict, BrUnitTable *units)
+{
+  BrEntityTable *table = br_entity_table_new_from_dict(keys, dict);
+  GPtrArray *all = br_unit_table_all(units);
+  for (guint i = 0; i < all->len; i++) {
+    const BrUnit *u = g_ptr_array_index(all, i);
+    br_entity_table_add_ids(table, u->port, u->unit, u->entities, u->nentities);
+  }
+  g_ptr_array_free(all, TRUE);
+  return table;
+}
+
 gboolean
 br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *options,
                 BrPipelineResult *result, GError **error)
@@ -256,13 +270,7 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     }
   }
   if (dict) {
-    result->entities = br_entity_table_new_from_dict(options->entity_keys, dict);
-    GPtrArray *all = br_unit_table_all(result->units);
-    for (guint i = 0; i < all->len; i++) {
-      const BrUnit *u = g_ptr_array_index(all, i);
-      br_entity_table_add_ids(result->entities, u->port, u->unit, u->entities, u->nentities);
-    }
-    g_ptr_array_free(all, TRUE);
+    result->entities = entities_of_units(options->entity_keys, dict, result->units);
   }
   ok = TRUE;
 
@@ -309,9 +317,23 @@ br_pipeline_result_merge(BrPipelineResult *dst, BrPipelineResult *src)
     return;
   }
   g_assert(dst->nrules == src->nrules);
+  BrEntityDict *dict = NULL;
+  const BrEntityKeys *keys = dst->entities ? br_entity_table_keys(dst->entities) : NULL;
+  if (dst->entities && src->entities) {
+    /* Each input's units hold ids of its own dictionary: renumber both into one. */
+    dict = br_entity_dict_new();
+    guint32 *map = br_entity_dict_absorb(dict, br_entity_table_dict(dst->entities));
+    br_unit_table_map_entities(dst->units, map);
+    g_free(map);
+    map = br_entity_dict_absorb(dict, br_entity_table_dict(src->entities));
+    br_unit_table_map_entities(src->units, map);
+    g_free(map);
+  }
   br_unit_table_merge(dst->units, src->units);
-  if (dst->entities && src->entities)
-    br_entity_table_merge(dst->entities, src->entities);
+  if (dict) {
+    br_entity_table_free(dst->entities);
+    dst->entities = entities_of_units(keys, dict, dst->units);
+  }
   dst->lines_scored += src->lines_scored;
   for (guint r = 0; r < dst->nrules; r++) {
     dst->fire_counts[r] += src->fire_counts[r];
