@@ -14,12 +14,43 @@ valid_date(const char *text)
   return text && br_store_date_parse(text, &day);
 }
 
+/* Without a period: the three calendar months up to the latest list in the store. */
+static void
+default_period(BrRequest *req, char from[11], char to[11])
+{
+  sqlite3_stmt *s = NULL;
+  from[0] = to[0] = '\0';
+  if (sqlite3_prepare_v2(br_store_db(req->store),
+                         "SELECT MAX(as_of), date(MAX(as_of), 'start of month', '-2 months')"
+                         " FROM runs",
+                         -1, &s, NULL) == SQLITE_OK &&
+      sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+    g_strlcpy(to, (const char *)sqlite3_column_text(s, 0), 11);
+    g_strlcpy(from, (const char *)sqlite3_column_text(s, 1), 11);
+  }
+  sqlite3_finalize(s);
+  if (!to[0]) {
+    GDateTime *now = g_date_time_new_now_utc();
+    char *today = g_date_time_format(now, "%Y-%m-%d");
+    g_strlcpy(to, today, 11);
+    g_strlcpy(from, today, 11);
+    g_free(today);
+    g_date_time_unref(now);
+  }
+}
+
 static BrReport *
 build_report(BrRequest *req)
 {
   const char *from = br_req_query(req, "from");
   const char *to = br_req_query(req, "to");
   const char *port = br_req_query(req, "port");
+  char dfrom[11], dto[11];
+  if (!from && !to) {
+    default_period(req, dfrom, dto);
+    from = dfrom;
+    to = dto;
+  }
   if (!valid_date(from) || !valid_date(to)) {
     br_reply_error(req, SOUP_STATUS_BAD_REQUEST, "from and to take YYYY-MM-DD");
     return NULL;
@@ -171,18 +202,18 @@ br_api_rules(BrRequest *req)
   /* Per rule and run date: lines fired on, selections it fired on, their inspections and
    * findings. */
   reply_rows(req,
-             "SELECT r.as_of AS date, r.id AS run_id, rr.rule_id AS rule, rr.title, rr.weight,"
-             " rr.fires, rr.failures,"
-             " (SELECT COUNT(*) FROM units u JOIN selection_rules sr ON sr.unit_id = u.id"
-             "  WHERE u.run_id = r.id AND sr.rule_ord = rr.ord) AS selected,"
-             " (SELECT COUNT(*) FROM units u JOIN selection_rules sr ON sr.unit_id = u.id"
-             "  JOIN outcomes o ON o.selection_unit = u.id"
-             "  WHERE u.run_id = r.id AND sr.rule_ord = rr.ord) AS inspected,"
-             " (SELECT COUNT(*) FROM units u JOIN selection_rules sr ON sr.unit_id = u.id"
-             "  JOIN outcomes o ON o.selection_unit = u.id"
-             "  WHERE u.run_id = r.id AND sr.rule_ord = rr.ord AND o.result = 'finding') AS hits"
-             " FROM runs r JOIN run_rules rr ON rr.run_id = r.id WHERE r.pack_hash = ?1"
-             " ORDER BY rr.rule_id, r.as_of, r.id",
+             "WITH sel AS (SELECT u.run_id, sr.rule_ord, COUNT(DISTINCT u.id) AS selected,"
+             "  COUNT(o.id) AS inspected, COALESCE(SUM(o.result = 'finding'), 0) AS hits"
+             "  FROM runs r JOIN units u ON u.run_id = r.id"
+             "  JOIN selection_rules sr ON sr.unit_id = u.id"
+             "  LEFT JOIN outcomes o ON o.selection_unit = u.id"
+             "  WHERE r.pack_hash = ?1 GROUP BY u.run_id, sr.rule_ord)"
+             " SELECT r.as_of AS date, r.id AS run_id, rr.rule_id AS rule, rr.title, rr.weight,"
+             " rr.fires, rr.failures, COALESCE(sel.selected, 0) AS selected,"
+             " COALESCE(sel.inspected, 0) AS inspected, COALESCE(sel.hits, 0) AS hits"
+             " FROM runs r JOIN run_rules rr ON rr.run_id = r.id"
+             " LEFT JOIN sel ON sel.run_id = r.id AND sel.rule_ord = rr.ord"
+             " WHERE r.pack_hash = ?1 ORDER BY rr.rule_id, r.as_of, r.id",
              (const char *const[]){hash}, 1);
 }
 

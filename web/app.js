@@ -477,12 +477,6 @@ async function renderExceptions(show) {
 
 // ---- the commission's report ----
 
-function monthsBack(date, n) {
-  const d = new Date(date + 'T00:00:00Z');
-  d.setUTCMonth(d.getUTCMonth() - n);
-  return d.toISOString().slice(0, 10);
-}
-
 function rateCell(c) {
   if (!c || !c.inspections) return h('td', { class: 'num' }, '–', h('div', { class: 'small' }, 'n = 0'));
   return h('td', { class: 'num' }, pct(c.hit_rate),
@@ -499,7 +493,7 @@ function liftCell(g) {
 function monthChart(groups) {
   const months = groups.filter((g) => g.dimension === 'month');
   if (!months.length) return null;
-  const W = 640, H = 220, L = 44, B = 36, T = 14, R = 12;
+  const W = 640, H = 220, L = 44, B = 36, T = 14, R = 56;
   const x = (i) => L + (months.length === 1 ? (W - L - R) / 2 : i * (W - L - R) / (months.length - 1));
   const max = Math.max(0.05, ...months.flatMap((g) => [g.targeted.hit_rate || 0, g.random.hit_rate || 0]));
   const y = (v) => T + (H - T - B) * (1 - v / max);
@@ -556,15 +550,18 @@ function controlWarnings(control) {
 async function renderReport(show) {
   const p = params();
   const ports = state.session.role === 'rule_author' ? await api('GET', '/api/ports') : [];
-  const today = new Date().toISOString().slice(0, 10);
-  const to = p.get('to') || today;
-  const from = p.get('from') || monthsBack(to, 3);
   const port = p.get('port') || '';
   const rule = p.get('rule') || '';
-  const q = { from, to };
+  // Without a period the server takes the three months up to the latest list.
+  const q = {};
+  if (p.get('from')) q.from = p.get('from');
+  if (p.get('to')) q.to = p.get('to');
   if (port) q.port = port;
   const data = await api('GET', '/api/report?' + new URLSearchParams(q));
   const r = data.report;
+  const from = r.from, to = r.to;
+  q.from = from;
+  q.to = to;
   const fromIn = h('input', { id: 'from', value: from, size: 10, pattern: '\\d{4}-\\d{2}-\\d{2}', title: 'YYYY-MM-DD' });
   const toIn = h('input', { id: 'to', value: to, size: 10, pattern: '\\d{4}-\\d{2}-\\d{2}', title: 'YYYY-MM-DD' });
   const portIn = h('input', { id: 'rport', value: port, placeholder: 'all ports', list: 'port-list', size: 8 });
@@ -628,11 +625,12 @@ async function renderPacks(show) {
         h('td', { class: 'num' }, String(r.units)), h('td', { class: 'num' }, String(r.selected)), h('td', { class: 'small' }, r.inputs || ''))))));
 }
 
-function sparkline(values) {
+function sparkline(values, cls, label) {
   const W = 160, H = 28, max = Math.max(1, ...values);
   const pts = values.map((v, i) => (values.length === 1 ? W / 2 : i * W / (values.length - 1)) + ',' + (H - 2 - (H - 4) * v / max));
-  return s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'spark', role: 'img', 'aria-label': 'fires per run' },
-    s('polyline', { points: pts.join(' '), class: 'line targeted' }));
+  return s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'spark', role: 'img', 'aria-label': label },
+    s('title', {}, label + ', oldest first; highest ' + Math.max(...values)),
+    s('polyline', { points: pts.join(' '), class: 'line ' + cls }));
 }
 
 async function renderRules(show) {
@@ -645,15 +643,16 @@ async function renderRules(show) {
   }
   const sum = (arr, k) => arr.reduce((a, r) => a + (r[k] || 0), 0);
   show(h('p', {}, link('packs', {}, '← packs')), h('h1', {}, 'Rules of pack ', h('code', {}, (hash || '').slice(0, 12))),
-    h('p', { class: 'small' }, 'Per rule over the runs of this pack: lines fired on, selected units it fired on, how many of those were inspected and what they found. The line shows fires per run, oldest first.'),
-    h('table', { class: 'rules' }, h('thead', {}, h('tr', {}, ['Rule', 'Title', 'Weight', 'Runs', 'Fires', 'Selected', 'Inspected', 'Findings', 'Hit rate', 'Fires over time'].map((t) => h('th', {}, t)))),
+    h('p', { class: 'small' }, 'Per rule over the runs of this pack: lines fired on, selected units it fired on, how many of those were inspected and what they found. The lines show, per run and oldest first, the lines it fired on and the findings of the units it selected.'),
+    h('table', { class: 'rules' }, h('thead', {}, h('tr', {}, ['Rule', 'Title', 'Weight', 'Runs', 'Fires', 'Selected', 'Inspected', 'Findings', 'Hit rate', 'Fires (blue) and findings (red) per run'].map((t) => h('th', {}, t)))),
       h('tbody', {}, [...rules.values()].map((r) => {
         const insp = sum(r.runs, 'inspected'), hits = sum(r.runs, 'hits');
         return h('tr', {}, h('td', {}, r.id), h('td', {}, r.title), h('td', { class: 'num' }, num(r.weight, 0)), h('td', { class: 'num' }, String(r.runs.length)),
           h('td', { class: 'num' }, String(sum(r.runs, 'fires'))), h('td', { class: 'num' }, String(sum(r.runs, 'selected'))),
           h('td', { class: 'num' }, String(insp)), h('td', { class: 'num' }, String(hits)),
           h('td', { class: 'num' }, insp ? pct(hits / insp) : '–', h('div', { class: 'small' }, 'n = ' + insp)),
-          h('td', {}, sparkline(r.runs.map((x) => x.fires || 0))));
+          h('td', {}, sparkline(r.runs.map((x) => x.fires || 0), 'targeted', 'lines fired on per run'),
+            h('br'), sparkline(r.runs.map((x) => x.hits || 0), 'finding', 'findings per run')));
       }))));
 }
 
@@ -675,7 +674,7 @@ async function renderBacktest(show) {
             h('td', { class: 'num' }, pct(a.recall)), h('td', { class: 'num' }, pct(b.recall)), h('td', { class: 'num' }, a.hits + ' of ' + a.inspected), h('td', { class: 'num' }, b.hits + ' of ' + b.inspected));
         })))),
       h('h2', {}, 'Units entering and leaving the lists with B'),
-      data.compare.map((c) => h('details', {}, h('summary', {}, c.period + ' at k=' + c.k + ': ' + c.entering.length + ' entering, ' + c.leaving.length + ' leaving'),
+      ...data.compare.map((c) => h('details', {}, h('summary', {}, c.period + ' at k=' + c.k + ': ' + c.entering.length + ' entering, ' + c.leaving.length + ' leaving'),
         h('table', {}, h('thead', {}, h('tr', {}, ['', 'Port', 'Unit', 'Score', 'Label', 'Rules'].map((t) => h('th', {}, t)))),
           h('tbody', {}, [...c.entering.map((u) => ['enters', u]), ...c.leaving.map((u) => ['leaves', u])].map(([w, u]) =>
             h('tr', {}, h('td', {}, w), h('td', {}, u.port), h('td', {}, u.unit), h('td', { class: 'num' }, num(u.score, 1)), h('td', { class: 'num' }, String(u.label)), h('td', {}, (u.rules || []).join(' ')))))))));

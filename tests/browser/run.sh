@@ -37,12 +37,32 @@ for u in "ana analyst --port IQUQR" "bob analyst --port IQUQR" "rita rule_author
   echo "browser test password" | "$BOXRANK" user add "$name" --role "$role" "$@" --db "$DB" >/dev/null
 done
 
+# A saved backtest comparison for the rule author to open: pack B flags exactly the 10
+# positives of 100 units, pack A half of them (as in tests/e2e/backtest_basics.sh).
+mkdir -p "$WORK/bta" "$WORK/btb"
+printf '[pack]\nname = bt\nunit = container\n' >"$WORK/bta/pack.ini"
+echo 'rule { id = "BT-EC", title = "Origin EC", weight = 10, when = field_in("origin_country", { "EC" }) }' >"$WORK/bta/rules.lua"
+printf '[pack]\nname = bt-b\nunit = container\n' >"$WORK/btb/pack.ini"
+echo 'rule { id = "BT-HINT", title = "Hint", weight = 10, when = field_in("hint", { "Y" }) }' >"$WORK/btb/rules.lua"
+{
+  echo "record_id,container,port,arrival_date,origin_country,found,hint"
+  for i in $(seq 1 100); do
+    origin=DE found=0 hint=N
+    [ "$i" -le 10 ] && found=1 && hint=Y
+    { [ "$i" -le 5 ] || [ "$i" -gt 95 ]; } && origin=EC
+    echo "R$i,C$(printf %03d "$i"),IQUQR,2026-02-1$((i % 9)),$origin,$found,$hint"
+  done
+} >"$WORK/bt.csv"
+printf '[profile]\nname = bt\n[types]\nfound = integer\n' >"$WORK/bt.ini"
+"$BOXRANK" backtest "$WORK/bt.csv" --rules "$WORK/bta" --compare "$WORK/btb" --profile "$WORK/bt.ini" \
+  --label found --period month --k 10 --json "$WORK/compare.json" >/dev/null
+
 "$BOXRANK" serve --db "$DB" --listen 127.0.0.1:0 2>"$WORK/serve.log" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 URL=$(serve_url "$WORK/serve.log")
 
-node "$HERE/worklist.mjs" "$URL" "$SHOTS" "$CHROMIUM" || fail "browser tests failed (screenshots in $SHOTS)"
+node "$HERE/worklist.mjs" "$URL" "$SHOTS" "$CHROMIUM" "$WORK/compare.json" || fail "browser tests failed (screenshots in $SHOTS)"
 kill -TERM $SERVER
 wait $SERVER || fail "boxrank serve did not stop cleanly on SIGTERM"
 grep -q "boxrank serve: stopped" "$WORK/serve.log" || fail "no clean stop in the log"

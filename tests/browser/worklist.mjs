@@ -1,9 +1,9 @@
 // The worklist in a real Chromium: each role logs in and does its job, and is refused what
-// it may not do. Usage: node worklist.mjs URL SCREENSHOT_DIR CHROMIUM
+// it may not do. Usage: node worklist.mjs URL SCREENSHOT_DIR CHROMIUM COMPARE_JSON
 import puppeteer from 'puppeteer-core';
 import path from 'node:path';
 
-const [url, shots, chromium] = process.argv.slice(2);
+const [url, shots, chromium, compareJson] = process.argv.slice(2);
 const PASSWORD = 'browser test password';
 let failures = 0;
 
@@ -165,6 +165,15 @@ try {
   await Promise.all([rita.waitForSelector('table.rules'), rita.click('table.packs a')]);
   check((await text(rita, 'table.rules')).includes('E2E-MASS'), 'the rule author sees per-rule statistics');
   await shot(rita, '09-rules');
+  // A saved `backtest --compare --json` opens on a page.
+  await rita.goto(url + '/#/backtest', { waitUntil: 'networkidle0' });
+  const file = await rita.waitForSelector('input#btfile');
+  await file.uploadFile(compareJson);
+  await rita.waitForSelector('#backtest-out table');
+  const bt = await text(rita, '#backtest-out');
+  check(/2026-02.*50\.0%.*100\.0%/.test(bt) && bt.includes('5 entering, 5 leaving'),
+    'the rule author opens a saved backtest comparison');
+  await shot(rita, '10-backtest');
   check(await status(rita, 'POST', '/api/result', { port: 'IQUQR', unit: 'x', date: '2026-03-02', result: 'no_finding' }) === 403,
     'rule author: recording a result refused');
   check(await status(rita, 'GET', '/api/users') === 403, 'rule author: users refused');
@@ -178,7 +187,7 @@ try {
     'the report warns that the control sample is too small, with the size needed');
   check(await cora.$$eval('svg.chart', (s) => s.length) >= 1, 'the report draws SVG charts');
   check(/n = \d+/.test(report), 'rates show their sample sizes');
-  await shot(cora, '10-report');
+  await shot(cora, '11-report');
   check(await status(cora, 'GET', '/api/worklist?port=IQUQR') === 403, 'commission: worklist refused');
   check(await status(cora, 'GET', '/api/users') === 403, 'commission: users refused');
 
@@ -192,7 +201,7 @@ try {
   check(audit.some((r) => r.includes('exception.add')) && audit.some((r) => r.includes('exception.revoke')),
     'audit: the exception made and revoked');
   check(audit.some((r) => r.includes('login') && r.includes('cora')), 'audit: logins');
-  await shot(adam, '11-audit');
+  await shot(adam, '12-audit');
   check(await status(adam, 'GET', '/api/worklist?port=IQUQR') === 403, 'admin: worklist refused');
   check(await status(adam, 'GET', '/api/report?from=2026-03-01&to=2026-03-31') === 403, 'admin: report refused');
 

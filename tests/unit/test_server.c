@@ -722,6 +722,14 @@ test_report_and_packs(void)
   g_free(text);
   g_assert_cmpuint(call(&commission, "GET", "/api/report?from=March&to=2026-03-31", NULL, NULL), ==,
                    400);
+  /* Without a period: the three calendar months up to the latest list. */
+  g_assert_cmpuint(call(&commission, "GET", "/api/report", NULL, &text), ==, 200);
+  node = parse(text);
+  JsonObject *period = json_object_get_object_member(json_node_get_object(node), "report");
+  g_assert_cmpstr(json_object_get_string_member(period, "from"), ==, "2026-01-01");
+  g_assert_cmpstr(json_object_get_string_member(period, "to"), ==, "2026-03-02");
+  json_node_unref(node);
+  g_free(text);
   g_assert_cmpuint(
       call(&commission, "GET", "/api/report.csv?from=2026-03-01&to=2026-03-31", NULL, &text), ==,
       200);
