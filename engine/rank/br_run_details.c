@@ -171,37 +171,6 @@ br_run_details_lines(const BrRunDetails *details, const char *port, const char *
   return lines ? lines->len : 0;
 }
 
-typedef struct {
-  guint rule;
-  double points;
-} Contribution;
-
-static gint
-contribution_cmp(gconstpointer a, gconstpointer b)
-{
-  const Contribution *x = a, *y = b;
-  if (x->points != y->points)
-    return x->points > y->points ? -1 : 1;
-  return x->rule < y->rule ? -1 : x->rule > y->rule;
-}
-
-/* The unit's reasons given by one rule, joined; its title when it gave none. */
-static char *
-rule_reason_text(const BrUnit *u, const BrPack *pack, guint rule)
-{
-  GString *text = g_string_new(NULL);
-  for (guint i = 0; u->reasons && i < u->reasons->len; i++) {
-    if (g_array_index(u->reason_rules, guint, i) != rule)
-      continue;
-    if (text->len)
-      g_string_append(text, " | ");
-    g_string_append(text, g_ptr_array_index(u->reasons, i));
-  }
-  if (!text->len)
-    g_string_printf(text, "%s: %s", br_pack_rule(pack, rule)->id, br_pack_rule(pack, rule)->title);
-  return g_string_free(text, FALSE);
-}
-
 enum { STMT_UNIT, STMT_REASON, STMT_LINE, STMT_N };
 
 static const char *const details_sql[STMT_N] = {
@@ -216,26 +185,35 @@ static gboolean
 record_unit(BrStore *store, sqlite3_stmt **st, gint64 unit_id, const BrUnit *u, const BrPack *pack,
             const BrRunDetails *details, GError **error)
 {
-  GArray *contrib = g_array_new(FALSE, FALSE, sizeof(Contribution));
-  for (guint k = 0; u->fired && k < u->fired->len; k++) {
-    guint rule = g_array_index(u->fired, guint, k);
-    double pts = u->points ? g_array_index(u->points, double, k) : 1.0;
-    Contribution c = {rule, br_pack_rule(pack, rule)->weight * pts};
-    g_array_append_val(contrib, c);
-  }
-  g_array_sort(contrib, contribution_cmp);
+  /* One row per rule, in the order lists show reasons (br_unit_reasons): a rule's rows come
+   * at its largest contribution, its reasons joined in that order. */
+  GArray *reasons = br_unit_reasons(u, pack);
+  gboolean *done = g_new0(gboolean, br_pack_rule_count(pack));
   gboolean ok = TRUE;
-  for (guint k = 0; ok && k < contrib->len; k++) {
-    const Contribution *c = &g_array_index(contrib, Contribution, k);
-    char *text = rule_reason_text(u, pack, c->rule);
+  guint ord = 0;
+  for (guint k = 0; ok && k < reasons->len; k++) {
+    const BrReason *r = &g_array_index(reasons, BrReason, k);
+    if (done[r->rule])
+      continue;
+    done[r->rule] = TRUE;
+    GString *text = g_string_new(NULL);
+    for (guint j = k; j < reasons->len; j++) {
+      const BrReason *o = &g_array_index(reasons, BrReason, j);
+      if (o->rule != r->rule)
+        continue;
+      if (text->len)
+        g_string_append(text, " | ");
+      g_string_append_printf(text, "%s: %s", br_pack_rule(pack, o->rule)->id, o->text);
+    }
     sqlite3_bind_int64(st[STMT_REASON], 1, unit_id);
-    sqlite3_bind_int(st[STMT_REASON], 2, (int)k);
-    sqlite3_bind_int(st[STMT_REASON], 3, (int)c->rule);
-    sqlite3_bind_double(st[STMT_REASON], 4, c->points);
-    sqlite3_bind_text(st[STMT_REASON], 5, text, -1, g_free);
+    sqlite3_bind_int(st[STMT_REASON], 2, (int)ord++);
+    sqlite3_bind_int(st[STMT_REASON], 3, (int)r->rule);
+    sqlite3_bind_double(st[STMT_REASON], 4, r->contribution);
+    sqlite3_bind_text(st[STMT_REASON], 5, g_string_free(text, FALSE), -1, g_free);
     ok = br_store_exec_stmt(store, st[STMT_REASON], error);
   }
-  g_array_free(contrib, TRUE);
+  g_free(done);
+  g_array_free(reasons, TRUE);
   if (!ok || !details)
     return ok;
   char *key = unit_key(u->port, u->unit);
