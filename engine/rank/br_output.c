@@ -175,7 +175,13 @@ br_output_list_jsonl(GString *out, const BrPortList *list, const BrPack *pack)
       g_string_append_c(out, '}');
     }
     g_array_free(reasons, TRUE);
-    g_string_append_printf(out, "],\"lines\":%" G_GUINT64_FORMAT ",\"record\":", u->nlines);
+    g_string_append_c(out, ']');
+    if (u->selection == BR_SEL_EXPLORE) {
+      /* What made it an explore pick: how little the history knows of its values. */
+      g_ascii_formatd(num, sizeof num, "%.4f", u->uncertainty);
+      g_string_append_printf(out, ",\"uncertainty\":%s", num);
+    }
+    g_string_append_printf(out, ",\"lines\":%" G_GUINT64_FORMAT ",\"record\":", u->nlines);
     br_json_append_string(out, u->record, -1);
     g_string_append(out, "}\n");
   }
@@ -265,9 +271,9 @@ br_output_summary_json(GString *out, const BrRunSummary *s)
     br_json_append_string(out, l->port, -1);
     g_string_append_printf(out,
                            ", \"units\": %u, \"red\": %u, \"yellow\": %u, \"green\": %u, "
-                           "\"capacity\": %u, \"targeted\": %u, \"random\": %u}",
+                           "\"capacity\": %u, \"targeted\": %u, \"explore\": %u, \"random\": %u}",
                            l->units, l->red, l->yellow, l->green, l->capacity, l->targeted,
-                           l->random);
+                           l->explore, l->random);
   }
   g_string_append(out, "\n  ],\n  \"rules\": [");
   for (guint i = 0; i < r->nrules; i++) {
@@ -313,12 +319,17 @@ br_output_summary_text(GString *out, const BrRunSummary *s)
   if (s->rows_rejected)
     g_string_append_printf(out, "  rejected rows written to %s\n",
                            s->reject_path ? s->reject_path : "(nowhere)");
-  g_string_append(out, "  port          units    red  yellow  selected/capacity (targeted+random)\n");
+  gboolean explore = settings->explore_share > 0;
+  g_string_append_printf(out, "  port          units    red  yellow  selected/capacity (%s)\n",
+                         explore ? "targeted+explore+random" : "targeted+random");
   for (guint i = 0; i < s->lists->len; i++) {
     const BrPortList *l = g_ptr_array_index(s->lists, i);
-    g_string_append_printf(out, "  %-12s %6u %6u %7u  %u/%u (%u+%u)\n", l->port, l->units, l->red,
-                           l->yellow, l->targeted + l->random, l->capacity, l->targeted,
-                           l->random);
+    g_string_append_printf(out, "  %-12s %6u %6u %7u  %u/%u (%u+", l->port, l->units, l->red,
+                           l->yellow, l->targeted + l->explore + l->random, l->capacity,
+                           l->targeted);
+    if (explore)
+      g_string_append_printf(out, "%u+", l->explore);
+    g_string_append_printf(out, "%u)\n", l->random);
   }
   for (guint i = 0; s->fields && i < s->fields->off->len; i++) {
     char *why = br_fields_describe(s->pack, &g_array_index(s->fields->off, BrRuleOff, i));

@@ -79,6 +79,63 @@ draw_random(GPtrArray *units, guint want, guint64 seed)
   return best;
 }
 
+static guint rank_of(GPtrArray *units, const BrUnit *u);
+
+/* Exploration: the `want` units not yet picked whose values the history knows least (highest
+ * uncertainty), ties broken by a seeded hash of their own stream. */
+static gint
+cmp_explore(gconstpointer a, gconstpointer b)
+{
+  const Draw *x = a, *y = b;
+  if (x->unit->uncertainty != y->unit->uncertainty)
+    return x->unit->uncertainty > y->unit->uncertainty ? -1 : 1;
+  return cmp_draw(a, b);
+}
+
+static GArray *
+draw_explore(GPtrArray *units, guint want, guint64 seed)
+{
+  GArray *best = g_array_sized_new(FALSE, FALSE, sizeof(Draw), want + 1);
+  if (want == 0)
+    return best;
+  for (guint i = 0; i < units->len; i++) {
+    BrUnit *u = g_ptr_array_index(units, i);
+    if (u->selection != BR_SEL_NONE)
+      continue;
+    Draw d = {br_unit_hash(u->port, u->unit, seed ^ 0x9e3779b97f4a7c15ULL), u};
+    if (best->len == want && cmp_explore(&d, &g_array_index(best, Draw, want - 1)) >= 0)
+      continue;
+    guint at = best->len;
+    while (at > 0 && cmp_explore(&d, &g_array_index(best, Draw, at - 1)) < 0)
+      at--;
+    g_array_insert_val(best, at, d);
+    if (best->len > want)
+      g_array_set_size(best, want);
+  }
+  return best;
+}
+
+/* Marks the drawn units as picks of kind sel and appends them to the list in rank order. */
+static guint
+add_picks(BrPortList *list, GPtrArray *units, GArray *picks, BrSelection sel)
+{
+  GPtrArray *chosen = g_ptr_array_sized_new(picks->len);
+  for (guint i = 0; i < picks->len; i++) {
+    BrUnit *u = g_array_index(picks, Draw, i).unit;
+    u->selection = sel;
+    if (u->rank == 0)
+      u->rank = rank_of(units, u);
+    g_ptr_array_add(chosen, u);
+  }
+  g_ptr_array_sort(chosen, br_unit_cmp_rank);
+  for (guint i = 0; i < chosen->len; i++)
+    g_ptr_array_add(list->selected, g_ptr_array_index(chosen, i));
+  guint n = chosen->len;
+  g_ptr_array_free(chosen, TRUE);
+  g_array_free(picks, TRUE);
+  return n;
+}
+
 /* 1 + the number of units of the port that rank before u. */
 static guint
 rank_of(GPtrArray *units, const BrUnit *u)
@@ -118,10 +175,10 @@ select_port(BrPortList *list, GPtrArray *units, const BrPackSettings *s, guint64
     }
   }
   g_ptr_array_sort(red, br_unit_cmp_rank);
-  guint random_slots = (guint)(list->capacity * s->random_share + 0.5);
-  if (random_slots > list->capacity)
-    random_slots = list->capacity;
-  guint targeted_slots = list->capacity - random_slots;
+  guint random_slots = MIN((guint)(list->capacity * s->random_share + 0.5), list->capacity);
+  guint explore_slots =
+      MIN((guint)(list->capacity * s->explore_share + 0.5), list->capacity - random_slots);
+  guint targeted_slots = list->capacity - random_slots - explore_slots;
   for (guint i = 0; i < red->len; i++) {
     BrUnit *u = g_ptr_array_index(red, i);
     u->rank = i + 1;
@@ -131,22 +188,14 @@ select_port(BrPortList *list, GPtrArray *units, const BrPackSettings *s, guint64
       g_ptr_array_add(list->selected, u);
     }
   }
-  GArray *picks = draw_random(units, random_slots, seed);
-  GPtrArray *random = g_ptr_array_sized_new(picks->len);
-  for (guint i = 0; i < picks->len; i++) {
-    BrUnit *u = g_array_index(picks, Draw, i).unit;
-    u->selection = BR_SEL_RANDOM;
-    if (u->rank == 0)
-      u->rank = rank_of(units, u);
-    g_ptr_array_add(random, u);
-  }
-  /* Random picks are listed after the targeted ones, in rank order. */
-  g_ptr_array_sort(random, br_unit_cmp_rank);
+  /* The random control sample is drawn first, uniformly from every unit not targeted, so its
+   * hit rate stays an unbiased baseline; exploration takes from what is left. Both are listed
+   * after the targeted picks, explore first. */
+  GArray *random = draw_random(units, random_slots, seed);
   for (guint i = 0; i < random->len; i++)
-    g_ptr_array_add(list->selected, g_ptr_array_index(random, i));
-  list->random = random->len;
-  g_ptr_array_free(random, TRUE);
-  g_array_free(picks, TRUE);
+    g_array_index(random, Draw, i).unit->selection = BR_SEL_RANDOM;
+  list->explore = add_picks(list, units, draw_explore(units, explore_slots, seed), BR_SEL_EXPLORE);
+  list->random = add_picks(list, units, random, BR_SEL_RANDOM);
   g_ptr_array_free(red, TRUE);
 }
 

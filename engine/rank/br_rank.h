@@ -17,7 +17,9 @@ typedef struct {
   guint red, yellow, green;
   guint targeted;
   guint random;
-  GPtrArray *selected; /* BrUnit* (owned by the BrUnitTable), targeted first by rank, then random */
+  guint explore;
+  GPtrArray *selected; /* BrUnit* (owned by the BrUnitTable): targeted by rank, then explore,
+                        * then random picks, each by rank */
 } BrPortList;
 
 /* Ranks every port's units and selects per the pack settings. Returns BrPortList* sorted by

@@ -32,8 +32,8 @@ static const char *const record_sql[STMT_COUNT] = {
         "INSERT INTO run_rules (run_id, ord, rule_id, title, weight, fires, failures)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [STMT_INSERT_PORT] = "INSERT INTO run_ports (run_id, port, capacity, units, red, yellow, "
-                         "green, targeted, random)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                         "green, targeted, random, explore)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [STMT_UPSERT_UNIT] = "INSERT INTO units (run_id, port, unit) VALUES (?1, ?2, ?3)"
                          " ON CONFLICT (run_id, port, unit) DO UPDATE SET unit = excluded.unit"
                          " RETURNING id",
@@ -144,6 +144,7 @@ record_port(Recorder *rec, gint64 run_id, const BrPortList *list, GError **error
   sqlite3_bind_int64(s, 7, list->green);
   sqlite3_bind_int64(s, 8, list->targeted);
   sqlite3_bind_int64(s, 9, list->random);
+  sqlite3_bind_int64(s, 10, list->explore);
   if (!br_store_exec_stmt(rec->store, s, error))
     return FALSE;
   for (guint i = 0; i < list->selected->len; i++)

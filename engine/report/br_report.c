@@ -31,7 +31,7 @@ typedef struct {
   char month[8];
   gboolean hit;
   int severity;
-  int kind; /* 0 targeted, 1 random, 2 other */
+  int kind; /* 0 targeted, 1 random, 2 other, 3 explore */
   char *lane;
 } Outcome;
 
@@ -104,7 +104,8 @@ count_add(BrReportCount *c, const Outcome *o)
 static void
 row_add(BrReportRow *row, const Outcome *o)
 {
-  count_add(o->kind == 0 ? &row->targeted : o->kind == 1 ? &row->random : &row->other, o);
+  BrReportCount *c[] = {&row->targeted, &row->random, &row->other, &row->explore};
+  count_add(c[o->kind], o);
 }
 
 static void
@@ -191,7 +192,7 @@ load_outcomes(BrReport *r, BrStore *store, GError **error)
     o.hit = sqlite3_column_int(s, 3) != 0;
     o.severity = sqlite3_column_int(s, 4);
     const char *kind = (const char *)sqlite3_column_text(s, 5);
-    o.kind = !kind ? 2 : strcmp(kind, "random") == 0 ? 1 : 0;
+    o.kind = !kind ? 2 : strcmp(kind, "random") == 0 ? 1 : strcmp(kind, "explore") == 0 ? 3 : 0;
     o.lane = kind ? g_strdup((const char *)sqlite3_column_text(s, 6)) : NULL;
     g_array_append_val(outcomes, o);
     g_array_append_val(ids, id);
@@ -398,9 +399,9 @@ br_report_rule(const BrReport *report, guint i)
 BrReportCount
 br_report_selected(const BrReportRow *row)
 {
-  BrReportCount c = {row->targeted.inspections + row->random.inspections,
-                     row->targeted.hits + row->random.hits,
-                     row->targeted.severity + row->random.severity};
+  BrReportCount c = {row->targeted.inspections + row->random.inspections + row->explore.inspections,
+                     row->targeted.hits + row->random.hits + row->explore.hits,
+                     row->targeted.severity + row->random.severity + row->explore.severity};
   return c;
 }
 
@@ -493,7 +494,8 @@ write_csv(const BrReport *r, GString *out)
                        "hit_rate_low,hit_rate_high,targeted_inspections,targeted_hits,"
                        "targeted_rate,targeted_low,targeted_high,random_inspections,random_hits,"
                        "random_rate,random_low,random_high,lift,lift_low,lift_high,severity_sum,"
-                       "severity_per_inspection,other_inspections,other_hits,fires,rule_status"
+                       "severity_per_inspection,other_inspections,other_hits,fires,rule_status,"
+                       "explore_inspections,explore_hits,explore_rate,explore_low,explore_high"
                        "\r\n");
   for (guint i = 0; i < r->rows->len; i++) {
     const BrReportRow *row = g_ptr_array_index(r->rows, i);
@@ -527,6 +529,7 @@ write_csv(const BrReport *r, GString *out)
     else
       g_string_append_c(out, ',');
     csv_text(out, rule ? status_name(rule->status) : NULL);
+    csv_count(out, &row->explore, TRUE);
     g_string_append(out, "\r\n");
   }
 }
@@ -598,6 +601,8 @@ write_json(const BrReport *r, GString *out)
     json_count(out, "random", &row->random);
     g_string_append_c(out, ',');
     json_count(out, "other", &row->other);
+    g_string_append_c(out, ',');
+    json_count(out, "explore", &row->explore);
     g_string_append(out, ",\"lift\":");
     double lift, lo, hi;
     if (br_report_lift(row, &lift, &lo, &hi)) {
@@ -692,6 +697,8 @@ html_table(const BrReport *r, GString *out, BrReportDim dim, const char *id, con
 {
   guint keys = dim_keys[dim];
   gboolean other = !(keys & (KEY_RULE | KEY_LANE));
+  const BrReportRow *overall = br_report_find(r, BR_REPORT_OVERALL, NULL, NULL, NULL, NULL);
+  gboolean explore = overall && overall->explore.inspections > 0;
   g_string_append_printf(out, "<section><h2>%s</h2>\n<table id=\"%s\"><thead><tr>", title, id);
   if (keys & KEY_RULE)
     g_string_append(out, "<th>Rule</th><th>Title</th><th>Fires</th>");
@@ -705,6 +712,8 @@ html_table(const BrReport *r, GString *out, BrReportDim dim, const char *id, con
                        "<th>Targeted n</th><th>hits</th><th>rate</th>"
                        "<th>Random n</th><th>hits</th><th>rate</th>"
                        "<th>Lift [95%]</th><th>Severity</th><th>per inspection</th>");
+  if (explore)
+    g_string_append(out, "<th>Explore n</th><th>hits</th><th>rate</th>");
   if (other)
     g_string_append(out, "<th>Other n</th><th>hits</th><th>rate</th>");
   g_string_append(out, "</tr></thead><tbody>\n");
@@ -753,6 +762,8 @@ html_table(const BrReport *r, GString *out, BrReportDim dim, const char *id, con
       g_string_append_printf(out, "<td>%.2f</td>", (double)sel.severity / (double)sel.inspections);
     else
       g_string_append(out, "<td class=\"na\">–</td>");
+    if (explore)
+      html_count_cells(out, &row->explore);
     if (other)
       html_count_cells(out, &row->other);
     g_string_append(out, "</tr>\n");
@@ -988,13 +999,16 @@ write_html(const BrReport *r, GString *out)
   g_string_append_printf(
       out,
       "</h1>\n<p class=\"meta\">%" G_GUINT64_FORMAT " targeted, %" G_GUINT64_FORMAT
-      " random and %" G_GUINT64_FORMAT " other inspections. Hit rate ="
+      " exploration, %" G_GUINT64_FORMAT " random and %" G_GUINT64_FORMAT
+      " other inspections (exploration picks go to the units whose parties, goods and routes"
+      " the history knows least). Hit rate ="
       " findings / inspections, with a Wilson 95%% interval. Random"
       " inspections are the control sample: lift = targeted hit rate / random"
       " hit rate (95%% interval of the log ratio). Severity sums the 1–5"
       " severities of findings. Fires counts the lines a rule fired on in the"
       " period's runs. Store: ",
-      overall->targeted.inspections, overall->random.inspections, overall->other.inspections);
+      overall->targeted.inspections, overall->explore.inspections, overall->random.inspections,
+      overall->other.inspections);
   html_text(out, r->store_path);
   g_string_append(out, ".</p>\n");
   html_table(r, out, BR_REPORT_PORT, "table-port", "By port");

@@ -54,6 +54,7 @@ typedef struct {
   const char *lane;
   const char *month; /* YYYY-MM */
   BrReportCount targeted, random, other;
+  BrReportCount explore; /* exploration picks: apart, neither targeted nor the control sample */
 } BrReportRow;
 
 typedef enum { BR_RULE_OK, BR_RULE_NEVER_FIRED, BR_RULE_NEVER_HIT } BrRuleStatus;

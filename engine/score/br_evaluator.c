@@ -407,6 +407,30 @@ points_eval(BrEvaluator *ev, const CompiledRule *cr, const BrValue *record, doub
   return TRUE;
 }
 
+/* How little the history knows of the line's values, for exploration: over the history keys,
+ * the sum of the variances of each value's finding rate under the Beta prior the history
+ * shrinks with, Beta(hits + m g, misses + m (1 - g)). A value never inspected keeps the
+ * prior's variance g (1 - g) / (m + 1); each inspection narrows it. */
+static double
+uncertainty(const BrEvaluator *ev, const BrValue *record)
+{
+  const BrEntityKeys *keys = br_history_keys(ev->history);
+  double g = br_history_global_rate_cut(ev->history, ev->cut_day);
+  double m = br_history_prior_strength(ev->history);
+  double sum = 0;
+  char value[BR_ENTITY_VALUE_MAX];
+  for (guint k = 0; k < br_entity_keys_count(keys); k++) {
+    if (!br_entity_keys_value(keys, k, record, value))
+      continue;
+    guint inspections = 0, hits = 0;
+    double rate;
+    br_history_lookup_cut(ev->history, k, value, ev->cut_day, &inspections, &hits, &rate);
+    double a = hits + m * g, b = (double)(inspections - hits) + m * (1 - g);
+    sum += a * b / ((a + b) * (a + b) * (a + b + 1));
+  }
+  return sum;
+}
+
 const BrLineResult *
 br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
 {
@@ -468,6 +492,8 @@ br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
     ev->fires[i]++;
   }
   br_lua_line_set(ev->view, NULL);
+  res->uncertainty =
+      ev->history && ev->pack->settings.explore_share > 0 ? uncertainty(ev, record) : 0;
   /* The scratch buffer may have moved while growing: point at the reasons only now. */
   for (guint k = 0; k < res->nfired; k++)
     res->reasons[k] = ev->scratch->str + ev->reason_off[k];

@@ -149,7 +149,8 @@ load_settings(BrPack *pack, GPtrArray *diags)
     double lo, hi;
   } nums[] = {{"lanes", "red", &s->lane_red, -1e9, 1e9},
               {"lanes", "yellow", &s->lane_yellow, -1e9, 1e9},
-              {"random", "share", &s->random_share, 0, 1}};
+              {"random", "share", &s->random_share, 0, 1},
+              {"explore", "share", &s->explore_share, 0, 1}};
   for (guint i = 0; i < G_N_ELEMENTS(nums); i++) {
     if (!g_key_file_has_key(kf, nums[i].group, nums[i].key, NULL))
       continue;
@@ -163,6 +164,12 @@ load_settings(BrPack *pack, GPtrArray *diags)
       continue;
     }
     *nums[i].dst = v;
+  }
+  if (s->random_share + s->explore_share > 1 + 1e-9) {
+    diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL,
+             "[random] share (%g) and [explore] share (%g) add up to more than the capacity",
+             s->random_share, s->explore_share);
+    ok = FALSE;
   }
   if (s->lane_yellow > s->lane_red) {
     diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "[lanes] yellow (%g) is above red (%g)",

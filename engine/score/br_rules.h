@@ -51,6 +51,8 @@ typedef struct {
   guint capacity_default;
   GHashTable *capacity;      /* port -> GUINT_TO_POINTER(capacity) */
   double random_share;       /* share of each port's capacity drawn at random, 0..1 */
+  double explore_share;      /* [explore] share: share of capacity for the units the pack knows
+                              * least about, 0..1 (0 by default); with random_share at most 1 */
   gsize memory_limit;        /* [limits] memory_mb: bytes each evaluator's Lua state may hold */
   guint64 instruction_limit; /* [limits] instructions: VM instructions per function rule call */
   char *history_keys;        /* [history] keys: entity keys with track records; NULL: default */
@@ -96,6 +98,8 @@ typedef struct {
   guint *fired;         /* rule indices, ascending */
   double *points;       /* points[k] of fired[k] */
   const char **reasons; /* reasons[k] explains fired[k]; valid until the next eval */
+  double uncertainty;   /* how little the history knows of the line's values (br_units.h,
+                         * exploration); 0 when the pack does not explore */
 } BrLineResult;
 
 /* A rule that failed at run time: counted, and reported once with its first message. */

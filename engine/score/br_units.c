@@ -32,7 +32,7 @@ br_lane_name(BrLane lane)
 const char *
 br_selection_name(BrSelection sel)
 {
-  static const char *names[] = {"none", "targeted", "random"};
+  static const char *names[] = {"none", "targeted", "random", "explore"};
   return names[sel];
 }
 
@@ -195,6 +195,7 @@ br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, const 
     u->port = g_string_chunk_insert_const(table->arena->strings, port);
     u->unit = g_string_chunk_insert(table->arena->strings, unit);
     u->score = result->score;
+    u->uncertainty = result->uncertainty;
     u->first_line = line_no;
     u->record = g_string_chunk_insert(table->arena->strings, record);
     u->label = -1;
@@ -202,6 +203,7 @@ br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, const 
     g_hash_table_add(table->units, u);
   } else {
     u->score = MAX(u->score, result->score);
+    u->uncertainty = MAX(u->uncertainty, result->uncertainty);
     u->first_line = MIN(u->first_line, line_no);
     if (strcmp(record, u->record) < 0)
       u->record = g_string_chunk_insert(table->arena->strings, record);
@@ -265,6 +267,7 @@ unit_absorb(BrUnit *dst, BrUnit *src, const BrPack *dst_pack)
 {
   br_unit_add_entities(dst, src->entities, src->nentities);
   dst->score = MAX(dst->score, src->score);
+  dst->uncertainty = MAX(dst->uncertainty, src->uncertainty);
   dst->first_line = MIN(dst->first_line, src->first_line);
   dst->label = MAX(dst->label, src->label);
   dst->day = MIN(dst->day, src->day);

@@ -10,7 +10,7 @@
 #include "br_rules.h"
 
 typedef enum { BR_LANE_GREEN = 0, BR_LANE_YELLOW, BR_LANE_RED } BrLane;
-typedef enum { BR_SEL_NONE = 0, BR_SEL_TARGETED, BR_SEL_RANDOM } BrSelection;
+typedef enum { BR_SEL_NONE = 0, BR_SEL_TARGETED, BR_SEL_RANDOM, BR_SEL_EXPLORE } BrSelection;
 
 typedef struct {
   char *port;
@@ -35,6 +35,8 @@ typedef struct {
   gint32 day;       /* earliest line date (days since 1970-01-01), G_MAXINT32 when none */
   guint32 *entities; /* distinct entity value ids (the pipeline's BrEntityDict); NULL: none */
   guint32 nentities;
+  double uncertainty; /* the most any of its lines' values is unknown to the history (summed
+                       * Beta variances, BrLineResult); exploration picks the highest */
 } BrUnit;
 
 const char *br_lane_name(BrLane lane);

@@ -142,6 +142,20 @@ migrate(BrStore *store, GError **error)
       goto fail;
   }
   sqlite3_finalize(stmt);
+  stmt = NULL;
+  /* Migrations run with foreign keys off (a table rebuild needs it): check them all before
+   * the commit, so that a migration cannot leave a dangling reference behind. */
+  if (sqlite3_prepare_v2(store->db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK) {
+    br_store_sql_error(store, error, "cannot check foreign keys after the migrations");
+    goto fail;
+  }
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    g_set_error(error, BR_STORE_ERROR, BR_STORE_ERROR_VERSION,
+                "%s: the migrations left a row of %s without its parent", store->path,
+                (const char *)sqlite3_column_text(stmt, 0));
+    goto fail;
+  }
+  sqlite3_finalize(stmt);
   return br_store_commit(store, error);
 fail:
   sqlite3_finalize(stmt);
@@ -203,9 +217,9 @@ br_store_open(const char *path, BrStoreOpenMode mode, GError **error)
     goto fail;
   }
   if (!pragma(store, "PRAGMA journal_mode = WAL", "wal", error) ||
-      !pragma(store, "PRAGMA foreign_keys = ON", NULL, error) ||
       !pragma(store, "PRAGMA synchronous = FULL", NULL, error) ||
-      !pragma(store, "PRAGMA cache_size = -65536", NULL, error) || !migrate(store, error))
+      !pragma(store, "PRAGMA cache_size = -65536", NULL, error) || !migrate(store, error) ||
+      !pragma(store, "PRAGMA foreign_keys = ON", NULL, error))
     goto fail;
   return store;
 fail:

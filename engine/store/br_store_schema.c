@@ -258,6 +258,23 @@ const BrStoreMigration br_store_migrations[] = {
      "  entity_unit = NULL WHERE entity_unit IS NOT NULL;"
      "DROP TABLE unit_entities;"
      "DELETE FROM units WHERE id NOT IN (SELECT unit_id FROM selections);"},
+    /* A third selection kind. SQLite cannot change a CHECK in place: the table is rebuilt, as
+     * its documentation prescribes (migrations run with foreign keys off, checked before the
+     * commit). */
+    {"explore selections",
+     "CREATE TABLE selections_new ("
+     "  unit_id INTEGER PRIMARY KEY REFERENCES units(id),"
+     "  kind TEXT NOT NULL CHECK (kind IN ('targeted', 'random', 'explore')),"
+     "  rank INTEGER NOT NULL,"
+     "  score REAL NOT NULL,"
+     "  lane TEXT NOT NULL CHECK (lane IN ('green', 'yellow', 'red')),"
+     "  lines INTEGER NOT NULL,"
+     "  first_line INTEGER NOT NULL);"
+     "INSERT INTO selections_new (unit_id, kind, rank, score, lane, lines, first_line)"
+     "  SELECT unit_id, kind, rank, score, lane, lines, first_line FROM selections;"
+     "DROP TABLE selections;"
+     "ALTER TABLE selections_new RENAME TO selections;"
+     "ALTER TABLE run_ports ADD COLUMN explore INTEGER NOT NULL DEFAULT 0;"},
 };
 
 const guint br_store_migration_count = G_N_ELEMENTS(br_store_migrations);

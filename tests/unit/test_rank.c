@@ -177,6 +177,85 @@ test_reasons_by_contribution(void)
   g_free(dir);
 }
 
+static BrPack *
+load_ini(const char *ini_text, char **dir_out, GError **error)
+{
+  char *dir = g_dir_make_tmp("br-explore-XXXXXX", NULL);
+  char *ini = g_build_filename(dir, "pack.ini", NULL);
+  char *lua = g_build_filename(dir, "r.lua", NULL);
+  g_file_set_contents(ini, ini_text, -1, NULL);
+  g_file_set_contents(lua, "rule { id = 'A', title = 'a', weight = 60, when = present('x') }\n", -1,
+                      NULL);
+  BrPack *pack = br_pack_load(dir, error);
+  g_free(ini);
+  g_free(lua);
+  *dir_out = dir;
+  return pack;
+}
+
+/* Exploration: a share of the capacity goes to the units the history knows least (highest
+ * uncertainty), after the targeted picks and the random draw, listed between them; the
+ * shares are validated. */
+static void
+test_explore(void)
+{
+  char *dir;
+  GError *error = NULL;
+  BrPack *pack = load_ini("[pack]\nname = t\n[lanes]\nred = 50\nyellow = 20\n[capacity]\n"
+                          "default = 10\n[random]\nshare = 0.2\n[explore]\nshare = 0.3\n",
+                          &dir, &error);
+  g_assert_no_error(error);
+  g_assert_cmpfloat(br_pack_settings(pack)->explore_share, ==, 0.3);
+  BrUnitTable *t = br_unit_table_new(pack);
+  guint f[] = {0};
+  const char *why[] = {"x"};
+  for (guint i = 0; i < 100; i++) {
+    char unit[16];
+    g_snprintf(unit, sizeof unit, "U%03u", i);
+    /* Ten red units; U090..U099 are the least known. */
+    BrLineResult r = {.score = i < 10 ? 60 : 0,
+                      .nfired = i < 10,
+                      .fired = f,
+                      .reasons = why,
+                      .uncertainty = i >= 90 ? 0.1 + i / 1000.0 : 0.01};
+    br_unit_table_add(t, "P", unit, unit, i + 1, &r);
+  }
+  GPtrArray *lists = br_rank_select(t, pack, 7);
+  const BrPortList *l = lists->pdata[0];
+  g_assert_cmpuint(l->targeted, ==, 5);
+  g_assert_cmpuint(l->random, ==, 2);
+  g_assert_cmpuint(l->explore, ==, 3);
+  g_assert_cmpuint(l->selected->len, ==, 10);
+  guint explored[3], n = 0;
+  for (guint i = 0; i < l->selected->len; i++) {
+    const BrUnit *u = l->selected->pdata[i];
+    BrSelection want = i < 5 ? BR_SEL_TARGETED : i < 8 ? BR_SEL_EXPLORE : BR_SEL_RANDOM;
+    g_assert_cmpint(u->selection, ==, want);
+    if (u->selection == BR_SEL_EXPLORE)
+      explored[n++] = (guint)atoi(u->unit + 1);
+  }
+  /* The three least known, unless the random draw took one of them first. */
+  for (guint k = 0; k < 3; k++)
+    g_assert_cmpuint(explored[k], >=, 90);
+  GString *json = g_string_new(NULL);
+  br_output_list_jsonl(json, l, pack);
+  g_assert_nonnull(strstr(json->str, "\"selection\":\"explore\""));
+  g_assert_nonnull(strstr(json->str, "\"uncertainty\":0.19"));
+  g_string_free(json, TRUE);
+  g_ptr_array_free(lists, TRUE);
+  br_unit_table_free(t);
+  br_pack_free(pack);
+  remove_pack(dir);
+
+  /* Random and explore shares together may not exceed the capacity. */
+  g_assert_null(
+      load_ini("[pack]\nname = t\n[random]\nshare = 0.6\n[explore]\nshare = 0.5\n", &dir, &error));
+  g_assert_nonnull(error);
+  g_assert_nonnull(strstr(error->message, "[explore] share"));
+  g_clear_error(&error);
+  remove_pack(dir);
+}
+
 /* Fills a table with n units at one port; scores repeat so that ties are common. */
 static void
 fill(BrUnitTable *t, guint n, gboolean reverse)
@@ -330,6 +409,7 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/rank/rollup", test_rollup);
   g_test_add_func("/rank/reasons-by-contribution", test_reasons_by_contribution);
+  g_test_add_func("/rank/explore", test_explore);
   g_test_add_func("/rank/order-independent", test_selection_is_order_independent);
   g_test_add_func("/rank/random-uniform", test_random_draw_is_uniform);
   g_test_add_func("/rank/merge", test_merge_equals_single_table);

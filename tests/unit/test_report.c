@@ -181,7 +181,7 @@ test_formats(Fixture *fx, gconstpointer data)
   g_assert_true(g_str_has_prefix(csv->str, "dimension,rule,title,port,lane,month,inspections,"));
   g_assert_nonnull(strstr(csv->str, "\r\noverall,,,,,,7,4,"));
   g_assert_nonnull(strstr(csv->str, "\r\nrule,T-MASS,"));
-  g_assert_nonnull(strstr(csv->str, ",never_hit\r\n"));
+  g_assert_nonnull(strstr(csv->str, ",never_hit,0,0,,,\r\n")); /* no explore picks */
   /* The rule title "=HYPERLINK(mass)" must not start a cell. */
   g_assert_null(strstr(csv->str, ",=HYPERLINK"));
   g_assert_null(strstr(csv->str, ",\"=HYPERLINK"));
@@ -215,12 +215,62 @@ test_empty_period(Fixture *fx, gconstpointer data)
   br_report_free(r);
 }
 
+/* Exploration picks are stored as their own kind and counted apart: neither targeted nor the
+ * random control sample, so they change neither the lift nor its baseline. */
+static void
+test_explore_apart(Fixture *fx, gconstpointer data)
+{
+  (void)data;
+  static const int origin[] = {0, -1}, none[] = {-1};
+  BrUnit *units[] = {
+      fixture_unit(fx, "IQUQR", "T1", BR_SEL_TARGETED, BR_LANE_RED, 1, 80, origin),
+      fixture_unit(fx, "IQUQR", "E1", BR_SEL_EXPLORE, BR_LANE_GREEN, 7, 0, none),
+      fixture_unit(fx, "IQUQR", "R1", BR_SEL_RANDOM, BR_LANE_GREEN, 9, 0, none),
+  };
+  GPtrArray *ports = g_ptr_array_new_with_free_func(fixture_port_free);
+  g_ptr_array_add(ports, fixture_port("IQUQR", 3, units, 3));
+  fixture_record(fx, "2026-01-01", ports, NULL);
+  g_ptr_array_unref(ports);
+  char *path = g_build_filename(fx->dir, "o.csv", NULL);
+  g_assert_true(g_file_set_contents(path,
+                                    "unit,port,date,result,category,severity,notes\n"
+                                    "T1,IQUQR,2026-01-05,finding,drugs,4,\n"
+                                    "E1,IQUQR,2026-01-05,finding,drugs,2,\n"
+                                    "R1,IQUQR,2026-01-05,no_finding,,,\n",
+                                    -1, NULL));
+  BrOutcomesSummary s;
+  GError *error = NULL;
+  g_assert_true(br_outcomes_import(fx->store, path, NULL, &s, &error));
+  g_assert_no_error(error);
+  br_outcomes_summary_clear(&s);
+  g_free(path);
+  BrReport *r = br_report_build(fx->store, "2026-01-01", "2026-01-31", NULL, &error);
+  g_assert_no_error(error);
+  const BrReportRow *all = br_report_find(r, BR_REPORT_OVERALL, NULL, NULL, NULL, NULL);
+  assert_count(all->targeted, 1, 1);
+  assert_count(all->explore, 1, 1);
+  assert_count(all->random, 1, 0);
+  assert_count(all->other, 0, 0);
+  assert_count(br_report_selected(all), 3, 2);
+  GString *csv = g_string_new(NULL);
+  br_report_write(r, BR_REPORT_CSV, csv);
+  g_assert_nonnull(strstr(csv->str, ",explore_inspections,explore_hits,"));
+  GString *html = g_string_new(NULL);
+  br_report_write(r, BR_REPORT_HTML, html);
+  g_assert_nonnull(strstr(html->str, "<th>Explore n</th>"));
+  g_string_free(csv, TRUE);
+  g_string_free(html, TRUE);
+  br_report_free(r);
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/report/wilson", test_wilson);
   g_test_add("/report/numbers", Fixture, NULL, fixture_setup, test_numbers, fixture_teardown);
+  g_test_add("/report/explore-apart", Fixture, NULL, fixture_setup, test_explore_apart,
+             fixture_teardown);
   g_test_add("/report/formats", Fixture, NULL, fixture_setup, test_formats, fixture_teardown);
   g_test_add("/report/empty-period", Fixture, NULL, fixture_setup, test_empty_period,
              fixture_teardown);
