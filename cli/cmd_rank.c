@@ -84,6 +84,24 @@ write_stdout(GPtrArray *lists, const BrPack *pack, BrFormat format)
   return ok;
 }
 
+typedef struct {
+  const char *const *paths;
+  guint npaths;
+  BrInputFormat format;
+  const BrProfile *profile;
+  const BrPack *pack;
+  GPtrArray *lists;
+  GError *error;
+} DetailsJob;
+
+static gpointer
+collect_details(gpointer data)
+{
+  DetailsJob *job = data;
+  return br_run_details_collect(job->paths, job->npaths, job->format, job->profile, job->pack,
+                                job->lists, &job->error);
+}
+
 int
 br_cmd_rank(int argc, char **argv)
 {
@@ -164,6 +182,7 @@ br_cmd_rank(int argc, char **argv)
   BrWatchSet *watch = NULL;
   BrReference *reference = NULL;
   char **input_hash = NULL;
+  GPtrArray *hashing = g_ptr_array_new(); /* BrStoreHash*, one per input file */
   GError *error = NULL;
   BrFormat format;
 
@@ -281,6 +300,10 @@ br_cmd_rank(int argc, char **argv)
       goto fail;
   }
   guint ninputs = (guint)argc - 1;
+  /* The inputs' hashes, recorded with the run, are taken while the inputs are scored. */
+  for (guint i = 0; store && i < ninputs; i++)
+    g_ptr_array_add(hashing,
+                    strcmp(argv[i + 1], "-") == 0 ? NULL : br_store_sha256_start(argv[i + 1]));
   for (guint i = 0; i < ninputs; i++) {
     char *rp = input_reject_path(reject_path, argv[i + 1], ninputs);
     g_ptr_array_add(reject_paths, rp);
@@ -350,14 +373,17 @@ br_cmd_rank(int argc, char **argv)
   }
   if (store) {
     input_hash = g_new0(char *, ninputs + 1);
+    gboolean hashed = TRUE;
     for (guint i = 0; i < ninputs; i++) {
-      const char *path = argv[i + 1];
-      if (strcmp(path, "-") != 0 && !(input_hash[i] = br_store_sha256_file(path, &error))) {
-        goto fail;
-      }
-      run_inputs[i] =
-          (BrRunInput){.path = path, .sha256 = input_hash[i] ? input_hash[i] : "(standard input)"};
+      BrStoreHash *h = g_ptr_array_index(hashing, i);
+      hashing->pdata[i] = NULL;
+      if (h && !(input_hash[i] = br_store_sha256_finish(h, hashed ? &error : NULL)))
+        hashed = FALSE;
+      run_inputs[i] = (BrRunInput){.path = argv[i + 1],
+                                   .sha256 = input_hash[i] ? input_hash[i] : "(standard input)"};
     }
+    if (!hashed)
+      goto fail;
     BrRunRecord run = {
         .started_at = started_at,
         .finished_at = g_get_real_time() / G_USEC_PER_SEC,
@@ -374,14 +400,21 @@ br_cmd_rank(int argc, char **argv)
         .failure_counts = result.failure_counts,
         .entities = result.entities,
     };
+    /* The worklist's manifest fields of the selected units (boxrank serve) come from a second
+     * read of the inputs, on a thread of its own while the run is recorded: both only read
+     * the lists. */
+    DetailsJob job = {(const char *const *)argv + 1, ninputs, input_format, profile, pack, lists};
+    GThread *collector = g_thread_new("br-details", collect_details, &job);
     gint64 run_id = br_store_record_run(store, &run, lists, pack, &error);
-    if (!run_id)
+    BrRunDetails *details = g_thread_join(collector);
+    if (!run_id || !details) {
+      br_run_details_free(details);
+      if (run_id)
+        g_propagate_error(&error, job.error);
+      else
+        g_clear_error(&job.error);
       goto fail;
-    /* The worklist's manifest fields of the selected units (boxrank serve). */
-    BrRunDetails *details = br_run_details_collect((const char *const *)argv + 1, ninputs,
-                                                   input_format, profile, pack, lists, &error);
-    if (!details)
-      goto fail;
+    }
     gboolean recorded = br_run_details_record(store, run_id, lists, pack, details, &error);
     br_run_details_free(details);
     if (!recorded)
@@ -429,6 +462,11 @@ fail:
   br_cli_error(error);
   status = BR_EXIT_FAILURE;
 out:
+  /* A run that failed early still waits for its hashing threads. */
+  for (guint i = 0; i < hashing->len; i++)
+    if (hashing->pdata[i])
+      g_free(br_store_sha256_finish(hashing->pdata[i], NULL));
+  g_ptr_array_free(hashing, TRUE);
   if (lists)
     g_ptr_array_free(lists, TRUE);
   br_pipeline_result_clear(&result);

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libglib2.0-dev liblua5.4-dev lua5.4 libcsv-dev libsqlite3-dev sqlite3 libxml2-dev
-  libsoup-3.0-dev libjson-glib-dev libsodium-dev
+  libsoup-3.0-dev libjson-glib-dev libsodium-dev libssl-dev
   curl openssl
 )
 if [ "${BR_WITH_BROWSER:-0}" = 1 ]; then

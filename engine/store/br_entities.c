@@ -211,7 +211,7 @@ append_norm(char *buf, gsize pos, const char *s, gsize len)
     }
     if (pos >= BR_ENTITY_VALUE_MAX - 1)
       break;
-    buf[pos++] = g_ascii_toupper((char)c);
+    buf[pos++] = (char)(c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c);
   }
   /* Never leave half a UTF-8 sequence behind after a cut. */
   if (pos > start && (unsigned char)buf[pos - 1] >= 0x80) {
@@ -341,6 +341,9 @@ struct BrEntityDict {
   GStringChunk *strings;
   GHashTable *ids;  /* interned string -> GUINT_TO_POINTER(id + 1) */
   GPtrArray *texts; /* id -> interned string */
+  /* Per key, the id of the last line's value: the lines of a B/L follow each other and
+   * share their parties, so one comparison often spares the hash and lookup. */
+  guint32 last[BR_ENTITY_KEYS_MAX];
 };
 
 BrEntityDict *
@@ -350,6 +353,8 @@ br_entity_dict_new(void)
   d->strings = g_string_chunk_new(64 * 1024);
   d->ids = g_hash_table_new(g_str_hash, g_str_equal);
   d->texts = g_ptr_array_new();
+  for (guint k = 0; k < BR_ENTITY_KEYS_MAX; k++)
+    d->last[k] = G_MAXUINT32;
   return d;
 }
 
@@ -400,7 +405,10 @@ br_entity_dict_line(BrEntityDict *dict, const BrEntityKeys *keys, const BrValue 
     if (!br_entity_keys_value(keys, k, record, buf + 1))
       continue;
     buf[0] = (char)(k + 1);
-    ids[n++] = dict_intern(dict, buf);
+    guint32 last = dict->last[k];
+    if (last == G_MAXUINT32 || strcmp(g_ptr_array_index(dict->texts, last), buf) != 0)
+      dict->last[k] = last = dict_intern(dict, buf);
+    ids[n++] = last;
   }
   return n;
 }

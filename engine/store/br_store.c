@@ -3,6 +3,7 @@
 #include "br_unit_packs.h"
 
 #include <errno.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,6 +293,9 @@ br_store_date_format(gint32 days, char buf[11])
              g_date_get_day(&date));
 }
 
+/* OpenSSL's SHA-256 uses the CPU's SHA extensions where it has them: 0.3 s of CPU for a
+ * 466 MB manifest against 2.2 s for GLib's portable code, which was a fifth of a run with
+ * the store on. */
 char *
 br_store_sha256_file(const char *path, GError **error)
 {
@@ -301,17 +305,60 @@ br_store_sha256_file(const char *path, GError **error)
                 g_strerror(errno));
     return NULL;
   }
-  GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-  guchar buf[64 * 1024];
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  gboolean ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+  guchar buf[256 * 1024];
   size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-    g_checksum_update(sum, buf, (gssize)n);
+  while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
+    ok = EVP_DigestUpdate(ctx, buf, n);
+  guchar md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0;
+  ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, &mdlen);
   char *hex = NULL;
-  if (ferror(f))
+  if (!ok) {
     g_set_error(error, BR_STORE_ERROR, BR_STORE_ERROR_IO, "%s: read error", path);
-  else
-    hex = g_strdup(g_checksum_get_string(sum));
-  g_checksum_free(sum);
+  } else {
+    hex = g_malloc(2 * mdlen + 1);
+    for (unsigned int i = 0; i < mdlen; i++)
+      g_snprintf(hex + 2 * i, 3, "%02x", md[i]);
+  }
+  EVP_MD_CTX_free(ctx);
   fclose(f);
+  return hex;
+}
+
+struct BrStoreHash {
+  char *path;
+  char *hex;
+  GError *error;
+  GThread *thread;
+};
+
+static gpointer
+hash_main(gpointer data)
+{
+  BrStoreHash *h = data;
+  h->hex = br_store_sha256_file(h->path, &h->error);
+  return NULL;
+}
+
+BrStoreHash *
+br_store_sha256_start(const char *path)
+{
+  BrStoreHash *h = g_new0(BrStoreHash, 1);
+  h->path = g_strdup(path);
+  h->thread = g_thread_new("br-sha256", hash_main, h);
+  return h;
+}
+
+char *
+br_store_sha256_finish(BrStoreHash *hash, GError **error)
+{
+  g_thread_join(hash->thread);
+  char *hex = hash->hex;
+  if (hash->error)
+    g_propagate_error(error, hash->error);
+  g_free(hash->path);
+  g_free(hash);
   return hex;
 }

@@ -74,6 +74,11 @@ void br_store_date_format(gint32 days, char buf[11]);
 
 /* SHA-256 of a file's bytes, lower-case hex (free with g_free). */
 char *br_store_sha256_file(const char *path, GError **error);
+/* The same, on a thread of its own: a run hashes its input while it scores it. Every start
+ * needs its finish, which waits for the hash and gives it (or NULL with error set). */
+typedef struct BrStoreHash BrStoreHash;
+BrStoreHash *br_store_sha256_start(const char *path);
+char *br_store_sha256_finish(BrStoreHash *hash, GError **error);
 
 /* The SQL that (re)links outcomes to the latest selection of their unit at their port in a
  * run whose as_of is not after the outcome's date, and to the latest such run whose packed

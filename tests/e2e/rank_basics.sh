@@ -24,6 +24,9 @@ expect_status 0 "$BOXRANK" rank "$WORK/m.csv" --rules "$WORK/pack" --out "$WORK/
 [ -f "$WORK/out/list-IQSAW.csv" ] || fail "no list for IQSAW"
 [ -f "$WORK/out/list-IQUQR.jsonl" ] || fail "no JSON Lines list for IQUQR"
 [ -f "$WORK/out/summary.json" ] || fail "no summary"
+# The run is recorded with its input's SHA-256 (hashed on a thread while the input is scored).
+[ "$(sqlite3 "$BOXRANK_DB" "SELECT sha256 FROM run_inputs ORDER BY run_id DESC LIMIT 1")" = \
+  "$(sha256sum "$WORK/m.csv" | cut -d' ' -f1)" ] || fail "the recorded input hash is not the file's"
 head -1 "$WORK/out/list-IQUQR.csv" | grep -qx "port,position,rank,unit,score,lane,selection,rules,reasons,lines,record" ||
   fail "unexpected CSV header"
 # Line 35 (EC origin and heavy) is on container CONT0018 at Safwan: both rules, score 70, the
