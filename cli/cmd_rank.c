@@ -403,7 +403,8 @@ br_cmd_rank(int argc, char **argv)
     /* The worklist's manifest fields of the selected units (boxrank serve) come from a second
      * read of the inputs, on a thread of its own while the run is recorded: both only read
      * the lists. */
-    DetailsJob job = {(const char *const *)argv + 1, ninputs, input_format, profile, pack, lists};
+    DetailsJob job = {(const char *const *)argv + 1, ninputs, input_format, profile, pack, lists,
+                      NULL};
     GThread *collector = g_thread_new("br-details", collect_details, &job);
     gint64 run_id = br_store_record_run(store, &run, lists, pack, &error);
     BrRunDetails *details = g_thread_join(collector);
