@@ -225,13 +225,74 @@ br_profile_unit_factor(const char *unit, gsize len, double *kg)
   return FALSE;
 }
 
+/* The line of the profile file where [group] sets key (key NULL: the group's own line), 0 when
+ * it cannot be found. GKeyFile keeps no line numbers, so the file is read again. */
+static guint
+key_line(const char *path, const char *group, const char *key)
+{
+  char *text = NULL;
+  if (!g_file_get_contents(path, &text, NULL, NULL))
+    return 0;
+  char **lines = g_strsplit(text, "\n", -1);
+  g_free(text);
+  guint found = 0;
+  gboolean in_group = FALSE;
+  gsize glen = strlen(group), klen = key ? strlen(key) : 0;
+  for (guint i = 0; lines[i]; i++) {
+    const char *l = lines[i];
+    while (*l == ' ' || *l == '\t')
+      l++;
+    if (*l == '[') {
+      in_group = strncmp(l + 1, group, glen) == 0 && l[1 + glen] == ']';
+      if (in_group && !key)
+        found = i + 1;
+    } else if (in_group && key && strncmp(l, key, klen) == 0) {
+      const char *e = l + klen;
+      while (*e == ' ' || *e == '\t')
+        e++;
+      if (*e == '=')
+        found = i + 1; /* the last one: the value GKeyFile keeps */
+    }
+  }
+  g_strfreev(lines);
+  return found;
+}
+
+/* Errors name the profile file, and the line when the message is about "[group] key" or an
+ * unknown group or key. */
 static gboolean G_GNUC_PRINTF(3, 4) fail(GError **error, const char *path, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
   char *msg = g_strdup_vprintf(fmt, ap);
   va_end(ap);
-  g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_PROFILE, "%s: %s", path, msg);
+  guint line = 0;
+  const char *close = msg[0] == '[' ? strchr(msg, ']') : NULL;
+  if (close && close[1] == ' ') {
+    char *group = g_strndup(msg + 1, (gsize)(close - msg - 1));
+    const char *k = close + 2;
+    char *key = NULL;
+    if (g_str_has_prefix(k, "unknown key \"")) {
+      k += strlen("unknown key \"");
+      key = g_strndup(k, strcspn(k, "\""));
+    } else {
+      key = g_strndup(k, strcspn(k, " :,"));
+    }
+    line = key_line(path, group, key);
+    if (!line)
+      line = key_line(path, group, NULL);
+    g_free(group);
+    g_free(key);
+  } else if (g_str_has_prefix(msg, "unknown group [")) {
+    const char *g = msg + strlen("unknown group [");
+    char *group = g_strndup(g, strcspn(g, "]"));
+    line = key_line(path, group, NULL);
+    g_free(group);
+  }
+  if (line)
+    g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_PROFILE, "%s:%u: %s", path, line, msg);
+  else
+    g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_PROFILE, "%s: %s", path, msg);
   g_free(msg);
   return FALSE;
 }
