@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "br_feed.h"
+#include "fuzz_read.h"
 
 static const char profile_text[] = "[profile]\nname = fuzz\nmax_field_bytes = 256\n"
                                    "[types]\na = integer\nb = decimal\nc = date\nd = list\n";
@@ -28,17 +29,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
   if (ftruncate(csv_fd, 0) != 0 || pwrite(csv_fd, data, size, 0) != (ssize_t)size)
     abort();
   BrProfile *profile = br_profile_load(profile_path, NULL);
-  BrFeed *feed = br_feed_open(csv_path, profile, NULL, NULL);
-  if (feed) {
-    BrBatch *batch = br_batch_new(br_feed_schema(feed), 3);
-    while (br_feed_next_batch(feed, batch, NULL) > 0)
-      for (guint i = 0; i < batch->count; i++)
-        for (guint k = 0; k < batch->nfields; k++)
-          if (!g_utf8_validate(br_batch_record(batch, i)[k].str, -1, NULL))
-            abort();
-    br_batch_free(batch);
-    br_feed_close(feed);
-  }
+  br_fuzz_read_all(csv_path, profile);
   br_profile_free(profile);
   return 0;
 }

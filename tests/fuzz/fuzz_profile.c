@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "br_feed.h"
+#include "fuzz_read.h"
 
 static const char *const profiles[] = {
     "[profile]\nencoding = WINDOWS-1256\nheader_line = 2\ndelimiter = ;\ndecimal = ,\n"
@@ -37,22 +38,6 @@ write_tmp(const char *name, const void *data, gsize len)
   if (!g_file_set_contents(path, data, (gssize)len, NULL))
     abort();
   return path;
-}
-
-static void
-read_all(const char *csv, BrProfile *profile)
-{
-  BrFeed *feed = br_feed_open(csv, profile, NULL, NULL);
-  if (!feed)
-    return;
-  BrBatch *batch = br_batch_new(br_feed_schema(feed), 3);
-  while (br_feed_next_batch(feed, batch, NULL) > 0)
-    for (guint i = 0; i < batch->count; i++)
-      for (guint k = 0; k < batch->nfields; k++)
-        if (!g_utf8_validate(br_batch_record(batch, i)[k].str, -1, NULL))
-          abort();
-  br_batch_free(batch);
-  br_feed_close(feed);
 }
 
 int
@@ -92,12 +77,12 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     BrProfile *profile = br_profile_load(ini[pick], NULL);
     if (!profile)
       abort();
-    read_all(input, profile);
+    br_fuzz_read_all(input, profile);
     br_profile_free(profile);
   } else {
     BrProfile *profile = br_profile_load(input, NULL);
     if (profile) {
-      read_all(sample, profile);
+      br_fuzz_read_all(sample, profile);
       br_profile_free(profile);
     }
   }
