@@ -196,18 +196,25 @@ read_watch(lua_State *L, int idx, const BrSchema *schema, BrCond *c, GError **er
 {
   int n = lua_getfield(L, idx, "fields") == LUA_TTABLE ? (int)lua_rawlen(L, -1) : 0;
   c->fields = g_new0(int, n > 0 ? n : 1);
+  char *first_unknown = NULL;
   for (int i = 1; i <= n; i++) {
     const char *name = lua_rawgeti(L, -1, i) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     int f = name ? br_schema_find(schema, name) : -1;
+    /* The parties a layout lacks are left out: screening the ones it has goes on
+     * (br_fields.h). */
+    if (f >= 0)
+      c->fields[c->nfields++] = f;
+    else if (!first_unknown)
+      first_unknown = g_strdup(name ? name : "?");
     lua_pop(L, 1);
-    if (f < 0) {
-      g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_FIELD, "unknown field \"%s\"",
-                  name ? name : "?");
-      lua_pop(L, 1);
-      return FALSE;
-    }
-    c->fields[c->nfields++] = f;
   }
+  if (c->nfields == 0 && n > 0) {
+    g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_FIELD, "unknown field \"%s\"", first_unknown);
+    g_free(first_unknown);
+    lua_pop(L, 1);
+    return FALSE;
+  }
+  g_free(first_unknown);
   lua_pop(L, 1);
   lua_getfield(L, idx, "num");
   c->num = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : BR_NAME_DEFAULT_THRESHOLD;

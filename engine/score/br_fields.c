@@ -1,5 +1,21 @@
 #include "br_fields.h"
 
+#include <string.h>
+
+/* A read is a field, or a party list "a|b|c" that any present field satisfies. */
+static gboolean
+read_present(const BrSchema *schema, const char *read)
+{
+  if (!strchr(read, '|'))
+    return br_schema_find(schema, read) >= 0;
+  char **any = g_strsplit(read, "|", -1);
+  gboolean found = FALSE;
+  for (char **f = any; *f && !found; f++)
+    found = br_schema_find(schema, *f) >= 0;
+  g_strfreev(any);
+  return found;
+}
+
 BrFieldResolution *
 br_fields_resolve(const BrPack *pack, const BrSchema *schema, GError **error)
 {
@@ -27,7 +43,7 @@ br_fields_resolve(const BrPack *pack, const BrSchema *schema, GError **error)
   for (guint i = 0; i < n; i++) {
     const BrRuleInfo *info = br_pack_rule(pack, i);
     for (char **f = info->reads; f && *f; f++) {
-      if (br_schema_find(schema, *f) >= 0)
+      if (read_present(schema, *f))
         continue;
       BrRuleOff off = {i, *f};
       g_array_append_val(r->off, off);
@@ -51,6 +67,15 @@ br_fields_resolution_free(BrFieldResolution *resolution)
 char *
 br_fields_describe(const BrPack *pack, const BrRuleOff *off)
 {
-  return g_strdup_printf("rule %s reads %s, which the input does not have: the rule is disabled",
-                         br_pack_rule(pack, off->rule)->id, off->field);
+  const char *id = br_pack_rule(pack, off->rule)->id;
+  if (!strchr(off->field, '|'))
+    return g_strdup_printf("rule %s reads %s, which the input does not have: the rule is disabled",
+                           id, off->field);
+  char **any = g_strsplit(off->field, "|", -1);
+  char *list = g_strjoinv(", ", any);
+  char *text = g_strdup_printf(
+      "rule %s reads one of %s, none of which the input has: the rule is disabled", id, list);
+  g_free(list);
+  g_strfreev(any);
+  return text;
 }

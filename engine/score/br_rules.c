@@ -361,6 +361,40 @@ add_read(const char *name, gpointer data)
   g_ptr_array_add(reads, g_strdup(name));
 }
 
+/* The fields a condition reads: each field and field2, and a party list (on_watchlist's
+ * fields) as one read "a|b|c" that any of them satisfies. */
+static void
+cond_reads(lua_State *L, int idx, GPtrArray *reads)
+{
+  idx = lua_absindex(L, idx);
+  static const char *const keys[] = {"field", "field2"};
+  for (guint k = 0; k < G_N_ELEMENTS(keys); k++) {
+    if (lua_getfield(L, idx, keys[k]) == LUA_TSTRING)
+      add_read(lua_tostring(L, -1), reads);
+    lua_pop(L, 1);
+  }
+  if (lua_getfield(L, idx, "fields") == LUA_TTABLE) {
+    GString *any = g_string_new(NULL);
+    for (int i = 1, n = (int)lua_rawlen(L, -1); i <= n; i++) {
+      if (lua_rawgeti(L, -1, i) == LUA_TSTRING)
+        g_string_append_printf(any, "%s%s", any->len ? "|" : "", lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+    if (any->len)
+      add_read(any->str, reads);
+    g_string_free(any, TRUE);
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, idx, "kids") == LUA_TTABLE) {
+    for (int i = 1, n = (int)lua_rawlen(L, -1); i <= n; i++) {
+      lua_rawgeti(L, -1, i);
+      cond_reads(L, -1, reads);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+}
+
 static gboolean
 is_ident_char(char c)
 {
@@ -512,7 +546,7 @@ read_rule(lua_State *L, const BrPack *pack, GPtrArray *diags, GHashTable *seen, 
     r->declarative = TRUE;
     FieldCheck fc = {diags, r->file, r->line, id, known};
     br_rule_api_cond_fields(L, -1, check_field, &fc);
-    br_rule_api_cond_fields(L, -1, add_read, reads);
+    cond_reads(L, -1, reads);
   } else if (lua_isfunction(L, -1)) {
     function_reads(L, pack, reads);
   } else if (wh == LUA_TNIL && r->points_key) {

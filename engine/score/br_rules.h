@@ -36,7 +36,8 @@ typedef struct {
   gboolean declarative; /* condition compiled to C */
   char *points_key;     /* points = history_logodds(key): the rule's entity key, or NULL */
   guint points_min;     /* inspections the value needs before it counts */
-  char **reads; /* fields the rule reads: its condition's, its reason's, a function's line.NAME */
+  char **reads; /* fields the rule reads: its condition's, its reason's, a function's line.NAME;
+                   "a|b|c" for a party list, which any of them satisfies */
 } BrRuleInfo;
 
 typedef struct {

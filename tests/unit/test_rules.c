@@ -162,16 +162,24 @@ test_load_errors(void)
                         "    local x = ln . hs_code\n"
                         "    return ln['Seal Changed'] == 'Y' and x ~= nil\n"
                         "  end }\n"
-                        "rule { id = 'OK', title = 't', weight = 2, when = present('hs_code') }\n");
+                        "rule { id = 'OK', title = 't', weight = 2, when = present('hs_code') }\n"
+                        "rule { id = 'W1', title = 't', weight = 1,\n"
+                        "  when = on_watchlist({ 'notify_name', 'description' }, 'un') }\n"
+                        "rule { id = 'W0', title = 't', weight = 1,\n"
+                        "  when = on_watchlist({ 'notify_name', 'shipper_name' }, 'un') }\n");
   BrPack *pack = br_pack_load(dir, &error);
   g_assert_no_error(error);
   RulesLine l;
   rules_line_init(&l);
   BrFieldResolution *res = br_fields_resolve(pack, l.schema, &error);
   g_assert_no_error(error);
-  g_assert_cmpuint(res->off->len, ==, 3);
-  static const char *const want[][2] = {{"U", "wieght_kg"}, {"R", "origin"}, {"F", "Seal Changed"}};
-  for (guint i = 0; i < 3; i++) {
+  /* A party list needs one of its fields only: W1 screens the description it has. */
+  g_assert_cmpuint(res->off->len, ==, 4);
+  static const char *const want[][2] = {{"U", "wieght_kg"},
+                                        {"R", "origin"},
+                                        {"F", "Seal Changed"},
+                                        {"W0", "notify_name|shipper_name"}};
+  for (guint i = 0; i < 4; i++) {
     const BrRuleOff *off = &g_array_index(res->off, BrRuleOff, i);
     g_assert_cmpstr(br_pack_rule(pack, off->rule)->id, ==, want[i][0]);
     g_assert_cmpstr(off->field, ==, want[i][1]);
@@ -183,6 +191,12 @@ test_load_errors(void)
                   "rule U reads wieght_kg, which the input does not have: the rule is "
                   "disabled");
   g_free(why);
+  why = br_fields_describe(pack, &g_array_index(res->off, BrRuleOff, 3));
+  g_assert_cmpstr(why, ==,
+                  "rule W0 reads one of notify_name, shipper_name, none of which the "
+                  "input has: the rule is disabled");
+  g_free(why);
+  g_assert_false(res->disabled[4]);
   br_fields_resolution_free(res);
   BrEvaluator *ev = br_evaluator_new(pack, l.schema, &error);
   g_assert_no_error(error);
