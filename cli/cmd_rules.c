@@ -367,6 +367,7 @@ rules_test(int argc, char **argv)
   if (!(pack = br_pack_load(argv[1], &error)))
     goto fail;
   sb = br_sandbox_new(BR_SANDBOX_DEFAULT_MEMORY, BR_SANDBOX_DEFAULT_BUDGET * 100);
+  br_sandbox_set_cpu_limit(sb, BR_SANDBOX_DEFAULT_CPU_MS * 100);
   if (!br_rule_api_install(sb, ';', &msg) ||
       !br_rule_api_run_files(sb, pack->paths, pack->contents, &msg)) {
     fprintf(stderr, "boxrank: %s\n", msg);

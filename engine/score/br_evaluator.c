@@ -252,6 +252,7 @@ br_evaluator_new(const BrPack *pack, const BrSchema *schema, GError **error)
                 "%s: [limits] memory_mb is too small to start Lua", pack->dir);
     goto fail;
   }
+  br_sandbox_set_cpu_limit(ev->sb, pack->settings.cpu_limit_ms);
   if (!br_rule_api_install(ev->sb, br_schema_list_separator(schema), &msg) ||
       !br_rule_api_run_files(ev->sb, pack->paths, pack->contents, &msg)) {
     g_set_error(error, BR_RULES_ERROR, BR_RULES_ERROR_SYNTAX, "%s", msg);

@@ -110,6 +110,7 @@ load_settings(BrPack *pack, GPtrArray *diags)
   s->random_share = 0.10;
   s->memory_limit = BR_SANDBOX_DEFAULT_MEMORY;
   s->instruction_limit = BR_SANDBOX_DEFAULT_BUDGET;
+  s->cpu_limit_ms = BR_SANDBOX_DEFAULT_CPU_MS;
   s->capacity = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
   char *path = g_build_filename(pack->dir, "pack.ini", NULL);
@@ -179,7 +180,9 @@ load_settings(BrPack *pack, GPtrArray *diags)
   const struct {
     const char *key;
     gint64 lo, hi;
-  } limits[] = {{"memory_mb", 1, 4096}, {"instructions", 1000, G_GINT64_CONSTANT(10000000000)}};
+  } limits[] = {{"memory_mb", 1, 4096},
+                {"instructions", 1000, G_GINT64_CONSTANT(10000000000)},
+                {"cpu_ms", 1, 600000}};
   for (guint i = 0; i < G_N_ELEMENTS(limits); i++) {
     if (!g_key_file_has_key(kf, "limits", limits[i].key, NULL))
       continue;
@@ -192,8 +195,10 @@ load_settings(BrPack *pack, GPtrArray *diags)
       ok = FALSE;
     } else if (i == 0) {
       s->memory_limit = (gsize)v << 20;
-    } else {
+    } else if (i == 1) {
       s->instruction_limit = (guint64)v;
+    } else {
+      s->cpu_limit_ms = (guint)v;
     }
   }
   s->history_keys = g_key_file_get_string(kf, "history", "keys", NULL);
@@ -683,6 +688,8 @@ pack_load(const char *dir, GPtrArray *diags, GHashTable *known, gint32 today)
 
   /* Top-level code of rule files only builds tables: a generous budget, the pack's memory. */
   BrSandbox *sb = br_sandbox_new(pack->settings.memory_limit, BR_SANDBOX_DEFAULT_BUDGET * 100);
+  if (sb)
+    br_sandbox_set_cpu_limit(sb, BR_SANDBOX_DEFAULT_CPU_MS * 100);
   char *msg = NULL;
   if (!sb) {
     diag_add(diags, BR_RULES_ERROR_SETTINGS, dir, 0, NULL,

@@ -56,6 +56,7 @@ typedef struct {
                               * least about, 0..1 (0 by default); with random_share at most 1 */
   gsize memory_limit;        /* [limits] memory_mb: bytes each evaluator's Lua state may hold */
   guint64 instruction_limit; /* [limits] instructions: VM instructions per function rule call */
+  guint cpu_limit_ms;        /* [limits] cpu_ms: CPU time per function rule call */
   char *history_keys;        /* [history] keys: entity keys with track records; NULL: default */
   char *weights_file;        /* weights.ini of the pack when it has one (set by boxrank tune) */
   char **watchlists;         /* [watchlists] lists: names of the stored lists its rules screen */

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Hostile rule packs (tests/packs/hostile): each has one function rule that tries to escape
+# its limits (a loop in an xpcall message handler, patterns that backtrack for hours, megabytes
+# built in C per call, endless recursion, huge error messages, allocating gsub, concatenation
+# loops only a deadline stops). A 300-line sample must end, score every line, and report the
+# rule as failed. The watchdog is generous: before the fix each of these ran for minutes or
+# never ended.
+source "$(dirname "$0")/common.bash"
+packs="$BR_SOURCE_DIR/tests/packs/hostile"
+{
+  echo "container,port,origin_country,declared_kg,measured_kg"
+  for i in $(seq 1 300); do printf 'CONT%07d,IQUQR,EC,1000,1200\n' "$i"; done
+} >"$WORK/s300.csv"
+n=0
+for pack in "$packs"/*/; do
+  name=$(basename "$pack")
+  out="$WORK/out-$name"
+  got=0
+  timeout 300 "$BOXRANK" rank "$WORK/s300.csv" --rules "$pack" --out "$out" -q 2>"$WORK/err" || got=$?
+  [ "$got" -ne 124 ] || fail "$name: the run did not end within 300 s"
+  [ "$got" -eq 4 ] || fail "$name: expected exit 4 (rule errors), got $got: $(head -c 500 "$WORK/err")"
+  grep -q '"lines_scored": 300' "$out/summary.json" || fail "$name: not every line was scored"
+  grep -q '"errors": [1-9]' "$out/summary.json" || fail "$name: the rule is not reported as failed"
+  grep -q '"first_error": ".*\(budget\|CPU time\|nested\|memory\)' "$out/summary.json" ||
+    fail "$name: the failure does not name the limit: $(grep first_error "$out/summary.json")"
+  n=$((n + 1))
+done
+[ "$n" -ge 12 ] || fail "expected 12 hostile packs, found $n"
+echo "rank hostile rules: ok ($n packs)"
