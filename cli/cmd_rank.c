@@ -451,8 +451,15 @@ br_cmd_rank(int argc, char **argv)
   g_string_free(text, TRUE);
 
   guint64 failures = 0;
-  for (guint i = 0; i < result.nrules; i++)
+  for (guint i = 0; i < result.nrules; i++) {
     failures += result.failure_counts[i];
+    if (result.disabled[i])
+      fprintf(stderr,
+              "boxrank: rule %s switched off for the rest of the run after %u failures "
+              "([limits] max_failures): %s\n",
+              br_pack_rule(pack, i)->id, br_pack_settings(pack)->max_failures,
+              result.failure_messages[i] ? result.failure_messages[i] : "");
+  }
   status = rejected && failures ? BR_EXIT_REJECTS_AND_RULE_ERRORS
            : rejected           ? BR_EXIT_REJECTS
            : failures           ? BR_EXIT_RULE_ERRORS

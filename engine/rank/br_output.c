@@ -288,6 +288,8 @@ br_output_summary_json(GString *out, const BrRunSummary *s)
       g_string_append(out, ", \"first_error\": ");
       br_json_append_string(out, r->failure_messages[i], -1);
     }
+    if (r->disabled[i])
+      g_string_append(out, ", \"switched_off\": true");
     g_string_append_c(out, '}');
   }
   g_string_append(out, "\n  ],\n  \"missing_fields\": [");
@@ -299,8 +301,15 @@ br_output_summary_json(GString *out, const BrRunSummary *s)
     br_json_append_string(out, off->field, -1);
     g_string_append(out, ", \"disabled\": true}");
   }
-  g_string_append_printf(out, "%s],\n  \"rule_errors\": %" G_GUINT64_FORMAT "\n}\n",
+  g_string_append_printf(out, "%s],\n  \"rule_errors\": %" G_GUINT64_FORMAT,
                          s->fields && s->fields->off->len ? "\n  " : "", total_failures(r));
+  g_string_append(out, ",\n  \"rules_switched_off\": [");
+  for (guint i = 0, n = 0; i < r->nrules; i++)
+    if (r->disabled[i]) {
+      g_string_append(out, n++ ? ", " : "");
+      br_json_append_string(out, br_pack_rule(s->pack, i)->id, -1);
+    }
+  g_string_append(out, "]\n}\n");
 }
 
 void

@@ -48,6 +48,8 @@ struct BrEvaluator {
   guint64 *fires;
   guint64 *failures;
   char **failure_msgs;
+  gint *breaker;     /* failures per rule, shared by a run's evaluators (atomic) */
+  gint *own_breaker; /* the counts when none are shared */
   /* per-line results, reused */
   BrLineResult result;
   gsize *reason_off;
@@ -234,6 +236,8 @@ br_evaluator_new(const BrPack *pack, const BrSchema *schema, GError **error)
   ev->fires = g_new0(guint64, ev->nrules);
   ev->failures = g_new0(guint64, ev->nrules);
   ev->failure_msgs = g_new0(char *, ev->nrules + 1);
+  ev->own_breaker = g_new0(gint, ev->nrules);
+  ev->breaker = ev->own_breaker;
   ev->result.fired = g_new0(guint, ev->nrules);
   ev->result.reasons = g_new0(const char *, ev->nrules);
   ev->result.points = g_new0(double, ev->nrules);
@@ -312,6 +316,7 @@ br_evaluator_free(BrEvaluator *ev)
   g_free(ev->rules);
   g_free(ev->fires);
   g_free(ev->failures);
+  g_free(ev->own_breaker);
   /* Sparse: most rules never fail, so g_strfreev would stop at the first gap. */
   for (guint i = 0; i < ev->nrules; i++)
     g_free(ev->failure_msgs[i]);
@@ -350,6 +355,7 @@ static void
 record_failure(BrEvaluator *ev, guint i, const char *msg, guint64 line_no)
 {
   ev->failures[i]++;
+  g_atomic_int_inc(&ev->breaker[i]);
   if (ev->failure_msgs[i])
     return;
   const BrRuleInfo *info = ev->rules[i].info;
@@ -460,6 +466,8 @@ br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
       else if (fired && ev->watch)
         br_cond_explain(cr->cond, ev->schema, record, ev->scratch);
     } else if (cr->fn_ref != LUA_NOREF) {
+      if (br_evaluator_rule_disabled(ev, i))
+        continue;
       lua_rawgeti(L, LUA_REGISTRYINDEX, cr->fn_ref);
       br_lua_line_push(L, ev->view);
       br_lua_line_set(ev->view, record);
@@ -562,6 +570,18 @@ void
 br_evaluator_set_history_cut(BrEvaluator *ev, int cut)
 {
   ev->cut = (BrHistoryCut)cut;
+}
+
+void
+br_evaluator_share_failures(BrEvaluator *ev, gint *counts)
+{
+  ev->breaker = counts ? counts : ev->own_breaker;
+}
+
+gboolean
+br_evaluator_rule_disabled(const BrEvaluator *ev, guint rule)
+{
+  return (guint)g_atomic_int_get(&ev->breaker[rule]) >= ev->pack->settings.max_failures;
 }
 
 const guint64 *

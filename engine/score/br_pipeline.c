@@ -165,6 +165,7 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
   /* Evaluators compile the pack against this input's schema; build them all before any
    * thread starts so a bad pack fails the run cleanly. */
   Worker *workers = g_new0(Worker, nthreads);
+  gint *breaker = g_new0(gint, MAX(nrules, 1));
   GPtrArray *spare = g_ptr_array_new_with_free_func((GDestroyNotify)br_chunk_free);
   guint built = 0;
   for (; built < nthreads; built++) {
@@ -173,6 +174,7 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     w->ev = br_evaluator_new(pack, sh.schema, error);
     if (!w->ev)
       goto out;
+    br_evaluator_share_failures(w->ev, breaker);
     br_evaluator_set_history(w->ev, options->history);
     br_evaluator_set_history_cut(w->ev, options->history_cut);
     if ((options->watch && !br_evaluator_set_watch(w->ev, options->watch, error)) ||
@@ -252,6 +254,9 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
   result->fire_counts = g_new0(guint64, nrules);
   result->failure_counts = g_new0(guint64, nrules);
   result->failure_messages = g_new0(char *, nrules + 1);
+  result->disabled = g_new0(gboolean, MAX(nrules, 1));
+  for (guint r = 0; r < nrules; r++)
+    result->disabled[r] = br_evaluator_rule_disabled(workers[0].ev, r);
   for (guint i = 0; i < nthreads; i++) {
     Worker *w = &workers[i];
     if (w->units)
@@ -286,6 +291,7 @@ out:
       g_string_free(workers[i].scratch, TRUE);
   }
   g_free(workers);
+  g_free(breaker);
   g_ptr_array_free(spare, TRUE);
   g_async_queue_unref(sh.work);
   g_async_queue_unref(sh.done);
@@ -305,6 +311,7 @@ br_pipeline_result_clear(BrPipelineResult *result)
   for (guint i = 0; result->failure_messages && i < result->nrules; i++)
     g_free(result->failure_messages[i]);
   g_free(result->failure_messages);
+  g_free(result->disabled);
   memset(result, 0, sizeof *result);
 }
 

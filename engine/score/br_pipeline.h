@@ -39,6 +39,7 @@ typedef struct {
   guint64 *fire_counts;    /* per rule, over all lines */
   guint64 *failure_counts; /* per rule */
   char **failure_messages; /* per rule: first failure, or NULL */
+  gboolean *disabled;      /* per rule: switched off by the breaker ([limits] max_failures) */
   guint threads_used;
 } BrPipelineResult;
 

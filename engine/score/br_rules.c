@@ -111,6 +111,7 @@ load_settings(BrPack *pack, GPtrArray *diags)
   s->memory_limit = BR_SANDBOX_DEFAULT_MEMORY;
   s->instruction_limit = BR_SANDBOX_DEFAULT_BUDGET;
   s->cpu_limit_ms = BR_SANDBOX_DEFAULT_CPU_MS;
+  s->max_failures = BR_PACK_DEFAULT_MAX_FAILURES;
   s->capacity = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
   char *path = g_build_filename(pack->dir, "pack.ini", NULL);
@@ -182,7 +183,8 @@ load_settings(BrPack *pack, GPtrArray *diags)
     gint64 lo, hi;
   } limits[] = {{"memory_mb", 1, 4096},
                 {"instructions", 1000, G_GINT64_CONSTANT(10000000000)},
-                {"cpu_ms", 1, 600000}};
+                {"cpu_ms", 1, 600000},
+                {"max_failures", 1, G_MAXINT32}};
   for (guint i = 0; i < G_N_ELEMENTS(limits); i++) {
     if (!g_key_file_has_key(kf, "limits", limits[i].key, NULL))
       continue;
@@ -197,8 +199,10 @@ load_settings(BrPack *pack, GPtrArray *diags)
       s->memory_limit = (gsize)v << 20;
     } else if (i == 1) {
       s->instruction_limit = (guint64)v;
-    } else {
+    } else if (i == 2) {
       s->cpu_limit_ms = (guint)v;
+    } else {
+      s->max_failures = (guint)v;
     }
   }
   s->history_keys = g_key_file_get_string(kf, "history", "keys", NULL);

@@ -57,11 +57,15 @@ typedef struct {
   gsize memory_limit;        /* [limits] memory_mb: bytes each evaluator's Lua state may hold */
   guint64 instruction_limit; /* [limits] instructions: VM instructions per function rule call */
   guint cpu_limit_ms;        /* [limits] cpu_ms: CPU time per function rule call */
+  guint max_failures;        /* [limits] max_failures: failures that switch a rule off */
   char *history_keys;        /* [history] keys: entity keys with track records; NULL: default */
   char *weights_file;        /* weights.ini of the pack when it has one (set by boxrank tune) */
   char **watchlists;         /* [watchlists] lists: names of the stored lists its rules screen */
   char **required_fields;    /* [fields] required: fields an input must give; NULL: none */
 } BrPackSettings;
+
+/* Failures after which a function rule is switched off for the rest of a run. */
+#define BR_PACK_DEFAULT_MAX_FAILURES 50
 
 typedef struct BrPack BrPack;
 
@@ -134,6 +138,13 @@ gboolean br_evaluator_set_watch(BrEvaluator *ev, const BrWatchSet *watch, GError
  * needs them and reference is NULL. */
 typedef struct BrReference BrReference;
 gboolean br_evaluator_set_reference(BrEvaluator *ev, const BrReference *reference, GError **error);
+/* The breaker: a function rule that has failed the pack's max_failures times is not run again.
+ * Evaluators of one run share their counts (one atomic int per rule, zeroed, owned by the
+ * caller) so the run switches a rule off after max_failures failures in all; without this an
+ * evaluator counts alone. */
+void br_evaluator_share_failures(BrEvaluator *ev, gint *counts);
+/* TRUE when the rule has been switched off by the breaker. */
+gboolean br_evaluator_rule_disabled(const BrEvaluator *ev, guint rule);
 /* Per-rule fire counts and failures so far (arrays indexed by rule). */
 const guint64 *br_evaluator_fire_counts(const BrEvaluator *ev);
 const guint64 *br_evaluator_failure_counts(const BrEvaluator *ev);

@@ -21,9 +21,32 @@ for pack in "$packs"/*/; do
   [ "$got" -eq 4 ] || fail "$name: expected exit 4 (rule errors), got $got: $(head -c 500 "$WORK/err")"
   grep -q '"lines_scored": 300' "$out/summary.json" || fail "$name: not every line was scored"
   grep -q '"errors": [1-9]' "$out/summary.json" || fail "$name: the rule is not reported as failed"
+  # The breaker (default 50 failures) switches the rule off for the rest of the run.
+  grep -q '"rules_switched_off": \["H-' "$out/summary.json" || fail "$name: the rule was not switched off"
+  grep -q "rule H-.* switched off" "$WORK/err" || fail "$name: no notice on stderr: $(cat "$WORK/err")"
   grep -q '"first_error": ".*\(budget\|CPU time\|nested\|memory\)' "$out/summary.json" ||
     fail "$name: the failure does not name the limit: $(grep first_error "$out/summary.json")"
   n=$((n + 1))
 done
 [ "$n" -ge 12 ] || fail "expected 12 hostile packs, found $n"
+
+# A rule failing on every line of 3,000 is switched off after the pack's max_failures.
+mkdir -p "$WORK/failing"
+printf '[pack]\nname = failing\n[limits]\nmax_failures = 5\n' >"$WORK/failing/pack.ini"
+cat >"$WORK/failing/rules.lua" <<'LUA'
+rule { id = "ALWAYS-FAILS", title = "fails on every line", weight = 1,
+  when = function(line) local k = "no_such_field" return line[k] > 1 end }
+rule { id = "WORKS", title = "works", weight = 1, when = function(line) return true end }
+LUA
+{
+  echo "container,port,origin_country,declared_kg,measured_kg"
+  for i in $(seq 1 3000); do printf 'CONT%07d,IQUQR,EC,1000,1200\n' "$i"; done
+} >"$WORK/s3000.csv"
+expect_status 4 "$BOXRANK" rank "$WORK/s3000.csv" --rules "$WORK/failing" --out "$WORK/of" -q 2>"$WORK/err"
+grep -q '"id": "ALWAYS-FAILS", "weight": 1, "fired": 0, "errors": 5,.*"switched_off": true' \
+  "$WORK/of/summary.json" || fail "breaker: $(grep ALWAYS "$WORK/of/summary.json")"
+grep -q '"id": "WORKS", "weight": 1, "fired": 3000, "errors": 0}' "$WORK/of/summary.json" ||
+  fail "breaker: the other rule must go on"
+grep -q "rule ALWAYS-FAILS switched off for the rest of the run after 5 failures" "$WORK/err" ||
+  fail "breaker: no notice on stderr: $(cat "$WORK/err")"
 echo "rank hostile rules: ok ($n packs)"

@@ -229,11 +229,9 @@ test_load_errors(void)
 static const char *limits_pack =
     "rule { id = 'LOOP', title = 'loops', weight = 1, when = function(l) while true do end end }\n"
     "rule { id = 'BOMB', title = 'allocates', weight = 1, when = function(l)\n"
-    "  local s = 'x' .. l.declared_kg while true do s = s .. s end end }
-"
+    "  local s = 'x' .. l.declared_kg while true do s = s .. s end end }\n"
     "rule { id = 'ERR', title = 'errors', weight = 1, when = function(l) local k = 'nosuch' "
-    "return l[k] end }
-"
+    "return l[k] end }\n"
     "rule { id = 'OK', title = 'works', weight = 7, when = function(l)\n"
     "  return l.declared_kg ~= nil, 'has a mass' end }\n"
     "rule { id = 'REP', title = 'big string', weight = 1, when = function(l)\n"
@@ -287,6 +285,56 @@ test_runaway_rules_fail_alone(void)
   rules_line_clear(&l);
   br_pack_free(pack);
   g_free(dir);
+}
+
+/* The breaker: a rule that keeps failing is switched off after [limits] max_failures failures,
+ * counted over every evaluator that shares the counts, while the other rules go on. */
+static void
+test_breaker(void)
+{
+  char *dir = rules_make_pack(
+      "breaker", "[limits]\nmax_failures = 5\n",
+      "rule { id = 'ERR', title = 'errors', weight = 1, when = function(l) local k = 'nosuch' "
+      "return l[k] end }\n"
+      "rule { id = 'OK', title = 'works', weight = 7, when = function(l) return true end }\n");
+  GError *error = NULL;
+  BrPack *pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(br_pack_settings(pack)->max_failures, ==, 5);
+  RulesLine l;
+  rules_line_init(&l);
+  BrEvaluator *a = br_evaluator_new(pack, l.schema, &error);
+  BrEvaluator *b = br_evaluator_new(pack, l.schema, &error);
+  g_assert_no_error(error);
+  gint shared[2] = {0, 0};
+  br_evaluator_share_failures(a, shared);
+  br_evaluator_share_failures(b, shared);
+  for (int i = 0; i < 10; i++) {
+    g_assert_cmpfloat(br_evaluator_eval(i % 2 ? b : a, l.rec, (guint64)i + 2)->score, ==, 7);
+    g_assert_cmpint(br_evaluator_rule_disabled(a, 0), ==, i >= 4);
+  }
+  g_assert_cmpuint(br_evaluator_failure_counts(a)[0] + br_evaluator_failure_counts(b)[0], ==, 5);
+  g_assert_true(br_evaluator_rule_disabled(b, 0));
+  g_assert_false(br_evaluator_rule_disabled(a, 1));
+  g_assert_cmpuint(br_evaluator_fire_counts(a)[1] + br_evaluator_fire_counts(b)[1], ==, 10);
+  br_evaluator_free(a);
+  br_evaluator_free(b);
+  br_pack_free(pack);
+  g_free(dir);
+  /* Without shared counts an evaluator counts alone; the default is 50. */
+  dir = rules_make_pack("breaker50", "",
+                        "rule { id = 'ERR', title = 'e', weight = 1, when = function(l) "
+                        "local k = 'nosuch' return l[k] end }\n");
+  pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  a = br_evaluator_new(pack, l.schema, &error);
+  for (int i = 0; i < 60; i++)
+    br_evaluator_eval(a, l.rec, (guint64)i + 2);
+  g_assert_cmpuint(br_evaluator_failure_counts(a)[0], ==, BR_PACK_DEFAULT_MAX_FAILURES);
+  br_evaluator_free(a);
+  br_pack_free(pack);
+  g_free(dir);
+  rules_line_clear(&l);
 }
 
 static const char *view_pack =
@@ -688,6 +736,7 @@ main(int argc, char **argv)
   g_test_add_func("/rules/hash", test_hash);
   g_test_add_func("/rules/load-errors", test_load_errors);
   g_test_add_func("/rules/runaway-rules", test_runaway_rules_fail_alone);
+  g_test_add_func("/rules/breaker", test_breaker);
   g_test_add_func("/rules/line-view", test_line_view);
   g_test_add_func("/rules/validity-and-results", test_validity_and_results);
   g_test_add_func("/rules/check", test_check_reports_problems);
