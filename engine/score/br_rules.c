@@ -468,6 +468,22 @@ function_reads(lua_State *L, const BrPack *pack, GPtrArray *reads)
   g_free(name);
 }
 
+/* Rule ids end up in list files, summaries, the store, URLs of the web front end and
+ * weights.ini keys: letters, digits, '-', '_' and '.', starting with a letter or digit (a
+ * leading '-', '=' or '+' would read as a formula in a spreadsheet). */
+#define RULE_ID_MAX 64
+
+static gboolean
+rule_id_valid(const char *id)
+{
+  if (!g_ascii_isalnum(id[0]) || strlen(id) > RULE_ID_MAX)
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_isalnum(*p) && !strchr("-_.", *p))
+      return FALSE;
+  return TRUE;
+}
+
 /* Reads one registered rule table (on the stack top) into metadata, reporting every problem. */
 static BrRuleInfo *
 read_rule(lua_State *L, const BrPack *pack, GPtrArray *diags, GHashTable *seen, GHashTable *known,
@@ -481,10 +497,22 @@ read_rule(lua_State *L, const BrPack *pack, GPtrArray *diags, GHashTable *seen, 
   r->line = (int)lua_tointeger(L, -1);
   lua_pop(L, 1);
   r->id = opt_string(L, t, "id");
+  lua_getfield(L, t, "id");
+  gboolean id_has_nul = r->id && lua_rawlen(L, -1) != strlen(r->id);
+  lua_pop(L, 1);
   gboolean ok = TRUE;
   const char *id = r->id ? r->id : "?";
   if (!r->id || !*r->id) {
     diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, NULL, "rule without an id");
+    ok = FALSE;
+  } else if (id_has_nul || !rule_id_valid(r->id)) {
+    char *shown = g_strescape(r->id, NULL);
+    diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, NULL,
+             "rule id \"%.80s\" is not allowed: letters, digits, '-', '_' and '.', starting "
+             "with a letter or digit, at most %d characters",
+             shown, RULE_ID_MAX);
+    g_free(shown);
+    id = "?";
     ok = FALSE;
   } else if (g_hash_table_contains(seen, r->id)) {
     diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,

@@ -337,6 +337,41 @@ test_breaker(void)
   rules_line_clear(&l);
 }
 
+/* Rule ids keep to the documented alphabet: rules check reports the others, and a pack holding
+ * one does not load. */
+static void
+test_rule_ids(void)
+{
+  const char *const bad[] = {"A\\nB", "A/B", "=HYPERLINK(1)", "<b>X</b>", "-X", ".X", "A B",
+                             "X\\0Y", "\\xc3\\xa9T\\xc3\\xa9", NULL};
+  for (const char *const *id = bad; *id; id++) {
+    char *lua = g_strdup_printf(
+        "rule { id = \"%s\", title = 't', weight = 1, when = present('bol') }\n", *id);
+    char *dir = rules_make_pack("ids", "", lua);
+    GPtrArray *diags = br_pack_check(dir, NULL, NULL);
+    g_assert_cmpuint(diags->len, ==, 1);
+    const BrDiagnostic *d = g_ptr_array_index(diags, 0);
+    g_assert_nonnull(strstr(d->message, "is not allowed: letters, digits"));
+    g_assert_null(strchr(d->message, '\n'));
+    g_assert_cmpint(d->line, ==, 1);
+    g_ptr_array_free(diags, TRUE);
+    GError *error = NULL;
+    g_assert_null(br_pack_load(dir, &error));
+    g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_INVALID);
+    g_clear_error(&error);
+    g_free(lua);
+    g_free(dir);
+  }
+  char *dir = rules_make_pack("ids-ok", "",
+                              "rule { id = 'CCP-ROUTE_001.v2', title = 't', weight = 1, "
+                              "when = present('bol') }\n"
+                              "rule { id = '7X', title = 't', weight = 1, when = present('bol') }\n");
+  GPtrArray *diags = br_pack_check(dir, NULL, NULL);
+  g_assert_cmpuint(diags->len, ==, 0);
+  g_ptr_array_free(diags, TRUE);
+  g_free(dir);
+}
+
 static const char *view_pack =
     "rule { id = 'TYPES', title = 't', weight = 1, when = function(l)\n"
     "  return true, table.concat({ math.type(l.declared_kg) or type(l.declared_kg),\n"
@@ -737,6 +772,7 @@ main(int argc, char **argv)
   g_test_add_func("/rules/load-errors", test_load_errors);
   g_test_add_func("/rules/runaway-rules", test_runaway_rules_fail_alone);
   g_test_add_func("/rules/breaker", test_breaker);
+  g_test_add_func("/rules/ids", test_rule_ids);
   g_test_add_func("/rules/line-view", test_line_view);
   g_test_add_func("/rules/validity-and-results", test_validity_and_results);
   g_test_add_func("/rules/check", test_check_reports_problems);
