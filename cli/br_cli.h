@@ -22,6 +22,7 @@ typedef struct {
 
 int br_cmd_rank(int argc, char **argv);
 int br_cmd_rules(int argc, char **argv);
+int br_cmd_pack(int argc, char **argv);
 int br_cmd_backtest(int argc, char **argv);
 int br_cmd_tune(int argc, char **argv);
 int br_cmd_mine(int argc, char **argv);

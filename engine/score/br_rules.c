@@ -96,6 +96,20 @@ diag_add_lua_error(GPtrArray *diags, const char *fallback_file, const char *msg)
   }
 }
 
+typedef struct {
+  GPtrArray *diags;
+  const char *path;
+  gboolean ok;
+} ConfigProblems;
+
+static void
+config_problem(int line, const char *message, gpointer data)
+{
+  ConfigProblems *cp = data;
+  diag_add(cp->diags, BR_RULES_ERROR_SETTINGS, cp->path, line, NULL, "%s", message);
+  cp->ok = FALSE;
+}
+
 static gboolean
 load_settings(BrPack *pack, GPtrArray *diags)
 {
@@ -124,6 +138,12 @@ load_settings(BrPack *pack, GPtrArray *diags)
     ok = FALSE;
     goto out;
   }
+  char *text = NULL;
+  g_file_get_contents(path, &text, NULL, NULL);
+  ConfigProblems cp = {diags, path, TRUE};
+  br_pack_config_check(kf, text, config_problem, &cp);
+  g_free(text);
+  ok = cp.ok;
   char *base = g_path_get_basename(pack->dir);
   s->name = g_key_file_get_string(kf, "pack", "name", NULL);
   if (!s->name)
@@ -669,36 +689,48 @@ load_weights(BrPack *pack, GPtrArray *diags)
     g_key_file_free(kf);
     return;
   }
+  char *text = NULL;
+  g_file_get_contents(path, &text, NULL, NULL);
   GHashTable *by_id = g_hash_table_new(g_str_hash, g_str_equal);
+  const char **ids_known = g_new0(const char *, pack->rules->len + 1);
   for (guint i = 0; i < pack->rules->len; i++) {
     BrRuleInfo *r = g_ptr_array_index(pack->rules, i);
     g_hash_table_insert(by_id, r->id, r);
+    ids_known[i] = r->id;
   }
   gsize ngroups = 0;
   char **groups = g_key_file_get_groups(kf, &ngroups);
+  const char *const weights_group[] = {"weights"};
   for (gsize g = 0; g < ngroups; g++)
     if (strcmp(groups[g], "weights") != 0)
-      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "unknown group [%s] (only [weights])",
-               groups[g]);
+      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, br_pack_ini_line(text, groups[g], NULL), NULL,
+               "unknown group [%s] (%s)", groups[g],
+               br_pack_suggest(groups[g], weights_group, 1) ? "did you mean [weights]?"
+                                                            : "only [weights]");
   g_strfreev(groups);
   gsize n = 0;
   char **ids = g_key_file_get_keys(kf, "weights", &n, NULL);
   for (gsize i = 0; i < n; i++) {
     BrRuleInfo *r = g_hash_table_lookup(by_id, ids[i]);
     double w = g_key_file_get_double(kf, "weights", ids[i], &error);
+    int line = br_pack_ini_line(text, "weights", ids[i]);
     if (error || !isfinite(w)) {
-      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, ids[i], "[weights] %s is not a number",
+      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, line, ids[i], "[weights] %s is not a number",
                ids[i]);
       g_clear_error(&error);
     } else if (!r) {
-      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, ids[i],
-               "[weights] %s: the pack has no such rule", ids[i]);
+      const char *near = br_pack_suggest(ids[i], ids_known, pack->rules->len);
+      diag_add(diags, BR_RULES_ERROR_SETTINGS, path, line, ids[i],
+               "[weights] %s: the pack has no such rule%s%s%s", ids[i],
+               near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
     } else {
       r->weight = w;
     }
   }
   g_strfreev(ids);
   g_hash_table_destroy(by_id);
+  g_free(ids_known);
+  g_free(text);
   g_key_file_free(kf);
 }
 

@@ -70,6 +70,8 @@ typedef struct {
 typedef struct BrPack BrPack;
 
 BrPack *br_pack_load(const char *dir, GError **error);
+/* The settings in effect, defaults filled in, as a pack.ini (boxrank pack dump). */
+void br_pack_settings_dump(const BrPack *pack, GString *out);
 void br_pack_free(BrPack *pack);
 const char *br_pack_dir(const BrPack *pack);
 const BrPackSettings *br_pack_settings(const BrPack *pack);

@@ -372,6 +372,110 @@ test_rule_ids(void)
   g_free(dir);
 }
 
+/* Messages of br_pack_check on a pack, as "line: message" lines. */
+static char *
+check_messages(const char *dir)
+{
+  GPtrArray *diags = br_pack_check(dir, NULL, NULL);
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; i < diags->len; i++) {
+    const BrDiagnostic *d = g_ptr_array_index(diags, i);
+    g_string_append_printf(out, "%d: %s\n", d->line, d->message);
+  }
+  g_ptr_array_free(diags, TRUE);
+  return g_string_free(out, FALSE);
+}
+
+/* A misspelt group or key in pack.ini is an error naming its line and the likely intended
+ * name, never a silent default; so is an unknown rule in weights.ini. */
+static void
+test_settings_typos(void)
+{
+  const char *lua =
+      "rule { id = 'CCP-ROUTE-001', title = 't', weight = 1, when = present('bol') }\n";
+  char *dir = rules_make_pack("typos",
+                              "[pack]\nname = t\n"
+                              "[capacities]\ndefault = 3\n"
+                              "[limits]\nmemroy_mb = 3\nred = 4\nfoo = 1\n"
+                              "[capacity]\ndefualt = 4\nIQUQR = 3\nbasra = 2\n"
+                              "[lane]\nred = 1\n[zzz]\n",
+                              lua);
+  char *got = check_messages(dir);
+  const char *const want[] = {
+      "3: unknown group [capacities] (did you mean [capacity]?)",
+      "6: [limits] memroy_mb: unknown key (did you mean memory_mb?)",
+      "7: [limits] red: no such key in [limits]; it belongs in [lanes]",
+      "8: [limits] foo: unknown key (the group takes: memory_mb, instructions, cpu_ms, "
+      "max_failures)",
+      "10: [capacity] defualt: unknown key (did you mean default?)",
+      "12: [capacity] basra: neither default nor a port code (UN/LOCODE such as IQUQR)",
+      "13: unknown group [lane] (did you mean [lanes]?)",
+      "15: unknown group [zzz] (pack.ini has",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(want); i++)
+    if (!strstr(got, want[i]))
+      g_error("expected \"%s\" in:\n%s", want[i], got);
+  g_free(got);
+  GError *error = NULL;
+  g_assert_null(br_pack_load(dir, &error));
+  g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_SETTINGS);
+  g_clear_error(&error);
+  g_free(dir);
+
+  dir = rules_make_pack("typos-weights", "[pack]\nname = t\n", lua);
+  char *weights = g_build_filename(dir, "weights.ini", NULL);
+  g_assert_true(
+      g_file_set_contents(weights, "[weight]\nx = 1\n[weights]\nCCP-ROUTE-01 = 2\n", -1, NULL));
+  got = check_messages(dir);
+  g_assert_nonnull(strstr(got, "1: unknown group [weight] (did you mean [weights]?)"));
+  g_assert_nonnull(strstr(
+      got, "4: [weights] CCP-ROUTE-01: the pack has no such rule (did you mean CCP-ROUTE-001?)"));
+  g_free(got);
+  g_free(weights);
+  g_free(dir);
+}
+
+/* pack dump prints every setting with its default, as a pack.ini that loads to the same
+ * settings. */
+static void
+test_settings_dump(void)
+{
+  const char *lua = "rule { id = 'R', title = 't', weight = 1, when = present('bol') }\n";
+  char *dir = rules_make_pack("dump",
+                              "[pack]\nname = d\n[capacity]\nIQUQR = 7\nIQBSR = 2\n"
+                              "[limits]\ncpu_ms = 250\n[fields]\nrequired = port\n",
+                              lua);
+  GError *error = NULL;
+  BrPack *pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  GString *first = g_string_new(NULL);
+  br_pack_settings_dump(pack, first);
+  br_pack_free(pack);
+  const char *const want[] = {"[pack]\nname = d\nversion = \nunit = container\n",
+                              "[lanes]\nred = 50\nyellow = 25\n",
+                              "[capacity]\ndefault = 20\nIQBSR = 2\nIQUQR = 7\n",
+                              "[random]\nshare = 0.1\n",
+                              "[limits]\nmemory_mb = 64\ninstructions = 1000000\ncpu_ms = 250\n"
+                              "max_failures = 50\n",
+                              "[fields]\nrequired = port\n",
+                              "# [watchlists]\n"};
+  for (guint i = 0; i < G_N_ELEMENTS(want); i++)
+    if (!strstr(first->str, want[i]))
+      g_error("expected \"%s\" in:\n%s", want[i], first->str);
+  /* The dump is a pack.ini with the same meaning. */
+  char *again = rules_make_pack("dump-again", strchr(first->str, '\n') + 1, lua);
+  pack = br_pack_load(again, &error);
+  g_assert_no_error(error);
+  GString *second = g_string_new(NULL);
+  br_pack_settings_dump(pack, second);
+  br_pack_free(pack);
+  g_assert_cmpstr(strchr(first->str, '\n'), ==, strchr(second->str, '\n'));
+  g_string_free(first, TRUE);
+  g_string_free(second, TRUE);
+  g_free(again);
+  g_free(dir);
+}
+
 static const char *view_pack =
     "rule { id = 'TYPES', title = 't', weight = 1, when = function(l)\n"
     "  return true, table.concat({ math.type(l.declared_kg) or type(l.declared_kg),\n"
@@ -773,6 +877,8 @@ main(int argc, char **argv)
   g_test_add_func("/rules/runaway-rules", test_runaway_rules_fail_alone);
   g_test_add_func("/rules/breaker", test_breaker);
   g_test_add_func("/rules/ids", test_rule_ids);
+  g_test_add_func("/rules/settings-typos", test_settings_typos);
+  g_test_add_func("/rules/settings-dump", test_settings_dump);
   g_test_add_func("/rules/line-view", test_line_view);
   g_test_add_func("/rules/validity-and-results", test_validity_and_results);
   g_test_add_func("/rules/check", test_check_reports_problems);
