@@ -40,9 +40,12 @@ struct BrSandbox {
   guint cpu_ms;
   Limit tripped; /* the limit the current call ran past: every instruction fails from then on */
   volatile sig_atomic_t expired; /* set by the deadline signal */
+  volatile sig_atomic_t ticks;   /* of the timer, during the current call */
   int depth;                     /* nested br_sandbox_pcall */
   gboolean has_timer;
-  pid_t timer_tid; /* the thread the timer measures (an evaluator moves to its worker) */
+  pid_t timer_tid;    /* the thread the timer measures (an evaluator moves to its worker) */
+  guint timer_period; /* ms of CPU time between ticks */
+  int limit_ticks;    /* ticks during one call that mean its deadline has passed */
   timer_t timer;
 };
 
@@ -144,9 +147,12 @@ br_sandbox_charge_scan(lua_State *L, gsize bytes)
   br_sandbox_charge(L, bytes / SCANNED_PER_INSTRUCTION + 1);
 }
 
-/* The deadline: a timer on the calling thread's CPU time, whose signal only sets a flag and
- * turns the hook on for the next instruction (lua_sethook is the one Lua call safe in a signal
- * handler). C functions that loop check the same flag through br_sandbox_charge. */
+/* The deadline: a periodic timer on the thread's CPU time ticks every quarter of cpu_ms, and a
+ * call that sees more than four ticks has run for cpu_ms to 1.25 cpu_ms. The signal handler
+ * only counts and, past the deadline, sets a flag and turns the hook on for the next
+ * instruction (lua_sethook is the one Lua call safe in a signal handler). C functions that
+ * loop check the same flag through br_sandbox_charge. Arming a one-shot timer per call would
+ * be exact but costs two system calls per rule and line: several times the cost of a call. */
 static _Thread_local BrSandbox *running; /* the sandbox in a call on this thread */
 
 static int
@@ -159,10 +165,12 @@ static void
 on_deadline(int sig, siginfo_t *info, void *context)
 {
   (void)sig;
-  (void)info;
   (void)context;
   BrSandbox *sb = running;
-  if (!sb)
+  /* Ticks of other sandboxes' timers on this thread, or between calls, are not this call's. */
+  if (!sb || info->si_value.sival_ptr != sb)
+    return;
+  if (++sb->ticks < sb->limit_ticks)
     return;
   sb->expired = 1;
   lua_sethook(sb->L, limit_hook, LUA_MASKCOUNT | LUA_MASKCALL, 1);
@@ -181,34 +189,44 @@ install_handler(gpointer data)
   return NULL;
 }
 
-/* Arms (ms > 0) or disarms the calling thread's deadline timer. */
+/* Makes sure the calling thread's timer ticks for this sandbox: system calls only when the
+ * sandbox first runs on a thread or its limit changed. */
 static void
-deadline_set(BrSandbox *sb, guint ms)
+deadline_start(BrSandbox *sb)
 {
-  pid_t tid = gettid();
+  sb->ticks = 0;
+  if (sb->cpu_ms == 0)
+    return;
+  static _Thread_local pid_t tid; /* gettid is a system call: once per thread */
+  if (!tid)
+    tid = gettid();
+  guint period = MAX(1, sb->cpu_ms / 4);
+  if (sb->has_timer && sb->timer_tid == tid && sb->timer_period == period)
+    return;
   if (sb->has_timer && sb->timer_tid != tid) {
     timer_delete(sb->timer);
     sb->has_timer = FALSE;
   }
   if (!sb->has_timer) {
-    if (ms == 0)
-      return;
     static GOnce once = G_ONCE_INIT;
     g_once(&once, install_handler, NULL);
     struct sigevent ev;
     memset(&ev, 0, sizeof ev);
     ev.sigev_notify = SIGEV_THREAD_ID;
     ev.sigev_signo = deadline_signal();
+    ev.sigev_value.sival_ptr = sb;
     ev._sigev_un._tid = tid;
     if (timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &sb->timer) != 0)
       g_error("cannot create the rule deadline timer: %s", g_strerror(errno));
     sb->has_timer = TRUE;
     sb->timer_tid = tid;
   }
+  sb->timer_period = period;
+  sb->limit_ticks = (int)(sb->cpu_ms / period) + 1;
   struct itimerspec spec;
-  memset(&spec, 0, sizeof spec);
-  spec.it_value.tv_sec = ms / 1000;
-  spec.it_value.tv_nsec = (long)(ms % 1000) * 1000000L;
+  spec.it_value.tv_sec = period / 1000;
+  spec.it_value.tv_nsec = (long)(period % 1000) * 1000000L;
+  spec.it_interval = spec.it_value;
   timer_settime(sb->timer, 0, &spec, NULL);
 }
 
@@ -508,12 +526,11 @@ br_sandbox_pcall(BrSandbox *sb, int nargs, int nresults)
     sb->tripped = LIMIT_NONE;
     sb->expired = 0;
     lua_sethook(sb->L, limit_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    deadline_start(sb);
     running = sb;
-    deadline_set(sb, sb->cpu_ms);
   }
   int rc = lua_pcall(sb->L, nargs, nresults, 0);
   if (--sb->depth == 0) {
-    deadline_set(sb, 0);
     running = NULL;
     sb->tripped = LIMIT_NONE;
     sb->expired = 0;
