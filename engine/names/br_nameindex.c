@@ -93,9 +93,9 @@ struct BrNameIndex {
 #define CACHE_NAME 78
 /* The bound below counts only pairs of tokens that share an index key, and tokens can pair
  * without one (two edits in a long token: MOUAMMED / MOHAMMED), so it is not quite an upper
- * bound: candidates that fall short of the threshold by less than this are scored too.
- * Measured on the quality set: recall 0.944 without, 0.951 with; about 6 names scored per
- * query without, 12 with. */
+ * bound: candidates that fall short of the cut (the threshold, at most BR_NAME_PRUNE_AT) by
+ * less than this are scored too. Measured on the quality set: recall 0.944 without, 0.951
+ * with; about 6 names scored per query without, 12 with (at a cut following the threshold). */
 #define BOUND_SLACK 0.15
 
 /* Names that matched, with their first HIT_RESULTS matches. */
@@ -170,6 +170,8 @@ struct BrNameScratch {
   Bounded *pass; /* heap of the best candidates whose bound reaches the threshold */
   BrNameTokens q;
   float qw[BR_NAME_MAX_TOKENS];
+  double lambda;         /* br_name_containment of the query */
+  guint32 distinct_mask; /* bit i: query token i is distinctive */
   BrNameMatch results[MAX_RESULTS];
   guint nresults;
   CacheSlot *cache;
@@ -285,18 +287,26 @@ word_of(BrNameIndexBuilder *b, const BrNameToken *t, gboolean join)
   char id[2 * BR_NAME_TOKEN_BYTES + 2];
   g_snprintf(id, sizeof id, "%c%s%c%s", 'A' + t->flags, t->text, 1, t->skel);
   guint32 known = GPOINTER_TO_UINT(g_hash_table_lookup(b->vocab, id));
-  if (known) {
-    if (!join)
-      g_array_index(b->words, Word, known - 1).join_only = FALSE;
-    return known - 1;
-  }
-  guint32 w = b->words->len;
-  Word word = {*t, 0, 0, join};
-  g_array_append_val(b->words, word);
-  g_hash_table_insert(b->vocab, g_strdup(id), GUINT_TO_POINTER(w + 1));
+  guint32 w = known - 1;
   guint64 keys[MAX_KEYS];
-  guint nk = join ? join_keys(t, keys) : token_keys(t, keys);
-  for (guint k = 0; k < nk; k++) {
+  guint first = 0, nk;
+  if (known) {
+    Word *word = &g_array_index(b->words, Word, w);
+    if (join || !word->join_only)
+      return w;
+    /* First met as two tokens written as one (HONG KONG), now a token of its own (HUAXIN
+     * SHIPPING HONGKONG): it needs the typo keys a join does not get. */
+    word->join_only = FALSE;
+    first = join_keys(t, keys);
+    nk = token_keys(t, keys);
+  } else {
+    w = b->words->len;
+    Word word = {*t, 0, 0, join};
+    g_array_append_val(b->words, word);
+    g_hash_table_insert(b->vocab, g_strdup(id), GUINT_TO_POINTER(w + 1));
+    nk = join ? join_keys(t, keys) : token_keys(t, keys);
+  }
+  for (guint k = first; k < nk; k++) {
     KeyWord kw = {keys[k], w};
     g_array_append_val(b->keys, kw);
   }
@@ -681,34 +691,48 @@ add_word_pair(BrNameScratch *s, guint32 w, guint q, double credit)
   s->wfirst[w] = (gint32)s->nwpairs++;
 }
 
+/* The query's containment factor when each of its distinctive tokens may pair (best credit
+ * above 0), else 1: br_name_similarity discounts a listed name's unpaired weight only for a
+ * query it contains. */
+static double
+contained_factor(const BrNameScratch *s, const double qbest[BR_NAME_MAX_TOKENS])
+{
+  for (guint i = 0; i < s->q.n; i++)
+    if (qbest[i] <= 0 && (s->distinct_mask & (1u << i)))
+      return 1.0;
+  return s->lambda;
+}
+
 /* An upper bound of br_name_similarity between the query and a listed name, from the pairs
  * the query's tokens can make with the name's words: each token of either side counts its
  * weight times the best credit it could get, as if it could take that pair whatever the
- * others take. Initials pair by their letter and are compared directly. */
+ * others take, and the name's weight counts at the query's containment factor when the query
+ * may be contained in it. Initials pair by their letter and are compared directly. */
 static double
 name_bound(const BrNameScratch *s, const BrNameIndex *ix, const Record *rec, double wq,
            gboolean query_initials)
 {
-  double qbest[BR_NAME_MAX_TOKENS] = {0}, he = 0, hq = 0, eb_next = 0;
+  double qbest[BR_NAME_MAX_TOKENS] = {0}, eb[BR_NAME_MAX_TOKENS] = {0}, eb_next = 0;
   const guint32 *words = ix->tok_words + rec->tok_first;
   const guint32 *joins = ix->join_words + rec->tok_first;
   const float *ew = ix->weights + rec->tok_first;
-  for (guint j = 0; j < rec->ntok; j++) {
+  guint ne = MIN(rec->ntok, BR_NAME_MAX_TOKENS);
+  for (guint j = 0; j < ne; j++) {
     /* A pair with this token and the next written as one counts for both. */
-    double eb = eb_next;
+    eb[j] = eb_next;
     eb_next = 0;
     guint32 w = words[j], jw = joins[j];
     if (w != NO_WORD && s->wstamp[w] == s->gen)
       for (gint32 p = s->wfirst[w]; p >= 0; p = s->wpairs[p].next) {
         const WordPair *wp = &s->wpairs[p];
         qbest[wp->q] = MAX(qbest[wp->q], wp->credit);
-        eb = MAX(eb, wp->credit);
+        eb[j] = MAX(eb[j], wp->credit);
       }
     if (jw != NO_WORD && s->wstamp[jw] == s->gen)
       for (gint32 p = s->wfirst[jw]; p >= 0; p = s->wpairs[p].next) {
         const WordPair *wp = &s->wpairs[p];
         qbest[wp->q] = MAX(qbest[wp->q], wp->credit);
-        eb = MAX(eb, wp->credit);
+        eb[j] = MAX(eb[j], wp->credit);
         eb_next = MAX(eb_next, wp->credit);
       }
     if (w == NO_WORD || query_initials) {
@@ -720,14 +744,16 @@ name_bound(const BrNameScratch *s, const BrNameIndex *ix, const Record *rec, dou
         double sim = br_name_token_similarity(q, e);
         double c = (float)sim >= (float)BR_NAME_PAIR_MIN ? br_name_pair_credit(sim) : 0;
         qbest[i] = MAX(qbest[i], c);
-        eb = MAX(eb, c);
+        eb[j] = MAX(eb[j], c);
       }
     }
-    he += ew[j] * eb;
   }
+  double hq = 0, he = 0;
   for (guint i = 0; i < s->q.n; i++)
     hq += s->qw[i] * qbest[i];
-  return quality_factor(rec->quality) * (hq + he) / (wq + rec->wsum);
+  for (guint j = 0; j < ne; j++)
+    he += ew[j] * eb[j];
+  return quality_factor(rec->quality) * (hq + he) / (wq + contained_factor(s, qbest) * rec->wsum);
 }
 
 static int
@@ -921,6 +947,11 @@ prepare_query(const BrNameIndex *ix, BrNameScratch *s, const char *name, gsize n
     wq += s->qw[i];
     *initials |= (t->flags & BR_NAME_TOKEN_INITIAL) != 0;
   }
+  s->lambda = br_name_containment(s->q.tok, s->q.n, s->qw);
+  s->distinct_mask = 0;
+  for (guint i = 0; i < s->q.n; i++)
+    if (keyed_token(&s->q.tok[i]))
+      s->distinct_mask |= 1u << i;
   return wq;
 }
 
@@ -998,9 +1029,13 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
     nc = collect(s, &s->collects[k], nc);
   }
   double qunc = 0;
-  for (guint i = 0; i < s->q.n; i++)
+  guint32 unc_mask = 0; /* query tokens pairing through words that give no candidates */
+  for (guint i = 0; i < s->q.n; i++) {
     qunc += s->qw[i] * qp.cunc[i];
-  double cut = threshold - BOUND_SLACK;
+    if (qp.cunc[i] > 0)
+      unc_mask |= 1u << i;
+  }
+  double cut = MIN(threshold, BR_NAME_PRUNE_AT) - BOUND_SLACK;
 
   /* A first bound from what the postings showed, no less than name_bound: collected pairs
    * at their credit, the query's other pairs at their best credit, and the name's tokens that
@@ -1024,8 +1059,10 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
       continue;
     if (!exact_only && !rec->slow) {
       const Cand *cd = &s->cands[r];
-      double fast = quality_factor(rec->quality) *
-                    (cd->hq + qunc + cd->he + (rec->w_unc) * qp.cmax_unc) / (wq + rec->wsum);
+      double fast =
+          quality_factor(rec->quality) * (cd->hq + qunc + cd->he + (rec->w_unc) * qp.cmax_unc) /
+          (wq + (((cd->hits | unc_mask) & s->distinct_mask) == s->distinct_mask ? s->lambda : 1.0) *
+                    rec->wsum);
       if (fast + 1e-4 < cut)
         continue;
     }

@@ -31,6 +31,11 @@ typedef enum {
 /* The score at which a name is reported as a match unless the caller says otherwise; chosen on
  * tests/unit/test_namematch_quality.c (bench/README.md has the numbers). */
 #define BR_NAME_DEFAULT_THRESHOLD 0.78
+/* Candidates are pruned as if the threshold were at most this, whatever it is: the bounds are
+ * not quite upper bounds (BOUND_SLACK in br_nameindex.c), so a pruning cut that followed the
+ * threshold would let a name scoring above a high threshold go unseen there while a low one
+ * finds it. With one cut for every threshold from here up, a threshold only cuts. */
+#define BR_NAME_PRUNE_AT 0.5
 /* Words held by more names than this give no candidates while a rarer word of the query does. */
 #define BR_NAME_POSTINGS_CAP 2000
 /* At most this many candidates are scored per query, those with the highest bounds. */

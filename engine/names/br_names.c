@@ -1213,16 +1213,23 @@ br_name_token_join(const BrNameToken *a, const BrNameToken *b, BrNameToken *out)
   out->weight = MAX(a->weight, b->weight);
 }
 
+/* What the pairs made so far add up to: each side's paired weight times the pair's credit,
+ * the entry's paired weight, and whether a pair joins two distinctive tokens. */
+typedef struct {
+  double mq, me, we_paired;
+  gboolean anchored;
+} Paired;
+
 /* Names joined in one spelling and split in the other (WALIJAN / WALI JAN, AL NUSRAH /
  * ALNUSRAH): two adjacent tokens of side a pair with one token of side b when their join is
  * that token (BR_NAME_JOIN_MIN) and alike more than either alone (WALI is near WALIJAN too).
- * Runs before the pairs of single tokens, which would take WALIJAN for WALI. Adds to matched
- * and returns the new number of pairs; swapped says side a is the entry (sim is [q][e]). */
+ * Runs before the pairs of single tokens, which would take WALIJAN for WALI. Adds to acc and
+ * returns the new number of pairs; swapped says side a is the entry (sim is [q][e]). */
 static guint
 join_pairs(const BrNameToken *a, guint na, const float *aw, gboolean *aused, const BrNameToken *b,
            guint nb, const float *bw, gboolean *bused, gboolean swapped,
-           float sim[BR_NAME_MAX_TOKENS][BR_NAME_MAX_TOKENS], double *matched, gboolean *anchored,
-           BrNamePair *pairs, guint np)
+           float sim[BR_NAME_MAX_TOKENS][BR_NAME_MAX_TOKENS], Paired *acc, BrNamePair *pairs,
+           guint np)
 {
   for (guint i = 0; i + 1 < na; i++) {
     if (aused[i] || aused[i + 1] || ((a[i].flags | a[i + 1].flags) & BR_NAME_TOKEN_INITIAL))
@@ -1247,9 +1254,12 @@ join_pairs(const BrNameToken *a, guint na, const float *aw, gboolean *aused, con
       continue;
     aused[i] = aused[i + 1] = bused[bj] = TRUE;
     double wa = (aw ? aw[i] : a[i].weight) + (aw ? aw[i + 1] : a[i + 1].weight);
-    *matched += br_name_pair_credit(best) * (wa + (bw ? bw[bj] : b[bj].weight)) / 2.0;
+    double wb = bw ? bw[bj] : b[bj].weight, c = br_name_pair_credit(best);
+    acc->mq += c * (swapped ? wb : wa);
+    acc->me += c * (swapped ? wa : wb);
+    acc->we_paired += swapped ? wa : wb;
     if (distinctive(&joined) && distinctive(&b[bj]))
-      *anchored = TRUE;
+      acc->anchored = TRUE;
     for (guint k = i; k <= i + 1; k++, np++)
       if (pairs && np < BR_NAME_MAX_TOKENS)
         pairs[np] = swapped ? (BrNamePair){(guint8)bj, (guint8)k, best}
@@ -1260,6 +1270,16 @@ join_pairs(const BrNameToken *a, guint na, const float *aw, gboolean *aused, con
 }
 
 double
+br_name_containment(const BrNameToken *q, guint nq, const float *qw)
+{
+  double w = 0;
+  for (guint i = 0; i < MIN(nq, BR_NAME_MAX_TOKENS); i++)
+    if (distinctive(&q[i]))
+      w += qw ? qw[i] : q[i].weight;
+  return 1.0 - BR_NAME_CONTAINED_DISCOUNT * CLAMP(w - BR_NAME_CONTAINED_FROM, 0.0, 1.0);
+}
+
+double
 br_name_similarity(const BrNameToken *q, guint nq, const float *qw, const BrNameToken *e, guint ne,
                    const float *ew, BrNamePair *pairs, guint *npairs)
 {
@@ -1267,8 +1287,8 @@ br_name_similarity(const BrNameToken *q, guint nq, const float *qw, const BrName
   ne = MIN(ne, BR_NAME_MAX_TOKENS);
   float sim[BR_NAME_MAX_TOKENS][BR_NAME_MAX_TOKENS];
   gboolean qused[BR_NAME_MAX_TOKENS] = {0}, eused[BR_NAME_MAX_TOKENS] = {0};
-  double wq = 0, we = 0, matched = 0;
-  gboolean anchored = FALSE;
+  double wq = 0, we = 0;
+  Paired acc = {0, 0, 0, FALSE};
   guint np = 0;
   for (guint i = 0; i < nq; i++)
     wq += qw ? qw[i] : q[i].weight;
@@ -1277,8 +1297,8 @@ br_name_similarity(const BrNameToken *q, guint nq, const float *qw, const BrName
   for (guint i = 0; i < nq; i++)
     for (guint j = 0; j < ne; j++)
       sim[i][j] = could_pair(&q[i], &e[j]) ? (float)br_name_token_similarity(&q[i], &e[j]) : 0.0f;
-  np = join_pairs(q, nq, qw, qused, e, ne, ew, eused, FALSE, sim, &matched, &anchored, pairs, np);
-  np = join_pairs(e, ne, ew, eused, q, nq, qw, qused, TRUE, sim, &matched, &anchored, pairs, np);
+  np = join_pairs(q, nq, qw, qused, e, ne, ew, eused, FALSE, sim, &acc, pairs, np);
+  np = join_pairs(e, ne, ew, eused, q, nq, qw, qused, TRUE, sim, &acc, pairs, np);
   for (;;) {
     float best = (float)BR_NAME_PAIR_MIN;
     guint bi = 0, bj = 0;
@@ -1297,17 +1317,32 @@ br_name_similarity(const BrNameToken *q, guint nq, const float *qw, const BrName
     if (!found)
       break;
     qused[bi] = eused[bj] = TRUE;
-    double w = ((qw ? qw[bi] : q[bi].weight) + (ew ? ew[bj] : e[bj].weight)) / 2.0;
-    matched += br_name_pair_credit(best) * w;
+    double wqi = qw ? qw[bi] : q[bi].weight, wej = ew ? ew[bj] : e[bj].weight;
+    /* An initial says one letter of the word it stands for: the pair is worth the initial's
+     * weight on both sides, and the rest of the word counts as unpaired (JAK-T is not Jack
+     * Taylor). */
+    if ((q[bi].flags | e[bj].flags) & BR_NAME_TOKEN_INITIAL)
+      wqi = wej = MIN(wqi, wej);
+    double c = br_name_pair_credit(best);
+    acc.mq += c * wqi;
+    acc.me += c * wej;
+    acc.we_paired += wej;
     if (distinctive(&q[bi]) && distinctive(&e[bj]))
-      anchored = TRUE;
+      acc.anchored = TRUE;
     if (pairs && np < BR_NAME_MAX_TOKENS)
       pairs[np] = (BrNamePair){(guint8)bi, (guint8)bj, best};
     np++;
   }
   if (npairs)
     *npairs = MIN(np, BR_NAME_MAX_TOKENS);
-  if (!anchored || wq + we <= 0)
+  if (!acc.anchored || wq + we <= 0)
     return 0.0;
-  return MIN(1.0, 2.0 * matched / (wq + we));
+  /* A name every distinctive token of which is in the listed name (a middle or last given name
+   * left out) is not penalised for what it leaves out as much as for what it adds. */
+  gboolean contained = TRUE;
+  for (guint i = 0; i < nq && contained; i++)
+    contained = qused[i] || !distinctive(&q[i]);
+  double lambda = contained ? br_name_containment(q, nq, qw) : 1.0;
+  double denom = wq + acc.we_paired + lambda * (we - acc.we_paired);
+  return MIN(1.0, (acc.mq + acc.me) / denom);
 }

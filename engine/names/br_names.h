@@ -89,8 +89,20 @@ double br_name_pair_credit(double sim);
  * on either side with one left on the other, BR_NAME_JOIN_MIN); a pair counts the mean weight
  * of its two tokens times a credit that falls from 1 (sim 1) to 0 (sim 0.6), and the total is
  * divided by the mean of both sides' weight sums (so unpaired tokens on either side lower the
- * score). qw and ew give the weight of each token (NULL: the tokens' base weights). Returns 0
- * unless some pair joins two distinctive tokens. pairs (room for BR_NAME_MAX_TOKENS) receives the
- * pairs when not NULL. At most BR_NAME_MAX_TOKENS tokens of each side are considered. */
+ * score; see br_name_containment for a query contained in the listed name; an initial paired
+ * with a word counts the initial's weight on both sides). qw and ew give the weight of each token
+ * (NULL: the tokens' base weights). Returns 0 unless some pair joins two distinctive tokens. pairs
+ * (room for BR_NAME_MAX_TOKENS) receives the pairs when not NULL. At most BR_NAME_MAX_TOKENS tokens
+ * of each side are considered. */
+/* A query whose distinctive tokens all pair with tokens of a longer listed name (a middle or
+ * last given name dropped) has the listed name's unpaired weight counted times this, from 1
+ * (no discount) for queries of little distinctive weight (short or common names: "Muhammad
+ * Ali" is in thousands of listed names) down to 1 - BR_NAME_CONTAINED_DISCOUNT when their
+ * distinctive weight reaches BR_NAME_CONTAINED_FROM + 1. Never above 1, so an index can bound
+ * a score by dividing by query weight + this x listed weight. */
+#define BR_NAME_CONTAINED_FROM 1.0
+#define BR_NAME_CONTAINED_DISCOUNT 0.6
+double br_name_containment(const BrNameToken *q, guint nq, const float *qw);
+
 double br_name_similarity(const BrNameToken *q, guint nq, const float *qw, const BrNameToken *e,
                           guint ne, const float *ew, BrNamePair *pairs, guint *npairs);

@@ -292,6 +292,63 @@ test_agrees_with_exhaustive(void)
   br_name_scratch_free(s);
 }
 
+/* The threshold only cuts: what a name matches at threshold t is what it matches at 0.5 with
+ * the matches under t left out, so a line red at 0.85 is never green because the rule asked
+ * for more. Queries: the variants above of every 40th UN and OFAC party name, and a name whose
+ * listed word was first indexed as a join of two others (HONG KONG), so its typo keys were
+ * missing. */
+static void
+check_threshold_only_cuts(BrNameScratch *s, const char *q, guint *compared)
+{
+  static const double thresholds[] = {0.78, 0.85, 0.9};
+  BrNameMatch low[32], at[32];
+  guint nl = br_name_index_match(lists.index, s, q, -1, 0, 0.5, low, 32);
+  for (guint t = 0; t < G_N_ELEMENTS(thresholds); t++) {
+    guint na = br_name_index_match(lists.index, s, q, -1, 0, thresholds[t], at, 32);
+    guint kept = 0;
+    for (guint i = 0; i < nl; i++) {
+      if (low[i].score < thresholds[t])
+        continue;
+      if (kept >= na || at[kept].entry != low[i].entry || at[kept].list != low[i].list ||
+          at[kept].score != low[i].score)
+        g_error("%s: %s scores %.3f at 0.5 but is not matched at %.2f", q, low[i].name,
+                low[i].score, thresholds[t]);
+      kept++;
+    }
+    if (kept != na)
+      g_error("%s: %s matched at %.2f but not at 0.5", q, at[kept].name, thresholds[t]);
+    *compared += kept;
+  }
+}
+
+static void
+test_threshold_only_cuts(void)
+{
+  load_lists();
+  BrNameScratch *s = br_name_scratch_new(lists.index);
+  guint compared = 0;
+  check_threshold_only_cuts(s, "HUAXIN SHIPPING HONGKON LTD.", &compared);
+  g_assert_cmpuint(compared, >=, 3);
+  const BrWatchlist *both[] = {lists.un, lists.ofac};
+  for (guint l = 0; l < G_N_ELEMENTS(both); l++) {
+    const GArray *entries = both[l]->entries;
+    for (guint e = 0; e < entries->len; e += 40) {
+      const BrWatchEntry *en = &g_array_index(entries, BrWatchEntry, e);
+      const BrWatchEntry *other =
+          &g_array_index(entries, BrWatchEntry, (e * 7 + 13) % entries->len);
+      if (!en->name || !other->name)
+        continue;
+      GPtrArray *v = variants_of(en->name, other->name);
+      for (guint i = 0; i < v->len; i++)
+        check_threshold_only_cuts(s, g_ptr_array_index(v, i), &compared);
+      g_ptr_array_unref(v);
+    }
+  }
+  g_test_message("%u matches compared across thresholds", compared);
+  g_assert_cmpuint(compared, >=, 1000);
+  br_name_scratch_free(s);
+}
+
 /* Names no manifest should hold but some will: very long, dozens of the commonest words,
  * invalid UTF-8, mixed scripts, marks and controls only, a listed name buried in noise. Each is
  * screened and checked for what a match promises (sorted, in range, within max_out); under
@@ -371,6 +428,7 @@ main(int argc, char **argv)
   g_test_add_func("/nameindex/threads", test_threads);
   g_test_add_func("/nameindex/agrees-with-exhaustive", test_agrees_with_exhaustive);
   g_test_add_func("/nameindex/hostile-names", test_hostile_names);
+  g_test_add_func("/nameindex/threshold-only-cuts", test_threshold_only_cuts);
   int rc = g_test_run();
   br_name_index_free(lists.index);
   br_watchlist_free(lists.un);

@@ -251,6 +251,27 @@ test_similarity(void)
   }
 }
 
+/* A listed single letter stands for one word of that initial at most: it pairs with a word,
+ * but is worth only its own weight (JAK-T is not "Jack Taylor"). */
+static void
+test_initials(void)
+{
+  g_assert_cmpfloat(similarity("Jack Taylor", "JAK-T"), <, 0.78);
+  g_assert_cmpfloat(similarity("JOHN M SMITH", "JOHN MICHAEL SMITH"), >=, 0.85);
+}
+
+/* A name every word of which is in a longer listed name (a given name left out) scores as a
+ * match, unless its words are few and common: then it is a name-only match of a common name. */
+static void
+test_containment(void)
+{
+  g_assert_cmpfloat(similarity("GUZMAN SALAZAR, Jesus", "GUZMAN SALAZAR, Jesus Alfredo"), >=, 0.85);
+  g_assert_cmpfloat(similarity("FRANK BWAMBALE", "FRANK KAKOLELE BWAMBALE"), <, 1.0);
+  /* What the query adds is not discounted: only what it leaves out. */
+  g_assert_cmpfloat(similarity("GUZMAN SALAZAR, Jesus Alfredo", "GUZMAN SALAZAR, Jesus"), <,
+                    similarity("GUZMAN SALAZAR, Jesus", "GUZMAN SALAZAR, Jesus Alfredo"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -262,6 +283,8 @@ main(int argc, char **argv)
   g_test_add_func("/names/cyrillic", test_cyrillic);
   g_test_add_func("/names/generic-tokens", test_generic_tokens_never_match_alone);
   g_test_add_func("/names/similarity", test_similarity);
+  g_test_add_func("/names/initials", test_initials);
+  g_test_add_func("/names/containment", test_containment);
   g_test_add_func("/names/misspelt-generic-words", test_misspelt_generic_words);
   g_test_add_func("/names/joined-and-split", test_joined_and_split_names);
   return g_test_run();
