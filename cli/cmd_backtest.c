@@ -6,6 +6,7 @@
 #include "br_backtest_compare.h"
 #include "br_cli.h"
 #include "br_feed.h"
+#include "br_feedback.h"
 #include "br_labels.h"
 #include "br_pipeline.h"
 #include "br_reference.h"
@@ -76,7 +77,7 @@ br_cmd_backtest(int argc, char **argv)
 {
   char *rules_dir = NULL, *profile_path = NULL, *label = NULL, *period_text = NULL;
   char *k_text = NULL, *json_path = NULL;
-  char **history_files = NULL, *compare_dir = NULL, *reference_dir = NULL;
+  char **history_files = NULL, *compare_dir = NULL, *reference_dir = NULL, *feedback_text = NULL;
   BrReference *reference = NULL;
   gboolean replay = FALSE;
   gint threads = 0;
@@ -104,6 +105,12 @@ br_cmd_backtest(int argc, char **argv)
        "History rules also learn from the backtested file's own labels, each period seeing only "
        "the periods before it",
        NULL},
+      {"feedback", 0, 0, G_OPTION_ARG_STRING, &feedback_text,
+       "Replay the file in time order, drawing each day's lists per port as rank does, the "
+       "history learning from every labelled unit (all) or only from the units the lists "
+       "inspected (inspected, reported beside all): p@k, hits found and the hit rates of "
+       "targeted, explore and random picks per period",
+       "inspected|all"},
       {"reference", 0, 0, G_OPTION_ARG_FILENAME, &reference_dir,
        "Folder of the code tables unknown_locode/unknown_hs/unknown_size_type rules read", "DIR"},
       {"compare", 'c', 0, G_OPTION_ARG_FILENAME, &compare_dir,
@@ -147,6 +154,42 @@ br_cmd_backtest(int argc, char **argv)
     goto fail;
   if (reference_dir && !(reference = br_reference_load(reference_dir, &error)))
     goto fail;
+  BrFeedback feedback = BR_FEEDBACK_ALL;
+  if (feedback_text && (!br_feedback_parse(feedback_text, &feedback) || compare_dir || replay ||
+                        json_path || period == BR_PERIOD_ALL)) {
+    fprintf(stderr, "boxrank backtest: --feedback is inspected or all, with --period month, "
+                    "week or day, and without --compare, --replay or --json\n");
+    status = BR_EXIT_USAGE;
+    goto out;
+  }
+  if (feedback_text) {
+    if (!(a.pack = br_pack_load(rules_dir, &error)) ||
+        !(a.keys = br_entity_keys_parse(br_pack_settings(a.pack)->history_keys, &error)))
+      goto fail;
+    BrLabelsRun run = {profile, a.pack, label, a.keys, reference, (guint)threads};
+    BrFeedbackRun *runs[2] = {NULL, NULL};
+    BrFeedback modes[2] = {feedback, BR_FEEDBACK_ALL};
+    guint nruns = feedback == BR_FEEDBACK_INSPECTED ? 2 : 1;
+    for (guint r = 0; r < nruns && (r == 0 || runs[r - 1]); r++)
+      runs[r] = br_feedback_run(&run, (const char *const *)history_files, argv[1], modes[r], period,
+                                (const double *)(void *)ks->data, ks->len, (guint64)seed,
+                                r == 0 ? &rejected : NULL, &error);
+    gboolean ok = runs[nruns - 1] != NULL;
+    if (ok) {
+      GString *text = g_string_new(NULL);
+      br_feedback_text(text, runs, nruns);
+      fputs(text->str, stdout);
+      g_string_free(text, TRUE);
+    }
+    for (guint r = 0; r < nruns; r++)
+      br_feedback_run_free(runs[r]);
+    if (!ok)
+      goto fail;
+    if (rejected)
+      fprintf(stderr, "boxrank: %" G_GUINT64_FORMAT " rows rejected and left out\n", rejected);
+    status = rejected ? BR_EXIT_REJECTS : BR_EXIT_OK;
+    goto out;
+  }
   Setup st = {.manifest = argv[1],
               .profile = profile,
               .label = label,
@@ -202,5 +245,6 @@ out:
   g_strfreev(history_files);
   g_free(compare_dir);
   g_free(reference_dir);
+  g_free(feedback_text);
   return status;
 }

@@ -45,8 +45,8 @@ br_period_history_cut(BrPeriod period)
   return cuts[period];
 }
 
-static char *
-period_name(BrPeriod period, gint32 day)
+char *
+br_period_name(BrPeriod period, gint32 day)
 {
   if (period == BR_PERIOD_ALL)
     return g_strdup("all");
@@ -145,7 +145,7 @@ br_backtest_run(BrUnitTable *table, const BrPack *pack, BrPeriod period, const d
     GPtrArray *group = g_ptr_array_new();
     char *current = NULL;
     for (guint i = 0; i <= all->len; i++) {
-      char *name = i < all->len ? period_name(period, ((BrUnit *)all->pdata[i])->day) : NULL;
+      char *name = i < all->len ? br_period_name(period, ((BrUnit *)all->pdata[i])->day) : NULL;
       if (current && (!name || strcmp(name, current) != 0)) {
         g_ptr_array_add(bt->periods, evaluate(current, group, ks, nk));
         g_ptr_array_set_size(group, 0);

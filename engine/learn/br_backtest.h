@@ -19,6 +19,8 @@ gboolean br_period_parse(const char *text, BrPeriod *out);
 /* The history cut (BrHistoryCut) that lets each period see only the periods before it; a
  * backtest over all periods at once cuts per day. */
 int br_period_history_cut(BrPeriod period);
+/* The name of the period holding day: "all", "2021-01", "2021-W02", "2021-01-05", "undated". */
+char *br_period_name(BrPeriod period, gint32 day);
 /* "1,2,5,10": inspection budgets in percent, each in (0, 100], appended to ks (double). */
 gboolean br_backtest_parse_ks(const char *text, GArray *ks);
 

@@ -54,17 +54,18 @@ add_unit_values(const char *port, const char *unit, const BrEntityPair *pairs, g
   return TRUE;
 }
 
-/* Outcomes of the labelled units of result (run with entity keys), appended to outcomes with
- * their values interned in strings. Returns how many units had a label. */
+/* Outcomes of the labelled units of result (run with entity keys) that keep accepts (NULL:
+ * all), appended to outcomes with their values interned in strings. Returns how many. */
 static guint
-labelled_outcomes(const BrPipelineResult *result, GArray *outcomes, GStringChunk *strings)
+labelled_outcomes(const BrPipelineResult *result, GArray *outcomes, GStringChunk *strings,
+                  gboolean (*keep)(const BrUnit *, gpointer), gpointer data)
 {
   GPtrArray *all = br_unit_table_all(result->units);
   AddCtx ctx = {outcomes, strings, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
   guint n = 0;
   for (guint i = 0; i < all->len; i++) {
     const BrUnit *u = all->pdata[i];
-    if (u->label < 0)
+    if (u->label < 0 || (keep && !keep(u, data)))
       continue;
     BrHistoryOutcome o = {-1, NULL, u->day, u->label > 0};
     g_array_append_val(outcomes, o);
@@ -87,7 +88,7 @@ add_file(const BrLabelsRun *run, const char *path, GArray *outcomes, GStringChun
   gboolean ok =
       br_labels_score_file(run, path, NULL, BR_HISTORY_CUT_NONE, &result, rejected, error);
   if (ok)
-    *n += labelled_outcomes(&result, outcomes, strings);
+    *n += labelled_outcomes(&result, outcomes, strings, NULL, NULL);
   br_pipeline_result_clear(&result);
   return ok;
 }
@@ -113,4 +114,51 @@ out:
   g_array_unref(outcomes);
   g_string_chunk_free(strings);
   return history;
+}
+
+struct BrLabelsOutcomes {
+  const BrLabelsRun *run;
+  GArray *outcomes; /* BrHistoryOutcome */
+  GStringChunk *strings;
+};
+
+BrLabelsOutcomes *
+br_labels_outcomes_new(const BrLabelsRun *run, const char *const *files, guint64 *rejected,
+                       GError **error)
+{
+  BrLabelsOutcomes *acc = g_new0(BrLabelsOutcomes, 1);
+  acc->run = run;
+  acc->outcomes = g_array_new(FALSE, FALSE, sizeof(BrHistoryOutcome));
+  acc->strings = g_string_chunk_new(64 * 1024);
+  guint n = 0;
+  for (const char *const *f = files; f && *f; f++)
+    if (!add_file(run, *f, acc->outcomes, acc->strings, &n, rejected, error)) {
+      br_labels_outcomes_free(acc);
+      return NULL;
+    }
+  return acc;
+}
+
+guint
+br_labels_outcomes_add(BrLabelsOutcomes *acc, const BrPipelineResult *result,
+                       gboolean (*keep)(const BrUnit *, gpointer), gpointer data)
+{
+  return labelled_outcomes(result, acc->outcomes, acc->strings, keep, data);
+}
+
+BrHistory *
+br_labels_outcomes_history(const BrLabelsOutcomes *acc)
+{
+  return br_history_new_from_outcomes(
+      acc->run->keys, 0, (const BrHistoryOutcome *)(void *)acc->outcomes->data, acc->outcomes->len);
+}
+
+void
+br_labels_outcomes_free(BrLabelsOutcomes *acc)
+{
+  if (!acc)
+    return;
+  g_array_unref(acc->outcomes);
+  g_string_chunk_free(acc->strings);
+  g_free(acc);
 }

@@ -20,11 +20,10 @@ lane_of(const BrPackSettings *s, double score)
 }
 
 static GHashTable *
-group_by_port(BrUnitTable *table)
+group_by_port(GPtrArray *all)
 {
   GHashTable *ports =
       g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
-  GPtrArray *all = br_unit_table_all(table);
   for (guint i = 0; i < all->len; i++) {
     BrUnit *u = g_ptr_array_index(all, i);
     GPtrArray *arr = g_hash_table_lookup(ports, u->port);
@@ -34,7 +33,6 @@ group_by_port(BrUnitTable *table)
     }
     g_ptr_array_add(arr, u);
   }
-  g_ptr_array_free(all, TRUE);
   return ports;
 }
 
@@ -202,8 +200,17 @@ select_port(BrPortList *list, GPtrArray *units, const BrPackSettings *s, guint64
 GPtrArray *
 br_rank_select(BrUnitTable *table, const BrPack *pack, guint64 seed)
 {
+  GPtrArray *all = br_unit_table_all(table);
+  GPtrArray *lists = br_rank_select_units(all, pack, seed);
+  g_ptr_array_free(all, TRUE);
+  return lists;
+}
+
+GPtrArray *
+br_rank_select_units(GPtrArray *all, const BrPack *pack, guint64 seed)
+{
   const BrPackSettings *s = br_pack_settings(pack);
-  GHashTable *ports = group_by_port(table);
+  GHashTable *ports = group_by_port(all);
   guint nports = 0;
   gpointer *names = g_hash_table_get_keys_as_array(ports, &nports);
   qsort(names, nports, sizeof *names, cmp_str);

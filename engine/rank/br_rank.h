@@ -25,4 +25,6 @@ typedef struct {
 /* Ranks every port's units and selects per the pack settings. Returns BrPortList* sorted by
  * port code; units stay owned by the table. */
 GPtrArray *br_rank_select(BrUnitTable *table, const BrPack *pack, guint64 seed);
+/* The same over some of a table's units (BrUnit*), e.g. one day's in a replay of history. */
+GPtrArray *br_rank_select_units(GPtrArray *units, const BrPack *pack, guint64 seed);
 void br_port_list_free(BrPortList *list);
