@@ -17,6 +17,7 @@ static const KnownGroup known[] = {
     {"lanes", {"red", "yellow", NULL}},
     {"capacity", {"default", NULL}},
     {"random", {"share", NULL}},
+    {"explore", {"share", NULL}},
     {"limits", {"memory_mb", "instructions", "cpu_ms", "max_failures", NULL}},
     {"history", {"keys", NULL}},
     {"fields", {"required", NULL}},
@@ -184,8 +185,8 @@ br_pack_config_check(GKeyFile *kf, const char *text, BrPackProblemFunc problem, 
       const char *near = br_pack_suggest(groups[i], group_names(), G_N_ELEMENTS(known));
       char *msg = near ? g_strdup_printf("unknown group [%s] (did you mean [%s]?)", groups[i], near)
                        : g_strdup_printf("unknown group [%s] (pack.ini has [pack], [lanes], "
-                                         "[capacity], [random], [limits], [history], [fields], "
-                                         "[watchlists])",
+                                         "[capacity], [random], [explore], [limits], [history], "
+                                         "[fields], [watchlists])",
                                          groups[i]);
       problem(br_pack_ini_line(text, groups[i], NULL), msg, data);
       g_free(msg);
@@ -218,6 +219,7 @@ br_pack_settings_dump(const BrPack *pack, GString *out)
                            GPOINTER_TO_UINT(g_hash_table_lookup(s->capacity, l->data)));
   g_list_free(ports);
   g_string_append_printf(out, "\n[random]\nshare = %g\n", s->random_share);
+  g_string_append_printf(out, "\n[explore]\nshare = %g\n", s->explore_share);
   g_string_append_printf(out,
                          "\n[limits]\nmemory_mb = %" G_GSIZE_FORMAT
                          "\ninstructions = %" G_GUINT64_FORMAT "\ncpu_ms = %u\nmax_failures = %u\n",
