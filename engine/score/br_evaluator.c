@@ -27,7 +27,6 @@ typedef struct {
   GArray *reason; /* TemplatePart; NULL: no template */
   const BrRuleInfo *info;
   int points_key; /* points = history_logodds(...): key index in the history, -1 unbound */
-  gboolean off;   /* reads a field the input lacks: disabled for the run (br_fields.h) */
 } CompiledRule;
 
 struct BrEvaluator {
@@ -287,10 +286,14 @@ br_evaluator_new(const BrPack *pack, const BrSchema *schema, GError **error)
   if (!fields)
     goto fail;
   for (guint i = 0; i < ev->nrules; i++) {
-    ev->rules[i].info = br_pack_rule(pack, i);
-    ev->rules[i].points_key = -1;
-    ev->rules[i].off = fields->disabled[i];
-    if (!ev->rules[i].off && !compile_rule(ev, L, i, error)) {
+    CompiledRule *cr = &ev->rules[i];
+    cr->info = br_pack_rule(pack, i);
+    cr->points_key = -1;
+    /* A rule reading a field the input lacks (br_fields.h) gets an empty validity window, so
+     * the scoring loop skips it with the test it makes anyway. */
+    cr->from = G_MAXINT32;
+    cr->until = G_MININT32;
+    if (!fields->disabled[i] && !compile_rule(ev, L, i, error)) {
       br_fields_resolution_free(fields);
       goto fail;
     }
@@ -454,7 +457,7 @@ br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
 
   for (guint i = 0; i < ev->nrules; i++) {
     CompiledRule *cr = &ev->rules[i];
-    if (cr->off || date < cr->from || date > cr->until)
+    if (date < cr->from || date > cr->until)
       continue;
     gboolean fired = TRUE;
     double x = 1;
