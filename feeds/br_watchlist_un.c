@@ -39,9 +39,173 @@ child_text(xmlNodePtr node, const char *name)
   return NULL;
 }
 
+/* Countries and territories as the list writes them after a branch's name: "AL-HARAMAIN
+ * FOUNDATION (KENYA)". Upper case. */
+static const char *const places[] = {"AFGHANISTAN",
+                                     "ALBANIA",
+                                     "ALGERIA",
+                                     "ANGOLA",
+                                     "ARGENTINA",
+                                     "ARMENIA",
+                                     "AUSTRALIA",
+                                     "AUSTRIA",
+                                     "AZERBAIJAN",
+                                     "BAHRAIN",
+                                     "BANGLADESH",
+                                     "BELARUS",
+                                     "BELGIUM",
+                                     "BENIN",
+                                     "BOSNIA AND HERZEGOVINA",
+                                     "BRAZIL",
+                                     "BULGARIA",
+                                     "BURKINA FASO",
+                                     "BURUNDI",
+                                     "CAMBODIA",
+                                     "CAMEROON",
+                                     "CANADA",
+                                     "CENTRAL AFRICAN REPUBLIC",
+                                     "CHAD",
+                                     "CHINA",
+                                     "COLOMBIA",
+                                     "COMOROS",
+                                     "UNION OF THE COMOROS",
+                                     "CONGO",
+                                     "CROATIA",
+                                     "CUBA",
+                                     "CYPRUS",
+                                     "DENMARK",
+                                     "DJIBOUTI",
+                                     "EGYPT",
+                                     "ERITREA",
+                                     "ETHIOPIA",
+                                     "FRANCE",
+                                     "GAMBIA",
+                                     "GEORGIA",
+                                     "GERMANY",
+                                     "GHANA",
+                                     "GREECE",
+                                     "GUINEA",
+                                     "HONG KONG",
+                                     "HONG KONG SAR",
+                                     "INDIA",
+                                     "INDONESIA",
+                                     "IRAN",
+                                     "IRAQ",
+                                     "IRELAND",
+                                     "ISRAEL",
+                                     "ITALY",
+                                     "JAPAN",
+                                     "JORDAN",
+                                     "KAZAKHSTAN",
+                                     "KENYA",
+                                     "KOSOVO",
+                                     "KUWAIT",
+                                     "KYRGYZSTAN",
+                                     "LEBANON",
+                                     "LIBERIA",
+                                     "LIBYA",
+                                     "MACAO",
+                                     "MALAYSIA",
+                                     "MALDIVES",
+                                     "MALI",
+                                     "MAURITANIA",
+                                     "MOROCCO",
+                                     "MOZAMBIQUE",
+                                     "MYANMAR",
+                                     "NETHERLANDS",
+                                     "NIGER",
+                                     "NIGERIA",
+                                     "NORWAY",
+                                     "OMAN",
+                                     "PAKISTAN",
+                                     "PALESTINE",
+                                     "PHILIPPINES",
+                                     "QATAR",
+                                     "RUSSIA",
+                                     "RUSSIAN FEDERATION",
+                                     "RWANDA",
+                                     "SAUDI ARABIA",
+                                     "SENEGAL",
+                                     "SERBIA",
+                                     "SIERRA LEONE",
+                                     "SINGAPORE",
+                                     "SOMALIA",
+                                     "SOUTH AFRICA",
+                                     "SOUTH SUDAN",
+                                     "SPAIN",
+                                     "SRI LANKA",
+                                     "SUDAN",
+                                     "SWEDEN",
+                                     "SWITZERLAND",
+                                     "SYRIA",
+                                     "TAIWAN",
+                                     "TAJIKISTAN",
+                                     "TANZANIA",
+                                     "THAILAND",
+                                     "TUNISIA",
+                                     "TURKEY",
+                                     "TURKMENISTAN",
+                                     "UGANDA",
+                                     "UKRAINE",
+                                     "UNITED ARAB EMIRATES",
+                                     "UAE",
+                                     "UNITED KINGDOM",
+                                     "UK",
+                                     "UNITED STATES",
+                                     "USA",
+                                     "UZBEKISTAN",
+                                     "VENEZUELA",
+                                     "VIET NAM",
+                                     "VIETNAM",
+                                     "YEMEN",
+                                     "ZAMBIA",
+                                     "ZIMBABWE",
+                                     "香港"};
+
+/* Words the list puts in parentheses after a name to say what it is, never names themselves. */
+static const char *const titles[] = {"SHEIKH", "SHAIKH", "MULLAH", "MAULAVI", "HAJI", "QARI"};
+
+static gboolean
+in_list(const char *text, const char *const *list, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    if (g_ascii_strcasecmp(text, list[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+typedef enum { PART_NOTE, PART_PLACE, PART_NAME } Part;
+
+/* What a parenthesised part is: a name of the entry (an acronym, another name), a place, or
+ * a title or note ("previously listed as", "birth name", a passport number). Sets *name to
+ * where the name starts ("original script: X" is X). */
+static Part
+parenthesised(const char *inner, const char **name)
+{
+  static const char script[] = "original script:";
+  *name = inner;
+  if (g_ascii_strncasecmp(inner, script, sizeof script - 1) == 0) {
+    *name = inner + sizeof script - 1;
+    while (g_ascii_isspace(**name))
+      (*name)++;
+    return **name ? PART_NAME : PART_NOTE;
+  }
+  if (in_list(inner, places, G_N_ELEMENTS(places)))
+    return PART_PLACE;
+  if (!*inner || g_ascii_islower(inner[0]) || in_list(inner, titles, G_N_ELEMENTS(titles)))
+    return PART_NOTE;
+  for (const char *p = inner; *p; p++)
+    if (g_ascii_isdigit(*p))
+      return PART_NOTE;
+  return PART_NAME;
+}
+
 /* "COMPAGNIE AERIENNE DES GRANDS LACS (CAGL) ; GREAT LAKES BUSINESS COMPANY (GLBC)": each
- * ';'-separated name, and each parenthesised part of it, is a name of the entry. The first
- * name without its parenthesised parts is the primary name; the rest become aliases. */
+ * ';'-separated name is a name of the entry, and so is a parenthesised part that is a name
+ * (an acronym, not a place or a note: parenthesised()). The name written with its acronyms
+ * and places is one too: entities are written so ("AL-HARAMAIN FOUNDATION (KENYA)" is that
+ * branch), but a place alone is no name of theirs. The first name without its parenthesised parts
+ * is the primary name; the rest become aliases. */
 static void
 add_names(BrWatchlist *wl, guint entry, const char *text, gboolean primary_done,
           BrNameQuality quality)
@@ -49,30 +213,41 @@ add_names(BrWatchlist *wl, guint entry, const char *text, gboolean primary_done,
   char **names = g_strsplit(text, ";", -1);
   gboolean primary = primary_done;
   for (guint i = 0; names[i]; i++) {
-    GString *outer = g_string_new(NULL);
+    GString *outer = g_string_new(NULL), *with = g_string_new(NULL);
     const char *p = g_strstrip(names[i]);
     while (*p) {
       const char *open = strchr(p, '(');
       const char *close = open ? strchr(open, ')') : NULL;
       if (!open || !close) {
         g_string_append(outer, p);
+        g_string_append(with, p);
         break;
       }
       g_string_append_len(outer, p, open - p);
+      g_string_append_len(with, p, open - p);
       char *inner = g_strstrip(g_strndup(open + 1, (gsize)(close - open - 1)));
-      br_watchlist_add_alias(wl, entry, inner, quality);
+      const char *name;
+      Part part = parenthesised(inner, &name);
+      if (part == PART_NAME)
+        br_watchlist_add_alias(wl, entry, name, quality);
+      if (part != PART_NOTE && name == inner)
+        g_string_append_printf(with, "(%s)", inner);
       g_free(inner);
       p = close + 1;
     }
     g_strstrip(outer->str);
+    g_strstrip(with->str);
     if (!primary) {
       BrWatchEntry *e = &g_array_index(wl->entries, BrWatchEntry, entry);
       e->name = outer->str[0] ? g_string_chunk_insert(wl->strings, outer->str) : NULL;
       primary = TRUE;
-    } else {
+    } else if (outer->str[0]) {
       br_watchlist_add_alias(wl, entry, outer->str, quality);
     }
+    if (outer->str[0] && strcmp(with->str, outer->str) != 0)
+      br_watchlist_add_alias(wl, entry, with->str, quality);
     g_string_free(outer, TRUE);
+    g_string_free(with, TRUE);
   }
   g_strfreev(names);
 }

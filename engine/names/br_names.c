@@ -30,6 +30,7 @@ static const WordInfo words[] = {
     {"cia", WORD_LEGAL, NULL},
     {"cie", WORD_LEGAL, NULL},
     {"cjsc", WORD_LEGAL, NULL},
+    {"cv", WORD_LEGAL, NULL}, /* S.A. de C.V. */
     {"co", WORD_LEGAL, NULL},
     {"company", WORD_LEGAL, NULL},
     {"corp", WORD_LEGAL, NULL},
@@ -46,6 +47,7 @@ static const WordInfo words[] = {
     {"kg", WORD_LEGAL, NULL},
     {"kk", WORD_LEGAL, NULL},
     {"lda", WORD_LEGAL, NULL},
+    {"limitada", WORD_LEGAL, NULL},
     {"limited", WORD_LEGAL, NULL},
     {"llc", WORD_LEGAL, NULL},
     {"llp", WORD_LEGAL, NULL},
@@ -63,13 +65,18 @@ static const WordInfo words[] = {
     {"pte", WORD_LEGAL, NULL},
     {"pty", WORD_LEGAL, NULL},
     {"pvt", WORD_LEGAL, NULL},
+    {"rl", WORD_LEGAL, NULL}, /* S. de R.L. */
     {"sa", WORD_LEGAL, NULL},
+    {"saa", WORD_LEGAL, NULL},
+    {"sac", WORD_LEGAL, NULL},
+    {"sapi", WORD_LEGAL, NULL},
     {"sal", WORD_LEGAL, NULL},
     {"sarl", WORD_LEGAL, NULL},
     {"sas", WORD_LEGAL, NULL},
     {"sdn", WORD_LEGAL, NULL},
     {"spa", WORD_LEGAL, NULL},
     {"spc", WORD_LEGAL, NULL},
+    {"sprl", WORD_LEGAL, NULL},
     {"srl", WORD_LEGAL, NULL},
     {"tov", WORD_LEGAL, NULL},
     {"wll", WORD_LEGAL, NULL},
@@ -955,6 +962,25 @@ typo_lookup(const char *w)
   return found;
 }
 
+static gboolean
+is_legal(const Raw *r, guint i)
+{
+  const WordInfo *info = i < r->n ? word_lookup(r->buf + r->off[i]) : NULL;
+  return info && info->cls == WORD_LEGAL;
+}
+
+/* The words that tie Spanish legal forms together are part of them: the "de" of S.A. de C.V.,
+ * the "S." and "de" of S. de R.L. */
+static gboolean
+legal_glue(const Raw *r, guint i)
+{
+  const char *w = r->buf + r->off[i];
+  if (strcmp(w, "de") == 0)
+    return is_legal(r, i + 1);
+  return strcmp(w, "s") == 0 && i + 2 < r->n && strcmp(r->buf + r->off[i + 1], "de") == 0 &&
+         is_legal(r, i + 2);
+}
+
 void
 br_name_tokenize(const char *name, gssize len, BrNameTokens *out)
 {
@@ -978,7 +1004,7 @@ br_name_tokenize(const char *name, gssize len, BrNameTokens *out)
       add_token(out, "al", flags | BR_NAME_TOKEN_PARTICLE, WEIGHT_PARTICLE);
       continue;
     }
-    if (info && info->cls == WORD_LEGAL)
+    if ((info && info->cls == WORD_LEGAL) || legal_glue(&r, i))
       continue;
     guint glued = info ? 0 : abd_prefix(w);
     if ((info && info->cls == WORD_ABD && next) || glued) {

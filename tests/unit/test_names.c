@@ -272,6 +272,17 @@ test_containment(void)
                     similarity("GUZMAN SALAZAR, Jesus", "GUZMAN SALAZAR, Jesus Alfredo"));
 }
 
+/* Latin American legal forms are legal forms: LIMITADA / LTDA., S.A. DE C.V. / S.A., S.A.C. */
+static void
+test_latin_legal_forms(void)
+{
+  g_assert_cmpfloat(similarity("TRANSPORTES ORTIZ LIMITADA", "TRANSPORTES ORTIZ LTDA."), ==, 1.0);
+  g_assert_cmpfloat(similarity("GRUPO ARCOS S.A. DE C.V.", "GRUPO ARCOS S.A."), ==, 1.0);
+  g_assert_cmpfloat(similarity("INVERSIONES PALMA S.A.C.", "INVERSIONES PALMA SA"), ==, 1.0);
+  g_assert_cmpfloat(similarity("FERRETERIA LUNA S. DE R.L. DE C.V.", "FERRETERIA LUNA"), ==, 1.0);
+  g_assert_cmpfloat(similarity("MINERA ANDES S.A.A.", "MINERA ANDES"), ==, 1.0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -285,6 +296,7 @@ main(int argc, char **argv)
   g_test_add_func("/names/similarity", test_similarity);
   g_test_add_func("/names/initials", test_initials);
   g_test_add_func("/names/containment", test_containment);
+  g_test_add_func("/names/latin-legal-forms", test_latin_legal_forms);
   g_test_add_func("/names/misspelt-generic-words", test_misspelt_generic_words);
   g_test_add_func("/names/joined-and-split", test_joined_and_split_names);
   return g_test_run();

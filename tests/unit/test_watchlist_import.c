@@ -301,12 +301,94 @@ test_check_digits(void)
   g_assert_false(br_watchlist_imo_valid("90747290", NULL));
 }
 
+/* A parenthesised place says where an entity's branch is ("AL-HARAMAIN FOUNDATION (KENYA)"),
+ * and a parenthesised note what a name is ("previously listed as"): neither is a name of the
+ * entry. An acronym is, and so is the name typed with its acronym. */
+static void
+test_un_parentheses(void)
+{
+  GError *error = NULL;
+  char *path = shared("watchlists", "un-consolidated.xml");
+  BrWatchlist *wl = br_watchlist_load_un(path, &error);
+  g_assert_no_error(error);
+  static const char *const not_names[] = {"KENYA",
+                                          "PAKISTAN",
+                                          "TANZANIA",
+                                          "HONG KONG",
+                                          "UNION OF THE COMOROS",
+                                          "previously listed as",
+                                          "birth name",
+                                          "third",
+                                          "martyrs",
+                                          "Sheikh"};
+  for (guint i = 0; i < wl->aliases->len; i++) {
+    const BrWatchAlias *a = &g_array_index(wl->aliases, BrWatchAlias, i);
+    for (guint k = 0; k < G_N_ELEMENTS(not_names); k++)
+      if (g_ascii_strcasecmp(a->name, not_names[k]) == 0)
+        g_error("'%s' became an alias of %s", a->name,
+                g_array_index(wl->entries, BrWatchEntry, a->entry).source_id);
+  }
+  const BrWatchEntry *hqn = find_entry(wl, "TAe.012");
+  g_assert_nonnull(hqn);
+  g_assert_true(has_alias(wl, hqn, "HQN", BR_NAME_QUALITY_GOOD));
+
+  /* Every UN entity typed exactly as listed (FIRST_NAME, acronyms and all) finds its entry. */
+  char *xml = NULL;
+  g_assert_true(g_file_get_contents(path, &xml, NULL, NULL));
+  GRegex *re = g_regex_new("<ENTITY>.*?<FIRST_NAME>([^<]*)</FIRST_NAME>.*?"
+                           "<REFERENCE_NUMBER>([^<]*)</REFERENCE_NUMBER>",
+                           G_REGEX_DOTALL, 0, NULL);
+  GRegex *amp = g_regex_new("&amp;", 0, 0, NULL);
+  BrNameIndexBuilder *b = br_name_index_builder_new();
+  br_watchlist_index_names(wl, 0, BR_WATCH_PARTY_KINDS, b);
+  BrNameIndex *ix = br_name_index_build(b);
+  BrNameScratch *s = br_name_scratch_new(ix);
+  GMatchInfo *mi = NULL;
+  guint entities = 0, below = 0;
+  for (g_regex_match(re, xml, 0, &mi); g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+    char *raw = g_match_info_fetch(mi, 1), *ref = g_match_info_fetch(mi, 2);
+    char *name = g_regex_replace_literal(amp, raw, -1, 0, "&", 0, NULL);
+    g_free(raw);
+    g_strstrip(ref);
+    /* "A (X) ; B (Y)" lists two names: each is typed on its own. */
+    char **names = g_strsplit(name, ";", -1);
+    gboolean found = TRUE;
+    for (guint k = 0; names[k]; k++) {
+      BrNameMatch m[8];
+      guint n = br_name_index_match(ix, s, names[k], -1, 0, BR_NAME_DEFAULT_THRESHOLD, m, 8);
+      gboolean own = FALSE;
+      for (guint j = 0; j < n; j++)
+        own |= strcmp(g_array_index(wl->entries, BrWatchEntry, m[j].entry).source_id, ref) == 0;
+      if (!own && g_getenv("BR_QUALITY_VERBOSE"))
+        g_printerr("own entry missed: %s %s\n", ref, names[k]);
+      found &= own;
+    }
+    g_strfreev(names);
+    entities++;
+    below += !found;
+    g_free(name);
+    g_free(ref);
+  }
+  g_match_info_free(mi);
+  g_test_message("%u of %u UN entities typed as listed miss their own entry", below, entities);
+  g_assert_cmpuint(entities, ==, 273);
+  g_assert_cmpuint(below, ==, 0);
+  br_name_scratch_free(s);
+  br_name_index_free(ix);
+  g_regex_unref(re);
+  g_regex_unref(amp);
+  g_free(xml);
+  g_free(path);
+  br_watchlist_free(wl);
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/watchlist/un", test_un);
   g_test_add_func("/watchlist/un-hostile", test_un_hostile);
+  g_test_add_func("/watchlist/un-parentheses", test_un_parentheses);
   g_test_add_func("/watchlist/ofac", test_ofac);
   g_test_add_func("/watchlist/ofac-rejects", test_ofac_rejects);
   g_test_add_func("/watchlist/csv", test_csv);
