@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The KCS figures of bench/README.md: fit rules/kcs on the 2020 declarations (train), rank the
 # 2021-Q1 ones (valid) with history learnt from train, report precision@1/2/5/10%; then the
-# same without the exact-value rules (rules/kcs/values.lua).
+# same without the exact-value rules (rules/kcs/values.lua), then both with prices perturbed.
 # Usage: bash scripts/kcs.sh   (data from ${BR_SHARED_DATA:-../shared/data}/kcs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,3 +35,14 @@ cp -r rules/kcs "$tmp/general"
 rm -f "$tmp/general/weights.ini" "$tmp/general/values.lua"
 "$boxrank" tune "$data/train.csv" --rules "$tmp/general" "${common[@]}" \
   --holdout "$data/valid.csv" | tail -6
+
+echo
+echo "== every price and net mass of valid multiplied by a factor within +-0.5% (seed 1)"
+lua5.4 scripts/perturb-values.lua 1 <"$data/valid.csv" >"$tmp/valid-perturbed.csv"
+"$boxrank" tune "$data/train.csv" --rules "$tmp/general" "${common[@]}" \
+  --out "$tmp/general/weights.ini" >/dev/null
+for pack in rules/kcs "$tmp/general"; do
+  echo "-- $pack"
+  "$boxrank" backtest "$tmp/valid-perturbed.csv" --rules "$pack" "${common[@]}" \
+    --history "$data/train.csv" --period all | head -5
+done
