@@ -174,6 +174,7 @@ br_cmd_rank(int argc, char **argv)
   BrRunInput *run_inputs = NULL;
   BrInputFormat input_format = BR_INPUT_AUTO;
   GString *input_names = NULL, *rejects_written = NULL;
+  BrAmendments *amendments = NULL;
   GPtrArray *lists = NULL;
   BrPipelineResult result = {0};
   BrEntityKeys *entity_keys = NULL;
@@ -192,7 +193,7 @@ br_cmd_rank(int argc, char **argv)
     status = BR_EXIT_USAGE;
     goto out;
   }
-  gboolean stdin_mixed = FALSE;
+  gboolean stdin_mixed = FALSE, stdin_input = argc == 2 && strcmp(argv[1], "-") == 0;
   for (int i = 1; i < argc; i++)
     stdin_mixed |= argc > 2 && strcmp(argv[i], "-") == 0;
   if (argc < 2 || stdin_mixed || !rules_dir || threads < 0 || seed < 0 ||
@@ -342,11 +343,42 @@ br_cmd_rank(int argc, char **argv)
       .reference = reference,
       .parse_only = parse_only,
   };
+  popts.track_versions = TRUE;
   for (guint i = 0; i < ninputs; i++) {
     BrPipelineResult one = {0};
+    popts.input_index = i;
     if (!br_pipeline_run(br_input_feed(g_ptr_array_index(inputs, i)), pack, &popts, &one, &error))
       goto fail;
     br_pipeline_result_merge(&result, &one);
+  }
+  /* Amendments are rare: the run is scored again only when a B/L x container came twice or
+   * was deleted, this time without the lines that lost. */
+  if (result.versions && (amendments = br_amendments_resolve(result.versions))) {
+    if (stdin_input) {
+      g_set_error(&error, BR_FEED_ERROR, BR_FEED_ERROR_IO,
+                  "standard input carries amended lines, which need a second reading: give "
+                  "the file instead of -");
+      goto fail;
+    }
+    br_pipeline_result_clear(&result);
+    popts.track_versions = FALSE;
+    popts.amendments = amendments;
+    for (guint i = 0; i < ninputs; i++) {
+      BrPipelineResult one = {0};
+      popts.input_index = i;
+      BrInput *again = br_input_open(argv[i + 1], input_format, profile, NULL, &error);
+      gboolean ok = again && br_pipeline_run(br_input_feed(again), pack, &popts, &one, &error);
+      br_input_close(again);
+      if (!ok)
+        goto fail;
+      br_pipeline_result_merge(&result, &one);
+    }
+    if (!quiet)
+      fprintf(stderr,
+              "boxrank: amendments: %u B/L x container replaced, %u deleted (%u earlier or "
+              "deleted lines left out)\n",
+              br_amendments_keys_amended(amendments), br_amendments_keys_deleted(amendments),
+              br_amendments_lines_dropped(amendments));
   }
   if (show)
     fprintf(stderr, "\r\033[K");
@@ -479,6 +511,7 @@ out:
     g_ptr_array_free(lists, TRUE);
   br_pipeline_result_clear(&result);
   g_ptr_array_free(resolutions, TRUE);
+  br_amendments_free(amendments);
   br_history_free(history);
   br_entity_keys_free(entity_keys);
   br_store_close(store);

@@ -96,7 +96,7 @@ joined_reasons(const BrUnit *u, const BrPack *pack)
 }
 
 static const char csv_header[] =
-  "port,position,rank,unit,score,lane,selection,rules,reasons,lines,record\n";
+  "port,position,rank,unit,score,lane,selection,rules,reasons,lines,record,amended\n";
 
 void
 br_output_list_csv(GString *out, const BrPortList *list, const BrPack *pack, gboolean header)
@@ -119,7 +119,7 @@ br_output_list_csv(GString *out, const BrPortList *list, const BrPack *pack, gbo
     csv_cell(out, reasons);
     g_string_append_printf(out, ",%" G_GUINT64_FORMAT ",", u->nlines);
     csv_cell(out, u->record);
-    g_string_append_c(out, '\n');
+    g_string_append(out, u->amended ? ",yes\n" : ",\n");
     g_free(rules);
     g_free(reasons);
   }
@@ -183,7 +183,7 @@ br_output_list_jsonl(GString *out, const BrPortList *list, const BrPack *pack)
     }
     g_string_append_printf(out, ",\"lines\":%" G_GUINT64_FORMAT ",\"record\":", u->nlines);
     br_json_append_string(out, u->record, -1);
-    g_string_append(out, "}\n");
+    g_string_append(out, u->amended ? ",\"amended\":true}\n" : ",\"amended\":false}\n");
   }
 }
 

@@ -12,6 +12,10 @@ typedef struct {
   int port_idx, unit_idx, fallback_idx, id_idx, label_idx, date_idx;
   gboolean parse_only;
   const BrEntityKeys *entity_keys;
+  int bol_idx, container_idx, amendment_idx;
+  gboolean track;
+  guint64 input;
+  const BrAmendments *amend;
 } Shared;
 
 typedef struct {
@@ -24,6 +28,7 @@ typedef struct {
   guint32 *line_ids;  /* one line's value ids */
   guint64 lines;
   GString *scratch;
+  GArray *versions; /* BrLineVersion, when tracked */
   GThread *thread;
 } Worker;
 
@@ -42,6 +47,25 @@ unit_of(const Shared *sh, const BrValue *rec, guint64 line_no, GString *scratch)
   return scratch->str;
 }
 
+static const char *
+text_or_null(const BrValue *rec, int idx)
+{
+  return idx >= 0 && !rec[idx].missing ? rec[idx].str : NULL;
+}
+
+static void
+track_version(Worker *w, const BrValue *rec, guint64 order)
+{
+  const Shared *sh = w->shared;
+  BrLineVersion v = {.order = order};
+  if (!br_amend_key(text_or_null(rec, sh->bol_idx), text_or_null(rec, sh->container_idx),
+                    text_or_null(rec, sh->id_idx), v.key))
+    return;
+  const char *f = text_or_null(rec, sh->amendment_idx);
+  v.deleted = f && g_ascii_strcasecmp(f, "delete") == 0;
+  g_array_append_val(w->versions, v);
+}
+
 static void
 score_batch(Worker *w, const BrBatch *batch)
 {
@@ -49,6 +73,12 @@ score_batch(Worker *w, const BrBatch *batch)
   for (guint i = 0; i < batch->count; i++) {
     const BrValue *rec = br_batch_record(batch, i);
     guint64 line_no = batch->line_no[i];
+    guint64 order = BR_AMEND_ORDER(sh->input, line_no);
+    if (sh->track)
+      track_version(w, rec, order);
+    if (sh->amend && br_amendments_skip(sh->amend, order))
+      continue;
+    w->lines++;
     const BrLineResult *res = br_evaluator_eval(w->ev, rec, line_no);
     const char *port =
         sh->port_idx >= 0 && !rec[sh->port_idx].missing ? rec[sh->port_idx].str : "UNASSIGNED";
@@ -62,8 +92,9 @@ score_batch(Worker *w, const BrBatch *batch)
     if (w->dict)
       br_unit_add_entities(u, w->line_ids,
                            br_entity_dict_line(w->dict, sh->entity_keys, rec, w->line_ids));
+    if (sh->amend && br_amendments_amended(sh->amend, order))
+      u->amended = TRUE;
   }
-  w->lines += batch->count;
 }
 
 /* Workers parse as well as score: parsing is the larger part of the work, and a reader that
@@ -136,6 +167,12 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
   if (sh.date_idx >= 0 && br_schema_field(sh.schema, (guint)sh.date_idx)->type != BR_TYPE_DATE)
     sh.date_idx = -1;
   sh.label_idx = field_or_none(sh.schema, options->label_field);
+  sh.bol_idx = field_or_none(sh.schema, "bol");
+  sh.container_idx = field_or_none(sh.schema, "container");
+  sh.amendment_idx = field_or_none(sh.schema, "amendment");
+  sh.track = options->track_versions && !options->parse_only;
+  sh.input = options->input_index;
+  sh.amend = options->amendments;
   if (options->label_field && sh.label_idx < 0) {
     g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER, "the input has no label column \"%s\"",
                 options->label_field);
@@ -191,6 +228,8 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
       w->line_ids = g_new(guint32, br_entity_keys_count(options->entity_keys));
     }
     w->scratch = g_string_new(NULL);
+    if (sh.track)
+      w->versions = g_array_new(FALSE, FALSE, sizeof(BrLineVersion));
   }
 
   /* Chunks in flight are bounded: memory stays flat whatever the input size. */
@@ -262,6 +301,11 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     if (w->units)
       br_unit_table_merge(result->units, w->units);
     result->lines_scored += w->lines;
+    if (w->versions) {
+      if (!result->versions)
+        result->versions = g_array_new(FALSE, FALSE, sizeof(BrLineVersion));
+      g_array_append_vals(result->versions, w->versions->data, w->versions->len);
+    }
     const guint64 *fires = br_evaluator_fire_counts(w->ev);
     const guint64 *fails = br_evaluator_failure_counts(w->ev);
     for (guint r = 0; r < nrules; r++) {
@@ -289,6 +333,8 @@ out:
     br_batch_free(workers[i].batch);
     if (workers[i].scratch)
       g_string_free(workers[i].scratch, TRUE);
+    if (workers[i].versions)
+      g_array_free(workers[i].versions, TRUE);
   }
   g_free(workers);
   g_free(breaker);
@@ -305,6 +351,8 @@ br_pipeline_result_clear(BrPipelineResult *result)
 {
   br_unit_table_free(result->units);
   br_entity_table_free(result->entities);
+  if (result->versions)
+    g_array_free(result->versions, TRUE);
   g_free(result->fire_counts);
   g_free(result->failure_counts);
   /* Sparse: most rules never fail, so g_strfreev would stop at the first gap. */
@@ -349,5 +397,9 @@ br_pipeline_result_merge(BrPipelineResult *dst, BrPipelineResult *src)
       dst->failure_messages[r] = g_steal_pointer(&src->failure_messages[r]);
   }
   dst->threads_used = MAX(dst->threads_used, src->threads_used);
+  if (src->versions && dst->versions)
+    g_array_append_vals(dst->versions, src->versions->data, src->versions->len);
+  else if (src->versions)
+    dst->versions = g_steal_pointer(&src->versions);
   br_pipeline_result_clear(src);
 }

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "br_amend.h"
 #include "br_entities.h"
 #include "br_feed.h"
 #include "br_units.h"
@@ -28,6 +29,9 @@ typedef struct {
   const BrReference *reference; /* code tables for unknown_locode/hs/size_type rules */
   gboolean parse_only;          /* read and parse, score nothing: the throughput ceiling */
   const char *label_field;      /* backtests: a numeric field giving each line's known outcome */
+  guint input_index;            /* the input's place in the run: orders versions across files */
+  gboolean track_versions;      /* keep each line's version (br_amend.h) in the result */
+  const BrAmendments *amendments; /* resolved versions: superseded lines are skipped */
   gpointer progress_data;
 } BrPipelineOptions;
 
@@ -41,6 +45,7 @@ typedef struct {
   char **failure_messages; /* per rule: first failure, or NULL */
   gboolean *disabled;      /* per rule: switched off by the breaker ([limits] max_failures) */
   guint threads_used;
+  GArray *versions;        /* BrLineVersion of every line with a B/L, when tracked */
 } BrPipelineResult;
 
 gboolean br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *options,

@@ -274,6 +274,7 @@ unit_absorb(BrUnit *dst, BrUnit *src, const BrPack *dst_pack)
   if (strcmp(src->record, dst->record) < 0)
     dst->record = src->record; /* src's strings are adopted by dst's table */
   dst->nlines += src->nlines;
+  dst->amended |= src->amended;
   if (src->fired)
     fired_union(dst, (const guint *)src->fired->data,
                 src->points ? (const double *)(void *)src->points->data : NULL, src->fired->len);

@@ -37,6 +37,7 @@ typedef struct {
   guint32 nentities;
   double uncertainty; /* the most any of its lines' values is unknown to the history (summed
                        * Beta variances, BrLineResult); exploration picks the highest */
+  gboolean amended; /* a line of it replaced an earlier version (br_amend.h) */
 } BrUnit;
 
 const char *br_lane_name(BrLane lane);
