@@ -479,27 +479,6 @@ find_equip(GPtrArray *list, const char *number)
   return NULL;
 }
 
-static void
-sum_into(BrManifestLine *l, BrManifestField f, const char *v, guint *count, double *sum)
-{
-  if (!v)
-    return;
-  (*count)++;
-  *sum += g_ascii_strtod(v, NULL);
-  if (*count == 1) {
-    br_manifest_line_set(l, f, v);
-  } else {
-    char buf[G_ASCII_DTOSTR_BUF_SIZE];
-    g_ascii_formatd(buf, sizeof buf, "%.3f", *sum);
-    char *end = buf + strlen(buf) - 1;
-    while (end > buf && *end == '0')
-      *end-- = '\0';
-    if (*end == '.')
-      *end = '\0';
-    br_manifest_line_set(l, f, buf);
-  }
-}
-
 static gboolean
 goods_on(const Goods *g, const Equip *e, gboolean any_sgp)
 {
@@ -542,9 +521,9 @@ emit_line(Msg *m, Consignment *c, const Equip *e, gboolean any_sgp, GPtrArray *l
     const Goods *g = g_ptr_array_index(c->goods, i);
     if (!goods_on(g, e, any_sgp))
       continue;
-    sum_into(l, BR_MF_PACKAGES, g->packages, &npk, &spk);
-    sum_into(l, BR_MF_DECLARED_KG, g->kg, &nkg, &skg);
-    sum_into(l, BR_MF_VALUE, g->value, &nval, &sval);
+    br_manifest_line_sum(l, BR_MF_PACKAGES, g->packages, &npk, &spk);
+    br_manifest_line_sum(l, BR_MF_DECLARED_KG, g->kg, &nkg, &skg);
+    br_manifest_line_sum(l, BR_MF_VALUE, g->value, &nval, &sval);
     if (g->desc->len) {
       if (desc->len)
         g_string_append(desc, " / ");

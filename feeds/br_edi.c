@@ -269,8 +269,8 @@ br_edi_decimal(const char *text, char decimal_mark, GString *out)
   return TRUE;
 }
 
-static void
-append_number(GString *out, double v)
+void
+br_edi_format_number(GString *out, double v)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_formatd(buf, sizeof buf, "%.3f", v);
@@ -301,10 +301,26 @@ br_edi_mass_kg(const char *text, char decimal_mark, const char *unit, GString *o
     if (factor == 1)
       g_string_assign(out, num->str);
     else
-      append_number(out, g_ascii_strtod(num->str, NULL) * factor);
+      br_edi_format_number(out, g_ascii_strtod(num->str, NULL) * factor);
   }
   g_string_free(num, TRUE);
   return ok;
+}
+
+void
+br_manifest_line_sum(BrManifestLine *l, BrManifestField f, const char *v, guint *count, double *sum)
+{
+  if (!v)
+    return;
+  *sum += g_ascii_strtod(v, NULL);
+  if (++*count == 1) {
+    br_manifest_line_set(l, f, v);
+    return;
+  }
+  GString *text = g_string_new(NULL);
+  br_edi_format_number(text, *sum);
+  br_manifest_line_set(l, f, text->str);
+  g_string_free(text, TRUE);
 }
 
 gboolean

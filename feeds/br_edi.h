@@ -116,6 +116,11 @@ BrManifestLine *br_manifest_line_copy(const BrManifestLine *line);
 void br_edi_reject(BrManifest *m, const char *interchange, const char *message, guint segment,
                    const char *tag, const char *fmt, ...) G_GNUC_PRINTF(6, 7);
 
+/* Adds the number v to field f of l, which holds the sum of count numbers (*sum): the first
+ * keeps its text as given, a sum is written by br_edi_format_number. NULL v adds nothing. */
+void br_manifest_line_sum(BrManifestLine *l, BrManifestField f, const char *v, guint *count,
+                          double *sum);
+
 /* The field's column name: canonical, or "House B/L" / "Seal Changed". */
 const char *br_manifest_field_name(BrManifestField field);
 /* Finds a field by its column name (ASCII case ignored; house_bol and seal_changed also
@@ -133,6 +138,8 @@ GString *br_manifest_to_csv(const BrManifest *m);
 gboolean br_edi_decimal(const char *text, char decimal_mark, GString *out);
 /* A mass in unit (KGM, KG, K, LBR, LBS, LB, L, TNE, T, MT) converted to kg. */
 gboolean br_edi_mass_kg(const char *text, char decimal_mark, const char *unit, GString *out);
+/* v with up to three decimals, trailing zeros dropped ("1250.5", "700"). */
+void br_edi_format_number(GString *out, double v);
 /* CCYYMMDD (optionally followed by a time, which is dropped) as YYYY-MM-DD. */
 gboolean br_edi_date(const char *text, GString *out);
 /* Joins non-empty parts with sep. */

@@ -397,26 +397,6 @@ static const struct {
 };
 
 static void
-sum_field(BrManifestLine *l, BrManifestField f, const char *v, guint *count, double *sum)
-{
-  if (!v)
-    return;
-  *sum += g_ascii_strtod(v, NULL);
-  if (++*count == 1) {
-    br_manifest_line_set(l, f, v);
-    return;
-  }
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd(buf, sizeof buf, "%.3f", *sum);
-  char *end = buf + strlen(buf) - 1;
-  while (end > buf && *end == '0')
-    *end-- = '\0';
-  if (*end == '.')
-    *end = '\0';
-  br_manifest_line_set(l, f, buf);
-}
-
-static void
 emit(const Bill *b, const Equip *e, const char *where, GPtrArray *lines)
 {
   BrManifestLine *l = br_manifest_line_copy(b->base);
@@ -435,9 +415,9 @@ emit(const Bill *b, const Equip *e, const char *where, GPtrArray *lines)
     GString *desc = g_string_new(NULL);
     for (guint i = 0; i < e->goods->len; i++) {
       const BrManifestLine *g = g_ptr_array_index(e->goods, i);
-      sum_field(l, BR_MF_PACKAGES, g->f[BR_MF_PACKAGES], &np, &sp);
-      sum_field(l, BR_MF_DECLARED_KG, g->f[BR_MF_DECLARED_KG], &nk, &sk);
-      sum_field(l, BR_MF_VALUE, g->f[BR_MF_VALUE], &nv, &sv);
+      br_manifest_line_sum(l, BR_MF_PACKAGES, g->f[BR_MF_PACKAGES], &np, &sp);
+      br_manifest_line_sum(l, BR_MF_DECLARED_KG, g->f[BR_MF_DECLARED_KG], &nk, &sk);
+      br_manifest_line_sum(l, BR_MF_VALUE, g->f[BR_MF_VALUE], &nv, &sv);
       if (g->f[BR_MF_DESCRIPTION]) {
         if (desc->len)
           g_string_append(desc, " / ");
