@@ -60,20 +60,6 @@ static const char *const hits_sql[H_N] = {
                  " AND list_name = ?5 AND entry_ref = ?6 ORDER BY id DESC LIMIT 1",
 };
 
-static gboolean
-append_row_or_null(GString *out, BrStore *store, sqlite3_stmt *s, GError **error)
-{
-  GString *rows = g_string_new(NULL);
-  gboolean ok = br_json_rows(rows, store, s, error);
-  sqlite3_reset(s);
-  if (ok && rows->len > 2)
-    g_string_append_len(out, rows->str + 1, (gssize)rows->len - 2);
-  else if (ok)
-    g_string_append(out, "null");
-  g_string_free(rows, TRUE);
-  return ok;
-}
-
 typedef struct {
   BrRequest *req;
   sqlite3_stmt **st;
@@ -114,7 +100,7 @@ screen_party(HitScan *h, const char *unit, const char *field, const char *party,
     sqlite3_bind_text(ex, 1, hit->list, -1, SQLITE_STATIC);
     sqlite3_bind_text(ex, 2, hit->entry_ref, -1, SQLITE_STATIC);
     sqlite3_bind_text(ex, 3, key->str, -1, SQLITE_STATIC);
-    if (!append_row_or_null(out, h->req->store, ex, error))
+    if (!br_json_one_row(out, h->req->store, ex, error))
       break;
     br_json_member(out, &first, "review");
     sqlite3_stmt *rv = h->st[H_REVIEW];
@@ -124,7 +110,7 @@ screen_party(HitScan *h, const char *unit, const char *field, const char *party,
     sqlite3_bind_text(rv, 4, party, -1, SQLITE_STATIC);
     sqlite3_bind_text(rv, 5, hit->list, -1, SQLITE_STATIC);
     sqlite3_bind_text(rv, 6, hit->entry_ref, -1, SQLITE_STATIC);
-    if (!append_row_or_null(out, h->req->store, rv, error))
+    if (!br_json_one_row(out, h->req->store, rv, error))
       break;
     g_string_append_c(out, '}');
   }
@@ -353,27 +339,12 @@ br_api_hit_dismiss(BrRequest *req)
 void
 br_api_exceptions(BrRequest *req)
 {
-  sqlite3_stmt *s = NULL;
-  GError *error = NULL;
-  if (sqlite3_prepare_v2(br_store_db(req->store),
-                         "SELECT id, list_name AS list, entry_ref AS entry, party, status,"
-                         " created_by, created_at, reason, expires, approved_by, approved_at,"
-                         " revoked_by, revoked_at, revoke_reason FROM watchlist_exceptions"
-                         " ORDER BY id DESC LIMIT 1000",
-                         -1, &s, NULL) != SQLITE_OK) {
-    br_store_sql_error(req->store, &error, "cannot read exceptions");
-    br_reply_store_error(req, error);
-    return;
-  }
-  GString *out = g_string_new(NULL);
-  gboolean ok = br_json_rows(out, req->store, s, &error);
-  sqlite3_finalize(s);
-  if (!ok) {
-    g_string_free(out, TRUE);
-    br_reply_store_error(req, error);
-    return;
-  }
-  br_reply_json(req, SOUP_STATUS_OK, out);
+  br_reply_rows(req,
+                "SELECT id, list_name AS list, entry_ref AS entry, party, status,"
+                " created_by, created_at, reason, expires, approved_by, approved_at,"
+                " revoked_by, revoked_at, revoke_reason FROM watchlist_exceptions"
+                " ORDER BY id DESC LIMIT 1000",
+                NULL, 0);
 }
 
 void

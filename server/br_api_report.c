@@ -155,40 +155,17 @@ br_api_report_csv(BrRequest *req)
                                "Content-Disposition", "attachment; filename=\"hit-rates.csv\"");
 }
 
-/* Answers the rows of sql, with text parameters bound in order (NULL binds NULL). */
-static void
-reply_rows(BrRequest *req, const char *sql, const char *const *params, guint nparams)
-{
-  sqlite3_stmt *s = NULL;
-  GError *error = NULL;
-  if (sqlite3_prepare_v2(br_store_db(req->store), sql, -1, &s, NULL) != SQLITE_OK) {
-    br_store_sql_error(req->store, &error, "cannot prepare");
-    br_reply_store_error(req, error);
-    return;
-  }
-  for (guint i = 0; i < nparams; i++)
-    sqlite3_bind_text(s, (int)i + 1, params[i], -1, SQLITE_STATIC);
-  GString *out = g_string_new(NULL);
-  gboolean ok = br_json_rows(out, req->store, s, &error);
-  sqlite3_finalize(s);
-  if (!ok) {
-    g_string_free(out, TRUE);
-    br_reply_store_error(req, error);
-    return;
-  }
-  br_reply_json(req, SOUP_STATUS_OK, out);
-}
-
 void
 br_api_packs(BrRequest *req)
 {
-  reply_rows(req,
-             "SELECT r.id AS run_id, r.as_of AS date, r.started_at, r.pack_name,"
-             " r.pack_version, r.pack_hash, CAST(r.seed AS TEXT) AS seed, r.lines_read,"
-             " r.lines_rejected, r.units, r.selected,"
-             " (SELECT group_concat(path, ' ') FROM run_inputs i WHERE i.run_id = r.id) AS inputs"
-             " FROM runs r ORDER BY r.id DESC LIMIT 1000",
-             NULL, 0);
+  br_reply_rows(
+      req,
+      "SELECT r.id AS run_id, r.as_of AS date, r.started_at, r.pack_name,"
+      " r.pack_version, r.pack_hash, CAST(r.seed AS TEXT) AS seed, r.lines_read,"
+      " r.lines_rejected, r.units, r.selected,"
+      " (SELECT group_concat(path, ' ') FROM run_inputs i WHERE i.run_id = r.id) AS inputs"
+      " FROM runs r ORDER BY r.id DESC LIMIT 1000",
+      NULL, 0);
 }
 
 void
@@ -201,20 +178,20 @@ br_api_rules(BrRequest *req)
   }
   /* Per rule and run date: lines fired on, selections it fired on, their inspections and
    * findings. */
-  reply_rows(req,
-             "WITH sel AS (SELECT u.run_id, sr.rule_ord, COUNT(DISTINCT u.id) AS selected,"
-             "  COUNT(o.id) AS inspected, COALESCE(SUM(o.result = 'finding'), 0) AS hits"
-             "  FROM runs r JOIN units u ON u.run_id = r.id"
-             "  JOIN selection_rules sr ON sr.unit_id = u.id"
-             "  LEFT JOIN outcomes o ON o.selection_unit = u.id"
-             "  WHERE r.pack_hash = ?1 GROUP BY u.run_id, sr.rule_ord)"
-             " SELECT r.as_of AS date, r.id AS run_id, rr.rule_id AS rule, rr.title, rr.weight,"
-             " rr.fires, rr.failures, COALESCE(sel.selected, 0) AS selected,"
-             " COALESCE(sel.inspected, 0) AS inspected, COALESCE(sel.hits, 0) AS hits"
-             " FROM runs r JOIN run_rules rr ON rr.run_id = r.id"
-             " LEFT JOIN sel ON sel.run_id = r.id AND sel.rule_ord = rr.ord"
-             " WHERE r.pack_hash = ?1 ORDER BY rr.rule_id, r.as_of, r.id",
-             (const char *const[]){hash}, 1);
+  br_reply_rows(req,
+                "WITH sel AS (SELECT u.run_id, sr.rule_ord, COUNT(DISTINCT u.id) AS selected,"
+                "  COUNT(o.id) AS inspected, COALESCE(SUM(o.result = 'finding'), 0) AS hits"
+                "  FROM runs r JOIN units u ON u.run_id = r.id"
+                "  JOIN selection_rules sr ON sr.unit_id = u.id"
+                "  LEFT JOIN outcomes o ON o.selection_unit = u.id"
+                "  WHERE r.pack_hash = ?1 GROUP BY u.run_id, sr.rule_ord)"
+                " SELECT r.as_of AS date, r.id AS run_id, rr.rule_id AS rule, rr.title, rr.weight,"
+                " rr.fires, rr.failures, COALESCE(sel.selected, 0) AS selected,"
+                " COALESCE(sel.inspected, 0) AS inspected, COALESCE(sel.hits, 0) AS hits"
+                " FROM runs r JOIN run_rules rr ON rr.run_id = r.id"
+                " LEFT JOIN sel ON sel.run_id = r.id AND sel.rule_ord = rr.ord"
+                " WHERE r.pack_hash = ?1 ORDER BY rr.rule_id, r.as_of, r.id",
+                (const char *const[]){hash}, 1);
 }
 
 void
@@ -222,22 +199,23 @@ br_api_audit(BrRequest *req)
 {
   const char *params[] = {br_req_query(req, "action"), br_req_query(req, "who"),
                           br_req_query(req, "from"), br_req_query(req, "to")};
-  reply_rows(req,
-             "SELECT id, at, who, action, target, detail FROM audit"
-             " WHERE (?1 IS NULL OR action = ?1 OR action LIKE ?1 || '.%')"
-             " AND (?2 IS NULL OR who = ?2) AND (?3 IS NULL OR at >= ?3)"
-             " AND (?4 IS NULL OR at < date(?4, '+1 day')) ORDER BY id DESC LIMIT 2000",
-             params, G_N_ELEMENTS(params));
+  br_reply_rows(req,
+                "SELECT id, at, who, action, target, detail FROM audit"
+                " WHERE (?1 IS NULL OR action = ?1 OR action LIKE ?1 || '.%')"
+                " AND (?2 IS NULL OR who = ?2) AND (?3 IS NULL OR at >= ?3)"
+                " AND (?4 IS NULL OR at < date(?4, '+1 day')) ORDER BY id DESC LIMIT 2000",
+                params, G_N_ELEMENTS(params));
 }
 
 void
 br_api_users(BrRequest *req)
 {
-  reply_rows(req,
-             "SELECT u.name, u.role, u.created_at, u.created_by,"
-             " (SELECT group_concat(port, ' ') FROM user_ports p WHERE p.user_id = u.id) AS ports"
-             " FROM users u ORDER BY u.name",
-             NULL, 0);
+  br_reply_rows(
+      req,
+      "SELECT u.name, u.role, u.created_at, u.created_by,"
+      " (SELECT group_concat(port, ' ') FROM user_ports p WHERE p.user_id = u.id) AS ports"
+      " FROM users u ORDER BY u.name",
+      NULL, 0);
 }
 
 void

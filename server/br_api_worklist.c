@@ -171,20 +171,6 @@ static const char *const worklist_sql[W_N] = {
                   " ORDER BY o.date DESC LIMIT 1",
 };
 
-/* Appends the result of a one-row statement as an object, or null. */
-static gboolean
-one_row(GString *out, BrStore *store, sqlite3_stmt *s, GError **error)
-{
-  GString *rows = g_string_new(NULL);
-  gboolean ok = br_json_rows(rows, store, s, error);
-  if (ok && rows->len > 2)
-    g_string_append_len(out, rows->str + 1, (gssize)rows->len - 2);
-  else if (ok)
-    g_string_append(out, "null");
-  g_string_free(rows, TRUE);
-  return ok;
-}
-
 static gboolean
 worklist_rows(BrRequest *req, sqlite3_stmt **st, const BrApiRun *run, const char *port,
               GString *out, GError **error)
@@ -222,7 +208,7 @@ worklist_rows(BrRequest *req, sqlite3_stmt **st, const BrApiRun *run, const char
     sqlite3_bind_text(st[W_OUTCOME], 1, unit, -1, SQLITE_STATIC);
     sqlite3_bind_text(st[W_OUTCOME], 2, port, -1, SQLITE_STATIC);
     sqlite3_bind_text(st[W_OUTCOME], 3, run->as_of, -1, SQLITE_STATIC);
-    ok = ok && one_row(out, req->store, st[W_OUTCOME], error);
+    ok = ok && br_json_one_row(out, req->store, st[W_OUTCOME], error);
     sqlite3_reset(st[W_OUTCOME]);
     g_string_append_c(out, '}');
     if (!ok)

@@ -310,6 +310,43 @@ br_json_rows(GString *out, BrStore *store, sqlite3_stmt *s, GError **error)
   return TRUE;
 }
 
+gboolean
+br_json_one_row(GString *out, BrStore *store, sqlite3_stmt *s, GError **error)
+{
+  GString *rows = g_string_new(NULL);
+  gboolean ok = br_json_rows(rows, store, s, error);
+  sqlite3_reset(s);
+  if (ok && rows->len > 2)
+    g_string_append_len(out, rows->str + 1, (gssize)rows->len - 2);
+  else if (ok)
+    g_string_append(out, "null");
+  g_string_free(rows, TRUE);
+  return ok;
+}
+
+void
+br_reply_rows(BrRequest *req, const char *sql, const char *const *params, guint nparams)
+{
+  sqlite3_stmt *s = NULL;
+  GError *error = NULL;
+  if (sqlite3_prepare_v2(br_store_db(req->store), sql, -1, &s, NULL) != SQLITE_OK) {
+    br_store_sql_error(req->store, &error, "cannot prepare");
+    br_reply_store_error(req, error);
+    return;
+  }
+  for (guint i = 0; i < nparams; i++)
+    sqlite3_bind_text(s, (int)i + 1, params[i], -1, SQLITE_STATIC);
+  GString *out = g_string_new(NULL);
+  gboolean ok = br_json_rows(out, req->store, s, &error);
+  sqlite3_finalize(s);
+  if (!ok) {
+    g_string_free(out, TRUE);
+    br_reply_store_error(req, error);
+    return;
+  }
+  br_reply_json(req, SOUP_STATUS_OK, out);
+}
+
 /* ---- sessions ---- */
 
 static char *

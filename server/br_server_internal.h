@@ -70,6 +70,10 @@ void br_json_column(GString *out, sqlite3_stmt *s, int i);
 /* Appends every row of a prepared, bound statement as an array of objects keyed by the
  * column names; FALSE on a store error. */
 gboolean br_json_rows(GString *out, BrStore *store, sqlite3_stmt *s, GError **error);
+/* Appends the one row of a statement as an object, or null when it has none; resets it. */
+gboolean br_json_one_row(GString *out, BrStore *store, sqlite3_stmt *s, GError **error);
+/* Answers the rows of sql (a literal), with text parameters bound in order (NULL binds NULL). */
+void br_reply_rows(BrRequest *req, const char *sql, const char *const *params, guint nparams);
 
 /* The API handlers (br_api_*.c). */
 void br_api_ports(BrRequest *req);
