@@ -139,6 +139,16 @@ stamp_json(BrRequest *req, gint64 run_id, const char *port, GString *out)
   return TRUE;
 }
 
+/* Starts an answer about a port's list: {"port": ..., "stamp": {...} */
+static gboolean
+port_answer(BrRequest *req, gint64 run_id, const char *port, GString *out)
+{
+  g_string_append(out, "{\"port\":");
+  br_json_append_string(out, port, -1);
+  g_string_append(out, ",\"stamp\":");
+  return stamp_json(req, run_id, port, out);
+}
+
 enum { W_UNITS, W_LINE, W_REASONS, W_OUTCOME, W_N };
 
 static const char *const worklist_sql[W_N] = {
@@ -241,10 +251,8 @@ br_api_worklist(BrRequest *req)
     br_reply_store_error(req, error);
     return;
   }
-  GString *out = g_string_new("{\"port\":");
-  br_json_append_string(out, port, -1);
-  g_string_append(out, ",\"stamp\":");
-  gboolean ok = stamp_json(req, run.id, port, out);
+  GString *out = g_string_new(NULL);
+  gboolean ok = port_answer(req, run.id, port, out);
   if (ok) {
     g_string_append(out, ",\"units\":");
     ok = worklist_rows(req, st, &run, port, out, &error);
@@ -435,10 +443,8 @@ br_api_unit(BrRequest *req)
     br_reply_store_error(req, error);
     return;
   }
-  GString *out = g_string_new("{\"port\":");
-  br_json_append_string(out, port, -1);
-  g_string_append(out, ",\"stamp\":");
-  gboolean ok = stamp_json(req, run.id, port, out);
+  GString *out = g_string_new(NULL);
+  gboolean ok = port_answer(req, run.id, port, out);
   gboolean found = ok && unit_body(req, st, &run, port, unit, out, &error);
   br_store_finalize(st, U_N);
   if (!ok) {
