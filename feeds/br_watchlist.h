@@ -89,8 +89,9 @@ void br_watchlist_index_names(const BrWatchlist *wl, guint16 list, guint32 kinds
                               BrNameIndexBuilder *builder);
 
 /* Reads the UN Security Council Consolidated List (XML). Individuals' name parts are joined;
- * an entity name "A ; B" gives the name A and the alias B; a parenthesised part, usually an
- * acronym, becomes an alias too. Aliases keep the list's quality (Good, Low; a.k.a. and
+ * an entity name "A ; B" gives the name A and the alias B; a parenthesised acronym becomes an
+ * alias, alone and with the name it follows; a parenthesised place only with the name (a
+ * branch: "... (KENYA)"); notes in parentheses are dropped. Aliases keep the list's quality (Good, Low; a.k.a. and
  * f.k.a. count as good) and names in original script are aliases of good quality. */
 BrWatchlist *br_watchlist_load_un(const char *path, GError **error);
 
