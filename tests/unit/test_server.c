@@ -506,6 +506,30 @@ test_worklist(void)
                    ==, 404);
 }
 
+/* A list goes gzipped to a client that accepts it, and reads back the same. */
+static void
+test_worklist_gzip(void)
+{
+  char *plain = NULL;
+  g_assert_cmpuint(call(&analyst, "GET", "/api/worklist?port=" PORT_A, NULL, &plain), ==, 200);
+  char *url = g_strconcat(main_server.url, "/api/worklist?port=" PORT_A, NULL);
+  SoupMessage *msg = soup_message_new("GET", url);
+  soup_message_headers_replace(soup_message_get_request_headers(msg), "Cookie", analyst.cookie);
+  soup_message_headers_replace(soup_message_get_request_headers(msg), "Accept-Encoding", "gzip");
+  GError *error = NULL;
+  GBytes *body = soup_session_send_and_read(session, msg, NULL, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(
+      soup_message_headers_get_one(soup_message_get_response_headers(msg), "Content-Encoding"), ==,
+      "gzip");
+  /* The session decodes it. */
+  g_assert_cmpmem(g_bytes_get_data(body, NULL), g_bytes_get_size(body), plain, strlen(plain));
+  g_bytes_unref(body);
+  g_object_unref(msg);
+  g_free(url);
+  g_free(plain);
+}
+
 static void
 test_result_and_correction(void)
 {
@@ -905,6 +929,7 @@ main(int argc, char **argv)
   g_test_add_func("/server/roles-refused", test_roles_refused);
   g_test_add_func("/server/csrf", test_csrf);
   g_test_add_func("/server/worklist", test_worklist);
+  g_test_add_func("/server/worklist-gzip", test_worklist_gzip);
   g_test_add_func("/server/result-and-correction", test_result_and_correction);
   g_test_add_func("/server/hits-dismiss-revoke", test_hits_dismiss_revoke);
   g_test_add_func("/server/four-eyes", test_four_eyes);
