@@ -69,26 +69,34 @@ br_period_name(BrPeriod period, gint32 day)
   return g_strdup(buf);
 }
 
+BrAtK *
+br_backtest_at_k(GPtrArray *units, const double *ks, guint nk, guint *positives)
+{
+  BrAtK *at = g_new0(BrAtK, nk);
+  g_ptr_array_sort(units, br_unit_cmp_rank);
+  *positives = 0;
+  for (guint i = 0; i < units->len; i++)
+    *positives += ((BrUnit *)units->pdata[i])->label > 0;
+  for (guint j = 0; j < nk; j++) {
+    BrAtK *a = &at[j];
+    a->k = ks[j];
+    a->inspected = (guint)MIN((double)units->len, ceil(units->len * ks[j] / 100.0));
+    for (guint i = 0; i < a->inspected; i++)
+      a->hits += ((BrUnit *)units->pdata[i])->label > 0;
+    a->precision = a->inspected ? (double)a->hits / a->inspected : 0;
+    a->recall = *positives ? (double)a->hits / *positives : 0;
+  }
+  return at;
+}
+
 static BrBacktestPeriod *
 evaluate(const char *name, GPtrArray *units, const double *ks, guint nk)
 {
   BrBacktestPeriod *p = g_new0(BrBacktestPeriod, 1);
   p->name = g_strdup(name);
   p->units = units->len;
-  p->at = g_new0(BrAtK, nk);
-  g_ptr_array_sort(units, br_unit_cmp_rank);
+  p->at = br_backtest_at_k(units, ks, nk, &p->positives);
   p->ranked = g_ptr_array_copy(units, NULL, NULL);
-  for (guint i = 0; i < units->len; i++)
-    p->positives += ((BrUnit *)units->pdata[i])->label > 0;
-  for (guint j = 0; j < nk; j++) {
-    BrAtK *a = &p->at[j];
-    a->k = ks[j];
-    a->inspected = (guint)MIN((double)units->len, ceil(units->len * ks[j] / 100.0));
-    for (guint i = 0; i < a->inspected; i++)
-      a->hits += ((BrUnit *)units->pdata[i])->label > 0;
-    a->precision = a->inspected ? (double)a->hits / a->inspected : 0;
-    a->recall = p->positives ? (double)a->hits / p->positives : 0;
-  }
   return p;
 }
 

@@ -32,6 +32,10 @@ typedef struct {
   double recall;
 } BrAtK;
 
+/* Precision and recall at each k of units sorted here into rank order (tiebreak must be set);
+ * *positives is set to how many have a positive label. Free with g_free. */
+BrAtK *br_backtest_at_k(GPtrArray *units, const double *ks, guint nk, guint *positives);
+
 typedef struct {
   char *name; /* "all", "2021-01", "2021-W02", "2021-01-05"; "undated" for units with no date */
   guint units;

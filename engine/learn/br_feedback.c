@@ -1,6 +1,5 @@
 #include "br_feedback.h"
 
-#include <math.h>
 #include <string.h>
 
 gboolean
@@ -44,28 +43,6 @@ period_names(GPtrArray *all, BrPeriod period)
       g_ptr_array_add(names, name);
   }
   return names;
-}
-
-static void
-precision_at(BrFeedbackPeriod *p, GPtrArray *units, const double *ks, guint nk, guint64 seed)
-{
-  for (guint i = 0; i < units->len; i++) {
-    BrUnit *u = units->pdata[i];
-    u->tiebreak = br_unit_hash(u->port, u->unit, seed);
-    p->positives += u->label > 0;
-  }
-  g_ptr_array_sort(units, br_unit_cmp_rank);
-  p->units = units->len;
-  p->at = g_new0(BrAtK, nk);
-  for (guint j = 0; j < nk; j++) {
-    BrAtK *a = &p->at[j];
-    a->k = ks[j];
-    a->inspected = (guint)MIN((double)units->len, ceil(units->len * ks[j] / 100.0));
-    for (guint i = 0; i < a->inspected; i++)
-      a->hits += ((BrUnit *)units->pdata[i])->label > 0;
-    a->precision = a->inspected ? (double)a->hits / a->inspected : 0;
-    a->recall = p->positives ? (double)a->hits / p->positives : 0;
-  }
 }
 
 /* Each day's lists, as rank would have drawn them that day; the picks go into inspected. */
@@ -163,7 +140,12 @@ br_feedback_run(const BrLabelsRun *run, const char *const *history_files, const 
     for (guint k = 0; k < all->len; k++)
       if (keep_unit(all->pdata[k], &keep))
         g_ptr_array_add(units, all->pdata[k]);
-    precision_at(p, units, ks, nk, seed);
+    for (guint k = 0; k < units->len; k++) {
+      BrUnit *u = units->pdata[k];
+      u->tiebreak = br_unit_hash(u->port, u->unit, seed);
+    }
+    p->units = units->len;
+    p->at = br_backtest_at_k(units, ks, nk, &p->positives);
     GHashTable *inspected = g_hash_table_new(g_direct_hash, g_direct_equal);
     select_days(p, units, run->pack, seed, inspected);
     keep.inspected = feedback == BR_FEEDBACK_INSPECTED ? inspected : NULL;

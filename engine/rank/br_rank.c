@@ -50,37 +50,6 @@ cmp_draw(gconstpointer a, gconstpointer b)
   return strcmp(x->unit->unit, y->unit->unit);
 }
 
-/* The random control sample: a seeded uniform draw without replacement from every unit not
- * targeted, i.e. the `want` units with the smallest keys. Keys come from a hash stream
- * separate from the tie-break, so the draw does not favour units that won ties. One pass
- * keeps the best keys in a small sorted array: no sort of the whole port. */
-static GArray *
-draw_random(GPtrArray *units, guint want, guint64 seed)
-{
-  GArray *best = g_array_sized_new(FALSE, FALSE, sizeof(Draw), want + 1);
-  if (want == 0)
-    return best;
-  for (guint i = 0; i < units->len; i++) {
-    BrUnit *u = g_ptr_array_index(units, i);
-    if (u->selection != BR_SEL_NONE)
-      continue;
-    Draw d = {br_unit_hash(u->port, u->unit, seed ^ 0x5bd1e9955bd1e995ULL), u};
-    if (best->len == want && cmp_draw(&d, &g_array_index(best, Draw, want - 1)) >= 0)
-      continue;
-    guint at = best->len;
-    while (at > 0 && cmp_draw(&d, &g_array_index(best, Draw, at - 1)) < 0)
-      at--;
-    g_array_insert_val(best, at, d);
-    if (best->len > want)
-      g_array_set_size(best, want);
-  }
-  return best;
-}
-
-static guint rank_of(GPtrArray *units, const BrUnit *u);
-
-/* Exploration: the `want` units not yet picked whose values the history knows least (highest
- * uncertainty), ties broken by a seeded hash of their own stream. */
 static gint
 cmp_explore(gconstpointer a, gconstpointer b)
 {
@@ -90,8 +59,14 @@ cmp_explore(gconstpointer a, gconstpointer b)
   return cmp_draw(a, b);
 }
 
+/* The `want` units not yet picked that come first by cmp, keyed by a hash stream of their
+ * own (stream), separate from the tie-break so a draw does not favour units that won ties.
+ * One pass keeps the best in a small sorted array: no sort of the whole port.
+ * - The random control sample: cmp_draw, a seeded uniform draw without replacement.
+ * - Exploration: cmp_explore, the units whose values the history knows least (highest
+ *   uncertainty), ties broken by the hash. */
 static GArray *
-draw_explore(GPtrArray *units, guint want, guint64 seed)
+draw(GPtrArray *units, guint want, guint64 stream, GCompareFunc cmp)
 {
   GArray *best = g_array_sized_new(FALSE, FALSE, sizeof(Draw), want + 1);
   if (want == 0)
@@ -100,11 +75,11 @@ draw_explore(GPtrArray *units, guint want, guint64 seed)
     BrUnit *u = g_ptr_array_index(units, i);
     if (u->selection != BR_SEL_NONE)
       continue;
-    Draw d = {br_unit_hash(u->port, u->unit, seed ^ 0x9e3779b97f4a7c15ULL), u};
-    if (best->len == want && cmp_explore(&d, &g_array_index(best, Draw, want - 1)) >= 0)
+    Draw d = {br_unit_hash(u->port, u->unit, stream), u};
+    if (best->len == want && cmp(&d, &g_array_index(best, Draw, want - 1)) >= 0)
       continue;
     guint at = best->len;
-    while (at > 0 && cmp_explore(&d, &g_array_index(best, Draw, at - 1)) < 0)
+    while (at > 0 && cmp(&d, &g_array_index(best, Draw, at - 1)) < 0)
       at--;
     g_array_insert_val(best, at, d);
     if (best->len > want)
@@ -112,6 +87,8 @@ draw_explore(GPtrArray *units, guint want, guint64 seed)
   }
   return best;
 }
+
+static guint rank_of(GPtrArray *units, const BrUnit *u);
 
 /* Marks the drawn units as picks of kind sel and appends them to the list in rank order. */
 static guint
@@ -189,10 +166,12 @@ select_port(BrPortList *list, GPtrArray *units, const BrPackSettings *s, guint64
   /* The random control sample is drawn first, uniformly from every unit not targeted, so its
    * hit rate stays an unbiased baseline; exploration takes from what is left. Both are listed
    * after the targeted picks, explore first. */
-  GArray *random = draw_random(units, random_slots, seed);
+  GArray *random = draw(units, random_slots, seed ^ 0x5bd1e9955bd1e995ULL, cmp_draw);
   for (guint i = 0; i < random->len; i++)
     g_array_index(random, Draw, i).unit->selection = BR_SEL_RANDOM;
-  list->explore = add_picks(list, units, draw_explore(units, explore_slots, seed), BR_SEL_EXPLORE);
+  list->explore =
+      add_picks(list, units, draw(units, explore_slots, seed ^ 0x9e3779b97f4a7c15ULL, cmp_explore),
+                BR_SEL_EXPLORE);
   list->random = add_picks(list, units, random, BR_SEL_RANDOM);
   g_ptr_array_free(red, TRUE);
 }

@@ -23,7 +23,8 @@ list="$WORK/a/list-30.csv"
 awk -F, 'NR > 1 { print $7 }' "$list" | uniq | tr '\n' ' ' | grep -qx 'targeted explore random ' ||
   fail "list order: $(awk -F, 'NR > 1 { print $7 }' "$list" | uniq | tr '\n' ' ')"
 # Every explore pick says how little the history knows of it.
-grep '"selection":"explore"' "$WORK/a/list-30.jsonl" | grep -q '"uncertainty":' ||
+# (grep -c, not -q: under pipefail an early exit of the second grep fails the first.)
+[ "$(grep '"selection":"explore"' "$WORK/a/list-30.jsonl" | grep -c '"uncertainty":')" = 5 ] ||
   fail "explore picks carry no uncertainty"
 [ "$(sqlite3 "$WORK/store.db" "SELECT count(*) FROM selections WHERE kind = 'explore'")" -gt 20 ] ||
   fail "explore picks not stored as their own kind"
