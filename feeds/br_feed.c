@@ -1499,6 +1499,21 @@ read_header(BrFeed *f, GError **error)
   guint64 header_line = p->row_line;
   char *broken = g_steal_pointer(&p->header_broken);
   br_chunk_parser_free(p);
+  /* Only LF ends a row, so a file with CR-only line ends reads as one line whose header
+   * swallows the data: say so rather than report what that made of the header. */
+  const char *nl = memchr(c->data, '\n', c->len);
+  gsize first_len = nl ? (gsize)(nl - c->data) : c->len;
+  for (gsize i = 0; i + 1 < first_len; i++) {
+    if (c->data[i] == '\r') {
+      g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
+                  "%s: line 1: a carriage return (CR) inside the header line: the file seems to "
+                  "end its lines with CR alone (classic Mac OS); convert them to LF or CRLF, "
+                  "e.g. tr '\\r' '\\n'",
+                  f->path);
+      g_free(broken);
+      goto out;
+    }
+  }
   if (broken) {
     g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
                 "%s: line %" G_GUINT64_FORMAT ": the header cannot be read: %s", f->path,

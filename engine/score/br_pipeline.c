@@ -3,6 +3,9 @@
 #include <string.h>
 
 #define DEFAULT_BATCH 2048
+/* A batch holds records x fields values: a file with a very wide header gets fewer records
+ * per batch, so that memory stays bounded by the input, not by its width squared. */
+#define BATCH_VALUES (DEFAULT_BATCH * 64)
 
 typedef struct {
   const BrPack *pack;
@@ -149,6 +152,7 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
   const BrPackSettings *settings = br_pack_settings(pack);
   guint nthreads = options->threads ? options->threads : g_get_num_processors();
   guint batch_size = options->batch_size ? options->batch_size : DEFAULT_BATCH;
+  batch_size = MIN(batch_size, MAX(1, BATCH_VALUES / MAX(br_schema_size(br_feed_schema(feed)), 1)));
   guint nrules = br_pack_rule_count(pack);
   gboolean ok = FALSE;
 

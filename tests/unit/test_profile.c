@@ -383,6 +383,31 @@ test_kcs_profile(void)
   br_profile_free(p);
 }
 
+/* A value that is not UTF-8 is an error naming the file and key, wherever it stands: GKeyFile
+ * hands such a value back as NULL, which once crashed the loader. */
+static void
+test_not_utf8(void)
+{
+  static const char *const texts[] = {
+      "[profile]\nname = x\n[columns]\ncontainer = \xff\xfe\n",
+      "[profile]\nname = \xff\n[columns]\ncontainer = Box\n",
+      "[profile]\nname = x\ndelimiter = \xfe\n",
+      "[profile]\nname = x\n[types]\nweight = \xc3\n",
+  };
+  static const char *const where[] = {"[columns] container", "[profile] name",
+                                      "[profile] delimiter", "[types] weight"};
+  for (guint i = 0; i < G_N_ELEMENTS(texts); i++) {
+    GError *error = NULL;
+    BrProfile *p = load_text("bytes.ini", texts[i], &error);
+    g_assert_null(p);
+    g_assert_error(error, BR_FEED_ERROR, BR_FEED_ERROR_PROFILE);
+    g_assert_nonnull(strstr(error->message, "bytes.ini"));
+    g_assert_nonnull(strstr(error->message, where[i]));
+    g_assert_nonnull(strstr(error->message, "UTF-8"));
+    g_error_free(error);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -392,6 +417,7 @@ main(int argc, char **argv)
   g_assert_no_error(error);
   g_test_add_func("/profile/defaults", test_defaults);
   g_test_add_func("/profile/errors", test_errors);
+  g_test_add_func("/profile/not-utf8", test_not_utf8);
   g_test_add_func("/profile/schema", test_schema);
   g_test_add_func("/profile/identity", test_identity);
   g_test_add_func("/profile/repeated-group", test_repeated_group);
