@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "br_cli.h"
+#include "br_store.h"
 
 static const BrCommand commands[] = {
     {"rank", "score manifests and write ranked inspection lists per port", br_cmd_rank},
@@ -85,4 +86,38 @@ main(int argc, char **argv)
   fprintf(stderr, "boxrank: unknown command '%s'\n\n", argv[1]);
   usage(stderr);
   return BR_EXIT_USAGE;
+}
+
+gboolean
+br_cli_seed(const char *command, const char *text, guint64 *seed)
+{
+  *seed = 0;
+  if (!text)
+    return TRUE;
+  gint32 day;
+  if (strlen(text) == 10 && br_store_date_parse(text, &day)) {
+    *seed = g_ascii_strtoull(text, NULL, 10) * 10000 + g_ascii_strtoull(text + 5, NULL, 10) * 100 +
+            g_ascii_strtoull(text + 8, NULL, 10);
+    return TRUE;
+  }
+  guint64 v;
+  if (g_ascii_string_to_unsigned(text, 10, 0, G_MAXINT64, &v, NULL)) {
+    *seed = v;
+    return TRUE;
+  }
+  fprintf(stderr, "boxrank %s: --seed takes a non-negative number or a date YYYY-MM-DD, not '%s'\n",
+          command, text);
+  return FALSE;
+}
+
+gboolean
+br_cli_threads(const char *command, gint threads)
+{
+  if (threads >= 0 && threads <= BR_CLI_THREADS_MAX)
+    return TRUE;
+  fprintf(stderr,
+          "boxrank %s: --threads takes 0 (one per core) to %d, not %d: more threads than cores "
+          "only cost memory\n",
+          command, BR_CLI_THREADS_MAX, threads);
+  return FALSE;
 }

@@ -81,7 +81,8 @@ br_cmd_backtest(int argc, char **argv)
   BrReference *reference = NULL;
   gboolean replay = FALSE;
   gint threads = 0;
-  gint64 seed = 0;
+  char *seed_text = NULL;
+  guint64 seed = 0;
   GOptionEntry entries[] = {
       {"rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rule pack folder (required)", "PACK"},
       {"profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path, "Column profile of the input",
@@ -93,9 +94,10 @@ br_cmd_backtest(int argc, char **argv)
        "Rank per all, month, week or day (default: month)", "PERIOD"},
       {"k", 'k', 0, G_OPTION_ARG_STRING, &k_text,
        "Inspection budgets in percent of units (default: 1,2,5,10)", "LIST"},
-      {"seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of the tie-break (default: 0)", "S"},
-      {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "Worker threads (default: one per core)",
-       "N"},
+      {"seed", 's', 0, G_OPTION_ARG_STRING, &seed_text,
+       "Seed of the tie-break: a number or a date YYYY-MM-DD (default: 0)", "S"},
+      {"threads", 't', 0, G_OPTION_ARG_INT, &threads,
+       "Worker threads, at most 64 (default: one per core)", "N"},
       {"json", 0, 0, G_OPTION_ARG_FILENAME, &json_path, "Also write the results as JSON", "FILE"},
       {"history", 'H', 0, G_OPTION_ARG_FILENAME_ARRAY, &history_files,
        "Earlier labelled lines (same profile and label) that history rules learn from; repeat "
@@ -141,13 +143,15 @@ br_cmd_backtest(int argc, char **argv)
                     "--profile feeds/profiles/kcs.ini --label Fraud \\\n"
                     "      --history ../shared/data/kcs/train.csv --k 1,2,5,10"))
     goto out;
-  if (argc != 2 || !rules_dir || !label || threads < 0 || seed < 0 ||
+  if (argc != 2 || !rules_dir || !label ||
       (period_text && !br_period_parse(period_text, &period)) ||
       !br_backtest_parse_ks(k_text ? k_text : "1,2,5,10", ks)) {
     fprintf(stderr, "boxrank backtest: give one manifest, --rules PACK and --label COLUMN;\n"
                     "--period is all, month, week or day; --k lists percents in (0, 100].\n");
     goto out;
   }
+  if (!br_cli_seed("backtest", seed_text, &seed) || !br_cli_threads("backtest", threads))
+    goto out;
   status = BR_EXIT_FAILURE;
   profile = profile_path ? br_profile_load(profile_path, &error) : br_profile_new_identity();
   if (!profile)
@@ -199,7 +203,7 @@ br_cmd_backtest(int argc, char **argv)
               .ks = ks,
               .reference = reference,
               .threads = (guint)threads,
-              .seed = (guint64)seed};
+              .seed = seed};
   if (!side_run(&a, rules_dir, &st, &rejected, &error) ||
       (compare_dir && !side_run(&b, compare_dir, &st, &rejected, &error)))
     goto fail;
@@ -241,6 +245,7 @@ out:
   g_free(label);
   g_free(period_text);
   g_free(k_text);
+  g_free(seed_text);
   g_free(json_path);
   g_strfreev(history_files);
   g_free(compare_dir);

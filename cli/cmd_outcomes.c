@@ -46,9 +46,11 @@ outcomes_import(int argc, char **argv)
     goto out;
   }
   if (sum.already) {
-    printf("%s: imported before (import %" G_GINT64_FORMAT "); nothing changed\n", argv[1],
-           sum.import_id);
-    rc = BR_EXIT_OK;
+    printf("%s: imported before (import %" G_GINT64_FORMAT ", %" G_GUINT64_FORMAT
+           " rows, %" G_GUINT64_FORMAT " rejected); nothing changed\n",
+           argv[1], sum.import_id, sum.rows, sum.rejected);
+    /* The file still holds its rejected rows: the same status as its first import. */
+    rc = sum.rejected ? BR_EXIT_REJECTS : BR_EXIT_OK;
     goto out;
   }
   printf("%s: %" G_GUINT64_FORMAT " rows: %" G_GUINT64_FORMAT " new outcomes (%" G_GUINT64_FORMAT
@@ -110,7 +112,7 @@ outcomes_list(int argc, char **argv)
     goto out;
   }
   rc = BR_EXIT_FAILURE;
-  store = br_store_open(db ? db : br_store_default_path(), BR_STORE_EXISTING, &error);
+  store = br_store_open(db ? db : br_store_default_path(), BR_STORE_READ_ONLY, &error);
   if (!store) {
     br_cli_error(error);
     goto out;

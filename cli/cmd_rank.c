@@ -51,6 +51,26 @@ parse_format(const char *text, BrFormat *out)
   return TRUE;
 }
 
+/* --max-reject-share: a fraction (0.05) or a percentage (5%), from 0 to 1. */
+static gboolean
+parse_share(const char *text, double *share)
+{
+  if (!text)
+    return TRUE;
+  char *end;
+  double v = g_ascii_strtod(text, &end);
+  if (end == text)
+    return FALSE;
+  if (*end == '%') {
+    v /= 100;
+    end++;
+  }
+  if (*end || !(v >= 0 && v <= 1))
+    return FALSE;
+  *share = v;
+  return TRUE;
+}
+
 /* With several inputs each gets its own reject file, since their layouts differ: the
  * input's file name goes before the extension (rejects.csv -> rejects-day1.edi.csv). */
 static char *
@@ -68,14 +88,14 @@ input_reject_path(const char *base, const char *input, guint ninputs)
 }
 
 static gboolean
-write_stdout(GPtrArray *lists, const BrPack *pack, BrFormat format)
+write_stdout(GPtrArray *lists, const BrPack *pack, const BrListStamp *stamp, BrFormat format)
 {
   GString *buf = g_string_new(NULL);
   for (guint i = 0; i < lists->len; i++) {
     if (format & BR_FORMAT_CSV)
-      br_output_list_csv(buf, g_ptr_array_index(lists, i), pack, i == 0);
+      br_output_list_csv(buf, g_ptr_array_index(lists, i), pack, stamp, i == 0);
     else
-      br_output_list_jsonl(buf, g_ptr_array_index(lists, i), pack);
+      br_output_list_jsonl(buf, g_ptr_array_index(lists, i), pack, stamp);
   }
   gboolean ok = fwrite(buf->str, 1, buf->len, stdout) == buf->len && fflush(stdout) == 0;
   g_string_free(buf, TRUE);
@@ -108,9 +128,10 @@ br_cmd_rank(int argc, char **argv)
   char *rules_dir = NULL, *profile_path = NULL, *out_dir = NULL, *format_text = NULL;
   char *reject_path = NULL, *summary_path = NULL, *db_path = NULL, *as_of = NULL;
   char **history_files = NULL, *label = NULL, *reference_dir = NULL, *input_format_text = NULL;
+  char *share_text = NULL, *seed_text = NULL;
   gboolean no_store = FALSE, parse_only = FALSE;
   gint threads = 0;
-  gint64 seed = 0;
+  guint64 seed = 0;
   gboolean quiet = FALSE;
   GOptionEntry entries[] = {
       {"rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rule pack folder (required)", "PACK"},
@@ -128,10 +149,10 @@ br_cmd_rank(int argc, char **argv)
        "Where rejected rows go (default: OUT/rejects.csv; ./rejects.csv when --out is -)", "FILE"},
       {"summary", 0, 0, G_OPTION_ARG_FILENAME, &summary_path,
        "Run summary as JSON (default: OUT/summary.json; none when --out is -)", "FILE"},
-      {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "Worker threads (default: one per core)",
+      {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "Worker threads, at most 64 (default: one per core)",
        "N"},
-      {"seed", 's', 0, G_OPTION_ARG_INT64, &seed,
-       "Seed of the random control sample and tie-breaks (default: 0)", "S"},
+      {"seed", 's', 0, G_OPTION_ARG_STRING, &seed_text,
+       "Seed of the random control sample and tie-breaks: a number or a date YYYY-MM-DD (default: 0)", "S"},
       {"db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
        "Store recording the run and its selections (default: $BOXRANK_DB, else ./boxrank.db)",
        "PATH"},
@@ -152,6 +173,10 @@ br_cmd_rank(int argc, char **argv)
        "Read and parse the input, score nothing, write no lists: the throughput ceiling that "
        "benchmarks compare with (implies --no-store)",
        NULL},
+      {"max-reject-share", 0, 0, G_OPTION_ARG_STRING, &share_text,
+       "Fail the run (exit 7, no lists) when more than this share of the lines is rejected: a "
+       "fraction or a percentage (default: 5%)",
+       "SHARE"},
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on standard error", NULL},
       {NULL},
   };
@@ -161,7 +186,9 @@ br_cmd_rank(int argc, char **argv)
            "and write for each port a ranked inspection list that fits its capacity, with the\n"
            "reasons for every pick. Several manifests (a day's CSV, CUSCAR and X12 files) are\n"
            "ranked as one. Exit status: 0 ok, 1 failure, 2 usage, 3 rows rejected,\n"
-           "4 rule errors, 5 both.");
+           "4 rule errors, 5 both, 7 rejects over --max-reject-share (no lists written).\n"
+           "Every list row carries the run stamp (run_id, list_date, pack, pack_version,\n"
+           "pack_hash, seed, watchlists); --out DIR loses the lists of an earlier run.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   int status = BR_EXIT_FAILURE;
   BrProfile *profile = NULL;
@@ -184,6 +211,8 @@ br_cmd_rank(int argc, char **argv)
   BrReference *reference = NULL;
   char **input_hash = NULL;
   GPtrArray *hashing = g_ptr_array_new(); /* BrStoreHash*, one per input file */
+  char *run_id = NULL;
+  double max_share = 0.05;
   GError *error = NULL;
   BrFormat format;
 
@@ -196,14 +225,23 @@ br_cmd_rank(int argc, char **argv)
   gboolean stdin_mixed = FALSE, stdin_input = argc == 2 && strcmp(argv[1], "-") == 0;
   for (int i = 1; i < argc; i++)
     stdin_mixed |= argc > 2 && strcmp(argv[i], "-") == 0;
-  if (argc < 2 || stdin_mixed || !rules_dir || threads < 0 || seed < 0 ||
-      !history_files != !label) {
+  if (argc < 2 || stdin_mixed || !rules_dir || !history_files != !label) {
     fprintf(stderr, "boxrank rank: %s\nRun 'boxrank rank --help' for usage.\n",
             argc < 2 || stdin_mixed    ? "give one or more manifest files (or - alone for "
                                          "standard input)"
             : !rules_dir               ? "--rules PACK is required"
-            : !history_files != !label ? "--history and --label go together"
-                                       : "--threads and --seed take non-negative numbers");
+                                       : "--history and --label go together");
+    status = BR_EXIT_USAGE;
+    goto out;
+  }
+  if (!br_cli_seed("rank", seed_text, &seed) || !br_cli_threads("rank", threads)) {
+    status = BR_EXIT_USAGE;
+    goto out;
+  }
+  if (!parse_share(share_text, &max_share)) {
+    fprintf(stderr, "boxrank rank: --max-reject-share takes a fraction (0.05) or a percentage "
+                    "(5%%) from 0 to 1, not '%s'\n",
+            share_text);
     status = BR_EXIT_USAGE;
     goto out;
   }
@@ -233,6 +271,19 @@ br_cmd_rank(int argc, char **argv)
             g_strerror(errno));
     goto out;
   }
+  /* Whatever happens next, nothing an earlier run wrote can pass for this run's output. */
+  if (!to_stdout && !br_output_clear(out_dir, &error))
+    goto fail;
+  for (int i = 1; i < argc; i++) {
+    char *rp = input_reject_path(reject_path, argv[i], (guint)argc - 1);
+    gboolean gone = !g_file_test(rp, G_FILE_TEST_IS_REGULAR) || g_unlink(rp) == 0;
+    if (!gone)
+      fprintf(stderr, "boxrank: %s: cannot remove the rejects of an earlier run: %s\n", rp,
+              g_strerror(errno));
+    g_free(rp);
+    if (!gone)
+      goto out;
+  }
 
   if (parse_only)
     no_store = TRUE;
@@ -245,6 +296,11 @@ br_cmd_rank(int argc, char **argv)
 
   gint64 start = g_get_monotonic_time();
   gint64 started_at = g_get_real_time() / G_USEC_PER_SEC;
+  run_id = br_output_run_id(started_at);
+  char list_date[11];
+  br_store_date_format((gint32)(started_at / 86400), list_date);
+  if (as_of)
+    g_strlcpy(list_date, as_of, sizeof list_date);
   pack = br_pack_load(rules_dir, &error);
   if (!pack)
     goto fail;
@@ -258,9 +314,7 @@ br_cmd_rank(int argc, char **argv)
     if (!entity_keys)
       goto fail;
     /* Rules see the track records known before the list date, never after. */
-    char today[11];
-    br_store_date_format((gint32)(started_at / 86400), today);
-    history = br_history_load(store, entity_keys, as_of ? as_of : today, 0, &error);
+    history = br_history_load(store, entity_keys, list_date, 0, &error);
     if (!history)
       goto fail;
   }
@@ -270,10 +324,8 @@ br_cmd_rank(int argc, char **argv)
     if (!store)
       watch_store =
           br_store_open(db_path ? db_path : br_store_default_path(), BR_STORE_EXISTING, &error);
-    char today[11];
-    br_store_date_format((gint32)(started_at / 86400), today);
     if (store || watch_store)
-      watch = br_watch_set_load(store ? store : watch_store, watch_lists, as_of ? as_of : today, 0,
+      watch = br_watch_set_load(store ? store : watch_store, watch_lists, list_date, 0,
                                 &error);
     if (!watch) {
       char *names = g_strjoinv(", ", (char **)watch_lists);
@@ -308,7 +360,7 @@ br_cmd_rank(int argc, char **argv)
   for (guint i = 0; i < ninputs; i++) {
     char *rp = input_reject_path(reject_path, argv[i + 1], ninputs);
     g_ptr_array_add(reject_paths, rp);
-    BrFeedOptions feed_opts = {.reject_path = rp};
+    BrFeedOptions feed_opts = {.reject_path = rp, .port_field = br_pack_settings(pack)->port_field};
     BrInput *in = br_input_open(argv[i + 1], input_format, profile, &feed_opts, &error);
     if (!in)
       goto fail;
@@ -382,13 +434,6 @@ br_cmd_rank(int argc, char **argv)
   }
   if (show)
     fprintf(stderr, "\r\033[K");
-  lists = br_rank_select(result.units, pack, (guint64)seed);
-  gboolean written = parse_only  ? TRUE
-                     : to_stdout ? write_stdout(lists, pack, format)
-                                 : br_output_write_lists(lists, pack, out_dir, format, &error);
-  if (!written)
-    goto fail;
-
   guint64 rejected = 0, rows_read = 0;
   input_names = g_string_new(NULL);
   rejects_written = g_string_new(NULL);
@@ -403,6 +448,24 @@ br_cmd_rank(int argc, char **argv)
       g_string_append_printf(rejects_written, "%s%s", rejects_written->len ? ", " : "",
                              (char *)g_ptr_array_index(reject_paths, i));
   }
+  if (rows_read && (double)rejected > max_share * (double)rows_read) {
+    fprintf(stderr,
+            "boxrank: %s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+            " lines rejected (%.1f%%), over --max-reject-share %g%%: no lists written, run not "
+            "recorded; the reasons are in %s\n",
+            input_names->str, rejected, rows_read, 100.0 * (double)rejected / (double)rows_read,
+            100 * max_share, rejects_written->str);
+    status = BR_EXIT_TOO_MANY_REJECTS;
+    goto out;
+  }
+  lists = br_rank_select(result.units, pack, seed);
+  BrListStamp stamp = {run_id, list_date, seed, watch};
+  gboolean written = parse_only ? TRUE
+                     : to_stdout
+                         ? write_stdout(lists, pack, &stamp, format)
+                         : br_output_write_lists(lists, pack, &stamp, out_dir, format, &error);
+  if (!written)
+    goto fail;
   if (store) {
     input_hash = g_new0(char *, ninputs + 1);
     gboolean hashed = TRUE;
@@ -417,6 +480,8 @@ br_cmd_rank(int argc, char **argv)
     if (!hashed)
       goto fail;
     BrRunRecord run = {
+        .run_key = run_id,
+        .watch = watch,
         .started_at = started_at,
         .finished_at = g_get_real_time() / G_USEC_PER_SEC,
         .as_of = as_of,
@@ -424,7 +489,7 @@ br_cmd_rank(int argc, char **argv)
         .ninputs = ninputs,
         .profile = profile_path,
         .threads = result.threads_used,
-        .seed = (guint64)seed,
+        .seed = seed,
         .lines_read = rows_read,
         .lines_rejected = rejected,
         .units = br_unit_table_size(result.units),
@@ -438,17 +503,17 @@ br_cmd_rank(int argc, char **argv)
     DetailsJob job = {(const char *const *)argv + 1, ninputs, input_format, profile, pack, lists,
                       NULL};
     GThread *collector = g_thread_new("br-details", collect_details, &job);
-    gint64 run_id = br_store_record_run(store, &run, lists, pack, &error);
+    gint64 store_run = br_store_record_run(store, &run, lists, pack, &error);
     BrRunDetails *details = g_thread_join(collector);
-    if (!run_id || !details) {
+    if (!store_run || !details) {
       br_run_details_free(details);
-      if (run_id)
+      if (store_run)
         g_propagate_error(&error, job.error);
       else
         g_clear_error(&job.error);
       goto fail;
     }
-    gboolean recorded = br_run_details_record(store, run_id, lists, pack, details, &error);
+    gboolean recorded = br_run_details_record(store, store_run, lists, pack, details, &error);
     br_run_details_free(details);
     if (!recorded)
       goto fail;
@@ -457,7 +522,7 @@ br_cmd_rank(int argc, char **argv)
       .input = input_names->str,
       .profile = profile_path,
       .pack = pack,
-      .seed = (guint64)seed,
+      .stamp = &stamp,
       .threads = result.threads_used,
       .rows_read = rows_read,
       .rows_rejected = rejected,
@@ -541,5 +606,8 @@ out:
   g_free(format_text);
   g_free(reject_path);
   g_free(summary_path);
+  g_free(seed_text);
+  g_free(share_text);
+  g_free(run_id);
   return status;
 }

@@ -5,6 +5,23 @@
 #include "br_cli.h"
 #include "br_report.h"
 
+/* Whether any run or outcome names the port: an unknown one is most likely misspelt. */
+static gboolean
+port_known(BrStore *store, const char *port)
+{
+  sqlite3_stmt *s = NULL;
+  gboolean known = TRUE;
+  if (sqlite3_prepare_v2(br_store_db(store),
+                         "SELECT EXISTS (SELECT 1 FROM run_ports WHERE port = ?1)"
+                         " OR EXISTS (SELECT 1 FROM outcomes WHERE port = ?1)",
+                         -1, &s, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, port, -1, SQLITE_STATIC);
+    known = sqlite3_step(s) != SQLITE_ROW || sqlite3_column_int(s, 0);
+  }
+  sqlite3_finalize(s);
+  return known;
+}
+
 int
 br_cmd_report(int argc, char **argv)
 {
@@ -23,6 +40,9 @@ br_cmd_report(int argc, char **argv)
       {NULL}};
   GOptionContext *ctx = g_option_context_new("- hit rates per rule, port, lane and month");
   g_option_context_add_main_entries(ctx, entries, NULL);
+  g_option_context_set_summary(
+      ctx, "Exit status: 0 ok, 1 failure, 2 usage, 8 no inspections in the period (or at the\n"
+           "port): the report is written and says so, and standard error names the cause.");
   int rc = BR_EXIT_USAGE;
   BrStore *store = NULL;
   BrReport *report = NULL;
@@ -47,13 +67,20 @@ br_cmd_report(int argc, char **argv)
     goto out;
   }
   rc = BR_EXIT_FAILURE;
-  store = br_store_open(db ? db : br_store_default_path(), BR_STORE_EXISTING, &error);
+  store = br_store_open(db ? db : br_store_default_path(), BR_STORE_READ_ONLY, &error);
   if (!store || !(report = br_report_build(store, from, to, port, &error))) {
     br_cli_error(error);
     goto out;
   }
   text = g_string_new(NULL);
   br_report_write(report, format, text);
+  gboolean empty = br_report_row_count(report) == 0;
+  if (empty) {
+    gboolean known = !port || port_known(store, port);
+    fprintf(stderr, "boxrank report: no inspections from %s to %s%s%s%s\n", from, to,
+            port ? " at " : "", port ? port : "",
+            known ? "" : ": no run or outcome in the store names this port");
+  }
   if (out_path && strcmp(out_path, "-") != 0) {
     /* Written whole and renamed into place: a reader never sees half a report. */
     if (!g_file_set_contents(out_path, text->str, (gssize)text->len, &error)) {
@@ -64,7 +91,9 @@ br_cmd_report(int argc, char **argv)
     fprintf(stderr, "boxrank: cannot write to standard output\n");
     goto out;
   }
-  rc = BR_EXIT_OK;
+  /* The report is written all the same (it says so too), but a script must not take an
+   * empty period, or a misspelt port, for a period with nothing found. */
+  rc = empty ? BR_EXIT_NOTHING : BR_EXIT_OK;
 out:
   if (text)
     g_string_free(text, TRUE);

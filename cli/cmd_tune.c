@@ -51,7 +51,8 @@ br_cmd_tune(int argc, char **argv)
   gboolean replay = FALSE;
   double l2 = 10.0;
   gint threads = 0;
-  gint64 seed = 0;
+  char *seed_text = NULL;
+  guint64 seed = 0;
   GOptionEntry entries[] = {
       {"rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules_dir, "Rule pack folder (required)", "PACK"},
       {"profile", 'p', 0, G_OPTION_ARG_FILENAME, &profile_path, "Column profile of the input",
@@ -76,9 +77,10 @@ br_cmd_tune(int argc, char **argv)
        "Write the weights to FILE (without it nothing is written; PACK/weights.ini puts them "
        "in the pack, in place of its files' weights)",
        "FILE"},
-      {"seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of the tie-break (default: 0)", "S"},
-      {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "Worker threads (default: one per core)",
-       "N"},
+      {"seed", 's', 0, G_OPTION_ARG_STRING, &seed_text,
+       "Seed of the tie-break: a number or a date YYYY-MM-DD (default: 0)", "S"},
+      {"threads", 't', 0, G_OPTION_ARG_INT, &threads,
+       "Worker threads, at most 64 (default: one per core)", "N"},
       {NULL},
   };
   GOptionContext *ctx = g_option_context_new("TRAIN.csv [MORE.csv ...]");
@@ -107,7 +109,7 @@ br_cmd_tune(int argc, char **argv)
                     "      --profile feeds/profiles/kcs.ini --label Fraud \\\n"
                     "      --holdout ../shared/data/kcs/valid.csv --out kcs-weights.ini"))
     goto out;
-  if (argc < 2 || !rules_dir || !label || threads < 0 || seed < 0 || !(l2 >= 0) ||
+  if (argc < 2 || !rules_dir || !label || !(l2 >= 0) ||
       (period_text && (!br_period_parse(period_text, &period) || period == BR_PERIOD_ALL)) ||
       !br_backtest_parse_ks(k_text ? k_text : "1,2,5,10", ks)) {
     fprintf(stderr, "boxrank tune: give training files, --rules PACK and --label COLUMN;\n"
@@ -115,6 +117,8 @@ br_cmd_tune(int argc, char **argv)
                     "100].\n");
     goto out;
   }
+  if (!br_cli_seed("tune", seed_text, &seed) || !br_cli_threads("tune", threads))
+    goto out;
   status = BR_EXIT_FAILURE;
   profile = profile_path ? br_profile_load(profile_path, &error) : br_profile_new_identity();
   if (!profile || !(pack = br_pack_load(rules_dir, &error)) ||
@@ -167,12 +171,12 @@ br_cmd_tune(int argc, char **argv)
     }
     int hcut = replay ? cut : BR_HISTORY_CUT_NONE;
     guint hunits = 0, hpositives = 0;
-    before = holdout_precision(&run, holdout, holdout_history, hcut, ks, (guint64)seed, &hunits,
-                               &hpositives, &rejected, &error);
+    before = holdout_precision(&run, holdout, holdout_history, hcut, ks, seed, &hunits, &hpositives,
+                               &rejected, &error);
     for (guint r = 0; before && r < tune->nrules; r++)
       br_pack_set_weight(pack, r, tune->weights[r]);
     if (before)
-      after = holdout_precision(&run, holdout, holdout_history, hcut, ks, (guint64)seed, &hunits,
+      after = holdout_precision(&run, holdout, holdout_history, hcut, ks, seed, &hunits,
                                 &hpositives, &rejected, &error);
     if (!after)
       goto fail;
@@ -225,6 +229,7 @@ out:
   g_free(label);
   g_free(period_text);
   g_free(k_text);
+  g_free(seed_text);
   g_free(out_path);
   g_free(holdout);
   return status;

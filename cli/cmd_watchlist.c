@@ -99,8 +99,10 @@ watchlist_import(int argc, char **argv)
     goto out;
   }
   if (saved.unchanged) {
-    printf("%s: unchanged (same content as stored, sha256 %.12s)\n", wl->name, wl->content_hash);
-    rc = BR_EXIT_OK;
+    printf("%s: unchanged (same content as stored, sha256 %.12s), %u rejected\n", wl->name,
+           wl->content_hash, wl->rejects->len);
+    /* The source still holds its rejected rows: the same status as its first import. */
+    rc = wl->rejects->len ? BR_EXIT_REJECTS : BR_EXIT_OK;
     goto out;
   }
   printf("%s: %s from %s, version %s, sha256 %.12s: ", wl->name,
@@ -163,7 +165,7 @@ query_command(int argc, char **argv, const char *params, const char *summary, co
             argv[0], nargs, nargs == 1 ? "" : "s");
     goto out;
   }
-  if (!(store = open_store(db, BR_STORE_EXISTING, &rc)))
+  if (!(store = open_store(db, BR_STORE_READ_ONLY, &rc)))
     goto out;
   rc = BR_EXIT_FAILURE;
   if (sqlite3_prepare_v2(br_store_db(store), sql, -1, &s, NULL) != SQLITE_OK) {
@@ -272,7 +274,7 @@ watchlist_match(int argc, char **argv)
                     "(0, 1]\nRun with --help for usage.\n");
     goto out;
   }
-  if (!(store = open_store(db, BR_STORE_EXISTING, &rc)))
+  if (!(store = open_store(db, BR_STORE_READ_ONLY, &rc)))
     goto out;
   rc = BR_EXIT_FAILURE;
   set = br_watch_set_load(store, (const char *const *)lists, as_of, 0, &error);

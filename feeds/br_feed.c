@@ -7,7 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include <glib/gstdio.h>
+
+#include "br_checks.h"
 #include "br_csv_write.h"
 
 #define READ_BLOCK (1u << 20)
@@ -87,6 +91,7 @@ struct BrFeed {
   BrSchema *schema;
   char **header;
   guint ncols;
+  int port_field; /* schema index of the port codes checked, -1: none */
   gsize max_field;
   gsize runaway;
   char delim, quote;
@@ -801,6 +806,13 @@ process_row(BrChunkParser *p)
     v->len = (guint32)len;
     v->missing = FALSE;
   }
+  const BrValue *port = f->port_field >= 0 ? &rec[f->port_field] : NULL;
+  const char *why = port && !port->missing ? br_check_port_code(port->str, port->len) : NULL;
+  if (why) {
+    int col = br_schema_field(f->schema, (guint)f->port_field)->source_col;
+    reject(p, f->header[col], "%s: \"%.*s\"", why, (int)MIN(port->len, 40), port->str);
+    br_batch_drop_last(b);
+  }
 }
 
 static void
@@ -1337,8 +1349,17 @@ write_rejects(BrFeed *f, const GString *text, GError **error)
     g_string_free(h, TRUE);
   }
   if (fwrite(text->str, 1, text->len, f->rej) != text->len || fflush(f->rej) != 0) {
+    int e = errno;
     g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_IO, "%s: cannot write: %s", f->reject_path,
-                g_strerror(errno));
+                g_strerror(e));
+    /* A partial reject file (a full disk) would pass for all the rejects: remove it. Only a
+     * regular file this run created, never a device such as /dev/full. */
+    struct stat st;
+    gboolean regular = fstat(fileno(f->rej), &st) == 0 && S_ISREG(st.st_mode);
+    fclose(f->rej);
+    f->rej = NULL;
+    if (regular)
+      g_unlink(f->reject_path);
     return FALSE;
   }
   return TRUE;
@@ -1563,6 +1584,7 @@ feed_open(const char *path, FILE *given, const BrProfile *profile, const BrFeedO
   f->profile = profile;
   f->next_line = 1;
   f->first_block = TRUE;
+  f->port_field = -1;
   f->max_field = options && options->max_field_bytes ? options->max_field_bytes
                                                      : br_profile_max_field_bytes(profile);
   f->runaway = MAX(RUNAWAY_FIELD_MIN, f->max_field * 4);
@@ -1602,6 +1624,8 @@ feed_open(const char *path, FILE *given, const BrProfile *profile, const BrFeedO
   setvbuf(f->fp, NULL, _IONBF, 0);
   if (!read_header(f, error))
     goto fail;
+  if (options && options->port_field)
+    f->port_field = br_schema_find(f->schema, options->port_field);
   f->seq_parser = parser_new(f);
   f->seq_chunk = br_chunk_new();
   return f;

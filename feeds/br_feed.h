@@ -48,6 +48,8 @@ typedef enum {
 typedef struct {
   const char *reject_path; /* NULL: rejects are counted and reported, not written */
   gsize max_field_bytes;   /* 0: the profile's value (default 64 KiB) */
+  const char *port_field;  /* field holding port codes: a line whose code fails
+                            * br_check_port_code is rejected; NULL: none checked */
 } BrFeedOptions;
 
 typedef struct BrFeed BrFeed;

@@ -77,3 +77,14 @@ br_hs_digits(const char *s, gsize len, char *out, gsize out_size)
   out[n] = '\0';
   return n;
 }
+
+const char *
+br_check_port_code(const char *s, gsize len)
+{
+  if (len == 0 || len > BR_PORT_CODE_MAX)
+    return "port must be 1 to 16 characters without control characters";
+  for (gsize i = 0; i < len; i++)
+    if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+      return "port must be 1 to 16 characters without control characters";
+  return g_utf8_validate_len(s, len, NULL) ? NULL : "port is not valid UTF-8";
+}

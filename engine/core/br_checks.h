@@ -10,3 +10,10 @@ gboolean br_check_imo(const char *s, gsize len);
 /* Copies the digits of an HS code (dots and spaces dropped) into out; returns their count,
  * 0 when anything else is in the code. */
 gsize br_hs_digits(const char *s, gsize len, char *out, gsize out_size);
+
+/* Port codes as inspection lists and outcomes carry them: 1 to BR_PORT_CODE_MAX bytes of
+ * UTF-8 without control characters. rank rejects a line whose port breaks this and outcomes
+ * import a row, so that every list can get its outcomes. Returns NULL when valid, else why
+ * not (a static string). */
+#define BR_PORT_CODE_MAX 16
+const char *br_check_port_code(const char *s, gsize len);

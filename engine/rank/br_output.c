@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "br_csv_write.h"
 #include "br_json.h"
 
@@ -95,15 +97,61 @@ joined_reasons(const BrUnit *u, const BrPack *pack)
   return g_string_free(s, FALSE);
 }
 
+char *
+br_output_run_id(gint64 unix_seconds)
+{
+  GDateTime *dt = g_date_time_new_from_unix_utc(unix_seconds);
+  char *when = dt ? g_date_time_format(dt, "%Y%m%dT%H%M%SZ") : g_strdup("19700101T000000Z");
+  if (dt)
+    g_date_time_unref(dt);
+  char *id = g_strdup_printf("%s-%08x", when, g_random_int());
+  g_free(when);
+  return id;
+}
+
+/* The stamp's watchlists as one cell: "un=<sha256> ofac=<sha256>", in the pack's order. */
+static char *
+stamp_watchlists(const BrListStamp *stamp)
+{
+  GString *s = g_string_new(NULL);
+  guint n = stamp->watch ? br_watch_set_nlists(stamp->watch) : 0;
+  for (guint i = 0; i < n; i++) {
+    const BrWatchlist *wl = br_watch_set_list(stamp->watch, i);
+    g_string_append_printf(s, "%s%s=%s", i ? " " : "", wl->name,
+                           wl->content_hash ? wl->content_hash : "");
+  }
+  return g_string_free(s, FALSE);
+}
+
+/* The stamp columns that end every CSV row, after a leading comma. */
+static void
+csv_stamp(GString *out, const BrListStamp *stamp, const BrPack *pack, const char *watchlists)
+{
+  const BrPackSettings *settings = br_pack_settings(pack);
+  g_string_append_c(out, ',');
+  csv_cell(out, stamp->run_id);
+  g_string_append_c(out, ',');
+  csv_cell(out, stamp->list_date);
+  g_string_append_c(out, ',');
+  csv_cell(out, settings->name ? settings->name : "");
+  g_string_append_c(out, ',');
+  csv_cell(out, settings->version ? settings->version : "");
+  g_string_append_printf(out, ",%s,%" G_GUINT64_FORMAT ",", br_pack_hash(pack), stamp->seed);
+  csv_cell(out, watchlists);
+}
+
 static const char csv_header[] =
-  "port,position,rank,unit,score,lane,selection,rules,reasons,lines,record,amended\n";
+    "port,position,rank,unit,score,lane,selection,rules,reasons,lines,record,amended,"
+    "run_id,list_date,pack,pack_version,pack_hash,seed,watchlists\n";
 
 void
-br_output_list_csv(GString *out, const BrPortList *list, const BrPack *pack, gboolean header)
+br_output_list_csv(GString *out, const BrPortList *list, const BrPack *pack,
+                   const BrListStamp *stamp, gboolean header)
 {
   if (header)
     g_string_append(out, csv_header);
   char num[G_ASCII_DTOSTR_BUF_SIZE];
+  char *watchlists = stamp_watchlists(stamp);
   for (guint i = 0; i < list->selected->len; i++) {
     const BrUnit *u = g_ptr_array_index(list->selected, i);
     csv_cell(out, u->port);
@@ -119,16 +167,49 @@ br_output_list_csv(GString *out, const BrPortList *list, const BrPack *pack, gbo
     csv_cell(out, reasons);
     g_string_append_printf(out, ",%" G_GUINT64_FORMAT ",", u->nlines);
     csv_cell(out, u->record);
-    g_string_append(out, u->amended ? ",yes\n" : ",\n");
+    g_string_append(out, u->amended ? ",yes" : ",");
+    csv_stamp(out, stamp, pack, watchlists);
+    g_string_append_c(out, '\n');
     g_free(rules);
     g_free(reasons);
   }
+  g_free(watchlists);
+}
+
+/* The stamp as the "run" object of every JSON Lines record. */
+static char *
+json_stamp(const BrListStamp *stamp, const BrPack *pack)
+{
+  const BrPackSettings *settings = br_pack_settings(pack);
+  GString *s = g_string_new("{\"run_id\":");
+  br_json_append_string(s, stamp->run_id, -1);
+  g_string_append(s, ",\"list_date\":");
+  br_json_append_string(s, stamp->list_date, -1);
+  g_string_append(s, ",\"pack\":");
+  br_json_append_string(s, settings->name ? settings->name : "", -1);
+  g_string_append(s, ",\"pack_version\":");
+  br_json_append_string(s, settings->version ? settings->version : "", -1);
+  g_string_append_printf(s, ",\"pack_hash\":\"%s\",\"seed\":%" G_GUINT64_FORMAT ",\"watchlists\":{",
+                         br_pack_hash(pack), stamp->seed);
+  guint n = stamp->watch ? br_watch_set_nlists(stamp->watch) : 0;
+  for (guint i = 0; i < n; i++) {
+    const BrWatchlist *wl = br_watch_set_list(stamp->watch, i);
+    if (i)
+      g_string_append_c(s, ',');
+    br_json_append_string(s, wl->name, -1);
+    g_string_append_c(s, ':');
+    br_json_append_string(s, wl->content_hash ? wl->content_hash : "", -1);
+  }
+  g_string_append(s, "}}");
+  return g_string_free(s, FALSE);
 }
 
 void
-br_output_list_jsonl(GString *out, const BrPortList *list, const BrPack *pack)
+br_output_list_jsonl(GString *out, const BrPortList *list, const BrPack *pack,
+                     const BrListStamp *stamp)
 {
   char num[G_ASCII_DTOSTR_BUF_SIZE];
+  char *run = json_stamp(stamp, pack);
   for (guint i = 0; i < list->selected->len; i++) {
     const BrUnit *u = g_ptr_array_index(list->selected, i);
     g_string_append(out, "{\"port\":");
@@ -183,13 +264,42 @@ br_output_list_jsonl(GString *out, const BrPortList *list, const BrPack *pack)
     }
     g_string_append_printf(out, ",\"lines\":%" G_GUINT64_FORMAT ",\"record\":", u->nlines);
     br_json_append_string(out, u->record, -1);
-    g_string_append(out, u->amended ? ",\"amended\":true}\n" : ",\"amended\":false}\n");
+    g_string_append(out, u->amended ? ",\"amended\":true" : ",\"amended\":false");
+    g_string_append_printf(out, ",\"run\":%s}\n", run);
   }
+  g_free(run);
 }
 
 gboolean
-br_output_write_lists(GPtrArray *lists, const BrPack *pack, const char *dir, BrFormat formats,
-                      GError **error)
+br_output_clear(const char *dir, GError **error)
+{
+  GDir *d = g_dir_open(dir, 0, NULL);
+  if (!d)
+    return TRUE;
+  gboolean ok = TRUE;
+  const char *name;
+  while (ok && (name = g_dir_read_name(d))) {
+    gboolean ours = strcmp(name, "summary.json") == 0 ||
+                    (g_str_has_prefix(name, "list-") &&
+                     (g_str_has_suffix(name, ".csv") || g_str_has_suffix(name, ".jsonl")));
+    if (!ours)
+      continue;
+    char *path = g_build_filename(dir, name, NULL);
+    if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && g_unlink(path) != 0) {
+      int e = errno;
+      g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
+                  "%s: cannot remove the output of an earlier run: %s", path, g_strerror(e));
+      ok = FALSE;
+    }
+    g_free(path);
+  }
+  g_dir_close(d);
+  return ok;
+}
+
+gboolean
+br_output_write_lists(GPtrArray *lists, const BrPack *pack, const BrListStamp *stamp,
+                      const char *dir, BrFormat formats, GError **error)
 {
   if (g_mkdir_with_parents(dir, 0755) != 0) {
     int e = errno;
@@ -208,9 +318,9 @@ br_output_write_lists(GPtrArray *lists, const BrPack *pack, const char *dir, BrF
         continue;
       g_string_truncate(buf, 0);
       if (fmt == BR_FORMAT_CSV)
-        br_output_list_csv(buf, list, pack, TRUE);
+        br_output_list_csv(buf, list, pack, stamp, TRUE);
       else
-        br_output_list_jsonl(buf, list, pack);
+        br_output_list_jsonl(buf, list, pack, stamp);
       char *name = g_strdup_printf("list-%s.%s", base, fmt == BR_FORMAT_CSV ? "csv" : "jsonl");
       char *path = g_build_filename(dir, name, NULL);
       ok = g_file_set_contents(path, buf->str, buf->len, error);
@@ -247,13 +357,33 @@ br_output_summary_json(GString *out, const BrRunSummary *s)
   br_json_append_string(out, settings->version ? settings->version : "", -1);
   g_string_append(out, ",\n  \"pack_hash\": ");
   br_json_append_string(out, br_pack_hash(s->pack), -1);
+  g_string_append(out, ",\n  \"run_id\": ");
+  br_json_append_string(out, s->stamp->run_id, -1);
+  g_string_append(out, ",\n  \"list_date\": ");
+  br_json_append_string(out, s->stamp->list_date, -1);
+  g_string_append(out, ",\n  \"watchlists\": [");
+  guint nlists = s->stamp->watch ? br_watch_set_nlists(s->stamp->watch) : 0;
+  for (guint i = 0; i < nlists; i++) {
+    const BrWatchlist *wl = br_watch_set_list(s->stamp->watch, i);
+    g_string_append(out, i ? ", {\"name\": " : "{\"name\": ");
+    br_json_append_string(out, wl->name, -1);
+    g_string_append(out, ", \"sha256\": ");
+    br_json_append_string(out, wl->content_hash ? wl->content_hash : "", -1);
+    g_string_append(out, ", \"version\": ");
+    if (wl->version)
+      br_json_append_string(out, wl->version, -1);
+    else
+      g_string_append(out, "null");
+    g_string_append_c(out, '}');
+  }
+  g_string_append_c(out, ']');
   g_string_append_printf(out,
                          ",\n  \"seed\": %" G_GUINT64_FORMAT ",\n  \"threads\": %u,\n"
                          "  \"lines_read\": %" G_GUINT64_FORMAT ",\n"
                          "  \"lines_rejected\": %" G_GUINT64_FORMAT ",\n"
                          "  \"lines_scored\": %" G_GUINT64_FORMAT ",\n  \"units\": %u,\n",
-                         s->seed, s->threads, s->rows_read, s->rows_rejected, r->lines_scored,
-                         br_unit_table_size(r->units));
+                         s->stamp->seed, s->threads, s->rows_read, s->rows_rejected,
+                         r->lines_scored, br_unit_table_size(r->units));
   g_string_append(out, "  \"reject_file\": ");
   if (s->reject_path)
     br_json_append_string(out, s->reject_path, -1);
@@ -317,14 +447,15 @@ br_output_summary_text(GString *out, const BrRunSummary *s)
 {
   const BrPipelineResult *r = s->result;
   const BrPackSettings *settings = br_pack_settings(s->pack);
-  g_string_append_printf(out,
-                         "boxrank: %s with pack %s %s (%.12s), seed %" G_GUINT64_FORMAT "\n"
-                         "  lines read %" G_GUINT64_FORMAT ", rejected %" G_GUINT64_FORMAT
-                         ", units %u, %.2f s, %.0f lines/s, %u threads\n",
-                         s->input, settings->name, settings->version ? settings->version : "",
-                         br_pack_hash(s->pack), s->seed, s->rows_read, s->rows_rejected,
-                         br_unit_table_size(r->units), s->elapsed_s,
-                         s->elapsed_s > 0 ? s->rows_read / s->elapsed_s : 0.0, s->threads);
+  g_string_append_printf(
+      out,
+      "boxrank: run %s: %s with pack %s %s (%.12s), seed %" G_GUINT64_FORMAT ", lists for %s\n"
+      "  lines read %" G_GUINT64_FORMAT ", rejected %" G_GUINT64_FORMAT
+      ", units %u, %.2f s, %.0f lines/s, %u threads\n",
+      s->stamp->run_id, s->input, settings->name, settings->version ? settings->version : "",
+      br_pack_hash(s->pack), s->stamp->seed, s->stamp->list_date, s->rows_read, s->rows_rejected,
+      br_unit_table_size(r->units), s->elapsed_s,
+      s->elapsed_s > 0 ? s->rows_read / s->elapsed_s : 0.0, s->threads);
   if (s->rows_rejected)
     g_string_append_printf(out, "  rejected rows written to %s\n",
                            s->reject_path ? s->reject_path : "(nowhere)");

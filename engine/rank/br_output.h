@@ -1,7 +1,8 @@
 /* Writing inspection lists (CSV, JSON Lines) and the run summary.
  *
- * Lists are byte-identical for the same input, pack and seed: nothing here depends on time,
- * thread count or input order. The summary carries the run's timings and lives apart. */
+ * Lists are byte-identical for the same input, pack and seed but for the run id of their
+ * stamp: nothing else here depends on time, thread count or input order. The summary carries
+ * the run's timings and lives apart. */
 #pragma once
 
 #include <glib.h>
@@ -9,6 +10,7 @@
 #include "br_fields.h"
 #include "br_pipeline.h"
 #include "br_rank.h"
+#include "br_watchset.h"
 
 typedef enum {
   BR_FORMAT_CSV = 1 << 0,
@@ -20,18 +22,36 @@ typedef enum {
  * different hostile codes can never land in the same file. */
 char *br_output_port_filename(const char *port);
 
+/* What every list row carries, so that a list file says which run made it and from what
+ * (README "Run stamp"): with the pack's name, version and hash. */
+typedef struct {
+  const char *run_id;    /* unique per run: UTC start time and random bits */
+  const char *list_date; /* YYYY-MM-DD the lists are for */
+  guint64 seed;
+  const BrWatchSet *watch; /* the watchlists screened against; NULL: none */
+} BrListStamp;
+
+/* A new run id: "YYYYMMDDTHHMMSSZ-" and 8 random hex digits. */
+char *br_output_run_id(gint64 unix_seconds);
+
 void br_output_list_csv(GString *out, const BrPortList *list, const BrPack *pack,
-                        gboolean header);
-void br_output_list_jsonl(GString *out, const BrPortList *list, const BrPack *pack);
-/* Writes list-<PORT>.csv and/or .jsonl for every port into dir (created if needed). */
-gboolean br_output_write_lists(GPtrArray *lists, const BrPack *pack, const char *dir,
-                               BrFormat formats, GError **error);
+                        const BrListStamp *stamp, gboolean header);
+void br_output_list_jsonl(GString *out, const BrPortList *list, const BrPack *pack,
+                          const BrListStamp *stamp);
+/* Removes from dir what an earlier run wrote there (list-*.csv, list-*.jsonl, summary.json),
+ * so that no list of an earlier run can be taken for one of this run: a port missing from
+ * today's input has no list, not yesterday's. Other files stay. */
+gboolean br_output_clear(const char *dir, GError **error);
+/* Writes list-<PORT>.csv and/or .jsonl for every port into dir (created if needed), each
+ * written whole and renamed into place. */
+gboolean br_output_write_lists(GPtrArray *lists, const BrPack *pack, const BrListStamp *stamp,
+                               const char *dir, BrFormat formats, GError **error);
 
 typedef struct {
   const char *input;
   const char *profile;
   const BrPack *pack;
-  guint64 seed;
+  const BrListStamp *stamp;
   guint threads;
   guint64 rows_read;
   guint64 rows_rejected;

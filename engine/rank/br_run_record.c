@@ -7,6 +7,7 @@
 typedef enum {
   STMT_INSERT_RUN,
   STMT_INSERT_INPUT,
+  STMT_INSERT_WATCHLIST,
   STMT_INSERT_RULE,
   STMT_INSERT_PORT,
   STMT_UPSERT_UNIT,
@@ -24,10 +25,12 @@ typedef enum {
 static const char *const record_sql[STMT_COUNT] = {
     [STMT_INSERT_RUN] =
         "INSERT INTO runs (started_at, finished_at, as_of, pack_name, pack_version, pack_hash,"
-        " pack_dir, profile, threads, seed, lines_read, lines_rejected, units, selected)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        " pack_dir, profile, threads, seed, lines_read, lines_rejected, units, selected, run_key)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     [STMT_INSERT_INPUT] =
         "INSERT INTO run_inputs (run_id, ord, path, sha256) VALUES (?1, ?2, ?3, ?4)",
+    [STMT_INSERT_WATCHLIST] = "INSERT INTO run_watchlists (run_id, ord, name, sha256, version)"
+                              " VALUES (?1, ?2, ?3, ?4, ?5)",
     [STMT_INSERT_RULE] =
         "INSERT INTO run_rules (run_id, ord, rule_id, title, weight, fires, failures)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -292,6 +295,7 @@ insert_run(Recorder *rec, const BrRunRecord *run, GPtrArray *port_lists, const B
   sqlite3_bind_int64(s, 12, (gint64)run->lines_rejected);
   sqlite3_bind_int64(s, 13, (gint64)run->units);
   sqlite3_bind_int64(s, 14, selected);
+  sqlite3_bind_text(s, 15, run->run_key, -1, SQLITE_STATIC);
   gint64 id = 0;
   if (br_store_exec_stmt(rec->store, s, error))
     id = sqlite3_last_insert_rowid(br_store_db(rec->store));
@@ -332,6 +336,17 @@ br_store_record_run(BrStore *store, const BrRunRecord *run, GPtrArray *port_list
     sqlite3_bind_int64(s, 2, i);
     sqlite3_bind_text(s, 3, run->inputs[i].path, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, run->inputs[i].sha256, -1, SQLITE_STATIC);
+    if (!br_store_exec_stmt(store, s, error))
+      goto fail;
+  }
+  s = rec.stmts[STMT_INSERT_WATCHLIST];
+  for (guint i = 0; run->watch && i < br_watch_set_nlists(run->watch); i++) {
+    const BrWatchlist *wl = br_watch_set_list(run->watch, i);
+    sqlite3_bind_int64(s, 1, run_id);
+    sqlite3_bind_int64(s, 2, i);
+    sqlite3_bind_text(s, 3, wl->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, wl->content_hash ? wl->content_hash : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, wl->version, -1, SQLITE_STATIC);
     if (!br_store_exec_stmt(store, s, error))
       goto fail;
   }

@@ -7,6 +7,7 @@
 #include "br_rank.h"
 #include "br_rules.h"
 #include "br_store.h"
+#include "br_watchset.h"
 
 typedef struct {
   const char *path;
@@ -14,7 +15,10 @@ typedef struct {
 } BrRunInput;
 
 typedef struct {
-  gint64 started_at;  /* Unix seconds, UTC */
+  const char *run_key;     /* the run id of the list stamp; NULL: none */
+  const BrWatchSet *watch; /* the watchlists screened against, whose hashes are recorded;
+                            * NULL: none */
+  gint64 started_at;       /* Unix seconds, UTC */
   gint64 finished_at; /* Unix seconds, UTC */
   const char *as_of;  /* YYYY-MM-DD the lists are for; NULL: the UTC date of started_at.
                        * Outcomes link to selections of runs with as_of <= their date. */

@@ -417,8 +417,10 @@ br_report_wilson(guint64 hits, guint64 n, double *low, double *high)
   double denom = 1.0 + z2 / nn;
   double center = (p + z2 / (2.0 * nn)) / denom;
   double half = Z95 * sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn)) / denom;
-  *low = MAX(0.0, center - half);
-  *high = MIN(1.0, center + half);
+  /* At p = 0 the lower bound is exactly 0 and at p = 1 the upper is exactly 1, which center
+   * - half and center + half miss by a rounding error (5.55e-17 in a CSV). */
+  *low = hits == 0 ? 0.0 : MAX(0.0, center - half);
+  *high = hits == n ? 1.0 : MIN(1.0, center + half);
 }
 
 gboolean

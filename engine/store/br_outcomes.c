@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "br_checks.h"
 #include "br_csv_write.h"
 
 G_DEFINE_QUARK(br - outcomes - error - quark, br_outcomes_error)
@@ -13,7 +14,6 @@ G_DEFINE_QUARK(br - outcomes - error - quark, br_outcomes_error)
 /* Fields this long are not kept: no valid column needs more than the notes limit. */
 #define FIELD_KEEP_MAX (64 * 1024)
 #define UNIT_MAX 64
-#define PORT_MAX 16
 
 typedef enum {
   COL_UNIT,
@@ -51,7 +51,7 @@ typedef enum {
 } OutcomeStmt;
 
 static const char *const outcome_sql[OS_COUNT] = {
-    [OS_FIND_IMPORT] = "SELECT id FROM imports WHERE sha256 = ?1",
+    [OS_FIND_IMPORT] = "SELECT id, rows, rejected FROM imports WHERE sha256 = ?1",
     [OS_INSERT_IMPORT] =
         "INSERT INTO imports (sha256, path, imported_at, rows, accepted, duplicates, rejected)"
         " VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 0, 0, 0, 0)",
@@ -267,9 +267,9 @@ validate(Import *imp, Span *v, gboolean *finding, int *severity, char **reason)
         g_strdup_printf("unit must be 1 to %d characters without control characters", UNIT_MAX);
     return col_names[COL_UNIT];
   }
-  if (v[COL_PORT].len == 0 || v[COL_PORT].len > PORT_MAX || has_control(v[COL_PORT])) {
-    *reason =
-        g_strdup_printf("port must be 1 to %d characters without control characters", PORT_MAX);
+  const char *bad_port = br_check_port_code(v[COL_PORT].s, v[COL_PORT].len);
+  if (bad_port) {
+    *reason = g_strdup(bad_port);
     return col_names[COL_PORT];
   }
   char date[11] = "";
@@ -500,8 +500,11 @@ find_import(Import *imp, const char *sha, gboolean *found)
   sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
   int rc = sqlite3_step(s);
   *found = rc == SQLITE_ROW;
-  if (*found)
+  if (*found) {
     imp->summary->import_id = sqlite3_column_int64(s, 0);
+    imp->summary->rows = (guint64)sqlite3_column_int64(s, 1);
+    imp->summary->rejected = (guint64)sqlite3_column_int64(s, 2);
+  }
   sqlite3_reset(s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return br_store_sql_error(imp->store, &imp->error, "cannot read the imports");

@@ -54,7 +54,8 @@ typedef struct {
 
 typedef struct {
   gint64 import_id; /* this import, or the earlier one of the same file */
-  gboolean already; /* the file was imported before; nothing changed */
+  gboolean already; /* the file was imported before; nothing changed, and only rows and
+                     * rejected are set, from that import */
   char *sha256;
   guint64 rows;       /* data rows read */
   guint64 accepted;   /* new outcomes stored */

@@ -95,6 +95,63 @@ br_store_exec_stmt(BrStore *store, sqlite3_stmt *stmt, GError **error)
   return TRUE;
 }
 
+/* A WAL store read on a read-only file system cannot get the -shm file its readers share, and
+ * its first read fails: no writer can be at work there either, so it is read as immutable. */
+static gboolean
+read_only_ready(BrStore *store, GError **error)
+{
+  if (sqlite3_exec(store->db, "SELECT 1 FROM sqlite_schema LIMIT 1", NULL, NULL, NULL) !=
+      SQLITE_CANTOPEN)
+    return TRUE;
+  sqlite3_close(store->db);
+  store->db = NULL;
+  GString *uri = g_string_new("file:");
+  for (const char *p = store->path; *p; p++) {
+    if (*p == '%' || *p == '?' || *p == '#')
+      g_string_append_printf(uri, "%%%02X", (unsigned char)*p);
+    else
+      g_string_append_c(uri, *p);
+  }
+  g_string_append(uri, "?immutable=1");
+  int rc = sqlite3_open_v2(uri->str, &store->db,
+                           SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
+  g_string_free(uri, TRUE);
+  if (rc != SQLITE_OK) {
+    g_set_error(error, BR_STORE_ERROR, BR_STORE_ERROR_OPEN, "%s: cannot open the store: %s",
+                store->path, store->db ? sqlite3_errmsg(store->db) : "out of memory");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* A store opened read-only cannot be migrated: it must be at this boxrank's version. */
+static gboolean
+check_version(BrStore *store, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  if (sqlite3_prepare_v2(store->db, "SELECT COALESCE(MAX(version), 0) FROM schema_version", -1,
+                         &stmt, NULL) != SQLITE_OK ||
+      sqlite3_step(stmt) != SQLITE_ROW) {
+    br_store_sql_error(store, error, "cannot read the schema version");
+    goto out;
+  }
+  gint64 version = sqlite3_column_int64(stmt, 0);
+  if (version != (gint64)br_store_migration_count) {
+    g_set_error(error, BR_STORE_ERROR, BR_STORE_ERROR_VERSION,
+                "%s: schema version %" G_GINT64_FORMAT " but this boxrank reads %u only; %s",
+                store->path, version, br_store_migration_count,
+                version > (gint64)br_store_migration_count
+                    ? "use a newer boxrank"
+                    : "a command that writes (e.g. boxrank outcomes import) upgrades it");
+    goto out;
+  }
+  ok = TRUE;
+out:
+  sqlite3_finalize(stmt);
+  return ok;
+}
+
 static gboolean
 migrate(BrStore *store, GError **error)
 {
@@ -195,7 +252,7 @@ br_store_open(const char *path, BrStoreOpenMode mode, GError **error)
 {
   BrStore *store = g_new0(BrStore, 1);
   store->path = g_strdup(path);
-  if (mode == BR_STORE_EXISTING && !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+  if (mode != BR_STORE_CREATE && !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
     g_set_error(error, BR_STORE_ERROR, BR_STORE_ERROR_OPEN,
                 "%s: no store there (record a run with 'boxrank rank' or pass --db)", path);
     goto fail;
@@ -204,7 +261,8 @@ br_store_open(const char *path, BrStoreOpenMode mode, GError **error)
    * per-call mutex is dropped; the 64 MiB page cache dates from when a run recorded a row per
    * unit and per unit entity (6 million for a 1M-line manifest), whose index pages a 2 MiB
    * cache kept spilling and reading back. */
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (mode == BR_STORE_READ_ONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
               (mode == BR_STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path, &store->db, flags, NULL) != SQLITE_OK) {
     g_set_error(error, BR_STORE_ERROR, BR_STORE_ERROR_OPEN, "%s: cannot open the store: %s", path,
@@ -212,10 +270,17 @@ br_store_open(const char *path, BrStoreOpenMode mode, GError **error)
     goto fail;
   }
   sqlite3_busy_timeout(store->db, BR_STORE_BUSY_TIMEOUT_MS);
+  if (mode == BR_STORE_READ_ONLY && !read_only_ready(store, error))
+    goto fail;
   /* Before the migrations: the packed entities' migration uses them. */
   if (!br_unit_packs_register(store->db)) {
     br_store_sql_error(store, error, "cannot register the store's SQL functions");
     goto fail;
+  }
+  if (mode == BR_STORE_READ_ONLY) {
+    if (!pragma(store, "PRAGMA cache_size = -65536", NULL, error) || !check_version(store, error))
+      goto fail;
+    return store;
   }
   if (!pragma(store, "PRAGMA journal_mode = WAL", "wal", error) ||
       !pragma(store, "PRAGMA synchronous = FULL", NULL, error) ||

@@ -40,7 +40,10 @@ typedef struct BrStore BrStore;
 
 typedef enum {
   BR_STORE_CREATE,   /* create the file when missing (commands that write) */
-  BR_STORE_EXISTING, /* fail when missing (commands that only read) */
+  BR_STORE_EXISTING, /* fail when missing (commands that read, and write what they read) */
+  BR_STORE_READ_ONLY, /* fail when missing; never write, not even the journal mode or a
+                       * migration, so a store on a read-only file system or medium opens
+                       * (commands that only read: report, outcomes list ...) */
 } BrStoreOpenMode;
 
 /* $BOXRANK_DB when set and not empty, else "boxrank.db" in the working directory. */

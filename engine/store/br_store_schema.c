@@ -275,6 +275,16 @@ const BrStoreMigration br_store_migrations[] = {
      "DROP TABLE selections;"
      "ALTER TABLE selections_new RENAME TO selections;"
      "ALTER TABLE run_ports ADD COLUMN explore INTEGER NOT NULL DEFAULT 0;"},
+    {"run stamps: run ids and the watchlists each run screened against",
+     "ALTER TABLE runs ADD COLUMN run_key TEXT;" /* the list stamp's run_id; NULL before */
+     "CREATE UNIQUE INDEX runs_run_key ON runs(run_key);"
+     "CREATE TABLE run_watchlists ("
+     "  run_id INTEGER NOT NULL REFERENCES runs(id),"
+     "  ord INTEGER NOT NULL,"     /* position in the pack's [watchlists] */
+     "  name TEXT NOT NULL,"
+     "  sha256 TEXT NOT NULL,"     /* of the list's source bytes, as imported */
+     "  version TEXT,"
+     "  PRIMARY KEY (run_id, ord)) WITHOUT ROWID;"},
 };
 
 const guint br_store_migration_count = G_N_ELEMENTS(br_store_migrations);

@@ -63,7 +63,9 @@ rule {
   when = function(line)
     local imo = line.vessel_imo
     if imo and not br.imo_valid(imo) then
-      return true, "IMO " .. imo .. " of " .. (line.vessel_name or "the vessel") ..
+      -- Manifests write the number with or without its "IMO" prefix; the reason adds it once.
+      local number = imo:gsub("^%s*[Ii][Mm][Oo]%s*", "")
+      return true, "IMO " .. number .. " of " .. (line.vessel_name or "the vessel") ..
                    " has a wrong check digit"
     end
     return false
@@ -71,6 +73,8 @@ rule {
   tests = {
     { line = { vessel_imo = "9074728", vessel_name = "MSC TINA" }, fires = true,
       reason = "IMO 9074728 of MSC TINA has a wrong check digit" },
+    { line = { vessel_imo = "IMO 9354125", vessel_name = "X" }, fires = true,
+      reason = "IMO 9354125 of X has a wrong check digit" },
     { line = { vessel_imo = "9074729", vessel_name = "MSC TINA" }, fires = false },
     { line = { vessel_imo = "IMO 9074729" }, fires = false },
     { line = { vessel_imo = "" }, fires = false },

@@ -20,6 +20,17 @@ expect_status() {
   [ "$got" -eq "$want" ] || fail "expected exit $want, got $got: $*"
 }
 
+# A list file with its run id masked: lists of two runs over the same input, pack and seed
+# differ only there.
+unstamp() { # FILE...
+  sed -E 's/[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}/RUN/g' "$@"
+}
+
+# List rows without their stamp (the run id and all after it).
+nostamp() { # FILE...
+  sed -E 's/,[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8},.*$//' "$@"
+}
+
 # A small pack with one declarative rule, one function rule with a reason, and settings.
 make_pack() {
   local dir=$1

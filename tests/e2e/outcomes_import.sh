@@ -21,10 +21,12 @@ grep -q "a.csv:5: category: a finding needs a category" "$WORK/err.txt" || fail 
   fail "reject file header: $(head -1 "$WORK/rejects.csv")"
 [ "$(wc -l <"$WORK/rejects.csv")" -eq 3 ] || fail "reject file should hold 2 rows"
 
-# The same file again: nothing changes.
+# The same file again: nothing changes; it still holds rejected rows, so the status says so
+# (as watchlist import does).
 before=$(sqlite3 "$DB" .dump | sha256sum)
-expect_status 0 "$BOXRANK" outcomes import "$WORK/a.csv" --db "$DB" >"$WORK/out.txt"
-grep -q "imported before" "$WORK/out.txt" || fail "re-import not recognised"
+expect_status 3 "$BOXRANK" outcomes import "$WORK/a.csv" --db "$DB" >"$WORK/out.txt"
+grep -q "imported before (import 1, 4 rows, 2 rejected)" "$WORK/out.txt" ||
+  fail "re-import not recognised: $(cat "$WORK/out.txt")"
 [ "$(sqlite3 "$DB" .dump | sha256sum)" = "$before" ] || fail "re-import changed the store"
 
 # Listing: CSV, formula-looking notes cannot run in a spreadsheet.

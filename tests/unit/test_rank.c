@@ -274,9 +274,10 @@ fill(BrUnitTable *t, guint n, gboolean reverse)
 static char *
 render(GPtrArray *lists, const BrPack *pack)
 {
+  BrListStamp stamp = {"20260301T000000Z-00000000", "2026-03-01", 42, NULL};
   GString *s = g_string_new(NULL);
   for (guint i = 0; i < lists->len; i++)
-    br_output_list_csv(s, lists->pdata[i], pack, i == 0);
+    br_output_list_csv(s, lists->pdata[i], pack, &stamp, i == 0);
   return g_string_free(s, FALSE);
 }
 

@@ -68,6 +68,14 @@ test_wilson(void)
   br_report_wilson(0, 0, &lo, &hi);
   g_assert_cmpfloat(lo, ==, 0.0);
   g_assert_cmpfloat(hi, ==, 1.0);
+  /* No findings bound the rate below by exactly 0, all findings above by exactly 1: rounding
+   * once printed 5.55e-17 where the report meant 0. */
+  for (guint64 n = 1; n <= 2000; n++) {
+    br_report_wilson(0, n, &lo, &hi);
+    g_assert_cmpfloat(lo, ==, 0.0);
+    br_report_wilson(n, n, &lo, &hi);
+    g_assert_cmpfloat(hi, ==, 1.0);
+  }
 }
 
 static void
