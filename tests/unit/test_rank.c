@@ -151,8 +151,9 @@ test_reasons_by_contribution(void)
   br_unit_table_add(t, "P", "U1", "R1", 1, &r);
   GPtrArray *lists = br_rank_select(t, pack, 1);
   GString *csv = g_string_new(NULL), *json = g_string_new(NULL);
-  br_output_list_csv(csv, lists->pdata[0], pack, FALSE);
-  br_output_list_jsonl(json, lists->pdata[0], pack);
+  BrListStamp stamp = {"20260301T000000Z-00000000", "2026-03-01", 1, NULL};
+  br_output_list_csv(csv, lists->pdata[0], pack, &stamp, FALSE);
+  br_output_list_jsonl(json, lists->pdata[0], pack, &stamp);
   /* D +3, A +0.5, C -0.3, B -0.8; E's 0.0005 rounds to nothing. */
   g_assert_nonnull(strstr(csv->str, ",D +3.00: why d | A +0.50: why a | "
                                     "C -0.30 lowers the score: why c | 1 more: B -0.80,"));
