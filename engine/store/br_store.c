@@ -121,6 +121,7 @@ read_only_ready(BrStore *store, GError **error)
                 store->path, store->db ? sqlite3_errmsg(store->db) : "out of memory");
     return FALSE;
   }
+  sqlite3_busy_timeout(store->db, BR_STORE_BUSY_TIMEOUT_MS);
   return TRUE;
 }
 
