@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "br_cli.h"
 #include "br_feed.h"
 #include "br_fields.h"
@@ -323,10 +325,9 @@ br_cmd_rank(int argc, char **argv)
     /* The lists come from the store even when the run is not recorded there. */
     if (!store)
       watch_store =
-          br_store_open(db_path ? db_path : br_store_default_path(), BR_STORE_EXISTING, &error);
+          br_store_open(db_path ? db_path : br_store_default_path(), BR_STORE_READ_ONLY, &error);
     if (store || watch_store)
-      watch = br_watch_set_load(store ? store : watch_store, watch_lists, list_date, 0,
-                                &error);
+      watch = br_watch_set_load(store ? store : watch_store, watch_lists, list_date, 0, &error);
     if (!watch) {
       char *names = g_strjoinv(", ", (char **)watch_lists);
       g_prefix_error(&error,

@@ -239,7 +239,8 @@ test_explore(void)
   for (guint k = 0; k < 3; k++)
     g_assert_cmpuint(explored[k], >=, 90);
   GString *json = g_string_new(NULL);
-  br_output_list_jsonl(json, l, pack);
+  BrListStamp stamp = {"20260301T000000Z-00000000", "2026-03-01", 1, NULL};
+  br_output_list_jsonl(json, l, pack, &stamp);
   g_assert_nonnull(strstr(json->str, "\"selection\":\"explore\""));
   g_assert_nonnull(strstr(json->str, "\"uncertainty\":0.19"));
   g_string_free(json, TRUE);
