@@ -9,7 +9,7 @@ printf '[profile]\nname = x\n[columns]\ncontainer = \xff\xfe\n' >"$WORK/p.ini"
 echo "container,port" >"$WORK/in.csv"
 expect_status 1 "$BOXRANK" rank "$WORK/in.csv" --rules "$WORK/pack" --profile "$WORK/p.ini" \
   --out "$WORK/o1" --no-store -q 2>"$WORK/err"
-grep -q "p.ini: \[columns\] container: .*not UTF-8" "$WORK/err" || fail "profile bytes: $(cat "$WORK/err")"
+grep -q "p.ini:4: \[columns\] container: .*not UTF-8" "$WORK/err" || fail "profile bytes: $(cat "$WORK/err")"
 
 # A million columns: a batch holds records x columns values, so it holds fewer records (a
 # fixed 2,048 once asked for 49 GB). 7 s under ASan on the reference machine.

@@ -33,7 +33,7 @@ run_id=$(sed -nE 's/^  "run_id": "(.*)",$/\1/p' "$WORK/o/summary.json")
 [[ "$run_id" =~ ^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$ ]] || fail "summary run_id: '$run_id'"
 grep -q '"list_date": "2026-03-01"' "$WORK/o/summary.json" || fail "summary list_date"
 grep -q "\"sha256\": \"$wl_hash\"" "$WORK/o/summary.json" || fail "summary watchlist hash"
-head -1 "$WORK/o/list-IQUQR.csv" | grep -q ',record,run_id,list_date,pack,pack_version,pack_hash,seed,watchlists$' ||
+head -1 "$WORK/o/list-IQUQR.csv" | grep -q ',record,amended,run_id,list_date,pack,pack_version,pack_hash,seed,watchlists$' ||
   fail "CSV stamp columns: $(head -1 "$WORK/o/list-IQUQR.csv")"
 rows=$(tail -n +2 "$WORK/o/list-IQUQR.csv" | wc -l)
 [ "$rows" -gt 0 ] || fail "no rows in the IQUQR list"
