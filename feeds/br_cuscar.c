@@ -31,9 +31,7 @@ typedef struct {
   GPtrArray *goods;     /* Goods* */
   GPtrArray *equip;     /* Equip* declared in the consignment */
   guint cni_seg;        /* where the consignment starts */
-  guint bad_seg;        /* first fault: segment number, 0 when none */
-  char *bad_tag;
-  char *bad_reason;
+  BrEdiFault fault;
 } Consignment;
 
 typedef struct {
@@ -45,9 +43,7 @@ typedef struct {
   Consignment *cni; /* open consignment */
   Goods *goods;     /* open goods item */
   Equip *eq;        /* open equipment */
-  guint bad_seg;    /* message-level fault */
-  char *bad_tag;
-  char *bad_reason;
+  BrEdiFault fault; /* message-level fault */
   GString *tmp;
 } Msg;
 
@@ -91,8 +87,7 @@ consignment_free(Consignment *c)
   br_manifest_line_free(c->base);
   g_ptr_array_free(c->goods, TRUE);
   g_ptr_array_free(c->equip, TRUE);
-  g_free(c->bad_tag);
-  g_free(c->bad_reason);
+  br_edi_fault_clear(&c->fault);
   g_free(c);
 }
 
@@ -102,21 +97,10 @@ static void fault(Msg *m, const BrSegment *seg, const char *fmt, ...) G_GNUC_PRI
 static void
 fault(Msg *m, const BrSegment *seg, const char *fmt, ...)
 {
-  guint *at = m->cni ? &m->cni->bad_seg : &m->bad_seg;
-  if (*at)
-    return;
   va_list ap;
   va_start(ap, fmt);
-  char *reason = g_strdup_vprintf(fmt, ap);
+  br_edi_fault_vset(m->cni ? &m->cni->fault : &m->fault, seg->number, seg->tag, fmt, ap);
   va_end(ap);
-  *at = seg->number;
-  if (m->cni) {
-    m->cni->bad_tag = g_strdup(seg->tag);
-    m->cni->bad_reason = reason;
-  } else {
-    m->bad_tag = g_strdup(seg->tag);
-    m->bad_reason = reason;
-  }
 }
 
 static BrManifestLine *
@@ -615,22 +599,21 @@ map_message(const BrEdifactMessage *msg, const BrSegment *segs, guint n, GPtrArr
       }
     }
   }
-  if (m.bad_seg) {
-    br_edi_reject(out, msg->interchange, msg->message, m.bad_seg, m.bad_tag, "%s", m.bad_reason);
+  if (m.fault.seg) {
+    br_edi_reject(out, msg->interchange, msg->message, m.fault.seg, m.fault.tag, "%s",
+                  m.fault.reason);
   } else if (m.consignments->len == 0) {
     br_edi_reject(out, msg->interchange, msg->message, 0, "",
                   "message reports no consignment (CNI)");
   } else {
     for (guint i = 0; i < m.consignments->len; i++) {
       Consignment *c = g_ptr_array_index(m.consignments, i);
-      if (!c->bad_seg && !c->base->f[BR_MF_BOL]) {
-        c->bad_seg = c->cni_seg;
-        c->bad_tag = g_strdup("CNI");
-        c->bad_reason = g_strdup("consignment without a B/L number (RFF+BM or CNI)");
-      }
-      if (c->bad_seg)
-        br_edi_reject(out, msg->interchange, msg->message, c->bad_seg, c->bad_tag, "B/L %s: %s",
-                      c->base->f[BR_MF_BOL] ? c->base->f[BR_MF_BOL] : "?", c->bad_reason);
+      if (!c->base->f[BR_MF_BOL])
+        br_edi_fault_set(&c->fault, c->cni_seg, "CNI",
+                         "consignment without a B/L number (RFF+BM or CNI)");
+      if (c->fault.seg)
+        br_edi_reject(out, msg->interchange, msg->message, c->fault.seg, c->fault.tag, "B/L %s: %s",
+                      c->base->f[BR_MF_BOL] ? c->base->f[BR_MF_BOL] : "?", c->fault.reason);
       else
         emit_consignment(&m, c, lines);
     }
@@ -639,8 +622,7 @@ map_message(const BrEdifactMessage *msg, const BrSegment *segs, guint n, GPtrArr
   g_ptr_array_free(m.equip, TRUE);
   g_ptr_array_free(m.consignments, TRUE);
   g_string_free(m.tmp, TRUE);
-  g_free(m.bad_tag);
-  g_free(m.bad_reason);
+  br_edi_fault_clear(&m.fault);
 }
 
 BrManifest *

@@ -154,6 +154,32 @@ br_manifest_line_copy(const BrManifestLine *line)
 }
 
 void
+br_edi_fault_vset(BrEdiFault *f, guint seg, const char *tag, const char *fmt, va_list ap)
+{
+  if (f->seg)
+    return;
+  f->seg = seg;
+  f->tag = g_strdup(tag);
+  f->reason = g_strdup_vprintf(fmt, ap);
+}
+
+void
+br_edi_fault_set(BrEdiFault *f, guint seg, const char *tag, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  br_edi_fault_vset(f, seg, tag, fmt, ap);
+  va_end(ap);
+}
+
+void
+br_edi_fault_clear(BrEdiFault *f)
+{
+  g_free(f->tag);
+  g_free(f->reason);
+}
+
+void
 br_edi_reject(BrManifest *m, const char *interchange, const char *message, guint segment,
               const char *tag, const char *fmt, ...)
 {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdarg.h>
 
 /* One segment: its tag, its elements (1-based, as the standards number them) and each
  * element's components (1-based), unescaped. A missing element or component reads as "". */
@@ -36,6 +37,21 @@ void br_segment_builder_end_component(BrSegmentBuilder *b);
 void br_segment_builder_end_element(BrSegmentBuilder *b);
 /* Takes what was built as seg (the first element is the tag) and starts afresh. */
 void br_segment_builder_take(BrSegmentBuilder *b, BrSegment *seg);
+
+/* The first fault found in a message or in one of its bills: the segment (0: none), its tag
+ * and why. A bill or message with a fault is rejected whole, naming that segment. */
+typedef struct {
+  guint seg;
+  char *tag;
+  char *reason;
+} BrEdiFault;
+
+/* Records the fault unless one is already recorded (the first one explains the rest). */
+void br_edi_fault_set(BrEdiFault *f, guint seg, const char *tag, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+void br_edi_fault_vset(BrEdiFault *f, guint seg, const char *tag, const char *fmt, va_list ap)
+    G_GNUC_PRINTF(4, 0);
+void br_edi_fault_clear(BrEdiFault *f);
 
 typedef enum {
   BR_EDI_ORIGINAL = 0,

@@ -96,8 +96,7 @@ typedef struct {
   BrManifestLine *base;
   GPtrArray *equip; /* Equip* */
   guint lx_seg;     /* where the bill starts */
-  guint bad_seg;
-  char *bad_tag, *bad_reason;
+  BrEdiFault fault;
 } Bill;
 
 typedef struct {
@@ -108,8 +107,7 @@ typedef struct {
   BrManifestField party_name, party_addr, party_country;
   gboolean party_open;
   GString *addr;
-  guint bad_seg;
-  char *bad_tag, *bad_reason;
+  BrEdiFault fault;
   GString *tmp;
 } Set;
 
@@ -129,8 +127,7 @@ bill_free(Bill *b)
 {
   br_manifest_line_free(b->base);
   g_ptr_array_free(b->equip, TRUE);
-  g_free(b->bad_tag);
-  g_free(b->bad_reason);
+  br_edi_fault_clear(&b->fault);
   g_free(b);
 }
 
@@ -139,21 +136,10 @@ static void fault(Set *s, const BrSegment *seg, const char *fmt, ...) G_GNUC_PRI
 static void
 fault(Set *s, const BrSegment *seg, const char *fmt, ...)
 {
-  guint *at = s->bill ? &s->bill->bad_seg : &s->bad_seg;
-  if (*at)
-    return;
   va_list ap;
   va_start(ap, fmt);
-  char *reason = g_strdup_vprintf(fmt, ap);
+  br_edi_fault_vset(s->bill ? &s->bill->fault : &s->fault, seg->number, seg->tag, fmt, ap);
   va_end(ap);
-  *at = seg->number;
-  if (s->bill) {
-    s->bill->bad_tag = g_strdup(seg->tag);
-    s->bill->bad_reason = reason;
-  } else {
-    s->bad_tag = g_strdup(seg->tag);
-    s->bad_reason = reason;
-  }
 }
 
 static BrManifestLine *
@@ -469,21 +455,18 @@ map_set(const char *isa, const char *st, const BrSegment *segs, guint n, GPtrArr
       }
   close_party(&s);
   char *where = g_strdup_printf("interchange %s, transaction set %s", isa, st);
-  if (s.bad_seg) {
-    br_edi_reject(out, isa, st, s.bad_seg, s.bad_tag, "%s", s.bad_reason);
+  if (s.fault.seg) {
+    br_edi_reject(out, isa, st, s.fault.seg, s.fault.tag, "%s", s.fault.reason);
   } else if (s.bills->len == 0) {
     br_edi_reject(out, isa, st, 0, "", "transaction set reports no bill (LX)");
   } else {
     for (guint i = 0; i < s.bills->len; i++) {
       Bill *b = g_ptr_array_index(s.bills, i);
-      if (!b->bad_seg && !b->base->f[BR_MF_BOL]) {
-        b->bad_seg = b->lx_seg;
-        b->bad_tag = g_strdup("LX");
-        b->bad_reason = g_strdup("bill without a B/L number (M11)");
-      }
-      if (b->bad_seg) {
-        br_edi_reject(out, isa, st, b->bad_seg, b->bad_tag, "B/L %s: %s",
-                      b->base->f[BR_MF_BOL] ? b->base->f[BR_MF_BOL] : "?", b->bad_reason);
+      if (!b->base->f[BR_MF_BOL])
+        br_edi_fault_set(&b->fault, b->lx_seg, "LX", "bill without a B/L number (M11)");
+      if (b->fault.seg) {
+        br_edi_reject(out, isa, st, b->fault.seg, b->fault.tag, "B/L %s: %s",
+                      b->base->f[BR_MF_BOL] ? b->base->f[BR_MF_BOL] : "?", b->fault.reason);
         continue;
       }
       if (b->equip->len == 0)
@@ -497,8 +480,7 @@ map_set(const char *isa, const char *st, const BrSegment *segs, guint n, GPtrArr
   g_ptr_array_free(s.bills, TRUE);
   g_string_free(s.addr, TRUE);
   g_string_free(s.tmp, TRUE);
-  g_free(s.bad_tag);
-  g_free(s.bad_reason);
+  br_edi_fault_clear(&s.fault);
 }
 
 typedef struct {
