@@ -487,7 +487,7 @@ gen_edi_write(const char *csv, gsize len, GenEdiFormat format, const char *date,
                            "0000*1*X*004010~\n",
                            ymd + 2, ymd);
   guint messages = 0, in_msg = 0;
-  char *row[C_COUNT], *prev[C_COUNT];
+  char *row[C_COUNT], *prev[C_COUNT] = {0};
   for (guint i = 1; i <= rows->len; i++) {
     gboolean end = i == rows->len;
     if (!end) {
