@@ -4,6 +4,8 @@
 # same server's smallest static file (the HTTP stack alone). Also the list's cold answer (built
 # from the store after a result was recorded, which empties the cache), timed with curl.
 # Usage: bench/run_serve.sh; RUNS=5 DURATION=10 CONNECTIONS=50 THREADS=2. Loopback only.
+# BASE=/path/to/boxrank adds an older build, measured on the same store, runs interleaved
+# (run 1 of each server, then run 2 ...) so that the machine's load hits both alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
@@ -21,18 +23,32 @@ build-bench/samples/boxrank-gen manifest --lines 5000 --seed 3 --start-date 2026
 $B rank "$work/manifest.csv" --rules bench/serve-pack --profile feeds/profiles/sample.ini \
   --db "$work/store.db" --date 2026-03-01 --seed 3 --out "$work/out" --quiet
 echo "bench password" | $B user add bench --role analyst --port IQUQR --db "$work/store.db" >/dev/null
-$B serve --db "$work/store.db" --listen 127.0.0.1:0 --quiet 2>"$work/serve.log" &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  url=$(sed -n 's/^boxrank serve: \(http[^ ]*\) on .*/\1/p' "$work/serve.log")
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-login=$(curl -s -D "$work/headers" -H 'Content-Type: application/json' \
-  -d '{"name":"bench","password":"bench password"}' "$url/api/login")
-cookie=$(sed -n 's/^Set-Cookie: \(br_session=[0-9a-f]*\);.*/\1/p' "$work/headers" | tr -d '\r')
-csrf=$(echo "$login" | sed 's/.*"csrf":"\([0-9a-f]*\)".*/\1/')
+# start_server LABEL BINARY: starts it on a free loopback port, logs in; sets url_LABEL etc.
+servers=()
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+start_server() {
+  "$2" serve --db "$work/store.db" --listen 127.0.0.1:0 --quiet 2>"$work/serve-$1.log" &
+  pids+=($!)
+  local url=
+  for _ in $(seq 100); do
+    url=$(sed -n 's/^boxrank serve: \(http[^ ]*\) on .*/\1/p' "$work/serve-$1.log")
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  local login
+  login=$(curl -s -D "$work/headers" -H 'Content-Type: application/json' \
+    -d '{"name":"bench","password":"bench password"}' "$url/api/login")
+  printf -v "url_$1" %s "$url"
+  printf -v "cookie_$1" %s "$(sed -n 's/^Set-Cookie: \(br_session=[0-9a-f]*\);.*/\1/p' "$work/headers" | tr -d '\r')"
+  printf -v "csrf_$1" %s "$(echo "$login" | sed 's/.*"csrf":"\([0-9a-f]*\)".*/\1/')"
+  servers+=("$1")
+}
+# BASE=path/to/an/older/boxrank measures it side by side, on the same store, runs interleaved.
+[ -n "${BASE:-}" ] && start_server base "$BASE"
+start_server this "$B"
+url=$url_this
+cookie=$cookie_this
 list="$url/api/worklist?port=IQUQR"
 units=$(curl -s -H "Cookie: $cookie" "$list" | grep -o '"position":' | wc -l)
 bytes=$(curl -s -H "Cookie: $cookie" "$list" | wc -c)
@@ -40,33 +56,44 @@ gz=$(curl -s -H "Cookie: $cookie" -H "Accept-Encoding: gzip" "$list" | wc -c)
 echo "list: $units units, $bytes bytes of JSON, $gz gzipped" >&2
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+range() { echo "$(median <"$1") ($(sort -g "$1" | head -1)–$(sort -g "$1" | tail -1))"; }
 # p99 in ms from wrk --latency ("99%  12.34ms" or "1.02s" or "850.00us").
 p99() { awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else { sub(/s$/, "", v); v *= 1000 } print v }'; }
 rps() { awk '/^Requests\/sec:/ { print $2 }'; }
-load() { # label url
-  : >"$work/p99" && : >"$work/rps"
-  for _ in $(seq 1 "$runs"); do
-    # As a browser asks: gzip accepted.
-    wrk -t"$threads" -c"$conns" -d"${duration}s" --latency -H "Cookie: $cookie" \
-      -H "Accept-Encoding: gzip" "$2" >"$work/wrk.txt"
-    grep -q "Non-2xx" "$work/wrk.txt" && { echo "$1: non-2xx answers" >&2; cat "$work/wrk.txt" >&2; exit 1; }
-    p99 <"$work/wrk.txt" >>"$work/p99"
-    rps <"$work/wrk.txt" >>"$work/rps"
-  done
-  printf "| %s | %s | %s (%s–%s) | %s (%s–%s) |\n" "$1" "$conns" \
-    "$(median <"$work/p99")" "$(sort -g "$work/p99" | head -1)" "$(sort -g "$work/p99" | tail -1)" \
-    "$(median <"$work/rps")" "$(sort -g "$work/rps" | head -1)" "$(sort -g "$work/rps" | tail -1)"
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+one() { # name server path
+  local u c
+  u=url_$2 c=cookie_$2
+  # As a browser asks: gzip accepted.
+  wrk -t"$threads" -c"$conns" -d"${duration}s" --latency -H "Cookie: ${!c}" \
+    -H "Accept-Encoding: gzip" "${!u}$3" >"$work/wrk.txt"
+  grep -q "Non-2xx" "$work/wrk.txt" && { echo "$1 $2: non-2xx answers" >&2; cat "$work/wrk.txt" >&2; exit 1; }
+  p99 <"$work/wrk.txt" >>"$work/p99-$1-$2"
+  rps <"$work/wrk.txt" >>"$work/rps-$1-$2"
+  loadavg >>"$work/load"
 }
-echo "| answer | clients | p99 ms, median (min–max) of $runs | requests/s, median (min–max) |"
-echo "|---|---|---|---|"
-load "1,000-unit list (JSON, $bytes bytes, $gz gzipped)" "$list"
-load "static print.css (anchor)" "$url/print.css"
+loadavg >"$work/load"
+for _ in $(seq 1 "$runs"); do
+  for s in "${servers[@]}"; do
+    one list "$s" "/api/worklist?port=IQUQR"
+    one static "$s" "/print.css"
+  done
+done
 # Cold: each GET follows a recorded result, which empties the cache.
-: >"$work/cold"
-for i in $(seq 1 "$runs"); do
-  curl -s -o /dev/null -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
-    -d "{\"port\":\"IQUQR\",\"unit\":\"BENCH$i\",\"date\":\"2026-03-02\",\"result\":\"no_finding\"}" "$url/api/result"
-  curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: $cookie" "$list" | awk '{ print $1 * 1000 }' >>"$work/cold"
+for s in "${servers[@]}"; do
+  u=url_$s c=cookie_$s x=csrf_$s
+  for i in $(seq 1 "$runs"); do
+    curl -s -o /dev/null -H "Cookie: ${!c}" -H "X-CSRF-Token: ${!x}" -H 'Content-Type: application/json' \
+      -d "{\"port\":\"IQUQR\",\"unit\":\"BENCH$s$i\",\"date\":\"2026-03-02\",\"result\":\"no_finding\"}" "${!u}/api/result"
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: ${!c}" "${!u}/api/worklist?port=IQUQR" |
+      awk '{ print $1 * 1000 }' >>"$work/cold-$s"
+  done
+done
+echo "| server | answer | clients | p99 ms, median (min–max) of $runs | requests/s, median (min–max) | cold list ms, median (min–max) |"
+echo "|---|---|---|---|---|---|"
+for s in "${servers[@]}"; do
+  echo "| $s | 1,000-unit list (JSON, $bytes bytes, $gz gzipped) | $conns | $(range "$work/p99-list-$s") | $(range "$work/rps-list-$s") | $(range "$work/cold-$s") |"
+  echo "| $s | static print.css (anchor) | $conns | $(range "$work/p99-static-$s") | $(range "$work/rps-static-$s") | |"
 done
 echo
-echo "cold list (built from the store), ms: median $(median <"$work/cold") (min $(sort -g "$work/cold" | head -1), max $(sort -g "$work/cold" | tail -1)) of $runs"
+echo "load average (1 min) over the runs: $(sort -g "$work/load" | head -1)–$(sort -g "$work/load" | tail -1)"

@@ -1,5 +1,5 @@
 /* The commission's and the rule authors' pages: hit-rate report, packs and rule statistics,
- * the audit trail; and the admin's users. */
+ * the audit trail. */
 #include <math.h>
 #include <string.h>
 
@@ -205,56 +205,4 @@ br_api_audit(BrRequest *req)
                 " AND (?2 IS NULL OR who = ?2) AND (?3 IS NULL OR at >= ?3)"
                 " AND (?4 IS NULL OR at < date(?4, '+1 day')) ORDER BY id DESC LIMIT 2000",
                 params, G_N_ELEMENTS(params));
-}
-
-void
-br_api_users(BrRequest *req)
-{
-  br_reply_rows(
-      req,
-      "SELECT u.name, u.role, u.created_at, u.created_by,"
-      " (SELECT group_concat(port, ' ') FROM user_ports p WHERE p.user_id = u.id) AS ports"
-      " FROM users u ORDER BY u.name",
-      NULL, 0);
-}
-
-void
-br_api_user_add(BrRequest *req)
-{
-  const char *name = br_req_str(req, "name");
-  const char *role_text = br_req_str(req, "role");
-  const char *password = br_req_str(req, "password");
-  const char *ports_text = br_req_str(req, "ports");
-  BrRole role;
-  if (!br_role_parse(role_text, &role)) {
-    br_reply_error(req, SOUP_STATUS_BAD_REQUEST,
-                   "role is analyst, rule_author, commission or admin");
-    return;
-  }
-  char **ports = g_strsplit_set(ports_text ? ports_text : "", " ,", -1);
-  GPtrArray *kept = g_ptr_array_new();
-  for (guint i = 0; ports[i]; i++)
-    if (*ports[i])
-      g_ptr_array_add(kept, ports[i]);
-  g_ptr_array_add(kept, NULL);
-  GError *error = NULL;
-  gint64 id = br_users_add(req->store, name, role, (const char *const *)kept->pdata, password,
-                           br_req_actor(req), &error);
-  g_ptr_array_free(kept, TRUE);
-  g_strfreev(ports);
-  if (!id) {
-    if (error->domain == BR_USERS_ERROR) {
-      br_reply_error(req,
-                     error->code == BR_USERS_ERROR_EXISTS ? SOUP_STATUS_CONFLICT
-                                                          : SOUP_STATUS_BAD_REQUEST,
-                     "%s", error->message);
-      g_error_free(error);
-    } else {
-      br_reply_store_error(req, error);
-    }
-    return;
-  }
-  GString *out = g_string_new(NULL);
-  g_string_printf(out, "{\"id\":%" G_GINT64_FORMAT "}", id);
-  br_reply_json(req, SOUP_STATUS_OK, out);
 }

@@ -87,13 +87,24 @@ br_api_find_run(BrRequest *req, const char *port, const char *date, BrApiRun *ru
     br_reply_error(req, SOUP_STATUS_FORBIDDEN, "port %s is not one of yours", port);
     return FALSE;
   }
+  /* Asked for on every list request, and changed only by a new run (another process: the
+   * cache is emptied then). */
+  char *key = g_strdup_printf("%s\x1f%s", port, date ? date : "");
+  const BrApiRun *known = g_hash_table_lookup(req->server->runs, key);
+  if (known) {
+    g_free(key);
+    *run = *known;
+    return TRUE;
+  }
   sqlite3_stmt *s = NULL;
   if (!prepare(req,
                "SELECT r.id, r.as_of FROM runs r JOIN run_ports rp ON rp.run_id = r.id"
                " AND rp.port = ?1 WHERE ?2 IS NULL OR r.as_of = ?2"
                " ORDER BY r.as_of DESC, r.id DESC LIMIT 1",
-               &s))
+               &s)) {
+    g_free(key);
     return FALSE;
+  }
   sqlite3_bind_text(s, 1, port, -1, SQLITE_STATIC);
   sqlite3_bind_text(s, 2, date, -1, SQLITE_STATIC);
   if (sqlite3_step(s) == SQLITE_ROW) {
@@ -102,10 +113,12 @@ br_api_find_run(BrRequest *req, const char *port, const char *date, BrApiRun *ru
   }
   sqlite3_finalize(s);
   if (!run->id) {
+    g_free(key);
     br_reply_error(req, SOUP_STATUS_NOT_FOUND, "no list for %s%s%s", port, date ? " on " : "",
                    date ? date : "");
     return FALSE;
   }
+  g_hash_table_insert(req->server->runs, key, g_memdup2(run, sizeof *run));
   return TRUE;
 }
 

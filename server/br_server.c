@@ -53,7 +53,26 @@ static const Route routes[] = {
     {"GET", "/api/audit", ADMIN | COMMISSION, br_api_audit},
     {"GET", "/api/users", ADMIN, br_api_users},
     {"POST", "/api/users", ADMIN, br_api_user_add},
+    {"POST", "/api/users/disable", ADMIN, br_api_user_disable},
+    {"POST", "/api/users/enable", ADMIN, br_api_user_enable},
+    {"POST", "/api/users/update", ADMIN, br_api_user_update},
+    {"POST", "/api/users/password", ADMIN, br_api_user_password},
 };
+
+typedef struct {
+  BrUser *user;
+  char *csrf;
+  gint64 expires_at; /* Unix seconds */
+} CachedSession;
+
+static void
+cached_session_free(gpointer data)
+{
+  CachedSession *c = data;
+  br_user_free(c->user);
+  g_free(c->csrf);
+  g_free(c);
+}
 
 typedef struct {
   guint count;
@@ -232,6 +251,25 @@ void
 br_server_invalidate(BrServer *server)
 {
   g_hash_table_remove_all(server->cache);
+  g_hash_table_remove_all(server->sessions);
+  g_hash_table_remove_all(server->runs);
+}
+
+/* The caches hold what the store said; another process (an outcomes import, a new run,
+ * `boxrank user disable`) may have changed it since. SQLite's data_version moves exactly
+ * when another connection commits, so one prepared step per request tells. */
+static void
+notice_other_writers(BrServer *server)
+{
+  if (sqlite3_step(server->data_version) == SQLITE_ROW) {
+    gint64 version = sqlite3_column_int64(server->data_version, 0);
+    if (version != server->data_version_seen) {
+      server->data_version_seen = version;
+      br_server_invalidate(server);
+      g_clear_pointer(&server->history, br_history_free);
+    }
+  }
+  sqlite3_reset(server->data_version);
 }
 
 /* ---- JSON helpers ---- */
@@ -468,6 +506,11 @@ api_login(BrRequest *req)
     goto out;
   }
   user = br_users_verify(req->store, name, password, &error);
+  if (g_error_matches(error, BR_USERS_ERROR, BR_USERS_ERROR_DISABLED)) {
+    br_reply_error(req, SOUP_STATUS_FORBIDDEN, "%s", error->message);
+    g_clear_error(&error);
+    goto out;
+  }
   if (error) {
     br_reply_store_error(req, error);
     goto out;
@@ -575,6 +618,36 @@ parse_body(BrRequest *req)
   return ok;
 }
 
+/* The session's user (a copy) and CSRF token, from memory when this session was seen since
+ * the last change; only sessions that exist are remembered. */
+static BrUser *
+session_user(BrRequest *req, char **csrf, GError **error)
+{
+  char *token = session_token(req->msg);
+  if (!token)
+    return NULL;
+  gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+  CachedSession *c = g_hash_table_lookup(req->server->sessions, token);
+  if (c && c->expires_at > now) {
+    g_free(token);
+    *csrf = g_strdup(c->csrf);
+    return br_user_copy(c->user);
+  }
+  g_hash_table_remove(req->server->sessions, token);
+  gint64 expires_at = 0;
+  BrUser *user = br_sessions_lookup(req->store, token, csrf, &expires_at, error);
+  if (!user) {
+    g_free(token);
+    return NULL;
+  }
+  c = g_new0(CachedSession, 1);
+  c->user = br_user_copy(user);
+  c->csrf = g_strdup(*csrf);
+  c->expires_at = expires_at;
+  g_hash_table_insert(req->server->sessions, token, c);
+  return user;
+}
+
 static const Route *
 find_route(const char *method, const char *path, gboolean *path_known)
 {
@@ -600,10 +673,8 @@ dispatch_api(BrRequest *req, const char *method, const char *path)
     return;
   }
   GError *error = NULL;
-  char *token = session_token(req->msg);
   char *csrf = NULL;
-  req->user = token ? br_sessions_lookup(req->store, token, &csrf, &error) : NULL;
-  g_free(token);
+  req->user = session_user(req, &csrf, &error);
   if (error) {
     br_reply_store_error(req, error);
     return;
@@ -647,6 +718,7 @@ handle(SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *q
   BrRequest req = {.server = server, .store = server->store, .msg = msg, .query = query};
   const char *method = soup_server_message_get_method(msg);
   if (g_str_has_prefix(path, "/api/")) {
+    notice_other_writers(server);
     if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
       br_reply_error(&req, SOUP_STATUS_METHOD_NOT_ALLOWED, "%s is not allowed here", method);
     else
@@ -737,6 +809,8 @@ br_server_new(const BrServerOptions *options, GError **error)
   server->options = *options;
   server->failures = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   server->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_answer_free);
+  server->sessions = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_session_free);
+  server->runs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   g_resources_register(br_web_get_resource());
   if (sodium_init() < 0) {
     g_set_error(error, BR_SERVER_ERROR, BR_SERVER_ERROR_LISTEN, "libsodium cannot start");
@@ -744,6 +818,11 @@ br_server_new(const BrServerOptions *options, GError **error)
   }
   if (!(server->store = br_store_open(options->db_path, BR_STORE_CREATE, error)))
     goto fail;
+  if (sqlite3_prepare_v2(br_store_db(server->store), "PRAGMA data_version", -1,
+                         &server->data_version, NULL) != SQLITE_OK) {
+    br_store_sql_error(server->store, error, "cannot prepare");
+    goto fail;
+  }
   server->soup = soup_server_new("server-header", "boxrank", NULL);
   if ((options->tls_cert != NULL) != (options->tls_key != NULL)) {
     g_set_error(error, BR_SERVER_ERROR, BR_SERVER_ERROR_TLS,
@@ -815,9 +894,12 @@ br_server_free(BrServer *server)
   if (server->keys)
     br_entity_keys_free(server->keys);
   g_free(server->watch_stamp);
+  sqlite3_finalize(server->data_version);
   br_store_close(server->store);
   g_hash_table_destroy(server->failures);
   g_hash_table_destroy(server->cache);
+  g_hash_table_destroy(server->sessions);
+  g_hash_table_destroy(server->runs);
   g_free(server->url);
   g_free(server);
 }

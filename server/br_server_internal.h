@@ -18,12 +18,16 @@ struct BrServer {
   char *url;
   guint16 port;
   gboolean tls;
-  GHashTable *failures; /* "name:..." / "addr:..." -> Failures */
-  GHashTable *cache;    /* key -> CachedAnswer of a JSON answer; emptied by every change */
-  BrEntityKeys *keys;   /* the default entity keys, for track records */
-  BrHistory *history;   /* track records; loaded when a unit page asks, dropped by results */
-  BrWatchSet *watch;    /* loaded on the first hit review */
-  char *watch_stamp;    /* the lists' import times it was loaded at */
+  GHashTable *failures;       /* "name:..." / "addr:..." -> Failures */
+  GHashTable *cache;          /* key -> CachedAnswer of a JSON answer; emptied by every change */
+  GHashTable *sessions;       /* session token -> CachedSession; emptied with the cache */
+  GHashTable *runs;           /* "port\x1fdate" -> the BrApiRun a list request found; likewise */
+  sqlite3_stmt *data_version; /* PRAGMA data_version: moves when another process writes */
+  gint64 data_version_seen;
+  BrEntityKeys *keys; /* the default entity keys, for track records */
+  BrHistory *history; /* track records; loaded when a unit page asks, dropped by results */
+  BrWatchSet *watch;  /* loaded on the first hit review */
+  char *watch_stamp;  /* the lists' import times it was loaded at */
 };
 
 typedef struct {
@@ -57,7 +61,7 @@ const char *br_req_str(BrRequest *req, const char *name);
 gint64 br_req_int(BrRequest *req, const char *name, gint64 fallback);
 /* The actor for audit rows: the account name. */
 const char *br_req_actor(BrRequest *req);
-/* Forgets every cached answer: something changed. */
+/* Forgets every cached answer, session and run: something changed. */
 void br_server_invalidate(BrServer *server);
 
 /* JSON writing helpers over br_json. */
@@ -93,3 +97,7 @@ void br_api_rules(BrRequest *req);
 void br_api_audit(BrRequest *req);
 void br_api_users(BrRequest *req);
 void br_api_user_add(BrRequest *req);
+void br_api_user_disable(BrRequest *req);
+void br_api_user_enable(BrRequest *req);
+void br_api_user_update(BrRequest *req);
+void br_api_user_password(BrRequest *req);

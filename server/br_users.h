@@ -15,9 +15,11 @@
 GQuark br_users_error_quark(void);
 
 typedef enum {
-  BR_USERS_ERROR_INVALID, /* bad name, role, port or password */
-  BR_USERS_ERROR_EXISTS,  /* the name is taken */
-  BR_USERS_ERROR_CRYPTO,  /* libsodium could not start or hash */
+  BR_USERS_ERROR_INVALID,   /* bad name, role, port or password */
+  BR_USERS_ERROR_EXISTS,    /* the name is taken */
+  BR_USERS_ERROR_CRYPTO,    /* libsodium could not start or hash */
+  BR_USERS_ERROR_NOT_FOUND, /* no such account */
+  BR_USERS_ERROR_DISABLED,  /* the password matched a disabled account */
 } BrUsersErrorCode;
 
 typedef enum {
@@ -41,6 +43,7 @@ typedef struct {
 } BrUser;
 
 void br_user_free(BrUser *user);
+BrUser *br_user_copy(const BrUser *user);
 /* TRUE when the user may see the port's lists: an analyst of that port, or a rule author. */
 gboolean br_user_sees_port(const BrUser *user, const char *port);
 
@@ -48,16 +51,31 @@ gboolean br_user_sees_port(const BrUser *user, const char *port);
  * needs at least one port; the password BR_PASSWORD_MIN..MAX bytes. Returns its id or 0. */
 gint64 br_users_add(BrStore *store, const char *name, BrRole role, const char *const *ports,
                     const char *password, const char *by, GError **error);
-/* The account when name and password match, else NULL (error set only on a store failure).
- * Takes the same time whether or not the name exists. */
+/* The account when name and password match, else NULL (error set on a store failure, and
+ * BR_USERS_ERROR_DISABLED when the password matched a disabled account). Takes the same time
+ * whether or not the name exists. */
 BrUser *br_users_verify(BrStore *store, const char *name, const char *password, GError **error);
 BrUser *br_users_get(BrStore *store, gint64 id, GError **error);
+
+/* Changes to an account, each audited as by; accounts are never deleted (the audit trail and
+ * results name them). Disabling ends the account's sessions at once and enabling restores
+ * its password; the last active admin can be neither disabled nor given another role. */
+gboolean br_users_set_enabled(BrStore *store, const char *name, gboolean enabled, const char *by,
+                              GError **error);
+/* A new role (NULL: keep) and ports (NULL: keep an analyst's, none for another role). */
+gboolean br_users_update(BrStore *store, const char *name, const BrRole *role,
+                         const char *const *ports, const char *by, GError **error);
+/* A new password; ends the account's sessions (a disabled account stays disabled). */
+gboolean br_users_set_password(BrStore *store, const char *name, const char *password,
+                               const char *by, GError **error);
 
 /* Opens a session for the user for ttl seconds: token and csrf are new hex strings (free). */
 gboolean br_sessions_create(BrStore *store, gint64 user_id, gint64 ttl, char **token, char **csrf,
                             GError **error);
-/* The session's user and CSRF token, or NULL when the token is unknown or expired. */
-BrUser *br_sessions_lookup(BrStore *store, const char *token, char **csrf, GError **error);
+/* The session's user, CSRF token and expiry (Unix seconds; may be NULL), or NULL when the
+ * token is unknown or expired. */
+BrUser *br_sessions_lookup(BrStore *store, const char *token, char **csrf, gint64 *expires_at,
+                           GError **error);
 gboolean br_sessions_delete(BrStore *store, const char *token, GError **error);
 /* A new random token: 32 bytes as 64 hex digits. */
 char *br_random_token(void);

@@ -18,6 +18,27 @@ echo "long enough password" | expect_status 1 "$BOXRANK" user add ana --role adm
 sqlite3 "$DB" "SELECT password_hash FROM users WHERE name = 'ana'" | grep -q '^\$argon2id\$' ||
   fail "the password is not stored as an Argon2id hash"
 "$BOXRANK" user --help | grep -q "Example" || fail "user --help has no example"
+# Disable, enable, role and ports, password; the last admin stays.
+echo "long enough password" | "$BOXRANK" user add root --role admin --db "$DB" >/dev/null
+echo "long enough password" | "$BOXRANK" user add ema --role analyst --port IQUQR --port IQBSR --db "$DB" >/dev/null
+"$BOXRANK" user disable ema --db "$DB" | grep -q "ema: disabled" || fail "user disable"
+"$BOXRANK" user list --db "$DB" | grep -q "^ema .* analyst .* disabled .* IQBSR IQUQR" ||
+  fail "user list: $("$BOXRANK" user list --db "$DB")"
+expect_status 1 "$BOXRANK" user disable ema --db "$DB"
+expect_status 1 "$BOXRANK" user disable nobody --db "$DB"
+expect_status 1 "$BOXRANK" user disable root --db "$DB"
+expect_status 2 "$BOXRANK" user set ema --db "$DB"
+expect_status 1 "$BOXRANK" user set root --role commission --db "$DB"
+"$BOXRANK" user enable ema --db "$DB" >/dev/null
+"$BOXRANK" user set ema --port IQBSR --db "$DB" >/dev/null
+[ "$(sqlite3 "$DB" "SELECT group_concat(port, ' ') FROM user_ports p JOIN users u ON u.id = p.user_id WHERE u.name = 'ema'")" = "IQBSR" ] || fail "user set --port"
+echo "short" | expect_status 1 "$BOXRANK" user password ema --db "$DB"
+echo "another long password" | "$BOXRANK" user password ema --db "$DB" >/dev/null
+[ "$(sqlite3 "$DB" "SELECT group_concat(action, ' ') FROM audit WHERE target = 'ema' AND action <> 'user.add'")" = \
+  "user.disable user.enable user.update user.password" ] || fail "user changes not audited"
+for verb in list disable enable set password; do
+  "$BOXRANK" user "$verb" --help | grep -q "Example" || fail "user $verb --help has no example"
+done
 "$BOXRANK" serve --help | grep -q "Example" || fail "serve --help has no example"
 
 # ---- exceptions revoked from the CLI ----

@@ -208,6 +208,13 @@ parse(const char *text)
   return node;
 }
 
+static void
+client_clear(Client *c)
+{
+  g_free(c->cookie);
+  g_free(c->csrf);
+}
+
 static guint
 login_on(const ServerThread *st, Client *c, const char *name, const char *password)
 {
@@ -330,6 +337,10 @@ static const Route api_routes[] = {
     {"GET", "/api/audit"},
     {"GET", "/api/users"},
     {"POST", "/api/users"},
+    {"POST", "/api/users/disable"},
+    {"POST", "/api/users/enable"},
+    {"POST", "/api/users/update"},
+    {"POST", "/api/users/password"},
     {"GET", "/api/no-such-route"},
 };
 
@@ -373,6 +384,8 @@ test_roles_refused(void)
       {&analyst, "GET", "/api/audit"},
       {&analyst, "GET", "/api/users"},
       {&analyst, "POST", "/api/users"},
+      {&analyst, "POST", "/api/users/disable"},
+      {&analyst, "POST", "/api/users/password"},
       /* rule author: reads every port, changes nothing */
       {&author, "POST", "/api/result"},
       {&author, "POST", "/api/hits/dismiss"},
@@ -385,6 +398,8 @@ test_roles_refused(void)
       {&commission, "POST", "/api/result"},
       {&commission, "GET", "/api/packs"},
       {&commission, "GET", "/api/users"},
+      {&commission, "POST", "/api/users/update"},
+      {&author, "POST", "/api/users/enable"},
       /* admin: users and audit, no lists, no results, no reports */
       {&admin, "GET", "/api/worklist?port=" PORT_A},
       {&admin, "POST", "/api/result"},
@@ -811,6 +826,90 @@ test_audit_and_users(void)
   g_assert_cmpint(count("SELECT COUNT(*) FROM audit"), >, 5);
 }
 
+static void
+admin_post(const char *path, const char *body, guint expected)
+{
+  char *text = NULL;
+  guint status = call(&admin, "POST", path, body, &text);
+  if (status != expected)
+    g_error("POST %s %s: %u %s, not %u", path, body, status, text, expected);
+  g_free(text);
+}
+
+/* Disable and enable, role and ports, password reset: each takes effect on the user's very
+ * next request, and is audited under the admin's name. */
+static void
+test_user_admin(void)
+{
+  Client dora = {0};
+  admin_post("/api/users",
+             "{\"name\":\"dora\",\"role\":\"analyst\",\"ports\":\"" PORT_A
+             "\",\"password\":\"dora's password\"}",
+             200);
+  g_assert_cmpuint(login_on(&main_server, &dora, "dora", "dora's password"), ==, 200);
+  g_assert_cmpuint(call(&dora, "GET", "/api/worklist?port=" PORT_A, NULL, NULL), ==, 200);
+
+  admin_post("/api/users/disable", "{\"name\":\"dora\"}", 200);
+  g_assert_cmpuint(call(&dora, "GET", "/api/worklist?port=" PORT_A, NULL, NULL), ==, 401);
+  g_assert_cmpuint(login_on(&main_server, &dora, "dora", "dora's password"), ==, 403);
+  g_assert_cmpuint(login_on(&main_server, &dora, "dora", "not dora's password"), ==, 401);
+  admin_post("/api/users/disable", "{\"name\":\"dora\"}", 400);
+  char *text = NULL;
+  g_assert_cmpuint(call(&admin, "GET", "/api/users", NULL, &text), ==, 200);
+  g_assert_nonnull(strstr(text, "\"name\":\"dora\",\"role\":\"analyst\""));
+  g_assert_nonnull(strstr(text, "\"disabled\":1"));
+  g_free(text);
+  admin_post("/api/users/enable", "{\"name\":\"dora\"}", 200);
+  g_assert_cmpuint(login_on(&main_server, &dora, "dora", "dora's password"), ==, 200);
+
+  /* A new role applies to the open session. */
+  admin_post("/api/users/update", "{\"name\":\"dora\",\"role\":\"commission\"}", 200);
+  g_assert_cmpuint(call(&dora, "GET", "/api/worklist?port=" PORT_A, NULL, NULL), ==, 403);
+  g_assert_cmpuint(call(&dora, "GET", "/api/report?from=2026-03-01&to=2026-03-31", NULL, NULL), ==,
+                   200);
+  admin_post("/api/users/update", "{\"name\":\"dora\",\"role\":\"analyst\"}", 400);
+  admin_post("/api/users/update",
+             "{\"name\":\"dora\",\"role\":\"analyst\",\"ports\":\"" PORT_B "\"}", 200);
+  g_assert_cmpuint(call(&dora, "GET", "/api/worklist?port=" PORT_A, NULL, NULL), ==, 403);
+  g_assert_cmpuint(call(&dora, "GET", "/api/worklist?port=" PORT_B, NULL, NULL), ==, 200);
+
+  /* A reset ends the sessions; only the new password opens one. */
+  admin_post("/api/users/password", "{\"name\":\"dora\",\"password\":\"short\"}", 400);
+  admin_post("/api/users/password", "{\"name\":\"dora\",\"password\":\"a new password\"}", 200);
+  g_assert_cmpuint(call(&dora, "GET", "/api/session", NULL, NULL), ==, 401);
+  g_assert_cmpuint(login_on(&main_server, &dora, "dora", "dora's password"), ==, 401);
+  g_assert_cmpuint(login_on(&main_server, &dora, "dora", "a new password"), ==, 200);
+
+  /* The last admin stays; unknown names are not found. */
+  admin_post("/api/users/disable", "{\"name\":\"adam\"}", 400);
+  admin_post("/api/users/update", "{\"name\":\"adam\",\"role\":\"commission\"}", 400);
+  admin_post("/api/users/disable", "{\"name\":\"nobody\"}", 404);
+  g_assert_cmpuint(call(&admin, "GET", "/api/session", NULL, NULL), ==, 200);
+
+  /* Disabled by another process (`boxrank user disable`): the server's remembered session
+   * goes too. */
+  g_assert_cmpuint(call(&dora, "GET", "/api/session", NULL, NULL), ==, 200);
+  GError *error = NULL;
+  BrStore *store = br_store_open(db_path, BR_STORE_EXISTING, &error);
+  g_assert_no_error(error);
+  g_assert_true(br_users_set_enabled(store, "dora", FALSE, "cli:test", &error));
+  g_assert_no_error(error);
+  br_store_close(store);
+  g_assert_cmpuint(call(&dora, "GET", "/api/session", NULL, NULL), ==, 401);
+
+  g_assert_cmpint(count("SELECT COUNT(*) FROM audit WHERE target = 'dora' AND who = 'adam' AND"
+                        " action IN ('user.disable', 'user.enable', 'user.update',"
+                        " 'user.password')"),
+                  ==, 5);
+  g_assert_cmpint(count("SELECT COUNT(*) FROM audit WHERE target = 'dora' AND who = 'cli:test'"
+                        " AND action = 'user.disable'"),
+                  ==, 1);
+  /* Her logins stay in the trail under her name. */
+  g_assert_cmpint(count("SELECT COUNT(*) FROM audit WHERE who = 'dora' AND action = 'login'"), ==,
+                  3);
+  client_clear(&dora);
+}
+
 /* ---- limits, static files, sessions ---- */
 
 static void
@@ -913,13 +1012,6 @@ test_logout_and_rate_limit(void)
   g_assert_cmpuint(login_on(&main_server, &c, "nobody", "a long password"), ==, 401);
 }
 
-static void
-client_clear(Client *c)
-{
-  g_free(c->cookie);
-  g_free(c->csrf);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -935,6 +1027,7 @@ main(int argc, char **argv)
   g_test_add_func("/server/four-eyes", test_four_eyes);
   g_test_add_func("/server/report-and-packs", test_report_and_packs);
   g_test_add_func("/server/audit-and-users", test_audit_and_users);
+  g_test_add_func("/server/user-admin", test_user_admin);
   g_test_add_func("/server/limits", test_limits);
   g_test_add_func("/server/static-files", test_static_files);
   g_test_add_func("/server/logout-and-rate-limit", test_logout_and_rate_limit);
