@@ -128,7 +128,7 @@ function renderLogin(message) {
       route();
     } catch (e) {
       err.hidden = false;
-      err.textContent = e.status === 429 ? e.message : 'Wrong name or password.';
+      err.textContent = e.status === 429 || e.status === 403 ? e.message : 'Wrong name or password.';
     }
   } },
   h('h1', {}, 'Log in to boxrank'),
@@ -702,26 +702,67 @@ async function renderAudit(show) {
       h('tbody', {}, rows.map((r) => h('tr', { class: 'audit-row' }, h('td', {}, r.at), h('td', {}, r.who), h('td', {}, r.action), h('td', {}, r.target), h('td', {}, r.detail))))));
 }
 
+const ROLES = ['analyst', 'rule_author', 'commission', 'admin'];
+
 async function renderUsers(show) {
   const rows = await api('GET', '/api/users');
+  const p = params();
+  const msg = h('span', { class: 'form-msg', role: 'status' });
+  if (p.get('done')) { msg.textContent = p.get('done'); msg.className = 'form-msg ok'; }
+  // Every change answers with a fresh list; the message says what was done.
+  const change = async (path, body, done) => {
+    try {
+      await api('POST', path, body);
+      const before = location.hash;
+      go('users', { done, edit: p.get('edit') });
+      if (location.hash === before) route();
+    } catch (e) { msg.textContent = e.message; msg.className = 'form-msg bad'; }
+  };
   const name = h('input', { id: 'uname', required: true });
-  const role = h('select', { id: 'urole' }, ['analyst', 'rule_author', 'commission', 'admin'].map((r) => h('option', { value: r }, r)));
+  const role = h('select', { id: 'urole' }, ROLES.map((r) => h('option', { value: r }, r)));
   const ports = h('input', { id: 'uports', placeholder: 'IQUQR IQBSR' });
   const pass = h('input', { id: 'upass', type: 'password', autocomplete: 'new-password', minlength: 10, required: true });
-  const msg = h('span', { class: 'form-msg', role: 'status' });
+  const editing = rows.find((u) => u.name === p.get('edit'));
   show(h('h1', {}, 'Users'),
-    h('table', {}, h('thead', {}, h('tr', {}, ['Name', 'Role', 'Ports', 'Added', 'By'].map((t) => h('th', {}, t)))),
-      h('tbody', {}, rows.map((u) => h('tr', {}, h('td', {}, u.name), h('td', {}, u.role), h('td', {}, u.ports || ''), h('td', {}, u.created_at), h('td', {}, u.created_by))))),
+    h('p', { class: 'small' }, 'Accounts are never deleted: the audit trail names them. Disabling ends the user\'s sessions at once; enabling restores the old password.'),
+    msg,
+    h('table', { class: 'users' }, h('thead', {}, h('tr', {}, ['Name', 'Role', 'Ports', 'State', 'Last login (UTC)', 'Added', 'By', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, rows.map((u) => h('tr', { class: 'user-row' + (u.disabled ? ' disabled' : ''), 'data-name': u.name },
+        h('td', { class: 'party' }, u.name), h('td', {}, u.role), h('td', {}, u.ports || '–'),
+        h('td', {}, h('span', { class: 'status ' + (u.disabled ? 'disabled' : 'enabled') }, u.disabled ? 'disabled' : 'active')),
+        h('td', {}, u.last_login || 'never'), h('td', {}, u.created_at), h('td', {}, u.created_by),
+        h('td', { class: 'row-actions' },
+          u.disabled
+            ? h('button', { class: 'enable', onclick: () => change('/api/users/enable', { name: u.name }, u.name + ' enabled') }, 'Enable')
+            : h('button', { class: 'disable', onclick: () => change('/api/users/disable', { name: u.name }, u.name + ' disabled; their sessions ended') }, 'Disable'),
+          link('users', { edit: u.name }, 'Role, ports, password…')))))),
+    editing ? userEditor(editing, change) : null,
     h('h2', {}, 'Add a user'),
     h('form', { class: 'user-form', onsubmit: async (ev) => {
       ev.preventDefault();
-      try {
-        await api('POST', '/api/users', { name: name.value, role: role.value, ports: ports.value, password: pass.value });
-        route();
-      } catch (e) { msg.textContent = e.message; msg.className = 'form-msg bad'; }
+      await change('/api/users', { name: name.value, role: role.value, ports: ports.value, password: pass.value }, name.value + ' added');
     } }, h('label', { for: 'uname' }, 'Name'), name, h('label', { for: 'urole' }, 'Role'), role,
     h('label', { for: 'uports' }, 'Ports (analysts)'), ports, h('label', { for: 'upass' }, 'Password (10 or more characters)'), pass,
-    h('button', { type: 'submit', class: 'primary' }, 'Add user'), msg));
+    h('button', { type: 'submit', class: 'primary' }, 'Add user')));
+}
+
+// Role and ports, and a new password, for one account.
+function userEditor(u, change) {
+  const role = h('select', { id: 'erole' }, ROLES.map((r) => h('option', { value: r, selected: r === u.role }, r)));
+  const ports = h('input', { id: 'eports', value: u.ports || '', placeholder: 'IQUQR IQBSR' });
+  const pass = h('input', { id: 'epass', type: 'password', autocomplete: 'new-password', minlength: 10, required: true });
+  return h('section', { class: 'user-edit' }, h('h2', {}, 'Change ' + u.name),
+    h('form', { class: 'user-form role-form', onsubmit: async (ev) => {
+      ev.preventDefault();
+      await change('/api/users/update', { name: u.name, role: role.value, ports: ports.value }, u.name + ' changed');
+    } }, h('label', { for: 'erole' }, 'Role'), role, h('label', { for: 'eports' }, 'Ports (analysts)'), ports,
+    h('button', { type: 'submit', class: 'primary' }, 'Save role and ports')),
+    h('form', { class: 'user-form password-form', onsubmit: async (ev) => {
+      ev.preventDefault();
+      await change('/api/users/password', { name: u.name, password: pass.value }, 'new password set for ' + u.name + '; their sessions ended');
+    } }, h('label', { for: 'epass' }, 'New password (10 or more characters)'), pass,
+    h('button', { type: 'submit' }, 'Set password')),
+    h('p', { class: 'small' }, link('users', {}, 'Close')));
 }
 
 // ---- start ----

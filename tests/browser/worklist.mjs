@@ -27,7 +27,7 @@ async function shot(page, name) {
 }
 
 // A fresh browser context per user: nothing of one session leaks into the next.
-async function login(name) {
+async function login(name, password = PASSWORD) {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   await page.setViewport({ width: 1440, height: 900 });
@@ -36,7 +36,7 @@ async function login(name) {
   await page.goto(url + '/', { waitUntil: 'networkidle0' });
   await page.waitForSelector('form.login');
   await page.type('#name', name);
-  await page.type('#password', PASSWORD);
+  await page.type('#password', password);
   await Promise.all([page.waitForSelector('#logout'), page.click('form.login button[type=submit]')]);
   return page;
 }
@@ -204,6 +204,44 @@ try {
   await shot(adam, '12-audit');
   check(await status(adam, 'GET', '/api/worklist?port=IQUQR') === 403, 'admin: worklist refused');
   check(await status(adam, 'GET', '/api/report?from=2026-03-01&to=2026-03-31') === 403, 'admin: report refused');
+
+  // ---- the admin disables a user, changes her ports and resets her password ----
+  const bob = await login('bob');
+  await bob.goto(url + '/#/worklist', { waitUntil: 'networkidle0' });
+  await adam.goto(url + '/#/users', { waitUntil: 'networkidle0' });
+  await adam.waitForSelector('tr.user-row[data-name=bob] button.disable');
+  await adam.click('tr.user-row[data-name=bob] button.disable');
+  await adam.waitForSelector('tr.user-row.disabled[data-name=bob]');
+  check((await text(adam, '.form-msg')).includes('bob disabled'), 'users: the page says bob is disabled');
+  await shot(adam, '13-users-disabled');
+  check(await bob.evaluate(async () => (await fetch('/api/session')).status) === 401, "users: bob's open session ended at once");
+  await bob.goto(url + '/', { waitUntil: 'networkidle0' });
+  await bob.waitForSelector('form.login');
+  await bob.type('#name', 'bob');
+  await bob.type('#password', PASSWORD);
+  await bob.click('form.login button[type=submit]');
+  await bob.waitForSelector('#login-error:not([hidden])');
+  check((await text(bob, '#login-error')).includes('disabled'), 'users: a disabled account is told so at login');
+  await adam.click('tr.user-row[data-name=bob] button.enable');
+  await adam.waitForSelector('tr.user-row:not(.disabled)[data-name=bob]');
+  await adam.click('tr.user-row[data-name=bob] a');
+  await adam.waitForSelector('.user-edit #eports');
+  await adam.$eval('#eports', (el) => { el.value = ''; });
+  await adam.type('#eports', 'IQUQR IQBSR');
+  await adam.click('.role-form button[type=submit]');
+  await adam.waitForFunction(() => document.querySelector('tr.user-row[data-name=bob]')?.textContent.includes('IQBSR IQUQR'));
+  await adam.type('#epass', 'bob has a new password');
+  await adam.click('.password-form button[type=submit]');
+  await adam.waitForFunction(() => document.querySelector('.form-msg')?.textContent.includes('new password set for bob'));
+  await shot(adam, '14-user-changed');
+  const bob2 = await login('bob', 'bob has a new password');
+  check(await status(bob2, 'GET', '/api/worklist?port=IQBSR') !== 403, 'users: bob works the port he was given');
+  await adam.goto(url + '/#/audit?action=user', { waitUntil: 'networkidle0' });
+  await adam.waitForSelector('tr.audit-row');
+  const changes = await adam.$$eval('tr.audit-row', (trs) => trs.map((tr) => tr.textContent));
+  for (const a of ['user.disable', 'user.enable', 'user.update', 'user.password'])
+    check(changes.some((r) => r.includes('adam') && r.includes(a) && r.includes('bob')), 'audit: ' + a + ' of bob by adam');
+  check(await status(bob2, 'POST', '/api/users/disable', { name: 'ana' }) === 403, 'analyst: disabling users refused');
 
   // Logging out ends the session.
   await adam.click('#logout');
