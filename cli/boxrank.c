@@ -13,6 +13,7 @@ static const BrCommand commands[] = {
     {"tune", "fit a pack's rule weights on labelled history (weights.ini)", br_cmd_tune},
     {"mine", "propose candidate rules from labelled history", br_cmd_mine},
     {"outcomes", "import inspection results into the store, and list them", br_cmd_outcomes},
+    {"unit", "every version of a unit's manifest lines kept in the store", br_cmd_unit},
     {"report", "hit rates per rule, port, lane and month (HTML, CSV, JSON)", br_cmd_report},
     {"watchlist", "import watchlists, screen names, record exceptions", br_cmd_watchlist},
     {"serve", "the worklist, hit review, reports and audit in a browser", br_cmd_serve},

@@ -35,6 +35,7 @@ int br_cmd_serve(int argc, char **argv);
 int br_cmd_user(int argc, char **argv);
 int br_cmd_profile(int argc, char **argv);
 int br_cmd_fields(int argc, char **argv);
+int br_cmd_unit(int argc, char **argv);
 
 /* Parses options with GOptionContext; prints --help with the example; on a bad command line
  * prints the error and returns FALSE (exit with BR_EXIT_USAGE). */

@@ -113,6 +113,8 @@ typedef struct {
   const BrProfile *profile;
   const BrPack *pack;
   GPtrArray *lists;
+  const BrAmendments *amend;
+  BrRunVersions *versions;
   GError *error;
 } DetailsJob;
 
@@ -121,7 +123,7 @@ collect_details(gpointer data)
 {
   DetailsJob *job = data;
   return br_run_details_collect(job->paths, job->npaths, job->format, job->profile, job->pack,
-                                job->lists, &job->error);
+                                job->lists, job->amend, job->versions, &job->error);
 }
 
 int
@@ -204,6 +206,8 @@ br_cmd_rank(int argc, char **argv)
   BrInputFormat input_format = BR_INPUT_AUTO;
   GString *input_names = NULL, *rejects_written = NULL;
   BrAmendments *amendments = NULL;
+  GArray *versions = NULL; /* BrLineVersion of the first reading */
+  BrRunVersions *run_versions = NULL;
   GPtrArray *lists = NULL;
   BrPipelineResult result = {0};
   BrEntityKeys *entity_keys = NULL;
@@ -405,8 +409,9 @@ br_cmd_rank(int argc, char **argv)
     br_pipeline_result_merge(&result, &one);
   }
   /* Amendments are rare: the run is scored again only when a B/L x container came twice or
-   * was deleted, this time without the lines that lost. */
-  if (result.versions && (amendments = br_amendments_resolve(result.versions))) {
+   * was deleted, this time without the lines that lost. The versions stay for the store. */
+  versions = g_steal_pointer(&result.versions);
+  if (versions && (amendments = br_amendments_resolve(versions))) {
     if (stdin_input) {
       g_set_error(&error, BR_FEED_ERROR, BR_FEED_ERROR_IO,
                   "standard input carries amended lines, which need a second reading: give "
@@ -501,8 +506,20 @@ br_cmd_rank(int argc, char **argv)
     /* The worklist's manifest fields of the selected units (boxrank serve) come from a second
      * read of the inputs, on a thread of its own while the run is recorded: both only read
      * the lists. */
-    DetailsJob job = {(const char *const *)argv + 1, ninputs, input_format, profile, pack, lists,
-                      NULL};
+    /* Which lines are versions to keep: those amended within the run, and those an earlier
+     * run sent from another file. */
+    if (versions &&
+        !(run_versions = br_run_versions_plan(store, versions, list_date,
+                                              (const char *const *)input_hash, ninputs, &error)))
+      goto fail;
+    DetailsJob job = {.paths = (const char *const *)argv + 1,
+                      .npaths = ninputs,
+                      .format = input_format,
+                      .profile = profile,
+                      .pack = pack,
+                      .lists = lists,
+                      .amend = amendments,
+                      .versions = run_versions};
     GThread *collector = g_thread_new("br-details", collect_details, &job);
     gint64 store_run = br_store_record_run(store, &run, lists, pack, &error);
     BrRunDetails *details = g_thread_join(collector);
@@ -514,7 +531,8 @@ br_cmd_rank(int argc, char **argv)
         g_clear_error(&job.error);
       goto fail;
     }
-    gboolean recorded = br_run_details_record(store, store_run, lists, pack, details, &error);
+    gboolean recorded = br_run_details_record(store, store_run, lists, pack, details, run_versions,
+                                              started_at, &error);
     br_run_details_free(details);
     if (!recorded)
       goto fail;
@@ -578,6 +596,9 @@ out:
   br_pipeline_result_clear(&result);
   g_ptr_array_free(resolutions, TRUE);
   br_amendments_free(amendments);
+  br_run_versions_free(run_versions);
+  if (versions)
+    g_array_free(versions, TRUE);
   br_history_free(history);
   br_entity_keys_free(entity_keys);
   br_store_close(store);

@@ -227,6 +227,24 @@ br_manifest_field_find(const char *name, BrManifestField *out)
   return FALSE;
 }
 
+static void
+append_cell(GString *out, const char *s)
+{
+  /* Text only: a field value never starts a formula here, so write it as given. */
+  gboolean quote = strpbrk(s, ",\"\r\n") != NULL || *s == ' ' || (*s && s[strlen(s) - 1] == ' ');
+  if (!quote) {
+    g_string_append(out, s);
+    return;
+  }
+  g_string_append_c(out, '"');
+  for (const char *p = s; *p; p++) {
+    if (*p == '"')
+      g_string_append_c(out, '"');
+    g_string_append_c(out, *p);
+  }
+  g_string_append_c(out, '"');
+}
+
 GString *
 br_manifest_to_csv(const BrManifest *m)
 {
@@ -235,28 +253,16 @@ br_manifest_to_csv(const BrManifest *m)
     g_string_append(out, br_manifest_field_name((BrManifestField)i));
     g_string_append_c(out, ',');
   }
-  g_string_append(out, "amendment\n");
+  g_string_append(out, "amendment,source\n");
   for (guint r = 0; r < m->lines->len; r++) {
     const BrManifestLine *l = g_ptr_array_index(m->lines, r);
     for (guint i = 0; i < BR_MF_COUNT; i++) {
-      /* Text only: a field value never starts a formula here, so write it as given. */
-      const char *s = l->f[i] ? l->f[i] : "";
-      gboolean quote =
-          strpbrk(s, ",\"\r\n") != NULL || *s == ' ' || (*s && s[strlen(s) - 1] == ' ');
-      if (quote) {
-        g_string_append_c(out, '"');
-        for (const char *p = s; *p; p++) {
-          if (*p == '"')
-            g_string_append_c(out, '"');
-          g_string_append_c(out, *p);
-        }
-        g_string_append_c(out, '"');
-      } else {
-        g_string_append(out, s);
-      }
+      append_cell(out, l->f[i] ? l->f[i] : "");
       g_string_append_c(out, ',');
     }
     g_string_append(out, br_edi_function_name(l->function));
+    g_string_append_c(out, ',');
+    append_cell(out, l->where ? l->where : "");
     g_string_append_c(out, '\n');
   }
   return out;

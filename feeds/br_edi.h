@@ -143,8 +143,8 @@ const char *br_manifest_field_name(BrManifestField field);
  * name the last two). */
 gboolean br_manifest_field_find(const char *name, BrManifestField *out);
 
-/* Renders the lines as CSV with the field names as the header and a last column
- * "amendment" (original, replace or delete). */
+/* Renders the lines as CSV with the field names as the header and two last columns:
+ * "amendment" (original, replace or delete) and "source" (the interchange and message). */
 GString *br_manifest_to_csv(const BrManifest *m);
 
 /* Value helpers shared by the readers. Each returns FALSE when the text is not what it

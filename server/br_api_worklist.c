@@ -5,6 +5,7 @@
 #include "br_audit.h"
 #include "br_history.h"
 #include "br_json.h"
+#include "br_line_versions.h"
 #include "br_outcomes.h"
 #include "br_unit_packs.h"
 
@@ -361,7 +362,7 @@ track_records(BrRequest *req, gint64 unit_id, const char *as_of, GString *out, G
   return TRUE;
 }
 
-enum { U_UNIT, U_LINES, U_RULES, U_OUTCOMES, U_VERSIONS, U_N };
+enum { U_UNIT, U_LINES, U_RULES, U_OUTCOMES, U_VERSIONS, U_LINE_VERSIONS, U_N };
 
 static const char *const unit_sql[U_N] = {
     [U_UNIT] = "SELECT u.id, s.kind, s.rank, s.score, s.lane, s.lines FROM units u"
@@ -383,6 +384,7 @@ static const char *const unit_sql[U_N] = {
                    " v.recorded_by, v.recorded_at, v.replaced_by, v.replaced_at"
                    " FROM outcome_versions v JOIN outcomes o ON o.id = v.outcome_id"
                    " WHERE o.unit = ?1 AND o.port = ?2 ORDER BY v.id DESC",
+    [U_LINE_VERSIONS] = BR_LINE_VERSIONS_SQL,
 };
 
 static gboolean
@@ -433,6 +435,12 @@ unit_body(BrRequest *req, sqlite3_stmt **st, const BrApiRun *run, const char *po
   sqlite3_bind_text(st[U_VERSIONS], 1, unit, -1, SQLITE_STATIC);
   sqlite3_bind_text(st[U_VERSIONS], 2, port, -1, SQLITE_STATIC);
   if (!br_json_rows(out, req->store, st[U_VERSIONS], error))
+    return FALSE;
+  /* Every version of the unit's lines the store keeps, superseded ones included. */
+  br_json_member(out, &first, "line_versions");
+  sqlite3_bind_text(st[U_LINE_VERSIONS], 1, unit, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st[U_LINE_VERSIONS], 2, port, -1, SQLITE_STATIC);
+  if (!br_json_rows(out, req->store, st[U_LINE_VERSIONS], error))
     return FALSE;
   br_json_member(out, &first, "track_records");
   return track_records(req, uid, run->as_of, out, error);

@@ -338,6 +338,33 @@ async function renderWorklist(show) {
 
 // ---- a unit's page ----
 
+// What a version changed against the one before it of the same line (none for the first, or
+// for a line an earlier run read, whose fields the store does not keep).
+function versionChanges(prev, cur) {
+  if (!prev || !prev.fields || !cur.fields) return '';
+  const a = JSON.parse(prev.fields), b = JSON.parse(cur.fields);
+  const skip = ['amendment', 'source'];
+  return Object.keys(Object.assign({}, a, b)).filter((k) => !skip.includes(k) && a[k] !== b[k])
+    .map((k) => (FIELD_LABELS[k] || k) + ': ' + (a[k] || '–') + ' → ' + (b[k] || '–')).join('; ');
+}
+
+function lineVersions(versions) {
+  if (!versions.length) return null;
+  const rows = versions.map((v, i) => {
+    const prev = i > 0 && versions[i - 1].bol === v.bol && versions[i - 1].container === v.container &&
+      versions[i - 1].record === v.record ? versions[i - 1] : null;
+    return h('tr', { class: 'version ' + v.status },
+      h('td', {}, h('span', { class: 'status ' + v.status }, v.status)),
+      h('td', {}, v.bol), h('td', {}, v.container || ''), h('td', {}, v.file || ''),
+      h('td', {}, v.source || ('line ' + v.line)), h('td', {}, v.action || ''),
+      h('td', {}, v.received_at + ' (run ' + v.run + ')'), h('td', {}, versionChanges(prev, v)));
+  });
+  return h('section', {}, h('h2', {}, 'Versions of these lines'),
+    h('p', { class: 'small' }, 'Lines sent more than once for the same B/L and container, oldest first. Only the current version is scored; superseded and deleted versions are kept with when they were read.'),
+    h('table', { class: 'line-versions' }, h('thead', {}, h('tr', {}, ['Status', 'B/L', 'Container', 'File',
+      'Line or message', 'Action', 'Read', 'Changed'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, rows)));
+}
+
 async function renderUnit(show) {
   const p = params();
   const q = { port: p.get('port'), unit: p.get('unit') };
@@ -363,6 +390,7 @@ async function renderUnit(show) {
         h('thead', {}, h('tr', {}, h('th', {}, 'Field'), lines.map((l) => h('th', {}, 'Line ' + l.line)))),
         h('tbody', {}, keys.map((k) => h('tr', {}, h('th', { scope: 'row', title: k }, FIELD_LABELS[k] || k),
           lines.map((l) => h('td', {}, l.fields[k] || '')))))) : notice('The run did not keep this unit\'s lines (input read from standard input).')),
+    lineVersions(u.line_versions),
     h('section', {}, h('h2', {}, 'Every rule of the pack'),
       h('table', {}, h('thead', {}, h('tr', {}, ['Rule', 'Title', 'Weight', 'Contributed', 'Reason'].map((t) => h('th', {}, t)))),
         h('tbody', {}, u.rules.map((r) => h('tr', { class: r.points > 0 ? 'fired' : 'quiet' },

@@ -79,10 +79,10 @@ record_json(const BrSchema *schema, const BrValue *rec, const char *input, guint
   return g_string_free(out, FALSE);
 }
 
-/* Keeps the lines of the selected units that this feed gives. */
+/* Keeps the lines of the selected units that this feed gives, and the versions wanted. */
 static gboolean
-collect_feed(BrRunDetails *details, BrFeed *feed, const char *input, const BrPack *pack,
-             GError **error)
+collect_feed(BrRunDetails *details, BrFeed *feed, guint input_index, const char *input,
+             const BrPack *pack, const BrAmendments *amend, BrRunVersions *versions, GError **error)
 {
   const BrSchema *schema = br_feed_schema(feed);
   const BrPackSettings *settings = br_pack_settings(pack);
@@ -97,8 +97,17 @@ collect_feed(BrRunDetails *details, BrFeed *feed, const char *input, const BrPac
   while ((n = br_feed_next_batch(feed, batch, error)) > 0) {
     for (guint i = 0; i < batch->count; i++) {
       const BrValue *rec = br_batch_record(batch, i);
+      guint64 line_no = batch->line_no[i];
+      guint64 order = BR_AMEND_ORDER(input_index, line_no);
       const char *port = port_idx >= 0 && !rec[port_idx].missing ? rec[port_idx].str : "UNASSIGNED";
-      const char *unit = line_unit(rec, unit_idx, fallback_idx, id_idx, batch->line_no[i], scratch);
+      const char *unit = line_unit(rec, unit_idx, fallback_idx, id_idx, line_no, scratch);
+      if (versions && br_run_versions_wants(versions, order)) {
+        char *fields = record_json(schema, rec, NULL, line_no);
+        br_run_versions_take(versions, order, schema, rec, port, unit, fields);
+        g_free(fields);
+      }
+      if (amend && br_amendments_skip(amend, order))
+        continue;
       g_string_assign(key, port);
       g_string_append_c(key, '\x1f');
       g_string_append(key, unit);
@@ -108,8 +117,7 @@ collect_feed(BrRunDetails *details, BrFeed *feed, const char *input, const BrPac
       /* Line numbers repeat across inputs: with several, lines are numbered in reading
        * order and the object names the input and its line. */
       details->seq++;
-      DetailLine dl = {input ? details->seq : batch->line_no[i],
-                       record_json(schema, rec, input, batch->line_no[i])};
+      DetailLine dl = {input ? details->seq : line_no, record_json(schema, rec, input, line_no)};
       g_array_append_val(lines, dl);
     }
   }
@@ -122,7 +130,7 @@ collect_feed(BrRunDetails *details, BrFeed *feed, const char *input, const BrPac
 BrRunDetails *
 br_run_details_collect(const char *const *paths, guint npaths, BrInputFormat format,
                        const BrProfile *profile, const BrPack *pack, GPtrArray *lists,
-                       GError **error)
+                       const BrAmendments *amend, BrRunVersions *versions, GError **error)
 {
   BrRunDetails *details = g_new0(BrRunDetails, 1);
   details->units = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, lines_free);
@@ -134,7 +142,7 @@ br_run_details_collect(const char *const *paths, guint npaths, BrInputFormat for
                           g_array_new(FALSE, FALSE, sizeof(DetailLine)));
     }
   }
-  if (g_hash_table_size(details->units) == 0)
+  if (g_hash_table_size(details->units) == 0 && !(versions && br_run_versions_wanted(versions)))
     return details;
 
   for (guint p = 0; p < npaths; p++) {
@@ -142,8 +150,8 @@ br_run_details_collect(const char *const *paths, guint npaths, BrInputFormat for
       continue;
     BrFeedOptions opts = {0};
     BrInput *in = br_input_open(paths[p], format, profile, &opts, error);
-    if (!in ||
-        !collect_feed(details, br_input_feed(in), npaths > 1 ? paths[p] : NULL, pack, error)) {
+    if (!in || !collect_feed(details, br_input_feed(in), p, npaths > 1 ? paths[p] : NULL, pack,
+                             amend, versions, error)) {
       br_input_close(in);
       br_run_details_free(details);
       return NULL;
@@ -231,7 +239,8 @@ record_unit(BrStore *store, sqlite3_stmt **st, gint64 unit_id, const BrUnit *u, 
 
 gboolean
 br_run_details_record(BrStore *store, gint64 run_id, GPtrArray *lists, const BrPack *pack,
-                      const BrRunDetails *details, GError **error)
+                      const BrRunDetails *details, BrRunVersions *versions, gint64 started_at,
+                      GError **error)
 {
   sqlite3_stmt *st[STMT_N] = {0};
   if (!br_store_prepare(store, details_sql, STMT_N, st, error))
@@ -256,6 +265,8 @@ br_run_details_record(BrStore *store, gint64 run_id, GPtrArray *lists, const BrP
       selected++;
     }
   }
+  if (ok && versions)
+    ok = br_run_versions_record(store, run_id, started_at, versions, error);
   if (ok) {
     char *actor = br_audit_cli_actor();
     char *target = g_strdup_printf("run %" G_GINT64_FORMAT, run_id);

@@ -12,16 +12,21 @@
 #include "br_input.h"
 #include "br_profile.h"
 #include "br_rank.h"
+#include "br_amend.h"
 #include "br_rules.h"
+#include "br_run_versions.h"
 #include "br_store.h"
 
 typedef struct BrRunDetails BrRunDetails;
 
 /* Reads the inputs (those not "-"; CSV ones through profile, EDI ones in their own layout,
  * format as br_input_open takes it) and keeps, for every unit in lists (BrPortList*), each of
- * its lines as a JSON object of the fields present, keyed by the schema's names. */
+ * its lines as a JSON object of the fields present, keyed by the schema's names. Lines that
+ * amend (may be NULL) supersedes or deletes are not the unit's: they are left out. The lines
+ * versions (may be NULL) wants are handed to it. */
 BrRunDetails *br_run_details_collect(const char *const *paths, guint npaths, BrInputFormat format,
                                      const BrProfile *profile, const BrPack *pack, GPtrArray *lists,
+                                     const BrAmendments *amend, BrRunVersions *versions,
                                      GError **error);
 void br_run_details_free(BrRunDetails *details);
 /* Lines kept for a unit (0 when it has none). */
@@ -29,6 +34,8 @@ guint br_run_details_lines(const BrRunDetails *details, const char *port, const 
 
 /* Writes, in one transaction, the reasons of every selected unit of run run_id (best
  * contribution first: rule weight times its points) and their lines from details (may be
- * NULL), and an audit row for the run. */
+ * NULL), the run's line versions (may be NULL; started_at: Unix seconds) and an audit row for
+ * the run. */
 gboolean br_run_details_record(BrStore *store, gint64 run_id, GPtrArray *lists, const BrPack *pack,
-                               const BrRunDetails *details, GError **error);
+                               const BrRunDetails *details, BrRunVersions *versions,
+                               gint64 started_at, GError **error);

@@ -285,6 +285,32 @@ const BrStoreMigration br_store_migrations[] = {
      "  sha256 TEXT NOT NULL,"     /* of the list's source bytes, as imported */
      "  version TEXT,"
      "  PRIMARY KEY (run_id, ord)) WITHOUT ROWID;"},
+    /* Amended lines (br_line_versions.h). Every line of a run leaves 16 packed bytes, its key
+     * hash and place, so that a later run finds the lines it sends again; only lines that
+     * have more than one version get a row of their own. */
+    {"line versions",
+     "CREATE TABLE run_line_keys ("
+     "  run_id INTEGER PRIMARY KEY REFERENCES runs(id),"
+     "  keys BLOB NOT NULL);"
+     "CREATE TABLE line_versions ("
+     "  id INTEGER PRIMARY KEY,"
+     "  key INTEGER NOT NULL," /* the first 64 bits of the B/L x container x record hash */
+     "  run_id INTEGER NOT NULL REFERENCES runs(id),"
+     "  input_ord INTEGER NOT NULL," /* run_inputs.ord */
+     "  line INTEGER NOT NULL,"      /* the line in that input (EDI: of its rendered lines) */
+     "  bol TEXT NOT NULL,"
+     "  container TEXT,"
+     "  record TEXT,"
+     "  port TEXT,"
+     "  unit TEXT,"
+     "  action TEXT CHECK (action IN ('original', 'replace', 'delete')),"
+     "  source TEXT," /* EDI: interchange and message; CSV: NULL, the line says it */
+     "  received_at TEXT NOT NULL," /* ISO 8601 UTC: the start of the run that read it */
+     "  fields TEXT," /* the line as a JSON object; NULL for a line of an earlier run */
+     "  superseded_by INTEGER REFERENCES line_versions(id)," /* NULL: the latest version */
+     "  UNIQUE (run_id, input_ord, line));"
+     "CREATE INDEX line_versions_key ON line_versions(key);"
+     "CREATE INDEX line_versions_unit ON line_versions(port, unit);"},
 };
 
 const guint br_store_migration_count = G_N_ELEMENTS(br_store_migrations);

@@ -20,6 +20,8 @@ entity,E1,Zarqa Precision Machining Company,,,TEST,
 CSV
 {
   echo "record_id,bol,container,port,shipper_name,consignee_name,description,hs_code,origin_country,load_port,vessel_name,voyage,arrival_date,declared_kg,measured_kg"
+  # An earlier version of line L1, which the next row supersedes (the unit page shows both).
+  echo 'L1,MEDU4410001,MSCU1000001,IQUQR,ZARQA PRECISION MACHINING CO,"<img src=x onerror=alert(1)><script>window.__xss=1</script> TRADING",MACHINE PARTS,847130,EC,ECGYE,MSC ANNA,AG101E,2026-03-02,4200,4300'
   echo 'L1,MEDU4410001,MSCU1000001,IQUQR,ZARQA PRECISION MACHINING CO,"<img src=x onerror=alert(1)><script>window.__xss=1</script> TRADING",MACHINE PARTS,847130,EC,ECGYE,MSC ANNA,AG101E,2026-03-02,4200,9800'
   echo 'L2,MEDU4410002,MSCU1000002,IQUQR,PACIFIC FRUIT EXPORTS S.A.,AL-RAFIDAIN FOODSTUFF TRADING CO.,FRESH BANANAS 18KG CARTONS,080390,CO,COSMR,MSC ANNA,AG101E,2026-03-02,18000,29500'
   for i in 3 4 5 6 7 8 9; do

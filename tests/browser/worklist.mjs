@@ -112,12 +112,19 @@ try {
   check(unitPage.includes('Why it is on the list') && unitPage.includes('Track records') && unitPage.includes(firstUnit),
     'the unit page shows reasons, lines and track records');
   await shot(ana, '04-unit');
-
   // Correct the result there: the earlier version is kept.
   await ana.select('form.result-form select[name=severity]', '4');
   await ana.click('form.result-form button[type=submit]');
   await ana.waitForFunction(() => document.body.textContent.includes('Earlier versions'));
   check(true, 'a correction keeps the earlier version on the unit page');
+
+  // The unit whose line was sent twice: both versions, the superseded one marked.
+  await ana.goto(url + '/#/unit?port=IQUQR&unit=MSCU1000001&date=2026-03-02', { waitUntil: 'networkidle0' });
+  await ana.waitForSelector('table.line-versions');
+  const versions = await text(ana, 'table.line-versions');
+  check(versions.includes('superseded') && versions.includes('current') && /4300 → 9800/.test(versions),
+    'the unit page shows the superseded version of its line and what the current one changed');
+  await shot(ana, '04b-unit-versions');
 
   // Watchlist hits: dismiss as namesake, then revoke the exception.
   await ana.goto(url + '/#/hits', { waitUntil: 'networkidle0' });

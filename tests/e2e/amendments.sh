@@ -58,3 +58,33 @@ expect_status 0 "$BOXRANK" rank "$WORK/both.csv" --rules "$WORK/pack" --profile 
 grep -h ",$csv_box," "$WORK"/csv/list-*.csv | nostamp | grep -q 'weighed 40000 kg.*,yes$' ||
   fail "CSV amendment: $(grep -h ",$csv_box," "$WORK"/csv/list-*.csv)"
 grep -q '"lines_scored": 50,' "$WORK/csv/summary.json" || fail "superseded row scored: $(grep lines_ "$WORK/csv/summary.json")"
+
+# The store keeps every version with its time; the lists are the same with it as without.
+db="$WORK/versions.db"
+expect_status 0 "$BOXRANK" rank "$WORK/day.edi" "$WORK/amend.edi" --rules "$WORK/pack" \
+  --out "$WORK/stored" --db "$db" -q
+for f in "$WORK"/amended/list-*; do
+  cmp -s <(unstamp "$f") <(unstamp "$WORK/stored/$(basename "$f")") || fail "the store changed $f"
+done
+versions() { "$BOXRANK" unit versions "$@" --db "$db"; }
+versions "$box" >"$WORK/v1.csv"
+[ "$(wc -l <"$WORK/v1.csv")" -eq 3 ] || fail "two versions of $box expected: $(cat "$WORK/v1.csv")"
+grep -q "^superseded,.*/day\.edi,[0-9]*,\"interchange 1, message 1\",original," "$WORK/v1.csv" ||
+  fail "the superseded original: $(cat "$WORK/v1.csv")"
+grep -q "^current,.*/amend\.edi,[0-9]*,\"interchange 2, message 1\",replace," "$WORK/v1.csv" ||
+  fail "the replacing version: $(cat "$WORK/v1.csv")"
+grep -q "^current,.*,20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]*Z," "$WORK/v1.csv" || fail "no time: $(cat "$WORK/v1.csv")"
+versions --bol "$deleted_bol" | grep -q '^deleted,.*,delete,' || fail "the deletion: $(versions --bol "$deleted_bol")"
+# The worklist keeps the unit's current line only.
+n=$(sqlite3 "$db" "SELECT COUNT(*) FROM selection_lines WHERE fields LIKE '%$box%' AND fields LIKE '%\"amendment\":\"original\"%'")
+[ "$n" -eq 0 ] || fail "the worklist kept the superseded line of $box"
+# Ranking a file again sends nothing anew; a later file with another version supersedes.
+expect_status 0 "$BOXRANK" rank "$WORK/day.edi" --rules "$WORK/pack" --out "$WORK/again" --db "$db" -q
+versions "$box" | cmp -s - "$WORK/v1.csv" || fail "a re-run made versions: $(versions "$box")"
+sed 's/VGM+KGM:40000/VGM+KGM:41000/' "$WORK/amend.edi" >"$WORK/amend2.edi"
+expect_status 0 "$BOXRANK" rank "$WORK/amend2.edi" --rules "$WORK/pack" --out "$WORK/later" --db "$db" -q
+versions "$box" >"$WORK/v2.csv"
+[ "$(grep -c '^current,' "$WORK/v2.csv")" -eq 1 ] || fail "one current version: $(cat "$WORK/v2.csv")"
+grep -q "^current,.*/amend2\.edi," "$WORK/v2.csv" || fail "the later run's version: $(cat "$WORK/v2.csv")"
+grep -q "^superseded,.*/amend\.edi,.*,replace," "$WORK/v2.csv" || fail "the earlier replacement: $(cat "$WORK/v2.csv")"
+grep '^current,' "$WORK/v2.csv" | grep -q '""measured_kg"":""41000""' || fail "the later version's fields"

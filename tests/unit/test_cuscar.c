@@ -347,9 +347,9 @@ test_csv_rendering(void)
   BrManifest *m = read_body("BGM+85+M+5'CNI+1+BL1'NAD+CZ+++A, \"B\"'");
   GString *csv = br_manifest_to_csv(m);
   g_assert_true(g_str_has_prefix(csv->str, "record_id,bol,container,"));
-  g_assert_nonnull(strstr(csv->str, ",House B/L,Seal Changed,amendment\n"));
+  g_assert_nonnull(strstr(csv->str, ",House B/L,Seal Changed,amendment,source\n"));
   g_assert_nonnull(strstr(csv->str, ",\"A, \"\"B\"\"\","));
-  g_assert_true(g_str_has_suffix(csv->str, ",replace\n"));
+  g_assert_true(g_str_has_suffix(csv->str, ",replace,\"interchange IC1, message M1\"\n"));
   g_string_free(csv, TRUE);
   br_manifest_free(m);
 }
