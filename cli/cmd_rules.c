@@ -231,16 +231,56 @@ fixture_record(lua_State *L, BrBatch *batch, GString *err)
   return TRUE;
 }
 
+/* A test may state the past declarations of value norms: norms = { hs6 = { 45.0, 47.5, 44 } },
+ * the values per kg declared before its line for the line's value of each key. Table of the
+ * test entry at idx; NULL when it states none. */
+static BrNorms *
+fixture_norms(lua_State *L, int idx, BrEntityKeys *keys, const BrValue *rec)
+{
+  if (lua_getfield(L, idx, "norms") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  GArray *obs = g_array_new(FALSE, FALSE, sizeof(BrNormObs));
+  char values[BR_ENTITY_KEYS_MAX][BR_ENTITY_VALUE_MAX];
+  for (guint k = 0; k < br_entity_keys_count(keys) && k < BR_ENTITY_KEYS_MAX; k++) {
+    if (lua_getfield(L, -1, br_entity_keys_name(keys, k)) == LUA_TTABLE &&
+        br_entity_keys_value(keys, k, rec, values[k])) {
+      for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TNUMBER; i++) {
+        BrNormObs o = {k, values[k], 0, 0};
+        if (br_norms_log_value_per_kg(lua_tonumber(L, -1), 1, &o.x))
+          g_array_append_val(obs, o);
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  BrNorms *norms =
+      br_norms_new(br_entity_keys_count(keys), (const BrNormObs *)(void *)obs->data, obs->len);
+  g_array_free(obs, TRUE);
+  return norms;
+}
+
 /* A test may state track records: history = { consignee_name = { inspections = 4, hits = 3 } },
  * for the values of its line, against a global record (default 100 inspections, 10 findings)
- * given as global = { inspections = ..., hits = ... }. Table of the test entry at idx. */
+ * given as global = { inspections = ..., hits = ... }, and value norms (fixture_norms). Table
+ * of the test entry at idx. */
 static BrHistory *
 fixture_history(lua_State *L, int idx, BrEntityKeys *keys, const BrValue *rec)
 {
   idx = lua_absindex(L, idx);
-  if (lua_getfield(L, idx, "history") != LUA_TTABLE) {
-    lua_pop(L, 1);
+  int ht = lua_getfield(L, idx, "history");
+  lua_pop(L, 1);
+  int nt = lua_getfield(L, idx, "norms");
+  lua_pop(L, 1);
+  if (ht != LUA_TTABLE && nt != LUA_TTABLE)
     return NULL;
+  lua_newtable(L);
+  if (ht == LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_getfield(L, idx, "history");
   }
   GArray *outcomes = g_array_new(FALSE, TRUE, sizeof(BrHistoryOutcome));
   GPtrArray *values = g_ptr_array_new_with_free_func(g_free);
@@ -277,6 +317,7 @@ fixture_history(lua_State *L, int idx, BrEntityKeys *keys, const BrValue *rec)
   lua_pop(L, 1);
   BrHistory *h = br_history_new_from_outcomes(
       keys, 0, (const BrHistoryOutcome *)(void *)outcomes->data, outcomes->len);
+  br_history_set_norms(h, fixture_norms(L, idx, keys, rec));
   g_array_free(outcomes, TRUE);
   g_ptr_array_free(values, TRUE);
   return h;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The KCS figures of bench/README.md: fit rules/kcs on the 2020 declarations (train), rank the
 # 2021-Q1 ones (valid) with history learnt from train, report precision@1/2/5/10%; then the
-# same without the exact-value rules (rules/kcs/values.lua), then both with prices perturbed.
+# same without the exact-value rules (rules/kcs/values.lua), and without them and the value
+# norms (norms.lua), then each with prices and net masses perturbed.
 # Usage: bash scripts/kcs.sh   (data from ${BR_SHARED_DATA:-../shared/data}/kcs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,11 +38,19 @@ rm -f "$tmp/general/weights.ini" "$tmp/general/values.lua"
   --holdout "$data/valid.csv" | tail -6
 
 echo
+echo "== without the exact-value rules and the value norms (values.lua, norms.lua)"
+cp -r "$tmp/general" "$tmp/no-norms"
+rm -f "$tmp/no-norms/norms.lua"
+"$boxrank" tune "$data/train.csv" --rules "$tmp/no-norms" "${common[@]}" \
+  --holdout "$data/valid.csv" | tail -6
+
+echo
 echo "== every price and net mass of valid multiplied by a factor within +-0.5% (seed 1)"
 lua5.4 scripts/perturb-values.lua 1 <"$data/valid.csv" >"$tmp/valid-perturbed.csv"
-"$boxrank" tune "$data/train.csv" --rules "$tmp/general" "${common[@]}" \
-  --out "$tmp/general/weights.ini" >/dev/null
-for pack in rules/kcs "$tmp/general"; do
+for pack in "$tmp/general" "$tmp/no-norms"; do
+  "$boxrank" tune "$data/train.csv" --rules "$pack" "${common[@]}" --out "$pack/weights.ini" >/dev/null
+done
+for pack in rules/kcs "$tmp/general" "$tmp/no-norms"; do
   echo "-- $pack"
   "$boxrank" backtest "$tmp/valid-perturbed.csv" --rules "$pack" "${common[@]}" \
     --history "$data/train.csv" --period all | head -5

@@ -120,10 +120,10 @@ br_feedback_run(const BrLabelsRun *run, const char *const *history_files, const 
   GPtrArray *names = NULL;
   for (guint i = 0; !names || i < names->len; i++) {
     /* Each period is scored with what the history holds by then: nothing of its own. */
-    BrHistory *history = br_labels_outcomes_history(acc);
+    BrHistory *history = br_labels_outcomes_history(acc, error);
     BrPipelineResult result = {0};
-    gboolean ok = br_labels_score_file(run, manifest, history, BR_HISTORY_CUT_NONE, &result,
-                                       i == 0 ? rejected : NULL, error);
+    gboolean ok = history && br_labels_score_file(run, manifest, history, BR_HISTORY_CUT_NONE,
+                                                  &result, i == 0 ? rejected : NULL, error);
     if (!ok) {
       br_pipeline_result_clear(&result);
       br_history_free(history);

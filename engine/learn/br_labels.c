@@ -93,6 +93,81 @@ add_file(const BrLabelsRun *run, const char *path, GArray *outcomes, GStringChun
   return ok;
 }
 
+/* Whether a rule of the pack compares with value norms, which cost a second read of the
+ * history files. */
+static gboolean
+pack_uses_norms(const BrPack *pack)
+{
+  for (guint i = 0; i < br_pack_rule_count(pack); i++)
+    if (br_pack_rule(pack, i)->points_norm)
+      return TRUE;
+  return FALSE;
+}
+
+/* Appends every declaration of the file with a date, a value and a net mass above 0 to obs,
+ * once per history key it has a value for: all lines, labelled or not, since a declared value
+ * is not an outcome. Rows the feed rejects were counted when the file was scored. */
+static gboolean
+add_declarations(const BrLabelsRun *run, const char *path, GArray *obs, GStringChunk *strings,
+                 GError **error)
+{
+  BrFeedOptions fopts = {0};
+  BrFeed *feed = br_feed_open(path, run->profile, &fopts, error);
+  if (!feed)
+    return FALSE;
+  const BrSchema *schema = br_feed_schema(feed);
+  br_entity_keys_bind(run->keys, schema);
+  int vf = br_schema_find(schema, "value"), kf = br_schema_find(schema, "declared_kg");
+  int df = br_schema_find(schema, br_pack_settings(run->pack)->date_field);
+  gboolean ok = TRUE;
+  if (vf >= 0 && kf >= 0 && df >= 0 && br_schema_field(schema, (guint)df)->type == BR_TYPE_DATE) {
+    BrBatch *batch = br_batch_new(schema, 4096);
+    gint n;
+    while ((n = br_feed_next_batch(feed, batch, error)) > 0)
+      for (gint i = 0; i < n; i++) {
+        const BrValue *rec = br_batch_record(batch, (guint)i);
+        BrNormObs o = {0, NULL, (gint32)rec[df].num, 0};
+        if (rec[df].missing || rec[vf].missing || rec[kf].missing ||
+            !br_norms_log_value_per_kg(rec[vf].num, rec[kf].num, &o.x))
+          continue;
+        for (o.key = 0; o.key < br_entity_keys_count(run->keys); o.key++) {
+          char value[BR_ENTITY_VALUE_MAX];
+          if (!br_entity_keys_value(run->keys, o.key, rec, value))
+            continue;
+          o.value = g_string_chunk_insert_const(strings, value);
+          g_array_append_val(obs, o);
+        }
+      }
+    ok = n == 0;
+    br_batch_free(batch);
+  }
+  br_feed_close(feed);
+  return ok;
+}
+
+/* Gives history the value norms of the declarations of files and also, when the pack uses
+ * them. */
+static gboolean
+add_norms(const BrLabelsRun *run, BrHistory *history, const char *const *files, const char *also,
+          GError **error)
+{
+  if (!pack_uses_norms(run->pack))
+    return TRUE;
+  GArray *obs = g_array_new(FALSE, FALSE, sizeof(BrNormObs));
+  GStringChunk *strings = g_string_chunk_new(64 * 1024);
+  gboolean ok = TRUE;
+  for (const char *const *f = files; ok && f && *f; f++)
+    ok = add_declarations(run, *f, obs, strings, error);
+  if (ok && also)
+    ok = add_declarations(run, also, obs, strings, error);
+  if (ok)
+    br_history_set_norms(history, br_norms_new(br_entity_keys_count(run->keys),
+                                               (const BrNormObs *)(void *)obs->data, obs->len));
+  g_array_unref(obs);
+  g_string_chunk_free(strings);
+  return ok;
+}
+
 BrHistory *
 br_labels_history(const BrLabelsRun *run, const char *const *files, const char *also, guint *units,
                   guint64 *rejected, GError **error)
@@ -108,6 +183,10 @@ br_labels_history(const BrLabelsRun *run, const char *const *files, const char *
     goto out;
   history = br_history_new_from_outcomes(
       run->keys, 0, (const BrHistoryOutcome *)(void *)outcomes->data, outcomes->len);
+  if (!add_norms(run, history, files, also, error)) {
+    g_clear_pointer(&history, br_history_free);
+    goto out;
+  }
   if (units)
     *units = n;
 out:
@@ -118,6 +197,7 @@ out:
 
 struct BrLabelsOutcomes {
   const BrLabelsRun *run;
+  const char *const *files;
   GArray *outcomes; /* BrHistoryOutcome */
   GStringChunk *strings;
 };
@@ -128,6 +208,7 @@ br_labels_outcomes_new(const BrLabelsRun *run, const char *const *files, guint64
 {
   BrLabelsOutcomes *acc = g_new0(BrLabelsOutcomes, 1);
   acc->run = run;
+  acc->files = files;
   acc->outcomes = g_array_new(FALSE, FALSE, sizeof(BrHistoryOutcome));
   acc->strings = g_string_chunk_new(64 * 1024);
   guint n = 0;
@@ -147,10 +228,13 @@ br_labels_outcomes_add(BrLabelsOutcomes *acc, const BrPipelineResult *result,
 }
 
 BrHistory *
-br_labels_outcomes_history(const BrLabelsOutcomes *acc)
+br_labels_outcomes_history(const BrLabelsOutcomes *acc, GError **error)
 {
-  return br_history_new_from_outcomes(
+  BrHistory *history = br_history_new_from_outcomes(
       acc->run->keys, 0, (const BrHistoryOutcome *)(void *)acc->outcomes->data, acc->outcomes->len);
+  if (!add_norms(acc->run, history, acc->files, NULL, error))
+    g_clear_pointer(&history, br_history_free);
+  return history;
 }
 
 void

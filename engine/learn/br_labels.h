@@ -30,19 +30,23 @@ gboolean br_labels_score_file(const BrLabelsRun *run, const char *path, const Br
                               int cut, BrPipelineResult *result, guint64 *rejected, GError **error);
 /* The history of the labelled units of files (NULL-terminated paths; may be NULL) and of also
  * (one more file, e.g. the backtested one; may be NULL) for run->keys, which must outlive it;
- * *units (may be NULL) is set to how many units it learnt from. */
+ * *units (may be NULL) is set to how many units it learnt from. When the pack has value_norm
+ * rules, the history also gets the value norms (br_norms.h) of every declaration of those
+ * files, labelled or not. */
 BrHistory *br_labels_history(const BrLabelsRun *run, const char *const *files, const char *also,
                              guint *units, guint64 *rejected, GError **error);
 
 /* Outcomes gathered step by step, for a history that grows as a replay goes: the labelled
  * units of files first, then of scored results, as chosen. */
 typedef struct BrLabelsOutcomes BrLabelsOutcomes;
-/* Starts with the labelled units of files (NULL-terminated; may be NULL). run must outlive it. */
+/* Starts with the labelled units of files (NULL-terminated; may be NULL). run and files must
+ * outlive it. */
 BrLabelsOutcomes *br_labels_outcomes_new(const BrLabelsRun *run, const char *const *files,
                                          guint64 *rejected, GError **error);
 /* Adds the labelled units of result that keep accepts (NULL: all); returns how many. */
 guint br_labels_outcomes_add(BrLabelsOutcomes *acc, const BrPipelineResult *result,
                              gboolean (*keep)(const BrUnit *, gpointer), gpointer data);
-/* A history of everything gathered so far. */
-BrHistory *br_labels_outcomes_history(const BrLabelsOutcomes *acc);
+/* A history of everything gathered so far, with the value norms of the declarations of the
+ * starting files (those of the replayed periods are not added). */
+BrHistory *br_labels_outcomes_history(const BrLabelsOutcomes *acc, GError **error);
 void br_labels_outcomes_free(BrLabelsOutcomes *acc);

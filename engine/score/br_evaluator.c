@@ -37,6 +37,7 @@ struct BrEvaluator {
   CompiledRule *rules;
   guint nrules;
   int date_field;
+  int value_field, kg_field; /* numeric value and declared_kg, for value norms; -1 absent */
   gint32 today;
   const BrHistory *history;
   BrHistoryCut cut;
@@ -184,6 +185,17 @@ free_template(GArray *parts)
   g_array_free(parts, TRUE);
 }
 
+/* A field of the schema holding numbers, or -1. */
+static int
+numeric_field(const BrSchema *schema, const char *name)
+{
+  int f = br_schema_find(schema, name);
+  if (f < 0)
+    return -1;
+  BrType t = br_schema_field(schema, (guint)f)->type;
+  return t == BR_TYPE_DECIMAL || t == BR_TYPE_INT ? f : -1;
+}
+
 static gboolean
 compile_rule(BrEvaluator *ev, lua_State *L, guint i, GError **error)
 {
@@ -247,6 +259,8 @@ br_evaluator_new(const BrPack *pack, const BrSchema *schema, GError **error)
   ev->date_field = br_schema_find(schema, pack->settings.date_field);
   if (ev->date_field >= 0 && br_schema_field(schema, (guint)ev->date_field)->type != BR_TYPE_DATE)
     ev->date_field = -1;
+  ev->value_field = numeric_field(schema, "value");
+  ev->kg_field = numeric_field(schema, "declared_kg");
 
   char *msg = NULL;
   ev->sb = br_sandbox_new(pack->settings.memory_limit, pack->settings.instruction_limit);
@@ -390,6 +404,45 @@ logit(double p)
   return log(p / (1 - p));
 }
 
+/* Below this MAD (in ln of value per kg: 5%) a norm counts as this wide, so that a norm of
+ * identical declarations does not make a rounding difference look like a far outlier. */
+#define NORM_MAD_FLOOR 0.05
+/* A value_norm rule fires from this robust z on its side of the norm, its points capped. */
+#define NORM_Z_FIRE 2.0
+#define NORM_Z_MAX 10.0
+
+/* The evidence of a value_norm rule: how many robust standard deviations the line's value per
+ * kg lies on the rule's side of the norm of its key value (br_norms.h). FALSE when it lies
+ * nearer than NORM_Z_FIRE, or the value has no norm of enough declarations. */
+static gboolean
+norm_eval(BrEvaluator *ev, const CompiledRule *cr, const BrValue *record, double *x, GString *out,
+          gboolean explain)
+{
+  const BrNorms *norms = br_history_norms(ev->history);
+  const BrEntityKeys *keys = br_history_keys(ev->history);
+  char value[BR_ENTITY_VALUE_MAX];
+  double lv;
+  BrNorm norm;
+  if (!norms || ev->value_field < 0 || ev->kg_field < 0 || record[ev->value_field].missing ||
+      record[ev->kg_field].missing ||
+      !br_norms_log_value_per_kg(record[ev->value_field].num, record[ev->kg_field].num, &lv) ||
+      !br_entity_keys_value(keys, (guint)cr->points_key, record, value) ||
+      !br_norms_lookup(norms, (guint)cr->points_key, value, ev->cut_day, &norm) ||
+      norm.declarations < cr->info->points_min)
+    return FALSE;
+  double z = br_norms_z(&norm, lv, NORM_MAD_FLOOR);
+  if (z * cr->info->points_norm < NORM_Z_FIRE)
+    return FALSE;
+  *x = MIN(fabs(z), NORM_Z_MAX);
+  if (explain)
+    g_string_append_printf(out,
+                           "value/kg %.4g is %.2gx the %s %s median (%.4g) of %u declarations "
+                           "(robust z %+.1f)",
+                           exp(lv), exp(lv - norm.median), cr->info->points_key, value,
+                           exp(norm.median), norm.declarations, z);
+  return TRUE;
+}
+
 /* The evidence of a points rule: how far the track record of the line's value moves the
  * log-odds from the overall rate. FALSE when the value has too short a record to count; the
  * reason goes to out unless the rule wrote one (lists add what it contributed). */
@@ -399,6 +452,8 @@ points_eval(BrEvaluator *ev, const CompiledRule *cr, const BrValue *record, doub
 {
   if (cr->points_key < 0)
     return FALSE;
+  if (cr->info->points_norm)
+    return norm_eval(ev, cr, record, x, out, explain);
   const BrEntityKeys *keys = br_history_keys(ev->history);
   char value[BR_ENTITY_VALUE_MAX];
   guint inspections = 0, hits = 0;

@@ -97,6 +97,12 @@ static const char prelude[] =
   "  if type(key) ~= 'string' or key == '' then error('history_logodds: the first argument is an entity key, e.g. \"hs6+origin_country\"', 2) end\n"
   "  if min ~= nil and (type(min) ~= 'number' or min < 1) then error('history_logodds: the minimum of inspections is a number >= 1', 2) end\n"
   "  return cond{ op = 'logodds', key = key, min = min or 1 }\n"
+  "end\n"
+  "function value_norm(key, side, min)\n"
+  "  if type(key) ~= 'string' or key == '' then error('value_norm: the first argument is an entity key, e.g. \"hs6+origin_country\"', 2) end\n"
+  "  if side ~= 'low' and side ~= 'high' then error('value_norm: the side is \"low\" (value per kg below the norm) or \"high\"', 2) end\n"
+  "  if min ~= nil and (type(min) ~= 'number' or min < 1) then error('value_norm: the minimum of past declarations is a number >= 1', 2) end\n"
+  "  return cond{ op = 'norm', key = key, side = side, min = min or 5 }\n"
   "end\n";
 /* clang-format on */
 
@@ -331,14 +337,20 @@ is_made(lua_State *L, int idx, const char *op)
 gboolean
 br_rule_api_is_cond(lua_State *L, int idx)
 {
-  return is_made(L, idx, NULL) && !is_made(L, idx, "logodds");
+  return is_made(L, idx, NULL) && !is_made(L, idx, "logodds") && !is_made(L, idx, "norm");
 }
 
 gboolean
-br_rule_api_points(lua_State *L, int idx, char **key, guint *min)
+br_rule_api_points(lua_State *L, int idx, char **key, guint *min, int *norm_side)
 {
-  if (!is_made(L, idx, "logodds"))
+  *norm_side = 0;
+  if (is_made(L, idx, "norm")) {
+    lua_getfield(L, idx, "side");
+    *norm_side = g_strcmp0(lua_tostring(L, -1), "low") == 0 ? -1 : 1;
+    lua_pop(L, 1);
+  } else if (!is_made(L, idx, "logodds")) {
     return FALSE;
+  }
   idx = lua_absindex(L, idx);
   lua_getfield(L, idx, "key");
   lua_getfield(L, idx, "min");

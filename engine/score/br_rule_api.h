@@ -28,8 +28,9 @@ gboolean br_rule_api_run_files(BrSandbox *sb, GPtrArray *paths, GPtrArray *conte
 int br_rule_api_rule_count(lua_State *L);
 void br_rule_api_push_rule(lua_State *L, int i);
 gboolean br_rule_api_is_cond(lua_State *L, int idx);
-/* Reads points = history_logodds(key, min) at idx; FALSE when it is something else. */
-gboolean br_rule_api_points(lua_State *L, int idx, char **key, guint *min);
+/* Reads points = history_logodds(key, min) (*norm_side 0) or value_norm(key, side, min)
+ * (*norm_side -1 for "low", +1 for "high") at idx; FALSE when it is something else. */
+gboolean br_rule_api_points(lua_State *L, int idx, char **key, guint *min, int *norm_side);
 /* Visits every field name a condition at idx names. */
 void br_rule_api_cond_fields(lua_State *L, int idx, void (*visit)(const char *, gpointer),
                              gpointer data);

@@ -592,9 +592,12 @@ read_rule(lua_State *L, const BrPack *pack, GPtrArray *diags, GHashTable *seen, 
   r->tags = (char **)g_ptr_array_free(tags, FALSE);
 
   int pt = lua_getfield(L, t, "points");
-  if (pt != LUA_TNIL && !br_rule_api_points(L, -1, &r->points_key, &r->points_min)) {
+  if (pt != LUA_TNIL &&
+      !br_rule_api_points(L, -1, &r->points_key, &r->points_min, &r->points_norm)) {
     diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
-             "rule %s: points must be history_logodds(\"key\" [, min])", id);
+             "rule %s: points must be history_logodds(\"key\" [, min]) or value_norm(\"key\", "
+             "\"low\"|\"high\" [, min])",
+             id);
     ok = FALSE;
   }
   lua_pop(L, 1);
@@ -648,6 +651,10 @@ read_rule(lua_State *L, const BrPack *pack, GPtrArray *diags, GHashTable *seen, 
     if (!allowed)
       diag_add(diags, BR_RULES_ERROR_INVALID, r->file, r->line, r->id,
                "rule %s: unknown key \"%s\" (misspelt?)", id, key);
+  }
+  if (r->points_norm) { /* a value norm compares the line's value per kg */
+    add_read("value", reads);
+    add_read("declared_kg", reads);
   }
   g_ptr_array_add(reads, NULL);
   r->reads = (char **)g_ptr_array_free(reads, FALSE);

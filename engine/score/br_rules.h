@@ -34,8 +34,10 @@ typedef struct {
   char *file;           /* path of the rule file */
   int line;             /* line of the rule's definition */
   gboolean declarative; /* condition compiled to C */
-  char *points_key;     /* points = history_logodds(key): the rule's entity key, or NULL */
-  guint points_min;     /* inspections the value needs before it counts */
+  char *points_key;     /* points = history_logodds(key) or value_norm(key, ...): the rule's entity
+                           key, or NULL */
+  guint points_min; /* inspections (declarations, for a norm) the value needs before it counts */
+  int points_norm;  /* value_norm: -1 scores value per kg below the norm, +1 above; 0: logodds */
   char **reads; /* fields the rule reads: its condition's, its reason's, a function's line.NAME;
                    "a|b|c" for a party list, which any of them satisfies */
 } BrRuleInfo;

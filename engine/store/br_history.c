@@ -35,6 +35,7 @@ struct BrHistory {
   GArray *global;      /* Event, by day */
   guint64 inspections;
   guint64 hits;
+  BrNorms *norms;
 };
 
 double
@@ -298,7 +299,21 @@ br_history_free(BrHistory *history)
   g_array_unref(history->events);
   g_array_unref(history->global);
   g_string_chunk_free(history->strings);
+  br_norms_free(history->norms);
   g_free(history);
+}
+
+void
+br_history_set_norms(BrHistory *history, BrNorms *norms)
+{
+  br_norms_free(history->norms);
+  history->norms = norms;
+}
+
+const BrNorms *
+br_history_norms(const BrHistory *history)
+{
+  return history->norms;
 }
 
 const BrEntityKeys *

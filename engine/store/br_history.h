@@ -21,6 +21,7 @@
 #include <glib.h>
 
 #include "br_entities.h"
+#include "br_norms.h"
 #include "br_store.h"
 
 #define BR_HISTORY_PRIOR_STRENGTH 10.0
@@ -44,6 +45,10 @@ typedef struct {
 BrHistory *br_history_new_from_outcomes(const BrEntityKeys *keys, double m,
                                         const BrHistoryOutcome *outcomes, guint n);
 void br_history_free(BrHistory *history);
+/* Gives the history value norms (br_norms.h) over its keys, which it then owns; NULL drops
+ * them. Norms come from declarations, not outcomes: a history from the store has none. */
+void br_history_set_norms(BrHistory *history, BrNorms *norms);
+const BrNorms *br_history_norms(const BrHistory *history); /* NULL when it has none */
 const BrEntityKeys *br_history_keys(const BrHistory *history);
 double br_history_prior_strength(const BrHistory *history);
 /* All outcomes of the snapshot, whether or not their unit's entities are known. */
