@@ -222,6 +222,15 @@ on_row(int c, void *user)
   st->newlines = 0;
 }
 
+guint
+br_watchlist_bad_utf8(char **fields, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    if (!g_utf8_validate(fields[i], -1, NULL))
+      return i + 1;
+  return 0;
+}
+
 gboolean
 br_watchlist_read_csv(const char *path, BrWatchCsvRow row, gpointer user, GChecksum *sum,
                       GError **error)

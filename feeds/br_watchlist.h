@@ -116,3 +116,7 @@ typedef gboolean (*BrWatchCsvRow)(char **fields, guint nfields, guint line, gpoi
                                   GError **error);
 gboolean br_watchlist_read_csv(const char *path, BrWatchCsvRow row, gpointer user, GChecksum *sum,
                                GError **error);
+/* The number (from 1) of the first of a row's fields that is not valid UTF-8, or 0. The lists
+ * are UTF-8: a name in another encoding would never match, and the store keeps text as UTF-8,
+ * so such a row is rejected rather than read. */
+guint br_watchlist_bad_utf8(char **fields, guint n);

@@ -33,6 +33,12 @@ read_header(Csv *c, char **fields, guint n, GError **error)
 {
   for (guint k = 0; k < COL_COUNT; k++)
     c->col[k] = -1;
+  guint bad = br_watchlist_bad_utf8(fields, n);
+  if (bad) {
+    g_set_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT,
+                "%s:1: column %u: the header is not valid UTF-8", c->path, bad);
+    return FALSE;
+  }
   for (guint i = 0; i < n; i++) {
     const char *h = g_strstrip(fields[i]);
     guint k = 0;
@@ -116,6 +122,11 @@ row(char **fields, guint n, guint line, gpointer user, GError **error)
   BrWatchKind kind;
   if (n == 1 && !*kind_text)
     goto out; /* a blank line */
+  guint bad = br_watchlist_bad_utf8(fields, n);
+  if (bad) {
+    br_watchlist_reject(c->wl, where, "field %u is not valid UTF-8", bad);
+    goto out;
+  }
   if (!br_watch_kind_parse(kind_text, &kind)) {
     br_watchlist_reject(c->wl, where, "field kind: unknown kind '%s'", kind_text);
     goto out;

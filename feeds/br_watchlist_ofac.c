@@ -38,13 +38,18 @@ parse_ent(const char *text, guint *ent)
   return TRUE;
 }
 
-/* What every row is checked for first: its number of fields and its ent_num. */
+/* What every row is checked for first: its number of fields, its encoding and its ent_num. */
 static gboolean
 row_ent(Ofac *o, char **fields, guint n, guint expected, guint ent_field, const char *where,
         guint *ent)
 {
   if (n != expected) {
     br_watchlist_reject(o->wl, where, "%u fields, expected %u", n, expected);
+    return FALSE;
+  }
+  guint bad = br_watchlist_bad_utf8(fields, n);
+  if (bad) {
+    br_watchlist_reject(o->wl, where, "field %u is not valid UTF-8", bad);
     return FALSE;
   }
   const char *text = field(fields, ent_field);

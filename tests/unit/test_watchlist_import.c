@@ -168,6 +168,66 @@ test_ofac_rejects(void)
   g_free(dir);
 }
 
+/* Found by fuzz_ofac and fuzz_watchlist_csv: a field in another encoding (Latin-1 here) was
+ * taken as it was, into names that cannot match and text the store cannot hold as UTF-8. */
+static void
+test_not_utf8(void)
+{
+  char *dir = g_dir_make_tmp("br-wl-XXXXXX", NULL);
+  char *sdn = g_build_filename(dir, "sdn.csv", NULL);
+  char *alt = g_build_filename(dir, "alt.csv", NULL);
+  char *csv = g_build_filename(dir, "list.csv", NULL);
+  g_assert_true(g_file_set_contents(
+      sdn,
+      "10,\"GOOD CO\",-0- ,\"IRAN\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n"
+      "11,\"A\xe9ROPUERTO\",-0- ,\"IRAN\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n"
+      "12,\"FINE\",-0- ,\"IRAN\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"a.k.a. 'B\xfcro'\"\n",
+      -1, NULL));
+  g_assert_true(g_file_set_contents(alt,
+                                    "10,1,\"aka\",\"M\xfcLLER\",-0- \n"
+                                    "10,2,\"aka\",\"MUELLER\",-0- \n",
+                                    -1, NULL));
+  GError *error = NULL;
+  BrWatchlist *wl = br_watchlist_load_ofac(dir, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(wl->entries->len, ==, 1);
+  g_assert_cmpuint(wl->aliases->len, ==, 1);
+  const char *where[] = {"sdn.csv:2", "sdn.csv:3", "alt.csv:1"};
+  g_assert_cmpuint(wl->rejects->len, ==, G_N_ELEMENTS(where));
+  for (guint i = 0; i < G_N_ELEMENTS(where); i++) {
+    const BrWatchReject *r = wl->rejects->pdata[i];
+    g_assert_true(g_str_has_suffix(r->where, where[i]));
+    g_assert_nonnull(strstr(r->reason, "not valid UTF-8"));
+  }
+  br_watchlist_free(wl);
+
+  g_assert_true(g_file_set_contents(csv,
+                                    "kind,id,value\n"
+                                    "entity,E1,M\xfcller GmbH\n"
+                                    "entity,E2,Mueller GmbH\n",
+                                    -1, NULL));
+  wl = br_watchlist_load_csv(csv, "local", &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(wl->entries->len, ==, 1);
+  g_assert_cmpuint(wl->rejects->len, ==, 1);
+  g_assert_true(g_str_has_suffix(((BrWatchReject *)wl->rejects->pdata[0])->where, ":2"));
+  g_assert_nonnull(strstr(((BrWatchReject *)wl->rejects->pdata[0])->reason, "field 3"));
+  br_watchlist_free(wl);
+  g_assert_true(g_file_set_contents(csv, "kind,id,v\xe4lue\n", -1, NULL));
+  g_assert_null(br_watchlist_load_csv(csv, "local", &error));
+  g_assert_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT);
+  g_assert_nonnull(strstr(error->message, "not valid UTF-8"));
+  g_clear_error(&error);
+  g_unlink(sdn);
+  g_unlink(alt);
+  g_unlink(csv);
+  g_rmdir(dir);
+  g_free(sdn);
+  g_free(alt);
+  g_free(csv);
+  g_free(dir);
+}
+
 static void
 test_csv(void)
 {
@@ -392,6 +452,7 @@ main(int argc, char **argv)
   g_test_add_func("/watchlist/ofac", test_ofac);
   g_test_add_func("/watchlist/ofac-rejects", test_ofac_rejects);
   g_test_add_func("/watchlist/csv", test_csv);
+  g_test_add_func("/watchlist/not-utf8", test_not_utf8);
   g_test_add_func("/watchlist/check-digits", test_check_digits);
   return g_test_run();
 }
