@@ -3,15 +3,7 @@
  * (units, rates, code maps, decimal commas, date lists with time zones, joined columns,
  * constants, a header line), or a profile's own text, loaded and then used on a small file.
  * Nothing may crash, leak or read out of bounds, and every accepted value must be valid UTF-8.
- * Build: cmake -DBR_FUZZ=ON with clang (see tests/fuzz/README.md). */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <glib.h>
-
-#include "br_feed.h"
+ * Build and run: docs/fuzzing.md. */
 #include "fuzz_read.h"
 
 static const char *const profiles[] = {
@@ -31,38 +23,21 @@ static const char *const profiles[] = {
     "[field packages]\ncolumn = C\nthousands = ,\n",
 };
 
-static char *
-write_tmp(const char *name, const void *data, gsize len)
-{
-  char *path = g_build_filename(g_get_tmp_dir(), name, NULL);
-  if (!g_file_set_contents(path, data, (gssize)len, NULL))
-    abort();
-  return path;
-}
-
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
   static char *map, *rates, *sample, *ini[G_N_ELEMENTS(profiles)];
-  static char tag[32];
   if (!map) {
-    g_snprintf(tag, sizeof tag, "br-fuzz-profile-%d", (int)getpid());
-    char *name = g_strdup_printf("%s-map.csv", tag);
-    map = write_tmp(name, "code,locode\nBSR,IQBSR\nUMQ1,IQUMQ\n", 33);
-    g_free(name);
-    name = g_strdup_printf("%s-rates.csv", tag);
-    rates = write_tmp(name, "currency,rate\nUSD,1\nEUR,1.08\n", 29);
-    g_free(name);
-    name = g_strdup_printf("%s-sample.csv", tag);
+    map = br_fuzz_write("map.csv", "code,locode\nBSR,IQBSR\nUMQ1,IQUMQ\n", 33);
+    rates = br_fuzz_write("rates.csv", "currency,rate\nUSD,1\nEUR,1.08\n", 29);
     static const char s[] = "A,B,C,D,E\n1,2,3,4,5\n\"x\",y;z,2026-03-05,a;b,\n";
-    sample = write_tmp(name, s, sizeof s - 1);
-    g_free(name);
+    sample = br_fuzz_write("sample.csv", s, sizeof s - 1);
     for (guint i = 0; i < G_N_ELEMENTS(profiles); i++) {
       GString *g = g_string_new(profiles[i]);
       g_string_replace(g, "MAP", map, 0);
       g_string_replace(g, "RATES", rates, 0);
-      name = g_strdup_printf("%s-%u.ini", tag, i);
-      ini[i] = write_tmp(name, g->str, g->len);
+      char *name = g_strdup_printf("profile-%u.ini", i);
+      ini[i] = br_fuzz_write(name, g->str, g->len);
       g_free(name);
       g_string_free(g, TRUE);
     }
@@ -70,9 +45,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
   if (size == 0)
     return 0;
   guint pick = data[0] % (G_N_ELEMENTS(profiles) + 1);
-  char *name = g_strdup_printf("%s-input", tag);
-  char *input = write_tmp(name, data + 1, size - 1);
-  g_free(name);
+  char *input = br_fuzz_write("input", data + 1, size - 1);
   if (pick < G_N_ELEMENTS(profiles)) {
     BrProfile *profile = br_profile_load(ini[pick], NULL);
     if (!profile)
