@@ -7,6 +7,8 @@ packages=(
   libglib2.0-dev liblua5.4-dev lua5.4 libcsv-dev libsqlite3-dev sqlite3 libxml2-dev
   libsoup-3.0-dev libjson-glib-dev libsodium-dev libssl-dev
   curl openssl
+  # the libFuzzer targets (tests/fuzz): clang and its runtime libraries (libFuzzer, ASan)
+  clang libclang-rt-dev
 )
 if [ "${BR_WITH_BROWSER:-0}" = 1 ]; then
   packages+=(chromium)
