@@ -7,11 +7,8 @@ int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
   static char *dir;
-  if (!dir) {
-    dir = g_build_filename(br_fuzz_dir(), "ofac", NULL);
-    if (g_mkdir(dir, 0700) != 0)
-      abort();
-  }
+  if (!dir)
+    dir = br_fuzz_folder("ofac");
   const char *part[2];
   gsize len[2];
   br_fuzz_split(data, size, 2, part, len);

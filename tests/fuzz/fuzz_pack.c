@@ -31,9 +31,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     batch = br_batch_new(br_feed_schema(feed), 3);
     if (br_feed_next_batch(feed, batch, NULL) != 3)
       abort();
-    dir = g_build_filename(br_fuzz_dir(), "pack", NULL);
-    if (g_mkdir(dir, 0700) != 0)
-      abort();
+    dir = br_fuzz_folder("pack");
   }
   const char *part[3];
   gsize len[3];

@@ -53,6 +53,16 @@ br_fuzz_dir(void)
   return br_fuzz_scratch;
 }
 
+/* Makes the folder NAME in the scratch folder; returns its path. */
+static inline char *
+br_fuzz_folder(const char *name)
+{
+  char *path = g_build_filename(br_fuzz_dir(), name, NULL);
+  if (g_mkdir(path, 0700) != 0)
+    abort();
+  return path;
+}
+
 /* Writes len bytes to NAME (a relative path) in the scratch folder; returns its path. */
 static inline char *
 br_fuzz_write(const char *name, const void *data, gsize len)
