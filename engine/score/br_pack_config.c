@@ -174,6 +174,45 @@ check_key(const KnownGroup *g, const char *key, const char *text, BrPackProblemF
   g_free(msg);
 }
 
+/* A key set twice in a group (or in a group that appears twice) keeps its last value in
+ * GKeyFile: which one the author meant cannot be known, so it is an error. */
+static void
+check_repeats(const char *text, BrPackProblemFunc problem, gpointer data)
+{
+  if (!text)
+    return;
+  char **lines = g_strsplit(text, "\n", -1);
+  GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  char *group = g_strdup("");
+  for (int i = 0; lines[i]; i++) {
+    char *l = g_strstrip(lines[i]);
+    if (l[0] == '[') {
+      char *close = strchr(l, ']');
+      g_free(group);
+      group = close ? g_strndup(l + 1, (gsize)(close - l - 1)) : g_strdup(l + 1);
+      continue;
+    }
+    char *eq = l[0] == '#' ? NULL : strchr(l, '=');
+    if (!eq)
+      continue;
+    *eq = '\0';
+    char *id = g_strdup_printf("%s\n%s", group, g_strstrip(l));
+    int first = GPOINTER_TO_INT(g_hash_table_lookup(seen, id));
+    if (first) {
+      char *msg = g_strdup_printf("[%s] %s: set again (first on line %d); keep one", group,
+                                  strchr(id, '\n') + 1, first);
+      problem(i + 1, msg, data);
+      g_free(msg);
+      g_free(id);
+    } else {
+      g_hash_table_insert(seen, id, GINT_TO_POINTER(i + 1));
+    }
+  }
+  g_free(group);
+  g_hash_table_destroy(seen);
+  g_strfreev(lines);
+}
+
 void
 br_pack_config_check(GKeyFile *kf, const char *text, BrPackProblemFunc problem, gpointer data)
 {
@@ -194,11 +233,24 @@ br_pack_config_check(GKeyFile *kf, const char *text, BrPackProblemFunc problem, 
     }
     gsize nkeys = 0;
     char **keys = g_key_file_get_keys(kf, groups[i], &nkeys, NULL);
-    for (gsize k = 0; k < nkeys; k++)
+    for (gsize k = 0; k < nkeys; k++) {
       check_key(g, keys[k], text, problem, data);
+      /* GKeyFile hands out no string that is not UTF-8: read through it, such a name or
+       * version would silently become the folder name or a default. */
+      char *raw = g_key_file_get_value(kf, groups[i], keys[k], NULL);
+      if (raw && !g_utf8_validate(raw, -1, NULL)) {
+        char *msg = g_strdup_printf("[%s] %s: not UTF-8 (pack.ini is read as UTF-8; save it in "
+                                    "that encoding)",
+                                    groups[i], keys[k]);
+        problem(br_pack_ini_line(text, groups[i], keys[k]), msg, data);
+        g_free(msg);
+      }
+      g_free(raw);
+    }
     g_strfreev(keys);
   }
   g_strfreev(groups);
+  check_repeats(text, problem, data);
 }
 
 void

@@ -310,7 +310,7 @@ read_rule_files(BrPack *pack, GPtrArray *diags)
     if (g_str_has_suffix(name, ".lua"))
       g_ptr_array_add(names, g_strdup(name));
   g_dir_close(dir);
-  qsort(names->pdata, names->len, sizeof(gpointer), cmp_str);
+  g_ptr_array_sort(names, cmp_str);
 
   GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
   char *ini = g_build_filename(pack->dir, "pack.ini", NULL);

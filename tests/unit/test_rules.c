@@ -435,6 +435,52 @@ test_settings_typos(void)
   g_free(dir);
 }
 
+/* A pack folder with pack.ini and no rule file is refused with its reason (the file list is
+ * empty, which once reached qsort as NULL); a value of pack.ini that is not UTF-8 is an error
+ * naming the file, group and key, never the folder name or a default instead. */
+static void
+test_settings_broken_folders(void)
+{
+  char *dir = g_build_filename(rules_tmpdir, "no-lua", NULL);
+  g_mkdir_with_parents(dir, 0700);
+  char *ini = br_test_write_file(dir, "pack.ini", "[pack]\nname = t\n", -1);
+  GError *error = NULL;
+  g_assert_null(br_pack_load(dir, &error));
+  g_assert_nonnull(error);
+  g_assert_nonnull(strstr(error->message, "no rules"));
+  g_clear_error(&error);
+  g_free(ini);
+  g_free(dir);
+
+  const char *lua =
+      "rule { id = 'CCP-ROUTE-001', title = 't', weight = 1, when = present('bol') }\n";
+  static const struct {
+    const char *ini, *want;
+  } bad[] = {
+      {"[pack]\nname = caf\xe9\n", "pack.ini:2: [pack] name: not UTF-8"},
+      {"[pack]\nname = t\nversion = \xff\xfe\n", "pack.ini:3: [pack] version: not UTF-8"},
+      {"[pack]\nname = t\nunit = bo\xc3l\n", "pack.ini:3: [pack] unit: not UTF-8"},
+      {"[pack]\nname = t\n[watchlists]\nlists = un,\x80\n",
+       "pack.ini:4: [watchlists] lists: not UTF-8"},
+      {"[pack]\nname = t\n[fields]\nrequired = bol,\xc0\n",
+       "pack.ini:4: [fields] required: not UTF-8"},
+      {"[pack]\nname = t\n[capacity]\ndefault = 3\n[lanes]\nred = 9\n[capacity]\ndefault = 30\n",
+       "pack.ini:8: [capacity] default: set again (first on line 4); keep one"},
+      {"[pack]\nname = t\nname = u\n", "pack.ini:3: [pack] name: set again (first on line 2)"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+    char *name = g_strdup_printf("bad-utf8-%u", i);
+    dir = rules_make_pack(name, bad[i].ini, lua);
+    g_assert_null(br_pack_load(dir, &error));
+    g_assert_error(error, BR_RULES_ERROR, BR_RULES_ERROR_SETTINGS);
+    if (!strstr(error->message, bad[i].want))
+      g_error("expected \"%s\" in: %s", bad[i].want, error->message);
+    g_clear_error(&error);
+    g_free(name);
+    g_free(dir);
+  }
+}
+
 /* pack dump prints every setting with its default, as a pack.ini that loads to the same
  * settings. */
 static void
@@ -879,6 +925,7 @@ main(int argc, char **argv)
   g_test_add_func("/rules/ids", test_rule_ids);
   g_test_add_func("/rules/settings-typos", test_settings_typos);
   g_test_add_func("/rules/settings-dump", test_settings_dump);
+  g_test_add_func("/rules/settings-broken-folders", test_settings_broken_folders);
   g_test_add_func("/rules/line-view", test_line_view);
   g_test_add_func("/rules/validity-and-results", test_validity_and_results);
   g_test_add_func("/rules/check", test_check_reports_problems);
