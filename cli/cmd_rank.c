@@ -106,26 +106,6 @@ write_stdout(GPtrArray *lists, const BrPack *pack, const BrListStamp *stamp, BrF
   return ok;
 }
 
-typedef struct {
-  const char *const *paths;
-  guint npaths;
-  BrInputFormat format;
-  const BrProfile *profile;
-  const BrPack *pack;
-  GPtrArray *lists;
-  const BrAmendments *amend;
-  BrRunVersions *versions;
-  GError *error;
-} DetailsJob;
-
-static gpointer
-collect_details(gpointer data)
-{
-  DetailsJob *job = data;
-  return br_run_details_collect(job->paths, job->npaths, job->format, job->profile, job->pack,
-                                job->lists, job->amend, job->versions, &job->error);
-}
-
 int
 br_cmd_rank(int argc, char **argv)
 {
@@ -192,12 +172,12 @@ br_cmd_rank(int argc, char **argv)
            "ranked as one. Exit status: 0 ok, 1 failure, 2 usage, 3 rows rejected,\n"
            "4 rule errors, 5 both, 7 rejects over --max-reject-share (no lists written).\n"
            "Every list row carries the run stamp (run_id, list_date, pack, pack_version,\n"
-           "pack_hash, seed, watchlists); --out DIR loses the lists of an earlier run.");
+           "pack_hash, seed, watchlists, rules_off); --out DIR loses the lists of an earlier\n"
+           "run, and of this one when it cannot be recorded in the store.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   int status = BR_EXIT_FAILURE;
   BrProfile *profile = NULL;
   BrPack *pack = NULL;
-  BrFieldResolution *fields = NULL;
   GPtrArray *resolutions =
       g_ptr_array_new_with_free_func((GDestroyNotify)br_fields_resolution_free);
   GPtrArray *inputs = g_ptr_array_new_with_free_func((GDestroyNotify)br_input_close);
@@ -209,6 +189,7 @@ br_cmd_rank(int argc, char **argv)
   GArray *versions = NULL; /* BrLineVersion of the first reading */
   BrRunVersions *run_versions = NULL;
   GPtrArray *lists = NULL;
+  GArray *rules_off = NULL;
   BrPipelineResult result = {0};
   BrEntityKeys *entity_keys = NULL;
   BrHistory *history = NULL;
@@ -382,9 +363,6 @@ br_cmd_rank(int argc, char **argv)
               why);
       g_free(why);
     }
-    /* The summary names the disabled rules of the first input that has any. */
-    if (!fields || (fields->off->len == 0 && res->off->len > 0))
-      fields = res;
   }
 
   Progress progress = {.start_us = start};
@@ -465,7 +443,8 @@ br_cmd_rank(int argc, char **argv)
     goto out;
   }
   lists = br_rank_select(result.units, pack, seed);
-  BrListStamp stamp = {run_id, list_date, seed, watch};
+  rules_off = br_output_rules_off(&result, resolutions);
+  BrListStamp stamp = {run_id, list_date, seed, watch, rules_off};
   gboolean written = parse_only ? TRUE
                      : to_stdout
                          ? write_stdout(lists, pack, &stamp, format)
@@ -504,38 +483,29 @@ br_cmd_rank(int argc, char **argv)
         .entities = result.entities,
     };
     /* The worklist's manifest fields of the selected units (boxrank serve) come from a second
-     * read of the inputs, on a thread of its own while the run is recorded: both only read
-     * the lists. */
-    /* Which lines are versions to keep: those amended within the run, and those an earlier
-     * run sent from another file. */
-    if (versions &&
-        !(run_versions = br_run_versions_plan(store, versions, list_date,
-                                              (const char *const *)input_hash, ninputs, &error)))
-      goto fail;
-    DetailsJob job = {.paths = (const char *const *)argv + 1,
-                      .npaths = ninputs,
-                      .format = input_format,
-                      .profile = profile,
-                      .pack = pack,
-                      .lists = lists,
-                      .amend = amendments,
-                      .versions = run_versions};
-    GThread *collector = g_thread_new("br-details", collect_details, &job);
-    gint64 store_run = br_store_record_run(store, &run, lists, pack, &error);
-    BrRunDetails *details = g_thread_join(collector);
-    if (!store_run || !details) {
-      br_run_details_free(details);
-      if (store_run)
-        g_propagate_error(&error, job.error);
-      else
-        g_clear_error(&job.error);
+     * read of the inputs, while the run is recorded. Which lines are versions to keep: those
+     * amended within the run, and those an earlier run sent from another file. */
+    BrRunDetailsSource source = {.paths = (const char *const *)argv + 1,
+                                 .npaths = ninputs,
+                                 .format = input_format,
+                                 .profile = profile,
+                                 .amend = amendments};
+    if ((versions &&
+         !(source.versions = run_versions = br_run_versions_plan(
+               store, versions, list_date, (const char *const *)input_hash, ninputs, &error))) ||
+        !br_run_details_record_run(store, &run, lists, pack, &source, &error)) {
+      /* Lists the store does not know would pass for a run that never happened. */
+      GError *kept = NULL;
+      if (to_stdout)
+        g_prefix_error(&error, "run not recorded: ");
+      else if (br_output_clear(out_dir, &kept))
+        g_prefix_error(&error, "run not recorded, its lists removed from %s: ", out_dir);
+      else {
+        g_prefix_error(&error, "run not recorded (and %s): ", kept->message);
+        g_error_free(kept);
+      }
       goto fail;
     }
-    gboolean recorded = br_run_details_record(store, store_run, lists, pack, details, run_versions,
-                                              started_at, &error);
-    br_run_details_free(details);
-    if (!recorded)
-      goto fail;
   }
   BrRunSummary summary = {
       .input = input_names->str,
@@ -549,7 +519,6 @@ br_cmd_rank(int argc, char **argv)
       .elapsed_s = (g_get_monotonic_time() - start) / 1e6,
       .result = &result,
       .lists = lists,
-      .fields = fields,
   };
   GString *text = g_string_new(NULL);
   if (summary_path) {
@@ -593,6 +562,8 @@ out:
   g_ptr_array_free(hashing, TRUE);
   if (lists)
     g_ptr_array_free(lists, TRUE);
+  if (rules_off)
+    g_array_unref(rules_off);
   br_pipeline_result_clear(&result);
   g_ptr_array_free(resolutions, TRUE);
   br_amendments_free(amendments);

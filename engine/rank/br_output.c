@@ -123,9 +123,71 @@ stamp_watchlists(const BrListStamp *stamp)
   return g_string_free(s, FALSE);
 }
 
+GArray *
+br_output_rules_off(const BrPipelineResult *result, GPtrArray *resolutions)
+{
+  GArray *off = g_array_new(FALSE, FALSE, sizeof(BrRuleOff));
+  for (guint rule = 0; rule < result->nrules; rule++) {
+    guint first = off->len;
+    for (guint i = 0; resolutions && i < resolutions->len; i++) {
+      const BrFieldResolution *res = g_ptr_array_index(resolutions, i);
+      for (guint k = 0; k < res->off->len; k++) {
+        const BrRuleOff *o = &g_array_index(res->off, BrRuleOff, k);
+        gboolean seen = o->rule != rule;
+        for (guint j = first; !seen && j < off->len; j++)
+          seen = strcmp(g_array_index(off, BrRuleOff, j).field, o->field) == 0;
+        if (!seen)
+          g_array_append_val(off, *o);
+      }
+    }
+    if (result->disabled && result->disabled[rule]) {
+      BrRuleOff o = {rule, NULL};
+      g_array_append_val(off, o);
+    }
+  }
+  return off;
+}
+
+/* The stamp's switched-off rules as one cell: "ID=missing:FIELD ID=failing". */
+static char *
+stamp_rules_off(const BrListStamp *stamp, const BrPack *pack)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; stamp->rules_off && i < stamp->rules_off->len; i++) {
+    const BrRuleOff *o = &g_array_index(stamp->rules_off, BrRuleOff, i);
+    g_string_append_printf(s, "%s%s=", i ? " " : "", br_pack_rule(pack, o->rule)->id);
+    if (o->field)
+      g_string_append_printf(s, "missing:%s", o->field);
+    else
+      g_string_append(s, "failing");
+  }
+  return g_string_free(s, FALSE);
+}
+
+/* The switched-off rules as a JSON array of {"rule", "why", "field"}. */
+static void
+json_rules_off(GString *out, const GArray *rules_off, const BrPack *pack, const char *sep)
+{
+  g_string_append_c(out, '[');
+  for (guint i = 0; rules_off && i < rules_off->len; i++) {
+    const BrRuleOff *o = &g_array_index(rules_off, BrRuleOff, i);
+    g_string_append_printf(out, "%s{\"rule\":%s", i ? "," : "", sep);
+    br_json_append_string(out, br_pack_rule(pack, o->rule)->id, -1);
+    g_string_append_printf(out, ",%s\"why\":%s\"%s\"", sep, sep,
+                           o->field ? "missing_field" : "failing");
+    if (o->field) {
+      g_string_append_printf(out, ",%s\"field\":%s", sep, sep);
+      br_json_append_string(out, o->field, -1);
+    }
+    g_string_append_c(out, '}');
+  }
+  g_string_append_c(out, ']');
+}
+
 /* The stamp columns that end every CSV row, after a leading comma. */
 static void
-csv_stamp(GString *out, const BrListStamp *stamp, const BrPack *pack, const char *watchlists)
+csv_stamp(GString *out, const BrListStamp *stamp, const BrPack *pack, const char *watchlists,
+          const char *rules_off)
 {
   const BrPackSettings *settings = br_pack_settings(pack);
   g_string_append_c(out, ',');
@@ -138,11 +200,13 @@ csv_stamp(GString *out, const BrListStamp *stamp, const BrPack *pack, const char
   csv_cell(out, settings->version ? settings->version : "");
   g_string_append_printf(out, ",%s,%" G_GUINT64_FORMAT ",", br_pack_hash(pack), stamp->seed);
   csv_cell(out, watchlists);
+  g_string_append_c(out, ',');
+  csv_cell(out, rules_off);
 }
 
 static const char csv_header[] =
     "port,position,rank,unit,score,lane,selection,rules,reasons,lines,record,amended,"
-    "run_id,list_date,pack,pack_version,pack_hash,seed,watchlists\n";
+    "run_id,list_date,pack,pack_version,pack_hash,seed,watchlists,rules_off\n";
 
 void
 br_output_list_csv(GString *out, const BrPortList *list, const BrPack *pack,
@@ -152,6 +216,7 @@ br_output_list_csv(GString *out, const BrPortList *list, const BrPack *pack,
     g_string_append(out, csv_header);
   char num[G_ASCII_DTOSTR_BUF_SIZE];
   char *watchlists = stamp_watchlists(stamp);
+  char *rules_off = stamp_rules_off(stamp, pack);
   for (guint i = 0; i < list->selected->len; i++) {
     const BrUnit *u = g_ptr_array_index(list->selected, i);
     csv_cell(out, u->port);
@@ -168,12 +233,13 @@ br_output_list_csv(GString *out, const BrPortList *list, const BrPack *pack,
     g_string_append_printf(out, ",%" G_GUINT64_FORMAT ",", u->nlines);
     csv_cell(out, u->record);
     g_string_append(out, u->amended ? ",yes" : ",");
-    csv_stamp(out, stamp, pack, watchlists);
+    csv_stamp(out, stamp, pack, watchlists, rules_off);
     g_string_append_c(out, '\n');
     g_free(rules);
     g_free(reasons);
   }
   g_free(watchlists);
+  g_free(rules_off);
 }
 
 /* The stamp as the "run" object of every JSON Lines record. */
@@ -200,7 +266,9 @@ json_stamp(const BrListStamp *stamp, const BrPack *pack)
     g_string_append_c(s, ':');
     br_json_append_string(s, wl->content_hash ? wl->content_hash : "", -1);
   }
-  g_string_append(s, "}}");
+  g_string_append(s, "},\"rules_off\":");
+  json_rules_off(s, stamp->rules_off, pack, "");
+  g_string_append_c(s, '}');
   return g_string_free(s, FALSE);
 }
 
@@ -423,16 +491,22 @@ br_output_summary_json(GString *out, const BrRunSummary *s)
     g_string_append_c(out, '}');
   }
   g_string_append(out, "\n  ],\n  \"missing_fields\": [");
-  for (guint i = 0; s->fields && i < s->fields->off->len; i++) {
-    const BrRuleOff *off = &g_array_index(s->fields->off, BrRuleOff, i);
-    g_string_append(out, i ? ",\n    {\"rule\": " : "\n    {\"rule\": ");
-    br_json_append_string(out, br_pack_rule(s->pack, off->rule)->id, -1);
+  guint nmissing = 0;
+  const GArray *off = s->stamp->rules_off;
+  for (guint i = 0; off && i < off->len; i++) {
+    const BrRuleOff *o = &g_array_index(off, BrRuleOff, i);
+    if (!o->field)
+      continue;
+    g_string_append(out, nmissing++ ? ",\n    {\"rule\": " : "\n    {\"rule\": ");
+    br_json_append_string(out, br_pack_rule(s->pack, o->rule)->id, -1);
     g_string_append(out, ", \"field\": ");
-    br_json_append_string(out, off->field, -1);
+    br_json_append_string(out, o->field, -1);
     g_string_append(out, ", \"disabled\": true}");
   }
-  g_string_append_printf(out, "%s],\n  \"rule_errors\": %" G_GUINT64_FORMAT,
-                         s->fields && s->fields->off->len ? "\n  " : "", total_failures(r));
+  g_string_append_printf(out, "%s],\n  \"rule_errors\": %" G_GUINT64_FORMAT, nmissing ? "\n  " : "",
+                         total_failures(r));
+  g_string_append(out, ",\n  \"rules_off\": ");
+  json_rules_off(out, off, s->pack, " ");
   g_string_append(out, ",\n  \"rules_switched_off\": [");
   for (guint i = 0, n = 0; i < r->nrules; i++)
     if (r->disabled[i]) {
@@ -471,8 +545,11 @@ br_output_summary_text(GString *out, const BrRunSummary *s)
       g_string_append_printf(out, "%u+", l->explore);
     g_string_append_printf(out, "%u)\n", l->random);
   }
-  for (guint i = 0; s->fields && i < s->fields->off->len; i++) {
-    char *why = br_fields_describe(s->pack, &g_array_index(s->fields->off, BrRuleOff, i));
+  for (guint i = 0; s->stamp->rules_off && i < s->stamp->rules_off->len; i++) {
+    const BrRuleOff *o = &g_array_index(s->stamp->rules_off, BrRuleOff, i);
+    if (!o->field)
+      continue;
+    char *why = br_fields_describe(s->pack, o);
     g_string_append_printf(out, "  %s\n", why);
     g_free(why);
   }

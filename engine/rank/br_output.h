@@ -29,7 +29,15 @@ typedef struct {
   const char *list_date; /* YYYY-MM-DD the lists are for */
   guint64 seed;
   const BrWatchSet *watch; /* the watchlists screened against; NULL: none */
+  /* The rules switched off for the run, which the lists cannot show (br_output_rules_off);
+   * NULL: none. */
+  const GArray *rules_off;
 } BrListStamp;
+
+/* The rules a run switched off, as BrRuleOff in rule order: for each rule, every field some
+ * input lacks (resolutions: BrFieldResolution*, one per input; may be NULL), then field NULL
+ * when the breaker switched it off ([limits] max_failures). Free with g_array_unref. */
+GArray *br_output_rules_off(const BrPipelineResult *result, GPtrArray *resolutions);
 
 /* A new run id: "YYYYMMDDTHHMMSSZ-" and 8 random hex digits. */
 char *br_output_run_id(gint64 unix_seconds);
@@ -58,8 +66,7 @@ typedef struct {
   const char *reject_path; /* NULL when nothing was rejected */
   double elapsed_s;
   const BrPipelineResult *result;
-  GPtrArray *lists;                /* BrPortList* */
-  const BrFieldResolution *fields; /* rules disabled for fields the input lacks; may be NULL */
+  GPtrArray *lists; /* BrPortList* */
 } BrRunSummary;
 
 void br_output_summary_json(GString *out, const BrRunSummary *summary);

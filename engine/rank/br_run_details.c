@@ -284,3 +284,46 @@ br_run_details_record(BrStore *store, gint64 run_id, GPtrArray *lists, const BrP
   br_store_finalize(st, STMT_N);
   return ok;
 }
+
+typedef struct {
+  const BrRunDetailsSource *source;
+  const BrPack *pack;
+  GPtrArray *lists;
+  GError *error;
+} CollectJob;
+
+static gpointer
+collect_main(gpointer data)
+{
+  CollectJob *job = data;
+  const BrRunDetailsSource *src = job->source;
+  return br_run_details_collect(src->paths, src->npaths, src->format, src->profile, job->pack,
+                                job->lists, src->amend, src->versions, &job->error);
+}
+
+gint64
+br_run_details_record_run(BrStore *store, const BrRunRecord *run, GPtrArray *lists,
+                          const BrPack *pack, const BrRunDetailsSource *source, GError **error)
+{
+  if (!br_store_begin(store, error))
+    return 0;
+  /* Both only read the lists. */
+  CollectJob job = {source, pack, lists, NULL};
+  GThread *collector = g_thread_new("br-details", collect_main, &job);
+  gint64 run_id = br_store_record_run(store, run, lists, pack, error);
+  BrRunDetails *details = g_thread_join(collector);
+  if (run_id && !details)
+    g_propagate_error(error, job.error);
+  else
+    g_clear_error(&job.error);
+  gboolean ok = run_id && details &&
+                br_run_details_record(store, run_id, lists, pack, details, source->versions,
+                                      run->started_at, error) &&
+                br_store_commit(store, error);
+  br_run_details_free(details);
+  if (!ok) {
+    br_store_rollback(store);
+    return 0;
+  }
+  return run_id;
+}

@@ -9,11 +9,12 @@
 
 #include <glib.h>
 
+#include "br_amend.h"
 #include "br_input.h"
 #include "br_profile.h"
 #include "br_rank.h"
-#include "br_amend.h"
 #include "br_rules.h"
+#include "br_run_record.h"
 #include "br_run_versions.h"
 #include "br_store.h"
 
@@ -39,3 +40,22 @@ guint br_run_details_lines(const BrRunDetails *details, const char *port, const 
 gboolean br_run_details_record(BrStore *store, gint64 run_id, GPtrArray *lists, const BrPack *pack,
                                const BrRunDetails *details, BrRunVersions *versions,
                                gint64 started_at, GError **error);
+
+/* Where a run's details come from: what br_run_details_collect reads. */
+typedef struct {
+  const char *const *paths;
+  guint npaths;
+  BrInputFormat format;
+  const BrProfile *profile;
+  const BrAmendments *amend; /* may be NULL */
+  BrRunVersions *versions;   /* may be NULL */
+} BrRunDetailsSource;
+
+/* Records a run (br_store_record_run) and the details of its selected units
+ * (br_run_details_record, with the run's started_at) in one transaction, so that no run is
+ * ever stored without its reasons, line versions and audit row: the details are read from
+ * source on a thread of their own while the run is recorded. Returns the run id, or 0 with
+ * error set and the store as it was. */
+gint64 br_run_details_record_run(BrStore *store, const BrRunRecord *run, GPtrArray *lists,
+                                 const BrPack *pack, const BrRunDetailsSource *source,
+                                 GError **error);

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "br_checks.h"
 #include "br_csv_write.h"
@@ -613,8 +616,15 @@ br_outcomes_import(BrStore *store, const char *path, const char *reject_path,
 out:
   if (in_tx && (!ok || summary->already))
     br_store_rollback(store);
-  if (imp.rejects)
+  if (imp.rejects) {
+    /* The rejects of an import that stored nothing would pass for its rejects (and are
+     * partial when the disk filled up): remove them, unless they went to a device. */
+    struct stat st;
+    gboolean regular = fstat(fileno(imp.rejects), &st) == 0 && S_ISREG(st.st_mode);
     fclose(imp.rejects);
+    if (!ok && regular)
+      g_unlink(reject_path);
+  }
   if (f)
     fclose(f);
   br_store_finalize(imp.stmts, OS_COUNT);

@@ -17,6 +17,7 @@ G_DEFINE_QUARK(br - store - error - quark, br_store_error)
 struct BrStore {
   char *path;
   sqlite3 *db;
+  guint depth; /* transactions open: the outer one, then savepoints */
 };
 
 const char *
@@ -45,20 +46,45 @@ exec_sql(BrStore *store, const char *sql, const char *what, GError **error)
 gboolean
 br_store_begin(BrStore *store, GError **error)
 {
-  return exec_sql(store, "BEGIN IMMEDIATE", "cannot start a transaction", error);
+  char *sql =
+      store->depth ? g_strdup_printf("SAVEPOINT br_%u", store->depth) : g_strdup("BEGIN IMMEDIATE");
+  gboolean ok = exec_sql(store, sql, "cannot start a transaction", error);
+  g_free(sql);
+  if (ok)
+    store->depth++;
+  return ok;
 }
 
 gboolean
 br_store_commit(BrStore *store, GError **error)
 {
-  return exec_sql(store, "COMMIT", "cannot commit", error);
+  g_assert(store->depth > 0);
+  char *sql =
+      store->depth > 1 ? g_strdup_printf("RELEASE br_%u", store->depth - 1) : g_strdup("COMMIT");
+  gboolean ok = exec_sql(store, sql, "cannot commit", error);
+  g_free(sql);
+  if (ok)
+    store->depth--;
+  return ok;
 }
 
 void
 br_store_rollback(BrStore *store)
 {
+  if (store->depth > 1) {
+    /* SQLite may have rolled the whole transaction back already (a full disk, I/O errors):
+     * then there is no savepoint left, and the outer level's rollback finds nothing to do. */
+    char *sql =
+        g_strdup_printf("ROLLBACK TO br_%u; RELEASE br_%u", store->depth - 1, store->depth - 1);
+    if (!sqlite3_get_autocommit(store->db))
+      sqlite3_exec(store->db, sql, NULL, NULL, NULL);
+    g_free(sql);
+    store->depth--;
+    return;
+  }
   if (!sqlite3_get_autocommit(store->db))
     sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+  store->depth = 0;
 }
 
 gboolean

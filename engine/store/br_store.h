@@ -55,7 +55,11 @@ sqlite3 *br_store_db(BrStore *store);
 guint br_store_schema_version(BrStore *store);
 
 /* Transactions. begin takes the write lock at once (BEGIN IMMEDIATE), so a concurrent writer
- * waits for the busy timeout instead of failing half-way. */
+ * waits for the busy timeout instead of failing half-way. They nest: a begin inside an open
+ * transaction is a savepoint, which commit releases and rollback undoes alone; whatever is
+ * committed inside stays uncommitted until the outer commit, so a caller can make one
+ * transaction of several writes that are each a transaction of their own. Every begin that
+ * succeeds takes one commit or one rollback (a failed commit takes a rollback). */
 gboolean br_store_begin(BrStore *store, GError **error);
 gboolean br_store_commit(BrStore *store, GError **error);
 void br_store_rollback(BrStore *store);

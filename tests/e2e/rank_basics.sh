@@ -27,7 +27,7 @@ expect_status 0 "$BOXRANK" rank "$WORK/m.csv" --rules "$WORK/pack" --out "$WORK/
 # The run is recorded with its input's SHA-256 (hashed on a thread while the input is scored).
 [ "$(sqlite3 "$BOXRANK_DB" "SELECT sha256 FROM run_inputs ORDER BY run_id DESC LIMIT 1")" = \
   "$(sha256sum "$WORK/m.csv" | cut -d' ' -f1)" ] || fail "the recorded input hash is not the file's"
-head -1 "$WORK/out/list-IQUQR.csv" | grep -qx "port,position,rank,unit,score,lane,selection,rules,reasons,lines,record,amended,run_id,list_date,pack,pack_version,pack_hash,seed,watchlists" ||
+head -1 "$WORK/out/list-IQUQR.csv" | grep -qx "port,position,rank,unit,score,lane,selection,rules,reasons,lines,record,amended,run_id,list_date,pack,pack_version,pack_hash,seed,watchlists,rules_off" ||
   fail "unexpected CSV header"
 # Line 35 (EC origin and heavy) is on container CONT0018 at Safwan: both rules, score 70, the
 # only red unit there. Umm Qasr has no red unit, so only its random pick is listed.

@@ -37,16 +37,42 @@ cat >"$WORK/failing/rules.lua" <<'LUA'
 rule { id = "ALWAYS-FAILS", title = "fails on every line", weight = 1,
   when = function(line) local k = "no_such_field" return line[k] > 1 end }
 rule { id = "WORKS", title = "works", weight = 1, when = function(line) return true end }
+rule { id = "NEEDS-HS", title = "reads a field the input lacks", weight = 1,
+  when = present("hs_code") }
 LUA
 {
   echo "container,port,origin_country,declared_kg,measured_kg"
   for i in $(seq 1 3000); do printf 'CONT%07d,IQUQR,EC,1000,1200\n' "$i"; done
 } >"$WORK/s3000.csv"
-expect_status 4 "$BOXRANK" rank "$WORK/s3000.csv" --rules "$WORK/failing" --out "$WORK/of" -q 2>"$WORK/err"
+expect_status 4 "$BOXRANK" rank "$WORK/s3000.csv" --rules "$WORK/failing" --out "$WORK/of" -q \
+  --db "$WORK/f.db" 2>"$WORK/err"
 grep -q '"id": "ALWAYS-FAILS", "weight": 1, "fired": 0, "errors": 5,.*"switched_off": true' \
   "$WORK/of/summary.json" || fail "breaker: $(grep ALWAYS "$WORK/of/summary.json")"
 grep -q '"id": "WORKS", "weight": 1, "fired": 3000, "errors": 0}' "$WORK/of/summary.json" ||
   fail "breaker: the other rule must go on"
 grep -q "rule ALWAYS-FAILS switched off for the rest of the run after 5 failures" "$WORK/err" ||
   fail "breaker: no notice on stderr: $(cat "$WORK/err")"
+# Every list row, the summary and stderr name the rules switched off for the run: the breaker's
+# and those reading a field the input lacks. A list cannot show a rule that never ran.
+grep -q "rule NEEDS-HS reads hs_code, which the input does not have" "$WORK/err" ||
+  fail "stamp: no notice of the missing field on stderr: $(cat "$WORK/err")"
+head -1 "$WORK/of/list-IQUQR.csv" | grep -q ',watchlists,rules_off$' || fail "stamp: no rules_off column"
+rows=$(tail -n +2 "$WORK/of/list-IQUQR.csv" | wc -l)
+[ "$rows" -gt 0 ] || fail "stamp: empty list"
+[ "$(grep -c ',ALWAYS-FAILS=failing NEEDS-HS=missing:hs_code$' "$WORK/of/list-IQUQR.csv")" -eq "$rows" ] ||
+  fail "stamp: a CSV row does not name the rules switched off: $(tail -1 "$WORK/of/list-IQUQR.csv")"
+[ "$(grep -c '"rules_off":\[{"rule":"ALWAYS-FAILS","why":"failing"},{"rule":"NEEDS-HS","why":"missing_field","field":"hs_code"}\]}}$' \
+  "$WORK/of/list-IQUQR.jsonl")" -eq "$rows" ] ||
+  fail "stamp: a JSONL record does not name the rules switched off: $(tail -1 "$WORK/of/list-IQUQR.jsonl")"
+tr -d '\n ' <"$WORK/of/summary.json" |
+  grep -q '"rules_off":\[{"rule":"ALWAYS-FAILS","why":"failing"},{"rule":"NEEDS-HS","why":"missing_field","field":"hs_code"}\]' ||
+  fail "stamp: summary.json rules_off: $(grep -A3 rules_off "$WORK/of/summary.json")"
+grep -q '"missing_fields": \[$' "$WORK/of/summary.json" && grep -q '{"rule": "NEEDS-HS", "field": "hs_code", "disabled": true}' "$WORK/of/summary.json" ||
+  fail "stamp: summary.json missing_fields"
+# Several inputs: a rule off in any of them is named, each field once.
+cp "$WORK/s3000.csv" "$WORK/s3000b.csv"
+expect_status 4 "$BOXRANK" rank "$WORK/s3000.csv" "$WORK/s3000b.csv" --rules "$WORK/failing" --out "$WORK/of2" \
+  --no-store -q 2>/dev/null
+grep -q ',ALWAYS-FAILS=failing NEEDS-HS=missing:hs_code$' "$WORK/of2/list-IQUQR.csv" ||
+  fail "stamp, two inputs: $(tail -1 "$WORK/of2/list-IQUQR.csv")"
 echo "rank hostile rules: ok ($n packs)"

@@ -33,13 +33,13 @@ run_id=$(sed -nE 's/^  "run_id": "(.*)",$/\1/p' "$WORK/o/summary.json")
 [[ "$run_id" =~ ^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$ ]] || fail "summary run_id: '$run_id'"
 grep -q '"list_date": "2026-03-01"' "$WORK/o/summary.json" || fail "summary list_date"
 grep -q "\"sha256\": \"$wl_hash\"" "$WORK/o/summary.json" || fail "summary watchlist hash"
-head -1 "$WORK/o/list-IQUQR.csv" | grep -q ',record,amended,run_id,list_date,pack,pack_version,pack_hash,seed,watchlists$' ||
+head -1 "$WORK/o/list-IQUQR.csv" | grep -q ',record,amended,run_id,list_date,pack,pack_version,pack_hash,seed,watchlists,rules_off$' ||
   fail "CSV stamp columns: $(head -1 "$WORK/o/list-IQUQR.csv")"
 rows=$(tail -n +2 "$WORK/o/list-IQUQR.csv" | wc -l)
 [ "$rows" -gt 0 ] || fail "no rows in the IQUQR list"
-[ "$(grep -c ",$run_id,2026-03-01,e2e,1,${pack_hash}[0-9a-f]*,20260301,tl=$wl_hash\$" "$WORK/o/list-IQUQR.csv")" -eq "$rows" ] ||
+[ "$(grep -c ",$run_id,2026-03-01,e2e,1,${pack_hash}[0-9a-f]*,20260301,tl=$wl_hash,\$" "$WORK/o/list-IQUQR.csv")" -eq "$rows" ] ||
   fail "every CSV row carries the stamp: $(sed -n 2p "$WORK/o/list-IQUQR.csv")"
-[ "$(grep -c "\"run\":{\"run_id\":\"$run_id\",\"list_date\":\"2026-03-01\",\"pack\":\"e2e\",\"pack_version\":\"1\",\"pack_hash\":\"$pack_hash[0-9a-f]*\",\"seed\":20260301,\"watchlists\":{\"tl\":\"$wl_hash\"}}}\$" "$WORK/o/list-IQUQR.jsonl")" -eq "$rows" ] ||
+[ "$(grep -c "\"run\":{\"run_id\":\"$run_id\",\"list_date\":\"2026-03-01\",\"pack\":\"e2e\",\"pack_version\":\"1\",\"pack_hash\":\"$pack_hash[0-9a-f]*\",\"seed\":20260301,\"watchlists\":{\"tl\":\"$wl_hash\"},\"rules_off\":\[\]}}\$" "$WORK/o/list-IQUQR.jsonl")" -eq "$rows" ] ||
   fail "every JSON Lines record carries the stamp: $(head -1 "$WORK/o/list-IQUQR.jsonl")"
 [ "$(sqlite3 "$DB" "SELECT run_key FROM runs ORDER BY id DESC LIMIT 1")" = "$run_id" ] ||
   fail "store: run_key"

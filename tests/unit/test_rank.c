@@ -151,9 +151,19 @@ test_reasons_by_contribution(void)
   br_unit_table_add(t, "P", "U1", "R1", 1, &r);
   GPtrArray *lists = br_rank_select(t, pack, 1);
   GString *csv = g_string_new(NULL), *json = g_string_new(NULL);
-  BrListStamp stamp = {"20260301T000000Z-00000000", "2026-03-01", 1, NULL};
+  /* Rules switched off for the run are named on every row: the lists cannot show them. */
+  GArray *off = g_array_new(FALSE, FALSE, sizeof(BrRuleOff));
+  BrRuleOff missing = {1, "hs_code"}, failing = {4, NULL};
+  g_array_append_val(off, missing);
+  g_array_append_val(off, failing);
+  BrListStamp stamp = {"20260301T000000Z-00000000", "2026-03-01", 1, NULL, off};
   br_output_list_csv(csv, lists->pdata[0], pack, &stamp, FALSE);
   br_output_list_jsonl(json, lists->pdata[0], pack, &stamp);
+  g_assert_true(g_str_has_suffix(csv->str, ",1,,B=missing:hs_code E=failing\n"));
+  g_assert_nonnull(strstr(json->str,
+                          "\"rules_off\":[{\"rule\":\"B\",\"why\":\"missing_field\","
+                          "\"field\":\"hs_code\"},{\"rule\":\"E\",\"why\":\"failing\"}]}}\n"));
+  g_array_unref(off);
   /* D +3, A +0.5, C -0.3, B -0.8; E's 0.0005 rounds to nothing. */
   g_assert_nonnull(strstr(csv->str, ",D +3.00: why d | A +0.50: why a | "
                                     "C -0.30 lowers the score: why c | 1 more: B -0.80,"));
@@ -239,7 +249,7 @@ test_explore(void)
   for (guint k = 0; k < 3; k++)
     g_assert_cmpuint(explored[k], >=, 90);
   GString *json = g_string_new(NULL);
-  BrListStamp stamp = {"20260301T000000Z-00000000", "2026-03-01", 1, NULL};
+  BrListStamp stamp = {"20260301T000000Z-00000000", "2026-03-01", 1, NULL, NULL};
   br_output_list_jsonl(json, l, pack, &stamp);
   g_assert_nonnull(strstr(json->str, "\"selection\":\"explore\""));
   g_assert_nonnull(strstr(json->str, "\"uncertainty\":0.19"));
@@ -276,7 +286,7 @@ fill(BrUnitTable *t, guint n, gboolean reverse)
 static char *
 render(GPtrArray *lists, const BrPack *pack)
 {
-  BrListStamp stamp = {"20260301T000000Z-00000000", "2026-03-01", 42, NULL};
+  BrListStamp stamp = {"20260301T000000Z-00000000", "2026-03-01", 42, NULL, NULL};
   GString *s = g_string_new(NULL);
   for (guint i = 0; i < lists->len; i++)
     br_output_list_csv(s, lists->pdata[i], pack, &stamp, i == 0);
