@@ -46,6 +46,10 @@ exec_sql(BrStore *store, const char *sql, const char *what, GError **error)
 gboolean
 br_store_begin(BrStore *store, GError **error)
 {
+  /* SQLite rolls a whole transaction back by itself on some errors: a level whose caller
+   * has not yet seen that failure is gone all the same, and nothing is left to nest in. */
+  if (sqlite3_get_autocommit(store->db))
+    store->depth = 0;
   char *sql =
       store->depth ? g_strdup_printf("SAVEPOINT br_%u", store->depth) : g_strdup("BEGIN IMMEDIATE");
   gboolean ok = exec_sql(store, sql, "cannot start a transaction", error);
