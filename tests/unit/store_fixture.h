@@ -163,6 +163,19 @@ fixture_port_free(gpointer p)
   g_free(list);
 }
 
+/* Entity keys importer_id and hs6 bound to a schema of importer_id and hs_code (in that
+ * order), for entity tables built by hand; free both. */
+static inline BrEntityKeys *
+fixture_importer_hs6_keys(BrSchema **schema)
+{
+  BrEntityKeys *keys = br_entity_keys_parse("importer_id,hs6", NULL);
+  *schema = br_schema_new();
+  br_schema_add(*schema, "importer_id", BR_TYPE_STRING, 0);
+  br_schema_add(*schema, "hs_code", BR_TYPE_STRING, 1);
+  br_entity_keys_bind(keys, *schema);
+  return keys;
+}
+
 static inline gint64
 fixture_record(Fixture *fx, const char *as_of, GPtrArray *ports, const BrEntityTable *entities)
 {

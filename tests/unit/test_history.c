@@ -106,11 +106,8 @@ history_data(Fixture *fx)
   BrUnit *units[] = {fixture_unit(fx, "IQUQR", "U1", BR_SEL_TARGETED, BR_LANE_RED, 1, 70, none)};
   GPtrArray *ports = g_ptr_array_new_with_free_func(fixture_port_free);
   g_ptr_array_add(ports, fixture_port("IQUQR", 3, units, 1));
-  BrEntityKeys *keys = br_entity_keys_parse("importer_id,hs6", NULL);
-  BrSchema *schema = br_schema_new();
-  br_schema_add(schema, "importer_id", BR_TYPE_STRING, 0);
-  br_schema_add(schema, "hs_code", BR_TYPE_STRING, 1);
-  br_entity_keys_bind(keys, schema);
+  BrSchema *schema = NULL;
+  BrEntityKeys *keys = fixture_importer_hs6_keys(&schema);
   BrEntityTable *entities = br_entity_table_new(keys);
   BrValue a[2] = {{"imp-a", 5, FALSE, 0}, {"847130", 6, FALSE, 0}};
   BrValue b[2] = {{"IMP-B", 5, FALSE, 0}, {"847130", 6, FALSE, 0}};

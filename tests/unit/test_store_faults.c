@@ -16,6 +16,7 @@
 #include "br_watchlist.h"
 #include "br_watchlist_store.h"
 #include "store_fixture.h"
+#include "test_tmpdir.h"
 
 typedef enum {
   FAULT_NONE,
@@ -305,6 +306,8 @@ faults_install(void)
 /* ---- the operations ---- */
 
 #define MANIFEST_HEADER "container,bol,port,origin_country,measured_kg,importer_id,hs_code\n"
+#define OUTCOMES_HEADER "unit,port,date,result,category,severity,notes\n"
+#define WATCHLIST_HEADER "kind,id,value,name,quality,program,notes\n"
 
 typedef struct {
   Fixture fx;
@@ -332,11 +335,8 @@ record_run(Faults *f, const char *as_of, GError **error)
   GPtrArray *ports = g_ptr_array_new_with_free_func(fixture_port_free);
   g_ptr_array_add(ports, fixture_port("IQBSR", 1, b, 1));
   g_ptr_array_add(ports, fixture_port("IQUQR", 3, a, 2));
-  BrEntityKeys *keys = br_entity_keys_parse("importer_id,hs6", NULL);
-  BrSchema *schema = br_schema_new();
-  br_schema_add(schema, "importer_id", BR_TYPE_STRING, 0);
-  br_schema_add(schema, "hs_code", BR_TYPE_STRING, 1);
-  br_entity_keys_bind(keys, schema);
+  BrSchema *schema = NULL;
+  BrEntityKeys *keys = fixture_importer_hs6_keys(&schema);
   BrEntityTable *entities = br_entity_table_new(keys);
   BrValue rec[2] = {{"IMP-1", 5, FALSE, 0}, {"847130", 6, FALSE, 0}};
   br_entity_table_add(entities, "IQUQR", "MSCU1234565", rec);
@@ -461,43 +461,33 @@ faults_setup(Faults *f, gconstpointer data)
 {
   Fixture *fx = &f->fx;
   fixture_setup(fx, data);
-  f->manifest = g_build_filename(fx->dir, "manifest.csv", NULL);
-  g_assert_true(g_file_set_contents(f->manifest,
-                                    MANIFEST_HEADER "MSCU1234565,B1,IQUQR,EC,900,IMP-1,847130\n"
-                                                    "MSCU1234565,B2,IQUQR,EC,1200,IMP-1,847130\n"
-                                                    "TGHU7654321,B3,IQUQR,DE,10,IMP-3,100190\n"
-                                                    "CAIU1111111,B4,IQBSR,CO,20,IMP-2,847130\n",
-                                    -1, NULL));
-  f->outcomes = g_build_filename(fx->dir, "outcomes.csv", NULL);
-  g_assert_true(g_file_set_contents(f->outcomes,
-                                    "unit,port,date,result,category,severity,notes\n"
-                                    "MSCU1234565,IQUQR,2026-02-11,finding,drugs,4,in the bananas\n"
-                                    "CAIU1111111,IQBSR,2026-02-12,no_finding,,,\n"
-                                    "ZZZU0000000,IQUQR,2026-02-12,no_finding,,,other reason\n"
-                                    "BADU0000000,IQUQR,2026-02-31,no_finding,,,\n",
-                                    -1, NULL));
+  f->manifest = br_test_write_file(fx->dir, "manifest.csv",
+                                   MANIFEST_HEADER "MSCU1234565,B1,IQUQR,EC,900,IMP-1,847130\n"
+                                                   "MSCU1234565,B2,IQUQR,EC,1200,IMP-1,847130\n"
+                                                   "TGHU7654321,B3,IQUQR,DE,10,IMP-3,100190\n"
+                                                   "CAIU1111111,B4,IQBSR,CO,20,IMP-2,847130\n",
+                                   -1);
+  f->outcomes = br_test_write_file(fx->dir, "outcomes.csv",
+                                   OUTCOMES_HEADER
+                                   "MSCU1234565,IQUQR,2026-02-11,finding,drugs,4,in the bananas\n"
+                                   "CAIU1111111,IQBSR,2026-02-12,no_finding,,,\n"
+                                   "ZZZU0000000,IQUQR,2026-02-12,no_finding,,,other reason\n"
+                                   "BADU0000000,IQUQR,2026-02-31,no_finding,,,\n",
+                                   -1);
   f->rejects = g_build_filename(fx->dir, "rejects.csv", NULL);
-  f->watchlist = g_build_filename(fx->dir, "local.csv", NULL);
-  g_assert_true(g_file_set_contents(f->watchlist,
-                                    "kind,id,value,name,quality,program,notes\n"
-                                    "vessel,V1,9074729,SHIP ONE,,,\n"
-                                    "entity,E1,Al Noor General Trading LLC,,,,\n"
-                                    "entity,E1,Noor Trading,,low,,\n"
-                                    "country,,IR,,,,\n",
-                                    -1, NULL));
-  char *old_list = g_build_filename(fx->dir, "old.csv", NULL);
-  g_assert_true(g_file_set_contents(old_list,
-                                    "kind,id,value,name,quality,program,notes\n"
-                                    "vessel,V9,9074729,OLD SHIP,,,\n",
-                                    -1, NULL));
+  f->watchlist = br_test_write_file(fx->dir, "local.csv",
+                                    WATCHLIST_HEADER "vessel,V1,9074729,SHIP ONE,,,\n"
+                                                     "entity,E1,Al Noor General Trading LLC,,,,\n"
+                                                     "entity,E1,Noor Trading,,low,,\n"
+                                                     "country,,IR,,,,\n",
+                                    -1);
+  char *old_list = br_test_write_file(fx->dir, "old.csv",
+                                      WATCHLIST_HEADER "vessel,V9,9074729,OLD SHIP,,,\n", -1);
+  char *first = br_test_write_file(
+      fx->dir, "first.csv", OUTCOMES_HEADER "MSCU1234565,IQUQR,2026-02-02,no_finding,,,\n", -1);
   GError *error = NULL;
   g_assert_cmpint(record_run(f, "2026-02-01", &error), >, 0);
   g_assert_no_error(error);
-  char *first = g_build_filename(fx->dir, "first.csv", NULL);
-  g_assert_true(g_file_set_contents(first,
-                                    "unit,port,date,result,category,severity,notes\n"
-                                    "MSCU1234565,IQUQR,2026-02-02,no_finding,,,\n",
-                                    -1, NULL));
   BrOutcomesSummary s;
   g_assert_true(br_outcomes_import(fx->store, first, NULL, &s, &error));
   g_assert_no_error(error);
