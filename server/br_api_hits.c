@@ -5,10 +5,10 @@
 #include "br_api.h"
 #include "br_audit.h"
 #include "br_json.h"
+#include "br_nameindex.h"
+#include "br_rules.h"
 #include "br_watchlist_store.h"
 
-/* Hits the review lists: scores at least this (the starter pack screens at 0.85). */
-#define HIT_THRESHOLD 0.85
 #define HITS_PER_PARTY 3
 
 static const char *const party_fields[] = {"shipper_name", "consignee_name", "notify_name"};
@@ -45,6 +45,98 @@ server_watch(BrServer *server, GError **error)
   return server->watch;
 }
 
+/* The minimum score per list that the run applied: its pack's on_watchlist(...) calls (the
+ * lowest when several rules screen one list). A list the pack does not screen is reviewed at
+ * the engine's default, which is what on_watchlist without a minimum applies. */
+typedef struct {
+  GHashTable *min; /* list name -> double * */
+  double lowest;   /* the screening cut: the lowest of them and the default */
+  char *source;    /* where they come from, for the page */
+} RunScreens;
+
+static void
+run_screens_free(gpointer data)
+{
+  RunScreens *r = data;
+  g_hash_table_destroy(r->min);
+  g_free(r->source);
+  g_free(r);
+}
+
+static double
+list_threshold(const RunScreens *r, const char *list)
+{
+  const double *min = g_hash_table_lookup(r->min, list);
+  return min ? *min : BR_NAME_DEFAULT_THRESHOLD;
+}
+
+/* Read from the pack folder the run recorded, when its hash still matches: a pack edited or
+ * moved since cannot say what the run did, and the page says so. Kept per run (a run's pack
+ * hash never changes); *owned is set when the answer is not kept (the caller frees it: a
+ * missing folder may come back). */
+static RunScreens *
+run_screens(BrRequest *req, gint64 run_id, gboolean *owned, GError **error)
+{
+  *owned = FALSE;
+  if (!req->server->run_screens)
+    req->server->run_screens =
+        g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, run_screens_free);
+  RunScreens *r = g_hash_table_lookup(req->server->run_screens, &run_id);
+  if (r)
+    return r;
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2(
+          br_store_db(req->store),
+          "SELECT pack_dir, pack_hash, pack_name, pack_version FROM runs WHERE id = ?1", -1, &s,
+          NULL) != SQLITE_OK) {
+    br_store_sql_error(req->store, error, "cannot read the run");
+    return NULL;
+  }
+  sqlite3_bind_int64(s, 1, run_id);
+  if (sqlite3_step(s) != SQLITE_ROW) {
+    sqlite3_finalize(s);
+    br_store_sql_error(req->store, error, "cannot read the run");
+    return NULL;
+  }
+  const char *dir = (const char *)sqlite3_column_text(s, 0);
+  const char *hash = (const char *)sqlite3_column_text(s, 1);
+  r = g_new0(RunScreens, 1);
+  r->min = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  r->lowest = BR_NAME_DEFAULT_THRESHOLD;
+  BrPack *pack = br_pack_load(dir, NULL);
+  gboolean same = pack && strcmp(br_pack_hash(pack), hash) == 0;
+  for (guint i = 0; same && i < br_pack_rule_count(pack); i++) {
+    const BrRuleInfo *rule = br_pack_rule(pack, i);
+    for (guint k = 0; rule->screens && rule->screens[k]; k++) {
+      double *min = g_hash_table_lookup(r->min, rule->screens[k]);
+      if (!min) {
+        min = g_new(double, 1);
+        *min = rule->screen_min[k];
+        g_hash_table_insert(r->min, g_strdup(rule->screens[k]), min);
+      }
+      *min = MIN(*min, rule->screen_min[k]);
+      r->lowest = MIN(r->lowest, *min);
+    }
+  }
+  const char *name = (const char *)sqlite3_column_text(s, 2);
+  const char *version = (const char *)sqlite3_column_text(s, 3);
+  if (!same)
+    r->source = g_strdup_printf("the engine's default: the run's pack %s is %s since the run", dir,
+                                pack ? "changed" : "gone");
+  else if (g_hash_table_size(r->min) == 0)
+    r->source =
+        g_strdup_printf("the engine's default: pack %s %s screens no list with on_watchlist", name,
+                        version ? version : "");
+  else
+    r->source = g_strdup_printf("pack %s %s, as the run screened", name, version ? version : "");
+  sqlite3_finalize(s);
+  br_pack_free(pack);
+  if (same)
+    g_hash_table_insert(req->server->run_screens, g_memdup2(&run_id, sizeof run_id), r);
+  *owned = !same;
+  return r;
+}
+
 enum { H_LINES, H_EXCEPTION, H_REVIEW, H_N };
 
 static const char *const hits_sql[H_N] = {
@@ -66,6 +158,7 @@ typedef struct {
   const BrApiRun *run;
   const char *port;
   BrWatchSet *watch;
+  const RunScreens *screens;
   BrNameScratch *scratch;
   GHashTable *seen; /* "unit\x1fparty" screened already */
   GString *out;
@@ -76,11 +169,14 @@ static gboolean
 screen_party(HitScan *h, const char *unit, const char *field, const char *party, GError **error)
 {
   BrWatchHit hits[HITS_PER_PARTY];
-  guint n = br_watch_set_match(h->watch, h->scratch, party, -1, 0, HIT_THRESHOLD, TRUE, hits,
+  guint n = br_watch_set_match(h->watch, h->scratch, party, -1, 0, h->screens->lowest, TRUE, hits,
                                HITS_PER_PARTY);
   GString *key = g_string_new(NULL);
   for (guint i = 0; i < n; i++) {
     const BrWatchHit *hit = &hits[i];
+    double threshold = list_threshold(h->screens, hit->list);
+    if (hit->score < threshold)
+      continue;
     gboolean first = TRUE;
     GString *out = h->out;
     g_string_append(out, h->n++ ? ",{" : "{");
@@ -92,6 +188,7 @@ screen_party(HitScan *h, const char *unit, const char *field, const char *party,
     br_json_str_member(out, &first, "entry_name", hit->entry_name);
     br_json_str_member(out, &first, "matched", hit->matched);
     br_json_num_member(out, &first, "score", hit->score);
+    br_json_num_member(out, &first, "threshold", threshold);
     br_json_str_member(out, &first, "tokens", hit->tokens);
     br_json_member(out, &first, "exception");
     g_string_truncate(key, 0);
@@ -162,8 +259,16 @@ br_api_hits(BrRequest *req)
     br_reply_store_error(req, error);
     return;
   }
+  gboolean owned;
+  RunScreens *screens = run_screens(req, run.id, &owned, &error);
+  if (!screens) {
+    br_reply_store_error(req, error);
+    return;
+  }
   sqlite3_stmt *st[H_N] = {0};
   if (!br_store_prepare(req->store, hits_sql, H_N, st, &error)) {
+    if (owned)
+      run_screens_free(screens);
     br_reply_store_error(req, error);
     return;
   }
@@ -172,7 +277,17 @@ br_api_hits(BrRequest *req)
   br_json_str_member(out, &first, "port", port);
   br_json_int_member(out, &first, "run_id", run.id);
   br_json_str_member(out, &first, "date", run.as_of);
-  br_json_num_member(out, &first, "threshold", HIT_THRESHOLD);
+  br_json_num_member(out, &first, "threshold", screens->lowest);
+  br_json_num_member(out, &first, "default_threshold", BR_NAME_DEFAULT_THRESHOLD);
+  br_json_str_member(out, &first, "threshold_source", screens->source);
+  br_json_member(out, &first, "thresholds");
+  g_string_append_c(out, '{');
+  GHashTableIter it;
+  gpointer list, min;
+  g_hash_table_iter_init(&it, screens->min);
+  for (gboolean f = TRUE; g_hash_table_iter_next(&it, &list, &min);)
+    br_json_num_member(out, &f, list, *(double *)min);
+  g_string_append_c(out, '}');
   br_json_member(out, &first, "four_eyes");
   g_string_append(out, req->server->options.four_eyes ? "true" : "false");
   br_json_member(out, &first, "hits");
@@ -183,11 +298,14 @@ br_api_hits(BrRequest *req)
       .run = &run,
       .port = port,
       .watch = watch,
+      .screens = screens,
       .scratch = br_name_scratch_new(br_watch_set_index(watch)),
       .seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
       .out = out,
   };
   gboolean ok = scan_lines(&h, &error);
+  if (owned)
+    run_screens_free(screens);
   br_name_scratch_free(h.scratch);
   g_hash_table_destroy(h.seen);
   br_store_finalize(st, H_N);

@@ -107,6 +107,8 @@ control_json(GString *out, const BrReportRow *row, guint *n)
   br_json_int_member(out, &first, "targeted_hits", (gint64)row->targeted.hits);
   br_json_int_member(out, &first, "random", (gint64)row->random.inspections);
   br_json_int_member(out, &first, "random_hits", (gint64)row->random.hits);
+  br_json_int_member(out, &first, "explore", (gint64)row->explore.inspections);
+  br_json_int_member(out, &first, "explore_hits", (gint64)row->explore.hits);
   br_json_member(out, &first, "enough");
   g_string_append(out, ok ? "true" : "false");
   br_json_member(out, &first, "needed_random");

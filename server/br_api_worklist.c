@@ -131,7 +131,7 @@ stamp_json(BrRequest *req, gint64 run_id, const char *port, GString *out)
   if (!prepare(req,
                "SELECT r.id AS run_id, r.as_of AS date, r.pack_name, r.pack_version,"
                " r.pack_hash, CAST(r.seed AS TEXT) AS seed, r.started_at, rp.capacity,"
-               " rp.units, rp.red, rp.yellow, rp.green, rp.targeted, rp.random"
+               " rp.units, rp.red, rp.yellow, rp.green, rp.targeted, rp.random, rp.explore"
                " FROM runs r JOIN run_ports rp ON rp.run_id = r.id AND rp.port = ?2"
                " WHERE r.id = ?1",
                &s))

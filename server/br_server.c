@@ -900,6 +900,8 @@ br_server_free(BrServer *server)
   g_hash_table_destroy(server->cache);
   g_hash_table_destroy(server->sessions);
   g_hash_table_destroy(server->runs);
+  if (server->run_screens)
+    g_hash_table_destroy(server->run_screens);
   g_free(server->url);
   g_free(server);
 }

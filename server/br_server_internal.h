@@ -24,10 +24,11 @@ struct BrServer {
   GHashTable *runs;           /* "port\x1fdate" -> the BrApiRun a list request found; likewise */
   sqlite3_stmt *data_version; /* PRAGMA data_version: moves when another process writes */
   gint64 data_version_seen;
-  BrEntityKeys *keys; /* the default entity keys, for track records */
-  BrHistory *history; /* track records; loaded when a unit page asks, dropped by results */
-  BrWatchSet *watch;  /* loaded on the first hit review */
-  char *watch_stamp;  /* the lists' import times it was loaded at */
+  BrEntityKeys *keys;      /* the default entity keys, for track records */
+  BrHistory *history;      /* track records; loaded when a unit page asks, dropped by results */
+  BrWatchSet *watch;       /* loaded on the first hit review */
+  GHashTable *run_screens; /* run id -> the thresholds its pack screened at (br_api_hits.c) */
+  char *watch_stamp;       /* the lists' import times it was loaded at */
 };
 
 typedef struct {

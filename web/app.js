@@ -186,7 +186,7 @@ function stampLine(st, port) {
     ' · pack ', st.pack_name, ' ', st.pack_version || '', ' (', h('code', { title: st.pack_hash }, st.pack_hash.slice(0, 12)), ')',
     ' · seed ', st.seed,
     ' · ', String(st.units), ' units seen, ', String(st.targeted), ' targeted + ', String(st.random),
-    ' random control (capacity ', String(st.capacity), ')');
+    ' random control', st.explore ? ' + ' + st.explore + ' explore' : '', ' (capacity ', String(st.capacity), ')');
 }
 
 async function portPicker(page, current, date) {
@@ -206,9 +206,9 @@ async function portPicker(page, current, date) {
 
 function laneBadge(lane) { return h('span', { class: 'lane ' + lane }, lane); }
 function selectionBadge(sel) {
-  return sel === 'random'
-    ? h('span', { class: 'sel random', title: 'Drawn at random as a control: inspect it like any other' }, 'random control')
-    : h('span', { class: 'sel targeted' }, 'targeted');
+  if (sel === 'random') return h('span', { class: 'sel random', title: 'Drawn at random as a control: inspect it like any other' }, 'random control');
+  if (sel === 'explore') return h('span', { class: 'sel explore', title: 'Picked because the pack knows least about its values (exploration): inspect it like any other' }, 'explore');
+  return h('span', { class: 'sel targeted' }, 'targeted');
 }
 
 function field(m, ...names) {
@@ -382,7 +382,9 @@ async function renderUnit(show) {
     u.selection ? h('p', {}, 'Rank ', String(u.selection.rank), ', score ', num(u.selection.score, 0), ' ',
       laneBadge(u.selection.lane), ' ', selectionBadge(u.selection.kind)) : null,
     h('section', {}, h('h2', {}, 'Why it is on the list'),
-      fired.length ? reasonList(fired.map((r) => ({ points: r.points, text: r.reason }))) : notice('No rule fired: it was drawn as a random control.')),
+      fired.length ? reasonList(fired.map((r) => ({ points: r.points, text: r.reason }))) : notice(u.selection && u.selection.kind === 'explore'
+        ? 'No rule fired: it was picked to learn about values the pack has few inspections of (explore).'
+        : 'No rule fired: it was drawn as a random control.')),
     state.session.role === 'analyst' ? h('section', { class: 'noprint' }, h('h2', {}, latest ? 'Correct the result' : 'Record the result'),
       resultForm(u.port, u.unit, latest ? latest.date : u.stamp.date, latest, () => route())) : null,
     h('section', {}, h('h2', {}, 'Manifest lines (' + lines.length + ')'),
@@ -463,11 +465,18 @@ async function renderHits(show) {
   });
   show(h('div', { class: 'page-head' }, h('h1', {}, 'Watchlist hits'), pick.picker),
     h('p', { class: 'stamp' }, 'Parties of the units on the ', pick.port, ' list of ', data.date,
-      ' screened against every stored watchlist (score ', num(data.threshold, 2), ' or more).',
+      ' screened against every stored watchlist at the scores the run applied: ', screenedAt(data), '.',
       data.four_eyes ? ' A dismissal takes effect once a second analyst approves it (Exceptions page).' : ''),
     rows.length ? h('table', { class: 'hits' }, h('thead', {}, h('tr', {},
       ['Unit', 'Party on the manifest', 'Listed entry', 'Score', 'Matched words', 'Status', ''].map((t) => h('th', {}, t)))),
     h('tbody', {}, rows)) : notice('No party on this list matches a watchlist entry.'));
+}
+
+// Each list's minimum score, and where it comes from (the run's pack, or the engine's default).
+function screenedAt(data) {
+  const lists = Object.entries(data.thresholds || {}).map(([list, min]) => list + ' ' + num(min, 2));
+  const rest = (lists.length ? 'other lists ' : 'every list ') + num(data.default_threshold, 2);
+  return [...lists, rest].join(', ') + ' or more (' + data.threshold_source + ')';
 }
 
 async function renderExceptions(show) {
@@ -523,7 +532,9 @@ function monthChart(groups) {
   if (!months.length) return null;
   const W = 640, H = 220, L = 44, B = 36, T = 14, R = 56;
   const x = (i) => L + (months.length === 1 ? (W - L - R) / 2 : i * (W - L - R) / (months.length - 1));
-  const max = Math.max(0.05, ...months.flatMap((g) => [g.targeted.hit_rate || 0, g.random.hit_rate || 0]));
+  const kinds = [['targeted', 'targeted'], ['random', 'random']];
+  if (months.some((g) => g.explore && g.explore.inspections)) kinds.push(['explore', 'explore']);
+  const max = Math.max(0.05, ...months.flatMap((g) => kinds.map(([k]) => g[k].hit_rate || 0)));
   const y = (v) => T + (H - T - B) * (1 - v / max);
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': 'Hit rate per month, targeted and random' });
   for (let k = 0; k <= 4; k++) {
@@ -531,7 +542,7 @@ function monthChart(groups) {
     svg.append(s('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), class: 'grid' }),
       s('text', { x: L - 4, y: y(v) + 4, 'text-anchor': 'end', class: 'axis' }, pct(v)));
   }
-  for (const [key, cls] of [['targeted', 'targeted'], ['random', 'random']]) {
+  for (const [key, cls] of kinds) {
     const pts = months.map((g, i) => g[key].inspections ? [x(i), y(g[key].hit_rate), g[key].inspections] : null).filter(Boolean);
     if (pts.length > 1) svg.append(s('polyline', { points: pts.map((p) => p[0] + ',' + p[1]).join(' '), class: 'line ' + cls }));
     for (const p of pts) svg.append(s('circle', { cx: p[0], cy: p[1], r: 4, class: 'dot ' + cls }),
@@ -539,7 +550,8 @@ function monthChart(groups) {
   }
   months.forEach((g, i) => svg.append(s('text', { x: x(i), y: H - 14, 'text-anchor': 'middle', class: 'axis' }, g.month)));
   return h('figure', {}, svg, h('figcaption', {}, h('span', { class: 'key targeted' }, '■ targeted'), ' ',
-    h('span', { class: 'key random' }, '■ random control'), ' — hit rate per month; n = inspections'));
+    h('span', { class: 'key random' }, '■ random control'), kinds.length > 2 ? [' ', h('span', { class: 'key explore' }, '■ explore')] : null,
+    ' — hit rate per month; n = inspections'));
 }
 
 // Per rule: hit rate with its 95% interval, and the random control's rate as a baseline.
@@ -608,16 +620,20 @@ async function renderReport(show) {
   const overall = r.groups.find((g) => g.dimension === 'overall');
   const byRule = r.groups.filter((g) => g.dimension === 'rule' && (!rule || g.rule === rule));
   const byPort = r.groups.filter((g) => g.dimension === 'port');
+  // Explore picks are neither targeted nor control: their own column, when the period has any.
+  const explore = overall && overall.explore && overall.explore.inspections > 0;
   const table = (rows, first, key) => h('table', { class: 'report' },
     h('thead', {}, h('tr', {}, h('th', {}, first), h('th', {}, 'Targeted'), h('th', {}, 'Random control'), h('th', {}, 'Lift'),
-      h('th', {}, 'Other inspections'), h('th', {}, 'Severity / inspection'))),
+      explore ? h('th', {}, 'Explore') : null, h('th', {}, 'Other inspections'), h('th', {}, 'Severity / inspection'))),
     h('tbody', {}, rows.map((g) => h('tr', {}, h('th', { scope: 'row' }, g[key] || 'all'), rateCell(g.targeted), rateCell(g.random),
-      liftCell(g), rateCell(g.other), h('td', { class: 'num' }, num(g.severity_per_inspection, 2))))));
+      liftCell(g), explore ? rateCell(g.explore) : null, rateCell(g.other), h('td', { class: 'num' }, num(g.severity_per_inspection, 2))))));
   show(h('h1', {}, 'Hit rates ', from, ' to ', to, port ? ' at ' + port : ''), filters,
     controlWarnings(data.control),
     overall ? h('section', { class: 'cards' },
       h('div', { class: 'card' }, h('div', { class: 'big' }, pct(overall.targeted.hit_rate)), 'targeted hit rate', h('div', { class: 'small' }, 'n = ' + overall.targeted.inspections)),
       h('div', { class: 'card' }, h('div', { class: 'big' }, pct(overall.random.hit_rate)), 'random control hit rate', h('div', { class: 'small' }, 'n = ' + overall.random.inspections)),
+      explore ? h('div', { class: 'card explore' }, h('div', { class: 'big' }, pct(overall.explore.hit_rate)), 'explore hit rate',
+        h('div', { class: 'small' }, 'n = ' + overall.explore.inspections + '; units picked to learn, apart from targeting and control')) : null,
       h('div', { class: 'card' }, h('div', { class: 'big' }, overall.lift ? num(overall.lift.value, 2) + '×' : '–'), 'lift',
         h('div', { class: 'small' }, overall.lift ? '95% ' + num(overall.lift.ci95[0], 2) + '–' + num(overall.lift.ci95[1], 2) : 'not estimable yet'))) : notice('No inspections in this period.'),
     monthChart(r.groups),

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "br_entities.h"
+#include "br_nameindex.h"
 #include "br_pack_internal.h"
 #include "br_rule_api.h"
 
@@ -47,6 +48,8 @@ rule_info_free(gpointer p)
   g_free(r->file);
   g_free(r->points_key);
   g_strfreev(r->reads);
+  g_strfreev(r->screens);
+  g_free(r->screen_min);
   g_free(r);
 }
 
@@ -424,6 +427,34 @@ cond_reads(lua_State *L, int idx, GPtrArray *reads)
   lua_pop(L, 1);
 }
 
+/* The lists a condition's on_watchlist(...) calls screen, each with its minimum score, so that
+ * a hit review can apply the threshold the run applied. */
+static void
+cond_screens(lua_State *L, int idx, GPtrArray *lists, GArray *mins)
+{
+  idx = lua_absindex(L, idx);
+  gboolean watch =
+      lua_getfield(L, idx, "op") == LUA_TSTRING && strcmp(lua_tostring(L, -1), "watch") == 0;
+  lua_pop(L, 1);
+  if (watch && lua_getfield(L, idx, "list") == LUA_TSTRING) {
+    g_ptr_array_add(lists, g_strdup(lua_tostring(L, -1)));
+    lua_getfield(L, idx, "num");
+    double min = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : BR_NAME_DEFAULT_THRESHOLD;
+    g_array_append_val(mins, min);
+    lua_pop(L, 1);
+  }
+  if (watch)
+    lua_pop(L, 1);
+  if (lua_getfield(L, idx, "kids") == LUA_TTABLE) {
+    for (int i = 1, n = (int)lua_rawlen(L, -1); i <= n; i++) {
+      lua_rawgeti(L, -1, i);
+      cond_screens(L, -1, lists, mins);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+}
+
 static gboolean
 is_ident_char(char c)
 {
@@ -510,6 +541,8 @@ read_rule(lua_State *L, const BrPack *pack, GPtrArray *diags, GHashTable *seen, 
           gint32 today)
 {
   GPtrArray *reads = g_ptr_array_new();
+  GPtrArray *screens = g_ptr_array_new();
+  GArray *screen_min = g_array_new(FALSE, FALSE, sizeof(double));
   int t = lua_gettop(L);
   BrRuleInfo *r = g_new0(BrRuleInfo, 1);
   r->file = opt_string(L, t, "__file");
@@ -607,6 +640,7 @@ read_rule(lua_State *L, const BrPack *pack, GPtrArray *diags, GHashTable *seen, 
     FieldCheck fc = {diags, r->file, r->line, id, known};
     br_rule_api_cond_fields(L, -1, check_field, &fc);
     cond_reads(L, -1, reads);
+    cond_screens(L, -1, screens, screen_min);
   } else if (lua_isfunction(L, -1)) {
     function_reads(L, pack, reads);
   } else if (wh == LUA_TNIL && r->points_key) {
@@ -658,6 +692,9 @@ read_rule(lua_State *L, const BrPack *pack, GPtrArray *diags, GHashTable *seen, 
   }
   g_ptr_array_add(reads, NULL);
   r->reads = (char **)g_ptr_array_free(reads, FALSE);
+  g_ptr_array_add(screens, NULL);
+  r->screens = (char **)g_ptr_array_free(screens, FALSE);
+  r->screen_min = (double *)g_array_free(screen_min, FALSE);
   if (!ok) {
     rule_info_free(r);
     return NULL;

@@ -40,6 +40,9 @@ typedef struct {
   int points_norm;  /* value_norm: -1 scores value per kg below the norm, +1 above; 0: logodds */
   char **reads; /* fields the rule reads: its condition's, its reason's, a function's line.NAME;
                    "a|b|c" for a party list, which any of them satisfies */
+  char **screens; /* the watchlists its on_watchlist(...) conditions screen parties against
+                   * (NULL-terminated; a function rule's br.watchlist calls are not seen) */
+  double *screen_min; /* the minimum score of each: the call's, else the engine's default */
 } BrRuleInfo;
 
 typedef struct {

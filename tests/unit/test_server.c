@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "br_nameindex.h"
 #include "br_server.h"
 #include "br_store.h"
 #include "br_users.h"
@@ -1012,6 +1013,191 @@ test_logout_and_rate_limit(void)
   g_assert_cmpuint(login_on(&main_server, &c, "nobody", "a long password"), ==, 401);
 }
 
+/* ---- the hit review's threshold is the run's ---- */
+
+static JsonObject *
+hits_of(const char *port, JsonNode **node)
+{
+  char *text = NULL;
+  char *path = g_strconcat("/api/hits?port=", port, NULL);
+  g_assert_cmpuint(call(&author, "GET", path, NULL, &text), ==, 200);
+  *node = parse(text);
+  g_free(text);
+  g_free(path);
+  return json_node_get_object(*node);
+}
+
+/* Ranks a one-line list for port with a pack whose rule screens the test list at min; every
+ * unit is drawn (random share 1), since an earlier test's exception may keep the rule from
+ * firing on this party. */
+static void
+rank_screening(const char *port, const char *pack, const char *min)
+{
+  char *packdir = g_build_filename(dir, pack, NULL);
+  g_mkdir(packdir, 0700);
+  char *ini = g_strconcat(pack, "/pack.ini", NULL);
+  write_file(ini, "[pack]\nname = screening\nversion = 1\n[watchlists]\nlists = test\n"
+                  "[lanes]\nred = 50\nyellow = 20\n[capacity]\ndefault = 3\n[random]\nshare = 1\n");
+  char *lua = g_strconcat(pack, "/rules.lua", NULL);
+  char *rule = g_strdup_printf(
+      "rule {\n  id = \"T-WL\",\n  title = \"Party on the test list\",\n  weight = 60,\n"
+      "  when = on_watchlist({ \"shipper_name\", \"consignee_name\" }, \"test\", %s),\n}\n",
+      min);
+  write_file(lua, rule);
+  char *csv = g_strconcat(pack, ".csv", NULL);
+  char *lines = g_strdup_printf(
+      "record_id,bol,container,port,shipper_name,consignee_name,arrival_date\n"
+      "S1,BLS1,CONU0000101,%s,ZARQA PRECISION MACHINING CO,LOCAL BUYER,2026-03-02\n",
+      port);
+  write_file(csv, lines);
+  char *out = g_strconcat(pack, "-out", NULL);
+  run_cli((const char *const[]){"rank", csv, "--rules", packdir, "--out", out, "--db", db_path,
+                                "--seed", "7", "--date", "2026-03-02", NULL});
+  g_free(out);
+  g_free(lines);
+  g_free(csv);
+  g_free(rule);
+  g_free(lua);
+  g_free(ini);
+  g_free(packdir);
+}
+
+static void
+test_hit_threshold_from_run(void)
+{
+  /* The main pack screens nothing with on_watchlist: the engine's default, said so. */
+  JsonNode *node;
+  JsonObject *o = hits_of(PORT_A, &node);
+  g_assert_cmpfloat(json_object_get_double_member(o, "threshold"), ==, BR_NAME_DEFAULT_THRESHOLD);
+  g_assert_nonnull(strstr(json_object_get_string_member(o, "threshold_source"), "screens no list"));
+  json_node_unref(node);
+
+  /* A pack screening at 0.5: the review applies 0.5 to that list, from the pack. */
+  rank_screening("IQNAJ", "pack-low", "0.5");
+  o = hits_of("IQNAJ", &node);
+  g_assert_cmpfloat(json_object_get_double_member(o, "threshold"), ==, 0.5);
+  g_assert_cmpfloat(
+      json_object_get_double_member(json_object_get_object_member(o, "thresholds"), "test"), ==,
+      0.5);
+  g_assert_nonnull(strstr(json_object_get_string_member(o, "threshold_source"), "screening 1"));
+  JsonArray *hits = json_object_get_array_member(o, "hits");
+  g_assert_cmpuint(json_array_get_length(hits), >=, 1);
+  g_assert_cmpfloat(
+      json_object_get_double_member(json_array_get_object_element(hits, 0), "threshold"), ==, 0.5);
+  json_node_unref(node);
+
+  /* A pack edited since its run cannot tell: the default, and the page says why. */
+  rank_screening("IQKAZ", "pack-edited", "0.99");
+  char *lua = g_build_filename(dir, "pack-edited", "rules.lua", NULL);
+  char *text = NULL;
+  g_assert_true(g_file_get_contents(lua, &text, NULL, NULL));
+  char *edited = g_strconcat(text, "-- edited after the run\n", NULL);
+  g_assert_true(g_file_set_contents(lua, edited, -1, NULL));
+  o = hits_of("IQKAZ", &node);
+  g_assert_cmpfloat(json_object_get_double_member(o, "threshold"), ==, BR_NAME_DEFAULT_THRESHOLD);
+  g_assert_nonnull(strstr(json_object_get_string_member(o, "threshold_source"), "changed"));
+  json_node_unref(node);
+  g_free(edited);
+  g_free(text);
+  g_free(lua);
+}
+
+/* ---- explore picks apart from targeted and random ---- */
+
+static void
+test_explore_apart(void)
+{
+  char *packdir = g_build_filename(dir, "pack-explore", NULL);
+  g_mkdir(packdir, 0700);
+  write_file("pack-explore/pack.ini",
+             "[pack]\nname = explore\nversion = 1\n[lanes]\nred = 50\n"
+             "yellow = 20\n[capacity]\ndefault = 4\n[random]\nshare = 0.25\n"
+             "[explore]\nshare = 0.5\n");
+  write_file("pack-explore/rules.lua",
+             "rule {\n  id = \"T-EC\",\n  title = \"Origin EC\",\n  weight = 60,\n"
+             "  when = field_in(\"origin_country\", { \"EC\" }),\n}\n");
+  GString *csv = g_string_new("record_id,bol,container,port,origin_country,hs_code,arrival_date\n");
+  for (guint i = 1; i <= 12; i++)
+    g_string_append_printf(csv, "X%u,BLX%u,CONU00002%02u,IQBGW,%s,%06u,2026-03-02\n", i, i, i,
+                           i <= 3 ? "EC" : "DE", 100000 + i);
+  write_file("explore.csv", csv->str);
+  g_string_free(csv, TRUE);
+  run_cli((const char *const[]){"rank", "explore.csv", "--rules", packdir, "--out", "explore-out",
+                                "--db", db_path, "--seed", "7", "--date", "2026-03-02", NULL});
+  g_free(packdir);
+
+  /* The worklist labels them and the stamp counts them. */
+  char *text = NULL;
+  g_assert_cmpuint(call(&author, "GET", "/api/worklist?port=IQBGW", NULL, &text), ==, 200);
+  JsonNode *node = parse(text);
+  g_free(text);
+  JsonObject *o = json_node_get_object(node);
+  gint64 n_explore =
+      json_object_get_int_member(json_object_get_object_member(o, "stamp"), "explore");
+  g_assert_cmpint(n_explore, ==, 2);
+  JsonArray *units = json_object_get_array_member(o, "units");
+  char *explore_unit = NULL;
+  guint kinds[3] = {0};
+  for (guint i = 0; i < json_array_get_length(units); i++) {
+    JsonObject *u = json_array_get_object_element(units, i);
+    const char *kind = json_object_get_string_member(u, "selection");
+    guint k = strcmp(kind, "targeted") == 0 ? 0 : strcmp(kind, "explore") == 0 ? 1 : 2;
+    kinds[k]++;
+    if (k == 1 && !explore_unit)
+      explore_unit = g_strdup(json_object_get_string_member(u, "unit"));
+  }
+  json_node_unref(node);
+  g_assert_cmpuint(kinds[1], ==, 2);
+  g_assert_nonnull(explore_unit);
+
+  /* A finding on an explore pick counts as explore in the report, not as targeted or control. */
+  GError *error = NULL;
+  BrStore *store = br_store_open(db_path, BR_STORE_EXISTING, &error);
+  g_assert_no_error(error);
+  add_user(store, "ed", BR_ROLE_ANALYST, "IQBGW");
+  br_store_close(store);
+  Client ed = {0};
+  g_assert_cmpuint(login_on(&main_server, &ed, "ed", "a long password"), ==, 200);
+  char *body = g_strdup_printf("{\"port\":\"IQBGW\",\"unit\":\"%s\",\"date\":\"2026-03-02\","
+                               "\"result\":\"finding\",\"category\":\"misdeclaration\","
+                               "\"severity\":2}",
+                               explore_unit);
+  g_assert_cmpuint(call(&ed, "POST", "/api/result", body, &text), ==, 200);
+  g_free(text);
+  g_free(body);
+  g_assert_cmpuint(
+      call(&commission, "GET", "/api/report?from=2026-03-01&to=2026-03-31&port=IQBGW", NULL, &text),
+      ==, 200);
+  node = parse(text);
+  g_free(text);
+  o = json_node_get_object(node);
+  JsonArray *groups =
+      json_object_get_array_member(json_object_get_object_member(o, "report"), "groups");
+  JsonObject *overall = NULL;
+  for (guint i = 0; i < json_array_get_length(groups) && !overall; i++) {
+    JsonObject *g = json_array_get_object_element(groups, i);
+    if (strcmp(json_object_get_string_member(g, "dimension"), "overall") == 0)
+      overall = g;
+  }
+  g_assert_nonnull(overall);
+  JsonObject *ex = json_object_get_object_member(overall, "explore");
+  g_assert_cmpint(json_object_get_int_member(ex, "inspections"), ==, 1);
+  g_assert_cmpint(json_object_get_int_member(ex, "hits"), ==, 1);
+  g_assert_cmpint(
+      json_object_get_int_member(json_object_get_object_member(overall, "targeted"), "inspections"),
+      ==, 0);
+  g_assert_cmpint(
+      json_object_get_int_member(json_object_get_object_member(overall, "random"), "inspections"),
+      ==, 0);
+  JsonObject *control =
+      json_array_get_object_element(json_object_get_array_member(o, "control"), 0);
+  g_assert_cmpint(json_object_get_int_member(control, "explore"), ==, 1);
+  g_assert_cmpint(json_object_get_int_member(control, "explore_hits"), ==, 1);
+  json_node_unref(node);
+  g_free(explore_unit);
+  client_clear(&ed);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1031,6 +1217,8 @@ main(int argc, char **argv)
   g_test_add_func("/server/limits", test_limits);
   g_test_add_func("/server/static-files", test_static_files);
   g_test_add_func("/server/logout-and-rate-limit", test_logout_and_rate_limit);
+  g_test_add_func("/server/hit-threshold-from-run", test_hit_threshold_from_run);
+  g_test_add_func("/server/explore-apart", test_explore_apart);
   int rc = g_test_run();
   server_stop(&main_server);
   g_object_unref(session);
