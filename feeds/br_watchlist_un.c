@@ -14,16 +14,28 @@
 #define XML_ERROR_CONST
 #endif
 
-/* Keeps the parser's first error ("LINE: message") instead of letting libxml2 print it. */
+/* The parser's first error, with the line libxml2 gives it (0 when it gives none). */
+typedef struct {
+  int line;
+  char *message;
+} XmlFirstError;
+
+/* Keeps the first error instead of letting libxml2 print it. */
 static void
 on_xml_error(void *user, XML_ERROR_CONST xmlError *err)
 {
-  char **first = user;
-  if (!*first) {
-    char *msg = g_strstrip(g_strdup(err->message ? err->message : "XML error"));
-    *first = g_strdup_printf("%d: %s", err->line, msg);
-    g_free(msg);
+  XmlFirstError *first = user;
+  if (!first->message) {
+    first->message = g_strstrip(g_strdup(err->message ? err->message : "XML error"));
+    first->line = err->line;
   }
+}
+
+/* libxml2's unstructured messages ("xmlParseChunk: encoder error") repeat an error the
+ * structured handler has already kept. */
+static void
+ignore_xml_message(void *user, const char *format, ...)
+{
 }
 
 static char *
@@ -326,9 +338,17 @@ br_watchlist_load_un(const char *path, GError **error)
   char *bytes = NULL;
   gsize len = 0;
   xmlTextReaderPtr reader = NULL;
-  char *xml_error = NULL;
+  XmlFirstError xml_error = {0, NULL};
   if (!g_file_get_contents(path, &bytes, &len, error))
     return NULL;
+  /* Errors libxml2 raises outside the parser's context (a byte the declared encoding cannot
+   * convert) go to this thread's handlers, not the reader's: catch those too. */
+  xmlStructuredErrorFunc saved_handler = xmlStructuredError;
+  void *saved_context = xmlStructuredErrorContext;
+  xmlGenericErrorFunc saved_generic = xmlGenericError;
+  void *saved_generic_context = xmlGenericErrorContext;
+  xmlSetStructuredErrorFunc(&xml_error, on_xml_error);
+  xmlSetGenericErrorFunc(NULL, ignore_xml_message);
   if (len > G_MAXINT) {
     g_set_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT, "%s: file too large", path);
     goto out;
@@ -379,12 +399,13 @@ br_watchlist_load_un(const char *path, GError **error)
     rc = xmlTextReaderNext(reader); /* past the subtree just read */
   }
   if (rc < 0 || !seen_root) {
-    const xmlError *err = xmlGetLastError();
-    char *msg =
-        g_strstrip(g_strdup(err && err->message ? err->message : "not a UN consolidated list"));
-    g_set_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT, "%s:%d: %s", path,
-                err ? err->line : 0, msg);
-    g_free(msg);
+    int line = xml_error.line > 0 ? xml_error.line : xmlTextReaderGetParserLineNumber(reader);
+    const char *msg = xml_error.message ? xml_error.message : "not a UN consolidated list";
+    if (line > 0)
+      g_set_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT, "%s:%d: %s", path, line,
+                  msg);
+    else
+      g_set_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT, "%s: %s", path, msg);
     goto fail;
   }
   goto out;
@@ -394,7 +415,9 @@ fail:
 out:
   if (reader)
     xmlFreeTextReader(reader);
+  xmlSetStructuredErrorFunc(saved_context, saved_handler);
+  xmlSetGenericErrorFunc(saved_generic_context, saved_generic);
   g_free(bytes);
-  g_free(xml_error);
+  g_free(xml_error.message);
   return wl;
 }

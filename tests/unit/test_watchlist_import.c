@@ -303,6 +303,39 @@ test_csv(void)
   g_free(dir);
 }
 
+/* Found by fuzz_un: bytes its declared encoding cannot convert made libxml2 print its own
+ * messages ("encoding error : ...", "I/O error : encoder error") on stderr, past the loader's
+ * error, which also named line 0. Only the loader's error may come out. */
+static void
+test_un_encoding(void)
+{
+  if (g_test_subprocess()) {
+    char *dir = g_dir_make_tmp("br-un-XXXXXX", NULL);
+    char *path = g_build_filename(dir, "un.xml", NULL);
+    g_assert_true(g_file_set_contents(
+        path,
+        "<?xml version=\"1.0\" encoding=\"EUC-JP\"?>\n<CONSOLIDATED_LIST><ENTITIES>\n"
+        "<ENTITY><DATAID>1</DATAID><FIRST_NAME>\xff\xff\xff\xff</FIRST_NAME></ENTITY>\n"
+        "</ENTITIES></CONSOLIDATED_LIST>\n",
+        -1, NULL));
+    GError *error = NULL;
+    g_assert_null(br_watchlist_load_un(path, &error));
+    g_assert_error(error, BR_WATCHLIST_ERROR, BR_WATCHLIST_ERROR_FORMAT);
+    g_assert_true(g_str_has_prefix(error->message, path));
+    g_assert_null(strstr(error->message, ":0:"));
+    g_assert_nonnull(strstr(error->message, "conversion"));
+    g_error_free(error);
+    g_unlink(path);
+    g_rmdir(dir);
+    g_free(path);
+    g_free(dir);
+    return;
+  }
+  g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed();
+  g_test_trap_assert_stderr("");
+}
+
 static void
 test_un_hostile(void)
 {
@@ -448,6 +481,7 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/watchlist/un", test_un);
   g_test_add_func("/watchlist/un-hostile", test_un_hostile);
+  g_test_add_func("/watchlist/un-encoding", test_un_encoding);
   g_test_add_func("/watchlist/un-parentheses", test_un_parentheses);
   g_test_add_func("/watchlist/ofac", test_ofac);
   g_test_add_func("/watchlist/ofac-rejects", test_ofac_rejects);
