@@ -7,6 +7,7 @@
 
 static const BrCommand commands[] = {
     {"rank", "score manifests and write ranked inspection lists per port", br_cmd_rank},
+    {"merge", "combine the partials of a partitioned rank into its lists", br_cmd_merge},
     {"rules", "check and test rule packs", br_cmd_rules},
     {"pack", "print a rule pack's effective settings, defaults filled in", br_cmd_pack},
     {"backtest", "precision and recall at k% of a pack on labelled history", br_cmd_backtest},

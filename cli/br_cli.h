@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "br_output.h"
+
 /* Exit codes, documented in README.md. */
 enum {
   BR_EXIT_OK = 0,
@@ -23,6 +25,7 @@ typedef struct {
 } BrCommand;
 
 int br_cmd_rank(int argc, char **argv);
+int br_cmd_merge(int argc, char **argv);
 int br_cmd_rules(int argc, char **argv);
 int br_cmd_pack(int argc, char **argv);
 int br_cmd_backtest(int argc, char **argv);
@@ -53,3 +56,21 @@ gboolean br_cli_seed(const char *command, const char *text, guint64 *seed);
 gboolean br_cli_threads(const char *command, gint threads);
 /* TRUE when progress lines should be drawn on stderr (a terminal, not CI, not piped). */
 gboolean br_cli_show_progress(void);
+
+/* --format, the same wherever lists are written: csv, jsonl or both (NULL). */
+gboolean br_cli_format(const char *text, BrFormat *format);
+/* --max-reject-share: a fraction (0.05) or a percentage (5%), from 0 to 1; NULL leaves share. */
+gboolean br_cli_share(const char *text, double *share);
+/* TRUE, having said why, when more than max_share of the lines were rejected: the run must
+ * write no lists (exit BR_EXIT_TOO_MANY_REJECTS). */
+gboolean br_cli_rejects_over(const char *inputs, guint64 rows_read, guint64 rejected,
+                             double max_share, const char *reject_files);
+/* Writes every port's list to standard output in one format (--out -). */
+gboolean br_cli_write_stdout(GPtrArray *lists, const BrPack *pack, const BrListStamp *stamp,
+                             BrFormat format);
+/* Writes the run summary as JSON to path (NULL: none) and, unless quiet, as text to stderr. */
+gboolean br_cli_write_summary(const BrRunSummary *summary, const char *path, gboolean quiet,
+                              GError **error);
+/* The exit status of a run that wrote its output: rejects (3), rule errors (4), both (5) or
+ * 0; rules the breaker switched off are told on stderr. */
+int br_cli_run_status(const BrPipelineResult *result, const BrPack *pack, guint64 rejected);

@@ -12,6 +12,7 @@
 #include "br_input.h"
 #include "br_labels.h"
 #include "br_output.h"
+#include "br_partial.h"
 #include "br_pipeline.h"
 #include "br_rank.h"
 #include "br_reference.h"
@@ -39,40 +40,6 @@ progress_cb(guint64 rows, guint64 bytes, gpointer data)
           secs > 0 ? rows / secs : 0.0);
 }
 
-static gboolean
-parse_format(const char *text, BrFormat *out)
-{
-  if (!text || strcmp(text, "both") == 0)
-    *out = BR_FORMAT_CSV | BR_FORMAT_JSONL;
-  else if (strcmp(text, "csv") == 0)
-    *out = BR_FORMAT_CSV;
-  else if (strcmp(text, "jsonl") == 0)
-    *out = BR_FORMAT_JSONL;
-  else
-    return FALSE;
-  return TRUE;
-}
-
-/* --max-reject-share: a fraction (0.05) or a percentage (5%), from 0 to 1. */
-static gboolean
-parse_share(const char *text, double *share)
-{
-  if (!text)
-    return TRUE;
-  char *end;
-  double v = g_ascii_strtod(text, &end);
-  if (end == text)
-    return FALSE;
-  if (*end == '%') {
-    v /= 100;
-    end++;
-  }
-  if (*end || !(v >= 0 && v <= 1))
-    return FALSE;
-  *share = v;
-  return TRUE;
-}
-
 /* With several inputs each gets its own reject file, since their layouts differ: the
  * input's file name goes before the extension (rejects.csv -> rejects-day1.edi.csv). */
 static char *
@@ -89,30 +56,13 @@ input_reject_path(const char *base, const char *input, guint ninputs)
   return path;
 }
 
-static gboolean
-write_stdout(GPtrArray *lists, const BrPack *pack, const BrListStamp *stamp, BrFormat format)
-{
-  GString *buf = g_string_new(NULL);
-  for (guint i = 0; i < lists->len; i++) {
-    if (format & BR_FORMAT_CSV)
-      br_output_list_csv(buf, g_ptr_array_index(lists, i), pack, stamp, i == 0);
-    else
-      br_output_list_jsonl(buf, g_ptr_array_index(lists, i), pack, stamp);
-  }
-  gboolean ok = fwrite(buf->str, 1, buf->len, stdout) == buf->len && fflush(stdout) == 0;
-  g_string_free(buf, TRUE);
-  if (!ok)
-    fprintf(stderr, "boxrank: cannot write to standard output\n");
-  return ok;
-}
-
 int
 br_cmd_rank(int argc, char **argv)
 {
   char *rules_dir = NULL, *profile_path = NULL, *out_dir = NULL, *format_text = NULL;
   char *reject_path = NULL, *summary_path = NULL, *db_path = NULL, *as_of = NULL;
   char **history_files = NULL, *label = NULL, *reference_dir = NULL, *input_format_text = NULL;
-  char *share_text = NULL, *seed_text = NULL;
+  char *share_text = NULL, *seed_text = NULL, *partial_path = NULL;
   gboolean no_store = FALSE, parse_only = FALSE;
   gint threads = 0;
   guint64 seed = 0;
@@ -161,6 +111,11 @@ br_cmd_rank(int argc, char **argv)
        "Fail the run (exit 7, no lists) when more than this share of the lines is rejected: a "
        "fraction or a percentage (default: 5%)",
        "SHARE"},
+      {"partial", 0, 0, G_OPTION_ARG_FILENAME, &partial_path,
+       "Rank one partition of the input: write its rolled-up units to FILE for boxrank merge "
+       "instead of lists (docs/scale.md). The store is read (history, watchlists), not "
+       "written; rejects go to FILE.rejects.csv unless --rejects says otherwise",
+       "FILE"},
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on standard error", NULL},
       {NULL},
   };
@@ -225,10 +180,16 @@ br_cmd_rank(int argc, char **argv)
     status = BR_EXIT_USAGE;
     goto out;
   }
-  if (!parse_share(share_text, &max_share)) {
+  if (!br_cli_share(share_text, &max_share)) {
     fprintf(stderr, "boxrank rank: --max-reject-share takes a fraction (0.05) or a percentage "
                     "(5%%) from 0 to 1, not '%s'\n",
             share_text);
+    status = BR_EXIT_USAGE;
+    goto out;
+  }
+  if (partial_path && (out_dir || summary_path || format_text || parse_only)) {
+    fprintf(stderr, "boxrank rank: --partial writes no lists: --out, --summary and --format "
+                    "go to boxrank merge, and --parse-only scores nothing to merge\n");
     status = BR_EXIT_USAGE;
     goto out;
   }
@@ -237,7 +198,7 @@ br_cmd_rank(int argc, char **argv)
   gboolean to_stdout = strcmp(out_dir, "-") == 0;
   if (!format_text && to_stdout)
     format_text = g_strdup("jsonl");
-  if (!parse_format(format_text, &format) ||
+  if (!br_cli_format(format_text, &format) ||
       (to_stdout && format == (BR_FORMAT_CSV | BR_FORMAT_JSONL))) {
     fprintf(stderr, "boxrank rank: --format takes csv, jsonl%s\n", to_stdout ? "" : " or both");
     status = BR_EXIT_USAGE;
@@ -249,18 +210,27 @@ br_cmd_rank(int argc, char **argv)
     goto out;
   }
   if (!reject_path)
-    reject_path =
-        to_stdout ? g_strdup("rejects.csv") : g_build_filename(out_dir, "rejects.csv", NULL);
-  if (!summary_path && !to_stdout)
+    reject_path = partial_path ? g_strconcat(partial_path, ".rejects.csv", NULL)
+                  : to_stdout  ? g_strdup("rejects.csv")
+                               : g_build_filename(out_dir, "rejects.csv", NULL);
+  if (!summary_path && !to_stdout && !partial_path)
     summary_path = g_build_filename(out_dir, "summary.json", NULL);
-  if (!to_stdout && g_mkdir_with_parents(out_dir, 0755) != 0) {
+  /* A partition writes only its partial: the lists and their folder are the merge's. */
+  gboolean to_dir = !to_stdout && !partial_path;
+  if (to_dir && g_mkdir_with_parents(out_dir, 0755) != 0) {
     fprintf(stderr, "boxrank: %s: cannot create the output folder: %s\n", out_dir,
             g_strerror(errno));
     goto out;
   }
   /* Whatever happens next, nothing an earlier run wrote can pass for this run's output. */
-  if (!to_stdout && !br_output_clear(out_dir, &error))
+  if (to_dir && !br_output_clear(out_dir, &error))
     goto fail;
+  if (partial_path && g_file_test(partial_path, G_FILE_TEST_IS_REGULAR) &&
+      g_unlink(partial_path) != 0) {
+    fprintf(stderr, "boxrank: %s: cannot remove the partial of an earlier run: %s\n",
+            partial_path, g_strerror(errno));
+    goto out;
+  }
   for (int i = 1; i < argc; i++) {
     char *rp = input_reject_path(reject_path, argv[i], (guint)argc - 1);
     gboolean gone = !g_file_test(rp, G_FILE_TEST_IS_REGULAR) || g_unlink(rp) == 0;
@@ -340,7 +310,7 @@ br_cmd_rank(int argc, char **argv)
   }
   guint ninputs = (guint)argc - 1;
   /* The inputs' hashes, recorded with the run, are taken while the inputs are scored. */
-  for (guint i = 0; store && i < ninputs; i++)
+  for (guint i = 0; store && !partial_path && i < ninputs; i++)
     g_ptr_array_add(hashing,
                     strcmp(argv[i + 1], "-") == 0 ? NULL : br_store_sha256_start(argv[i + 1]));
   for (guint i = 0; i < ninputs; i++) {
@@ -432,13 +402,39 @@ br_cmd_rank(int argc, char **argv)
       g_string_append_printf(rejects_written, "%s%s", rejects_written->len ? ", " : "",
                              (char *)g_ptr_array_index(reject_paths, i));
   }
-  if (rows_read && (double)rejected > max_share * (double)rows_read) {
-    fprintf(stderr,
-            "boxrank: %s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-            " lines rejected (%.1f%%), over --max-reject-share %g%%: no lists written, run not "
-            "recorded; the reasons are in %s\n",
-            input_names->str, rejected, rows_read, 100.0 * (double)rejected / (double)rows_read,
-            100 * max_share, rejects_written->str);
+  if (partial_path && result.lines_numbered) {
+    g_set_error(&error, BR_FEED_ERROR, BR_FEED_ERROR_IO,
+                "%s: %" G_GUINT64_FORMAT " lines have no unit, fallback or record id, so their "
+                "units are named after line numbers, which a partition does not know: give "
+                "them a record_id column, or rank the input whole",
+                input_names->str, result.lines_numbered);
+    goto fail;
+  }
+  if (partial_path) {
+    /* --max-reject-share is the merge's to apply, over every partition's lines. */
+    BrPartialInfo info = {
+        .list_date = list_date,
+        .input = input_names->str,
+        .profile = profile_path,
+        .rows_read = rows_read,
+        .rows_rejected = rejected,
+        .reject_path = rejected ? rejects_written->str : NULL,
+        .watch = watch,
+        .rules_off = rules_off = br_output_rules_off(&result, resolutions),
+        .result = &result,
+    };
+    if (!br_partial_write(partial_path, pack, &info, &error))
+      goto fail;
+    if (!quiet)
+      fprintf(stderr,
+              "boxrank: partial %s: %s, %" G_GUINT64_FORMAT " lines read, %" G_GUINT64_FORMAT
+              " rejected, %u units, %.2f s (boxrank merge writes the lists)\n",
+              partial_path, input_names->str, rows_read, rejected,
+              br_unit_table_size(result.units), (g_get_monotonic_time() - start) / 1e6);
+    goto finish;
+  }
+  if (br_cli_rejects_over(input_names->str, rows_read, rejected, max_share,
+                          rejects_written->str)) {
     status = BR_EXIT_TOO_MANY_REJECTS;
     goto out;
   }
@@ -447,7 +443,7 @@ br_cmd_rank(int argc, char **argv)
   BrListStamp stamp = {run_id, list_date, seed, watch, rules_off};
   gboolean written = parse_only ? TRUE
                      : to_stdout
-                         ? write_stdout(lists, pack, &stamp, format)
+                         ? br_cli_write_stdout(lists, pack, &stamp, format)
                          : br_output_write_lists(lists, pack, &stamp, out_dir, format, &error);
   if (!written)
     goto fail;
@@ -520,35 +516,10 @@ br_cmd_rank(int argc, char **argv)
       .result = &result,
       .lists = lists,
   };
-  GString *text = g_string_new(NULL);
-  if (summary_path) {
-    br_output_summary_json(text, &summary);
-    if (!g_file_set_contents(summary_path, text->str, text->len, &error)) {
-      g_string_free(text, TRUE);
-      goto fail;
-    }
-  }
-  if (!quiet) {
-    g_string_truncate(text, 0);
-    br_output_summary_text(text, &summary);
-    fputs(text->str, stderr);
-  }
-  g_string_free(text, TRUE);
-
-  guint64 failures = 0;
-  for (guint i = 0; i < result.nrules; i++) {
-    failures += result.failure_counts[i];
-    if (result.disabled[i])
-      fprintf(stderr,
-              "boxrank: rule %s switched off for the rest of the run after %u failures "
-              "([limits] max_failures): %s\n",
-              br_pack_rule(pack, i)->id, br_pack_settings(pack)->max_failures,
-              result.failure_messages[i] ? result.failure_messages[i] : "");
-  }
-  status = rejected && failures ? BR_EXIT_REJECTS_AND_RULE_ERRORS
-           : rejected           ? BR_EXIT_REJECTS
-           : failures           ? BR_EXIT_RULE_ERRORS
-                                : BR_EXIT_OK;
+  if (!br_cli_write_summary(&summary, summary_path, quiet, &error))
+    goto fail;
+finish:
+  status = br_cli_run_status(&result, pack, rejected);
   goto out;
 
 fail:
@@ -602,5 +573,6 @@ out:
   g_free(seed_text);
   g_free(share_text);
   g_free(run_id);
+  g_free(partial_path);
   return status;
 }

@@ -9,6 +9,8 @@ packages=(
   curl openssl
   # the libFuzzer targets (tests/fuzz): clang and its runtime libraries (libFuzzer, ASan)
   clang libclang-rt-dev
+  # the Dask demo and its test (bench/dask_rank.py, docs/scale.md)
+  python3 python3-distributed
 )
 if [ "${BR_WITH_BROWSER:-0}" = 1 ]; then
   packages+=(chromium)

@@ -30,6 +30,7 @@ typedef struct {
   BrEntityDict *dict; /* entity values of the lines, numbered; NULL without entity keys */
   guint32 *line_ids;  /* one line's value ids */
   guint64 lines;
+  guint64 numbered; /* lines whose unit is their line number */
   GString *scratch;
   GArray *versions; /* BrLineVersion, when tracked */
   GThread *thread;
@@ -86,6 +87,7 @@ score_batch(Worker *w, const BrBatch *batch)
     const char *port =
         sh->port_idx >= 0 && !rec[sh->port_idx].missing ? rec[sh->port_idx].str : "UNASSIGNED";
     const char *unit = unit_of(sh, rec, line_no, w->scratch);
+    w->numbered += unit == w->scratch->str;
     const char *record = sh->id_idx >= 0 && !rec[sh->id_idx].missing ? rec[sh->id_idx].str : unit;
     BrUnit *u = br_unit_table_add(w->units, port, unit, record, line_no, res);
     if (sh->label_idx >= 0 && !rec[sh->label_idx].missing)
@@ -305,6 +307,7 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     if (w->units)
       br_unit_table_merge(result->units, w->units);
     result->lines_scored += w->lines;
+    result->lines_numbered += w->numbered;
     if (w->versions) {
       if (!result->versions)
         result->versions = g_array_new(FALSE, FALSE, sizeof(BrLineVersion));
@@ -394,11 +397,13 @@ br_pipeline_result_merge(BrPipelineResult *dst, BrPipelineResult *src)
     dst->entities = entities_of_units(keys, dict, dst->units);
   }
   dst->lines_scored += src->lines_scored;
+  dst->lines_numbered += src->lines_numbered;
   for (guint r = 0; r < dst->nrules; r++) {
     dst->fire_counts[r] += src->fire_counts[r];
     dst->failure_counts[r] += src->failure_counts[r];
     if (!dst->failure_messages[r])
       dst->failure_messages[r] = g_steal_pointer(&src->failure_messages[r]);
+    dst->disabled[r] |= src->disabled[r];
   }
   dst->threads_used = MAX(dst->threads_used, src->threads_used);
   if (src->versions && dst->versions)

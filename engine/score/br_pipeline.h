@@ -39,6 +39,8 @@ typedef struct {
   BrUnitTable *units;      /* every unit seen, rolled up */
   BrEntityTable *entities; /* entity values per unit; NULL without entity_keys */
   guint64 lines_scored;
+  guint64 lines_numbered;  /* lines with no unit, fallback or record id: their unit is named
+                            * after the line number, which only the whole input gives */
   guint nrules;
   guint64 *fire_counts;    /* per rule, over all lines */
   guint64 *failure_counts; /* per rule */

@@ -286,6 +286,32 @@ unit_absorb(BrUnit *dst, BrUnit *src, const BrPack *dst_pack)
   }
 }
 
+BrUnit *
+br_unit_table_add_rollup(BrUnitTable *table, const BrUnit *src)
+{
+  BrUnit *u = g_hash_table_lookup(table->units, src);
+  if (!u) {
+    u = arena_unit(table->arena);
+    u->port = g_string_chunk_insert_const(table->arena->strings, src->port);
+    u->unit = g_string_chunk_insert(table->arena->strings, src->unit);
+    u->record = g_string_chunk_insert(table->arena->strings, src->record);
+    u->score = src->score;
+    u->uncertainty = src->uncertainty;
+    u->first_line = src->first_line;
+    u->label = -1;
+    u->day = G_MAXINT32;
+    g_hash_table_add(table->units, u);
+  } else if (strcmp(src->record, u->record) < 0) {
+    u->record = g_string_chunk_insert(table->arena->strings, src->record);
+  }
+  BrUnit copy = *src;
+  copy.record = u->record;
+  copy.entities = NULL;
+  copy.nentities = 0;
+  unit_absorb(u, &copy, table->pack);
+  return u;
+}
+
 void
 br_unit_table_merge(BrUnitTable *dst, BrUnitTable *src)
 {

@@ -52,6 +52,11 @@ void br_unit_table_free(BrUnitTable *table);
  * the unit, for callers that keep more per unit (labels, dates). */
 BrUnit *br_unit_table_add(BrUnitTable *table, const char *port, const char *unit,
                           const char *record, guint64 line_no, const BrLineResult *result);
+/* Adds a unit rolled up elsewhere (another process's partition of the input, read back from
+ * a partial) as br_unit_table_merge would: its lines join the unit of the same (port, unit)
+ * or make a new one. Strings are copied; src's entities are not taken (ids of another
+ * dictionary). */
+BrUnit *br_unit_table_add_rollup(BrUnitTable *table, const BrUnit *src);
 /* Adds entity value ids to the unit's, each once. */
 void br_unit_add_entities(BrUnit *u, const guint32 *ids, guint n);
 /* Renumbers the entity ids of every unit of the table through map (old id -> new id): a

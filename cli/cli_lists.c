@@ -1,0 +1,109 @@
+/* What the commands that write lists (rank, merge) share: their options and output. */
+#include <stdio.h>
+#include <string.h>
+
+#include "br_cli.h"
+
+gboolean
+br_cli_format(const char *text, BrFormat *format)
+{
+  if (!text || strcmp(text, "both") == 0)
+    *format = BR_FORMAT_CSV | BR_FORMAT_JSONL;
+  else if (strcmp(text, "csv") == 0)
+    *format = BR_FORMAT_CSV;
+  else if (strcmp(text, "jsonl") == 0)
+    *format = BR_FORMAT_JSONL;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+br_cli_share(const char *text, double *share)
+{
+  if (!text)
+    return TRUE;
+  char *end;
+  double v = g_ascii_strtod(text, &end);
+  if (end == text)
+    return FALSE;
+  if (*end == '%') {
+    v /= 100;
+    end++;
+  }
+  if (*end || !(v >= 0 && v <= 1))
+    return FALSE;
+  *share = v;
+  return TRUE;
+}
+
+gboolean
+br_cli_rejects_over(const char *inputs, guint64 rows_read, guint64 rejected, double max_share,
+                    const char *reject_files)
+{
+  if (!rows_read || (double)rejected <= max_share * (double)rows_read)
+    return FALSE;
+  fprintf(stderr,
+          "boxrank: %s: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+          " lines rejected (%.1f%%), over --max-reject-share %g%%: no lists written, run not "
+          "recorded; the reasons are in %s\n",
+          inputs, rejected, rows_read, 100.0 * (double)rejected / (double)rows_read,
+          100 * max_share, reject_files);
+  return TRUE;
+}
+
+gboolean
+br_cli_write_stdout(GPtrArray *lists, const BrPack *pack, const BrListStamp *stamp, BrFormat format)
+{
+  GString *buf = g_string_new(NULL);
+  for (guint i = 0; i < lists->len; i++) {
+    if (format & BR_FORMAT_CSV)
+      br_output_list_csv(buf, g_ptr_array_index(lists, i), pack, stamp, i == 0);
+    else
+      br_output_list_jsonl(buf, g_ptr_array_index(lists, i), pack, stamp);
+  }
+  gboolean ok = fwrite(buf->str, 1, buf->len, stdout) == buf->len && fflush(stdout) == 0;
+  g_string_free(buf, TRUE);
+  if (!ok)
+    fprintf(stderr, "boxrank: cannot write to standard output\n");
+  return ok;
+}
+
+gboolean
+br_cli_write_summary(const BrRunSummary *summary, const char *path, gboolean quiet, GError **error)
+{
+  GString *text = g_string_new(NULL);
+  if (path) {
+    br_output_summary_json(text, summary);
+    if (!g_file_set_contents(path, text->str, text->len, error)) {
+      g_string_free(text, TRUE);
+      return FALSE;
+    }
+  }
+  if (!quiet) {
+    g_string_truncate(text, 0);
+    br_output_summary_text(text, summary);
+    fputs(text->str, stderr);
+  }
+  g_string_free(text, TRUE);
+  return TRUE;
+}
+
+int
+br_cli_run_status(const BrPipelineResult *result, const BrPack *pack, guint64 rejected)
+{
+  guint64 failures = 0;
+  for (guint i = 0; i < result->nrules; i++) {
+    failures += result->failure_counts[i];
+    if (result->disabled[i])
+      fprintf(stderr,
+              "boxrank: rule %s switched off for the rest of the run after %u failures "
+              "([limits] max_failures): %s\n",
+              br_pack_rule(pack, i)->id, br_pack_settings(pack)->max_failures,
+              result->failure_messages[i] ? result->failure_messages[i] : "");
+  }
+  return rejected && failures ? BR_EXIT_REJECTS_AND_RULE_ERRORS
+         : rejected           ? BR_EXIT_REJECTS
+         : failures           ? BR_EXIT_RULE_ERRORS
+                              : BR_EXIT_OK;
+}
