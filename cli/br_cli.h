@@ -57,10 +57,16 @@ gboolean br_cli_threads(const char *command, gint threads);
 /* TRUE when progress lines should be drawn on stderr (a terminal, not CI, not piped). */
 gboolean br_cli_show_progress(void);
 
-/* --format, the same wherever lists are written: csv, jsonl or both (NULL). */
-gboolean br_cli_format(const char *text, BrFormat *format);
-/* --max-reject-share: a fraction (0.05) or a percentage (5%), from 0 to 1; NULL leaves share. */
-gboolean br_cli_share(const char *text, double *share);
+/* --out and --format, the same wherever lists are written: out_dir defaults to "out", "-" is
+ * standard output (one format, jsonl unless told); format_text is csv, jsonl or both (NULL:
+ * both). Prints why and returns FALSE when they do not go together. */
+gboolean br_cli_output(const char *command, char **out_dir, const char *format_text,
+                       BrFormat *format, gboolean *to_stdout);
+/* Creates the output folder and removes what an earlier run wrote there. */
+gboolean br_cli_prepare_out(const char *out_dir, GError **error);
+/* --max-reject-share: a fraction (0.05) or a percentage (5%), from 0 to 1; NULL leaves share.
+ * Prints why and returns FALSE otherwise. */
+gboolean br_cli_share(const char *command, const char *text, double *share);
 /* TRUE, having said why, when more than max_share of the lines were rejected: the run must
  * write no lists (exit BR_EXIT_TOO_MANY_REJECTS). */
 gboolean br_cli_rejects_over(const char *inputs, guint64 rows_read, guint64 rejected,

@@ -1,38 +1,63 @@
 /* What the commands that write lists (rank, merge) share: their options and output. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "br_cli.h"
 
 gboolean
-br_cli_format(const char *text, BrFormat *format)
+br_cli_output(const char *command, char **out_dir, const char *format_text, BrFormat *format,
+              gboolean *to_stdout)
 {
-  if (!text || strcmp(text, "both") == 0)
+  if (!*out_dir)
+    *out_dir = g_strdup("out");
+  *to_stdout = strcmp(*out_dir, "-") == 0;
+  const char *text = format_text ? format_text : *to_stdout ? "jsonl" : "both";
+  if (strcmp(text, "both") == 0 && !*to_stdout)
     *format = BR_FORMAT_CSV | BR_FORMAT_JSONL;
   else if (strcmp(text, "csv") == 0)
     *format = BR_FORMAT_CSV;
   else if (strcmp(text, "jsonl") == 0)
     *format = BR_FORMAT_JSONL;
-  else
+  else {
+    fprintf(stderr, "boxrank %s: --format takes csv, jsonl%s\n", command,
+            *to_stdout ? "" : " or both");
     return FALSE;
+  }
   return TRUE;
 }
 
 gboolean
-br_cli_share(const char *text, double *share)
+br_cli_prepare_out(const char *out_dir, GError **error)
+{
+  if (g_mkdir_with_parents(out_dir, 0755) != 0) {
+    int e = errno;
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
+                "%s: cannot create the output folder: %s", out_dir, g_strerror(e));
+    return FALSE;
+  }
+  /* Whatever happens next, nothing an earlier run wrote can pass for this run's output. */
+  return br_output_clear(out_dir, error);
+}
+
+gboolean
+br_cli_share(const char *command, const char *text, double *share)
 {
   if (!text)
     return TRUE;
   char *end;
   double v = g_ascii_strtod(text, &end);
-  if (end == text)
-    return FALSE;
-  if (*end == '%') {
+  if (end != text && *end == '%') {
     v /= 100;
     end++;
   }
-  if (*end || !(v >= 0 && v <= 1))
+  if (end == text || *end || !(v >= 0 && v <= 1)) {
+    fprintf(stderr,
+            "boxrank %s: --max-reject-share takes a fraction (0.05) or a percentage (5%%) from "
+            "0 to 1, not '%s'\n",
+            command, text);
     return FALSE;
+  }
   *share = v;
   return TRUE;
 }

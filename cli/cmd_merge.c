@@ -1,10 +1,7 @@
 /* boxrank merge: combine the partials of a partitioned run into the lists one rank would
  * write (docs/scale.md). */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <glib/gstdio.h>
 
 #include "br_cli.h"
 #include "br_partial.h"
@@ -74,33 +71,15 @@ br_cmd_merge(int argc, char **argv)
     status = BR_EXIT_USAGE;
     goto out;
   }
-  if (!br_cli_share(share_text, &max_share)) {
-    fprintf(stderr,
-            "boxrank merge: --max-reject-share takes a fraction (0.05) or a percentage "
-            "(5%%) from 0 to 1, not '%s'\n",
-            share_text);
-    status = BR_EXIT_USAGE;
-    goto out;
-  }
-  if (!out_dir)
-    out_dir = g_strdup("out");
-  gboolean to_stdout = strcmp(out_dir, "-") == 0;
-  if (!format_text && to_stdout)
-    format_text = g_strdup("jsonl");
-  if (!br_cli_format(format_text, &format) ||
-      (to_stdout && format == (BR_FORMAT_CSV | BR_FORMAT_JSONL))) {
-    fprintf(stderr, "boxrank merge: --format takes csv, jsonl%s\n", to_stdout ? "" : " or both");
+  gboolean to_stdout;
+  if (!br_cli_share("merge", share_text, &max_share) ||
+      !br_cli_output("merge", &out_dir, format_text, &format, &to_stdout)) {
     status = BR_EXIT_USAGE;
     goto out;
   }
   if (!summary_path && !to_stdout)
     summary_path = g_build_filename(out_dir, "summary.json", NULL);
-  if (!to_stdout && g_mkdir_with_parents(out_dir, 0755) != 0) {
-    fprintf(stderr, "boxrank: %s: cannot create the output folder: %s\n", out_dir,
-            g_strerror(errno));
-    goto out;
-  }
-  if (!to_stdout && !br_output_clear(out_dir, &error))
+  if (!to_stdout && !br_cli_prepare_out(out_dir, &error))
     goto fail;
 
   gint64 start = g_get_monotonic_time();

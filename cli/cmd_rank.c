@@ -180,10 +180,7 @@ br_cmd_rank(int argc, char **argv)
     status = BR_EXIT_USAGE;
     goto out;
   }
-  if (!br_cli_share(share_text, &max_share)) {
-    fprintf(stderr, "boxrank rank: --max-reject-share takes a fraction (0.05) or a percentage "
-                    "(5%%) from 0 to 1, not '%s'\n",
-            share_text);
+  if (!br_cli_share("rank", share_text, &max_share)) {
     status = BR_EXIT_USAGE;
     goto out;
   }
@@ -193,14 +190,8 @@ br_cmd_rank(int argc, char **argv)
     status = BR_EXIT_USAGE;
     goto out;
   }
-  if (!out_dir)
-    out_dir = g_strdup("out");
-  gboolean to_stdout = strcmp(out_dir, "-") == 0;
-  if (!format_text && to_stdout)
-    format_text = g_strdup("jsonl");
-  if (!br_cli_format(format_text, &format) ||
-      (to_stdout && format == (BR_FORMAT_CSV | BR_FORMAT_JSONL))) {
-    fprintf(stderr, "boxrank rank: --format takes csv, jsonl%s\n", to_stdout ? "" : " or both");
+  gboolean to_stdout;
+  if (!br_cli_output("rank", &out_dir, format_text, &format, &to_stdout)) {
     status = BR_EXIT_USAGE;
     goto out;
   }
@@ -216,14 +207,7 @@ br_cmd_rank(int argc, char **argv)
   if (!summary_path && !to_stdout && !partial_path)
     summary_path = g_build_filename(out_dir, "summary.json", NULL);
   /* A partition writes only its partial: the lists and their folder are the merge's. */
-  gboolean to_dir = !to_stdout && !partial_path;
-  if (to_dir && g_mkdir_with_parents(out_dir, 0755) != 0) {
-    fprintf(stderr, "boxrank: %s: cannot create the output folder: %s\n", out_dir,
-            g_strerror(errno));
-    goto out;
-  }
-  /* Whatever happens next, nothing an earlier run wrote can pass for this run's output. */
-  if (to_dir && !br_output_clear(out_dir, &error))
+  if (!to_stdout && !partial_path && !br_cli_prepare_out(out_dir, &error))
     goto fail;
   if (partial_path && g_file_test(partial_path, G_FILE_TEST_IS_REGULAR) &&
       g_unlink(partial_path) != 0) {

@@ -57,7 +57,8 @@ put_str(Writer *w, const char *s)
 {
   gsize n = s ? strlen(s) : 0;
   put_u32(w, (guint32)n);
-  put(w, s, n);
+  if (n)
+    put(w, s, n);
 }
 
 static gint

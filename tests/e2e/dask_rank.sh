@@ -14,7 +14,7 @@ mkdir -p "$WORK/pack"
 cp "$BR_SOURCE_DIR"/rules/ccp/*.lua "$BR_SOURCE_DIR/rules/ccp/pack.ini" "$WORK/pack/"
 rm "$WORK/pack/watchlists.lua"
 sed -i '/^\[watchlists\]/,/^lists/d' "$WORK/pack/pack.ini"
-expect_status 0 "$BR_BUILD_DIR/samples/boxrank-gen" manifest --lines 5000 --seed 9 --out "$WORK/day.csv"
+expect_status 0 "$BR_BUILD_DIR/samples/boxrank-gen" manifest --lines 3000 --seed 9 --out "$WORK/day.csv"
 opts=(--rules "$WORK/pack" --profile "$profile" --date 2026-03-02 --no-store)
 
 expect_status 0 "$BOXRANK" rank "$WORK/day.csv" "${opts[@]}" --seed 4 --out "$WORK/one" -q
