@@ -61,9 +61,15 @@ expect_status 1 "$BOXRANK" serve --db "$DB" --listen "not an address"
 expect_status 1 "$BOXRANK" serve --db "$DB" --tls-cert "$WORK/none.pem"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/key.pem" -out "$WORK/cert.pem" -days 2 \
   -subj "/CN=127.0.0.1" >/dev/null 2>&1
-# Under ASan, LeakSanitizer's tracer itself crashes at exit on the TLS backend's worker threads
-# (glib-networking): leak checking is off for this one process, every other check stays.
-ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+# Leak checking stays on. Without intercept_tls_get_addr=0 LeakSanitizer's tracer crashes at
+# exit ("Tracer caught signal 11"; LSAN_OPTIONS=verbosity=1:log_threads=1 shows "DTLS 11 at
+# 0x000200000139-0x00120000123b" for the GTask worker that ran the TLS handshake): the
+# sanitizer runtime misreads the dynamic TLS of the dlopen'ed GnuTLS backend (glib-networking)
+# as a block at a bogus address (google/sanitizers#1322: its glibc 2.19 header heuristic fires
+# on newer glibc). Nothing leaks: with that option the same run checks leaks and finds none.
+# The option only stops tracking dynamic TLS, so a pointer held only in a dlopen'ed module's
+# thread-locals could show up as a leak here; none does.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:intercept_tls_get_addr=0 \
   "$BOXRANK" serve --db "$DB" --listen 127.0.0.1:0 --tls-cert "$WORK/cert.pem" --tls-key "$WORK/key.pem" \
   2>"$WORK/serve.log" &
 server=$!
