@@ -34,66 +34,7 @@ read_password(const char *prompt)
   return g_strdup(buf);
 }
 
-static int
-user_add(int argc, char **argv)
-{
-  char *db = NULL, *role_text = NULL;
-  char **ports = NULL;
-  GOptionEntry entries[] = {{"role", 0, 0, G_OPTION_ARG_STRING, &role_text,
-                             "analyst, rule_author, commission or admin", "ROLE"},
-                            {"port", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ports,
-                             "A port whose lists an analyst works (repeat for more)", "CODE"},
-                            {"db", 0, 0, G_OPTION_ARG_FILENAME, &db,
-                             "The store (default $BOXRANK_DB, else ./boxrank.db)", "PATH"},
-                            {NULL}};
-  GOptionContext *ctx = g_option_context_new("NAME - add an account for boxrank serve");
-  g_option_context_add_main_entries(ctx, entries, NULL);
-  g_option_context_set_summary(
-      ctx, "The password is read from standard input (prompted, not echoed, on a terminal),\n"
-           "at least 10 characters; it is stored as an Argon2id hash.");
-  int rc = BR_EXIT_USAGE;
-  BrStore *store = NULL;
-  char *password = NULL, *actor = NULL;
-  BrRole role;
-  if (!br_cli_parse(ctx, &argc, &argv,
-                    "boxrank user add m.hassan --role analyst --port IQUQR --port IQBSR"))
-    goto out;
-  if (argc != 2 || !br_role_parse(role_text, &role)) {
-    fprintf(stderr, "boxrank user add: give NAME and --role analyst, rule_author, commission or "
-                    "admin\nRun with --help for usage.\n");
-    goto out;
-  }
-  if (!(password = read_password("Password: "))) {
-    fprintf(stderr, "boxrank user add: no password on standard input\n");
-    goto out;
-  }
-  GError *error = NULL;
-  rc = BR_EXIT_FAILURE;
-  if (!(store = br_store_open(db ? db : br_store_default_path(), BR_STORE_CREATE, &error))) {
-    br_cli_error(error);
-    goto out;
-  }
-  actor = br_audit_cli_actor();
-  if (!br_users_add(store, argv[1], role, (const char *const *)ports, password, actor, &error)) {
-    br_cli_error(error);
-    goto out;
-  }
-  printf("user %s added as %s\n", argv[1], br_role_name(role));
-  rc = BR_EXIT_OK;
-out:
-  if (password)
-    memset(password, 0, strlen(password));
-  g_free(password);
-  g_free(actor);
-  br_store_close(store);
-  g_option_context_free(ctx);
-  g_free(db);
-  g_free(role_text);
-  g_strfreev(ports);
-  return rc;
-}
-
-typedef enum { CHANGE_DISABLE, CHANGE_ENABLE, CHANGE_SET, CHANGE_PASSWORD } Change;
+typedef enum { CHANGE_ADD, CHANGE_DISABLE, CHANGE_ENABLE, CHANGE_SET, CHANGE_PASSWORD } Change;
 
 static const struct {
   const char *verb;
@@ -101,6 +42,8 @@ static const struct {
   const char *summary;
   const char *example;
 } changes[] = {
+    {"add", CHANGE_ADD, "NAME - add an account for boxrank serve",
+     "boxrank user add m.hassan --role analyst --port IQUQR --port IQBSR"},
     {"disable", CHANGE_DISABLE,
      "NAME - disable an account: its sessions end at once, its name stays in the audit trail",
      "boxrank user disable m.hassan"},
@@ -114,7 +57,7 @@ static const struct {
      "echo 'a new long passphrase' | boxrank user password m.hassan"},
 };
 
-/* boxrank user disable|enable|set|password NAME: one audited change to an account. */
+/* boxrank user add|disable|enable|set|password NAME: one audited change to an account. */
 static int
 user_change(guint which, int argc, char **argv)
 {
@@ -131,8 +74,12 @@ user_change(guint which, int argc, char **argv)
                             {NULL}};
   GOptionContext *ctx = g_option_context_new(changes[which].summary);
   g_option_context_add_main_entries(ctx, entries, NULL);
-  if (change == CHANGE_SET)
+  if (change == CHANGE_ADD || change == CHANGE_SET)
     g_option_context_add_main_entries(ctx, set_entries, NULL);
+  if (change == CHANGE_ADD || change == CHANGE_PASSWORD)
+    g_option_context_set_summary(
+        ctx, "The password is read from standard input (prompted, not echoed, on a terminal),\n"
+             "at least 10 characters; it is stored as an Argon2id hash.");
   int rc = BR_EXIT_USAGE;
   BrStore *store = NULL;
   char *password = NULL, *actor = NULL;
@@ -141,39 +88,48 @@ user_change(guint which, int argc, char **argv)
   if (!br_cli_parse(ctx, &argc, &argv, changes[which].example))
     goto out;
   if (argc != 2 || (role_text && !br_role_parse(role_text, &role)) ||
-      (change == CHANGE_SET && !role_text && !ports)) {
+      (change == CHANGE_ADD && !role_text) || (change == CHANGE_SET && !role_text && !ports)) {
     fprintf(stderr, "boxrank user %s: give NAME%s\nRun with --help for usage.\n",
             changes[which].verb,
-            change == CHANGE_SET ? " and --role analyst, rule_author, commission or admin, or "
-                                   "--port"
-                                 : "");
+            change == CHANGE_ADD   ? " and --role analyst, rule_author, commission or admin"
+            : change == CHANGE_SET ? " and --role analyst, rule_author, commission or admin, or "
+                                     "--port"
+                                   : "");
     goto out;
   }
-  if (change == CHANGE_PASSWORD && !(password = read_password("New password: "))) {
-    fprintf(stderr, "boxrank user password: no password on standard input\n");
+  if ((change == CHANGE_ADD || change == CHANGE_PASSWORD) &&
+      !(password = read_password(change == CHANGE_ADD ? "Password: " : "New password: "))) {
+    fprintf(stderr, "boxrank user %s: no password on standard input\n", changes[which].verb);
     goto out;
   }
   rc = BR_EXIT_FAILURE;
-  if (!(store = br_store_open(db ? db : br_store_default_path(), BR_STORE_EXISTING, &error))) {
+  if (!(store =
+            br_store_open(db ? db : br_store_default_path(),
+                          change == CHANGE_ADD ? BR_STORE_CREATE : BR_STORE_EXISTING, &error))) {
     br_cli_error(error);
     goto out;
   }
   actor = br_audit_cli_actor();
   gboolean ok =
-      change == CHANGE_DISABLE  ? br_users_set_enabled(store, argv[1], FALSE, actor, &error)
-      : change == CHANGE_ENABLE ? br_users_set_enabled(store, argv[1], TRUE, actor, &error)
-      : change == CHANGE_SET    ? br_users_update(store, argv[1], role_text ? &role : NULL,
-                                                  (const char *const *)ports, actor, &error)
-                                : br_users_set_password(store, argv[1], password, actor, &error);
+      change == CHANGE_ADD       ? br_users_add(store, argv[1], role, (const char *const *)ports,
+                                                password, actor, &error) != 0
+      : change == CHANGE_DISABLE ? br_users_set_enabled(store, argv[1], FALSE, actor, &error)
+      : change == CHANGE_ENABLE  ? br_users_set_enabled(store, argv[1], TRUE, actor, &error)
+      : change == CHANGE_SET     ? br_users_update(store, argv[1], role_text ? &role : NULL,
+                                                   (const char *const *)ports, actor, &error)
+                                 : br_users_set_password(store, argv[1], password, actor, &error);
   if (!ok) {
     br_cli_error(error);
     goto out;
   }
-  printf("user %s: %s\n", argv[1],
-         change == CHANGE_DISABLE  ? "disabled, sessions ended"
-         : change == CHANGE_ENABLE ? "enabled"
-         : change == CHANGE_SET    ? "changed"
-                                   : "new password set, sessions ended");
+  if (change == CHANGE_ADD)
+    printf("user %s added as %s\n", argv[1], br_role_name(role));
+  else
+    printf("user %s: %s\n", argv[1],
+           change == CHANGE_DISABLE  ? "disabled, sessions ended"
+           : change == CHANGE_ENABLE ? "enabled"
+           : change == CHANGE_SET    ? "changed"
+                                     : "new password set, sessions ended");
   rc = BR_EXIT_OK;
 out:
   if (password)
@@ -239,8 +195,6 @@ out:
 int
 br_cmd_user(int argc, char **argv)
 {
-  if (argc >= 2 && strcmp(argv[1], "add") == 0)
-    return user_add(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "list") == 0)
     return user_list(argc - 1, argv + 1);
   for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS(changes); i++)
