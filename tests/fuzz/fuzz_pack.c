@@ -1,7 +1,7 @@
 /* libFuzzer target for rule packs: an input is a pack's pack.ini, weights.ini and one rule
- * file, cut at "%%" lines (no weights.ini when that part is empty). The pack is checked as
- * `boxrank rules check` does, loaded as `boxrank rank` does, its settings dumped, and its
- * rules run on three fixed manifest lines. Whatever the files say, nothing may crash, leak or
+ * file, cut at "%%" lines (a part that is empty is a file the pack does not have). The pack is
+ * checked as `boxrank rules check` does, loaded as `boxrank rank` does, its settings dumped, and
+ * its rules run on three fixed manifest lines. Whatever the files say, nothing may crash, leak or
  * read out of bounds, and the sandbox's limits must end every rule in time (libFuzzer's
  * -timeout). A pack whose [limits] allow more than the defaults is not run on the lines: it
  * may rightly let a rule take minutes or gigabytes. Build and run: docs/fuzzing.md. */
@@ -36,13 +36,13 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
   const char *part[3];
   gsize len[3];
   br_fuzz_split(data, size, 3, part, len);
-  g_free(br_fuzz_write("pack/pack.ini", part[0], len[0]));
-  char *weights = g_build_filename(dir, "weights.ini", NULL);
-  g_remove(weights);
-  if (len[1] > 0)
-    g_free(br_fuzz_write("pack/weights.ini", part[1], len[1]));
-  g_free(weights);
-  g_free(br_fuzz_write("pack/rules.lua", part[2], len[2]));
+  static const char *const files[] = {"pack/pack.ini", "pack/weights.ini", "pack/rules.lua"};
+  for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+    char *path = br_fuzz_write(files[i], part[i], len[i]);
+    if (len[i] == 0)
+      g_remove(path);
+    g_free(path);
+  }
 
   g_ptr_array_free(br_pack_check(dir, NULL, "2026-03-04"), TRUE);
   BrPack *pack = br_pack_load(dir, NULL);
