@@ -21,6 +21,14 @@
 
 #define CHUNK_TARGET (1u << 20)
 
+/* U+FEFF past the start of the file: a second file's byte order mark after cat, or a field
+ * copied from a document. Invisible, yet "\ufeffEC" is not EC: a rule reading the field
+ * would lose its points without a word, so the row is rejected instead. */
+#define BOM "\xef\xbb\xbf"
+#define BOM_REASON                                                                                 \
+  "a byte order mark (U+FEFF) inside the field, invisible but never equal to the text without "    \
+  "it; were two files joined into one?"
+
 /* Strict, for one thing: text after the closing quote of a quoted field ("ab"c). Lenient
  * libcsv takes the quote as text and stays inside the quoted field, which then swallows the
  * rows after it without a word; strict, the row is rejected as broken and the rows after it
@@ -756,6 +764,10 @@ process_row(BrChunkParser *p)
                (gsize)(bad - s) + 1);
       return;
     }
+    if (memmem(s, len, BOM, 3)) {
+      reject(p, f->header[i], BOM_REASON);
+      return;
+    }
   }
 
   BrBatch *b = p->batch;
@@ -823,6 +835,10 @@ take_header(BrChunkParser *p)
   for (guint i = 0; i < n; i++) {
     gsize len;
     const char *s = field_text(p, i, &len);
+    /* A name cut at its NUL would silently be another column. */
+    if (memchr(s, '\0', len) && !p->header_broken)
+      p->header_broken =
+          g_strdup_printf("a NUL byte in column %u (a UTF-16 file? save it as UTF-8)", i + 1);
     header[i] = g_strstrip(g_strndup(s, len));
   }
   *p->header_out = header;
@@ -956,7 +972,8 @@ fast_row(BrChunkParser *p, const char *s, gsize n)
   pos = s;
   /* One check of the whole line spares one per field; a line that fails goes to libcsv, and
    * the per-field checks then name the column at fault. */
-  if (memchr(s, '\0', n) || (!all_ascii(s, n) && !g_utf8_validate_len(s, n, NULL)))
+  if (memchr(s, '\0', n) ||
+      (!all_ascii(s, n) && (!g_utf8_validate_len(s, n, NULL) || memmem(s, n, BOM, 3))))
     return FALSE;
   for (;;) {
     while (pos < end && BLANK(*pos))
@@ -1552,6 +1569,13 @@ read_header(BrFeed *f, GError **error)
       g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
                   "%s: line %" G_GUINT64_FORMAT ": column %u of the header is not valid %s",
                   f->path, header_line, i + 1, f->encoding ? f->encoding : "UTF-8");
+      goto out;
+    }
+    if (strstr(f->header[i], BOM)) {
+      g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER,
+                  "%s: line %" G_GUINT64_FORMAT ": column %u of the header holds a byte order "
+                  "mark (U+FEFF), so its name matches no column; were two files joined into one?",
+                  f->path, header_line, i + 1);
       goto out;
     }
   }

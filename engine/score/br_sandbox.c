@@ -301,6 +301,7 @@ typedef enum {
   COST_MOVE,   /* table.move(a, f, e, t): e - f + 1 items */
   COST_SORT,   /* table.sort(t): n log n comparisons */
   COST_SHIFT,  /* table.insert/remove with a position: moves up to #t items */
+  COST_PACK,   /* string.pack(fmt, ...): the bytes its format asks for */
 } Cost;
 
 /* A numeric argument (Lua accepts 1e7 where an integer belongs), or dflt. */
@@ -357,6 +358,22 @@ cost_before(lua_State *L, Cost cost)
   }
   case COST_SHIFT:
     return lua_gettop(L) >= 2 ? length_of(L, 1) : 0;
+  case COST_PACK: {
+    /* At most the sizes the format names ("c2000000000" pads two gigabytes one byte at a
+     * time) plus 16 bytes an option: an over-estimate that costs one pass over the format. */
+    size_t len = 0;
+    const char *fmt = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &len) : "";
+    double bytes = 16.0 * (double)len, n = 0;
+    for (size_t i = 0; i <= len; i++) {
+      if (i < len && g_ascii_isdigit(fmt[i])) {
+        n = n * 10 + (fmt[i] - '0');
+      } else {
+        bytes += n;
+        n = 0;
+      }
+    }
+    return bytes / BYTES_PER_INSTRUCTION;
+  }
   }
   return 0;
 }
@@ -395,16 +412,16 @@ charge_library(lua_State *L)
     const char *lib, *name;
     Cost cost;
   } fns[] = {
-      {LUA_STRLIBNAME, "rep", COST_REP},       {LUA_STRLIBNAME, "byte", COST_SCAN},
-      {LUA_STRLIBNAME, "format", COST_OUTPUT}, {LUA_STRLIBNAME, "upper", COST_SCAN},
-      {LUA_STRLIBNAME, "lower", COST_SCAN},    {LUA_STRLIBNAME, "reverse", COST_SCAN},
-      {LUA_STRLIBNAME, "sub", COST_OUTPUT},    {LUA_STRLIBNAME, "char", COST_OUTPUT},
-      {LUA_TABLIBNAME, "concat", COST_CONCAT}, {LUA_TABLIBNAME, "unpack", COST_UNPACK},
-      {LUA_TABLIBNAME, "move", COST_MOVE},     {LUA_TABLIBNAME, "sort", COST_SORT},
-      {LUA_TABLIBNAME, "insert", COST_SHIFT},  {LUA_TABLIBNAME, "remove", COST_SHIFT},
-      {LUA_UTF8LIBNAME, "len", COST_SCAN},     {LUA_UTF8LIBNAME, "codepoint", COST_SCAN},
-      {LUA_UTF8LIBNAME, "offset", COST_SCAN},  {LUA_UTF8LIBNAME, "char", COST_OUTPUT},
-      {LUA_GNAME, "tostring", COST_OUTPUT},
+      {LUA_STRLIBNAME, "rep", COST_REP},         {LUA_STRLIBNAME, "byte", COST_SCAN},
+      {LUA_STRLIBNAME, "format", COST_OUTPUT},   {LUA_STRLIBNAME, "upper", COST_SCAN},
+      {LUA_STRLIBNAME, "lower", COST_SCAN},      {LUA_STRLIBNAME, "reverse", COST_SCAN},
+      {LUA_STRLIBNAME, "sub", COST_OUTPUT},      {LUA_STRLIBNAME, "char", COST_OUTPUT},
+      {LUA_TABLIBNAME, "concat", COST_CONCAT},   {LUA_TABLIBNAME, "unpack", COST_UNPACK},
+      {LUA_TABLIBNAME, "move", COST_MOVE},       {LUA_TABLIBNAME, "sort", COST_SORT},
+      {LUA_TABLIBNAME, "insert", COST_SHIFT},    {LUA_TABLIBNAME, "remove", COST_SHIFT},
+      {LUA_STRLIBNAME, "pack", COST_PACK},       {LUA_UTF8LIBNAME, "len", COST_SCAN},
+      {LUA_UTF8LIBNAME, "codepoint", COST_SCAN}, {LUA_UTF8LIBNAME, "offset", COST_SCAN},
+      {LUA_UTF8LIBNAME, "char", COST_OUTPUT},    {LUA_GNAME, "tostring", COST_OUTPUT},
   };
   for (guint i = 0; i < G_N_ELEMENTS(fns); i++) {
     if (strcmp(fns[i].lib, LUA_GNAME) == 0)
@@ -604,7 +621,13 @@ br_sandbox_run(BrSandbox *sb, const char *code, gsize len, const char *name, int
   if (rc == LUA_OK)
     return TRUE;
   const char *msg = lua_tostring(L, -1);
-  *error_message = g_strdup(msg ? msg : "error object is not a string");
+  if (!msg)
+    msg = "error object is not a string";
+  /* A memory error, or a limit that trips inside a C function, has no Lua line to name: the
+   * file at least is named, or a pack that fails to load in a worker says only "not enough
+   * memory". */
+  *error_message =
+      g_str_has_prefix(msg, name) ? g_strdup(msg) : g_strdup_printf("%s: %s", name, msg);
   lua_pop(L, 1);
   return FALSE;
 }

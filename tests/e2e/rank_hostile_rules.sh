@@ -28,7 +28,7 @@ for pack in "$packs"/*/; do
     fail "$name: the failure does not name the limit: $(grep first_error "$out/summary.json")"
   n=$((n + 1))
 done
-[ "$n" -ge 12 ] || fail "expected 12 hostile packs, found $n"
+[ "$n" -ge 17 ] || fail "expected 17 hostile packs, found $n"
 
 # A rule failing on every line of 3,000 is switched off after the pack's max_failures.
 mkdir -p "$WORK/failing"

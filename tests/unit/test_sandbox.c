@@ -73,6 +73,17 @@ test_no_escape(void)
   g_assert_false(br_sandbox_run(sb, "\x1bLua", 4, "z.luac", 0, &msg));
   g_assert_nonnull(strstr(msg, "binary"));
   g_clear_pointer(&msg, g_free);
+  /* An error without a Lua position (a memory error, an error object that is not text) still
+   * names the file: a pack's file that fails while an evaluator loads it is found. */
+  BrSandbox *small = sandbox_new(2u << 20, 100000000);
+  const char *hog = "local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end";
+  g_assert_false(br_sandbox_run(small, hog, strlen(hog), "m.lua", 0, &msg));
+  g_assert_cmpstr(msg, ==, "m.lua: not enough memory");
+  g_clear_pointer(&msg, g_free);
+  br_sandbox_free(small);
+  g_assert_false(br_sandbox_run(sb, "error({})", 9, "e.lua", 0, &msg));
+  g_assert_cmpstr(msg, ==, "e.lua: error object is not a string");
+  g_clear_pointer(&msg, g_free);
   g_assert_cmpint(lua_gettop(br_sandbox_lua(sb)), ==, 0);
   br_sandbox_free(sb);
 }
@@ -318,6 +329,10 @@ test_c_work(void)
       "local s = string.rep('x', 1e6) for i = 1, 1e6 do s = s:gsub('x', 'xx') end",
       "local s = string.rep('x', 1e6) for i = 1, 1e6 do local u = s:upper() end",
       "local t = {} for i = 1, 1e5 do t[i] = i end for i = 1, 1e6 do table.insert(t, 1, i) end",
+      /* Padding built byte by byte in C, bounded only by the memory cap, which a pack may
+       * raise to gigabytes. */
+      "local x = string.pack('c2000000000', '')",
+      "for i = 1, 1e6 do local x = string.pack('i16c30000000x', 1, '') end",
   };
   for (guint i = 0; i < G_N_ELEMENTS(hostile); i++)
     assert_fails(sb, hostile[i], "instruction budget");
@@ -325,6 +340,7 @@ test_c_work(void)
   g_assert_true(truthy(sb, "#table.concat({ string.rep('ab', 1000), 'c' }, ';') == 2002"));
   g_assert_true(truthy(sb, "(function() local t = {} for i = 1, 1000 do t[i] = -i end "
                            "table.sort(t) return t[1] == -1000 end)()"));
+  g_assert_true(truthy(sb, "string.unpack('<i4', string.pack('<i4c3', 7, 'abc')) == 7"));
   br_sandbox_free(sb);
 }
 
