@@ -311,7 +311,7 @@ async function renderWorklist(show) {
       h('td', {}, m.vessel_name ? h('div', {}, m.vessel_name, h('div', { class: 'small' }, 'voyage ', m.voyage || '–'))
         : h('div', {}, m.voyage ? 'Truck ' + m.voyage : '–', h('div', { class: 'small' }, m.carrier || '')),
         h('div', { class: 'small' }, 'Arrives ', field(m, 'arrival_date') || '–')),
-      h('td', {}, u.reasons.length ? reasonList(u.reasons) : h('span', { class: 'small' }, 'no rule fired: control pick')),
+      h('td', {}, u.reasons.length ? reasonList(u.reasons) : h('span', { class: 'small' }, u.selection === 'explore' ? 'no rule fired: explore pick' : 'no rule fired: control pick')),
       h('td', { class: 'result-cell' },
         u.outcome ? h('div', { class: u.outcome.result === 'finding' ? 'outcome finding' : 'outcome' },
           outcomeText(u.outcome), h('div', { class: 'small' }, 'by ' + (u.outcome.recorded_by || 'import') + ', ' + u.outcome.date)) : null,
@@ -465,7 +465,7 @@ async function renderHits(show) {
   });
   show(h('div', { class: 'page-head' }, h('h1', {}, 'Watchlist hits'), pick.picker),
     h('p', { class: 'stamp' }, 'Parties of the units on the ', pick.port, ' list of ', data.date,
-      ' screened against every stored watchlist at the scores the run applied: ', screenedAt(data), '.',
+      ' screened against every stored watchlist. Minimum score, as the run applied it: ', screenedAt(data), '.',
       data.four_eyes ? ' A dismissal takes effect once a second analyst approves it (Exceptions page).' : ''),
     rows.length ? h('table', { class: 'hits' }, h('thead', {}, h('tr', {},
       ['Unit', 'Party on the manifest', 'Listed entry', 'Score', 'Matched words', 'Status', ''].map((t) => h('th', {}, t)))),
