@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The KCS figures of bench/README.md: fit rules/kcs on the 2020 declarations (train), rank the
 # 2021-Q1 ones (valid) with history learnt from train, report precision@1/2/5/10%; then the
-# same without the exact-value rules (rules/kcs/values.lua), and without them and the value
-# norms (norms.lua), then each with prices and net masses perturbed.
+# same without the exact-value rules (rules/kcs/values.lua), also without the price levels
+# (levels.lua), also without the value norms (norms.lua), then each with prices and net masses
+# perturbed.
 # Usage: bash scripts/kcs.sh   (data from ${BR_SHARED_DATA:-../shared/data}/kcs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,19 +39,26 @@ rm -f "$tmp/general/weights.ini" "$tmp/general/values.lua"
   --holdout "$data/valid.csv" | tail -6
 
 echo
-echo "== without the exact-value rules and the value norms (values.lua, norms.lua)"
-cp -r "$tmp/general" "$tmp/no-norms"
-rm -f "$tmp/no-norms/norms.lua"
-"$boxrank" tune "$data/train.csv" --rules "$tmp/no-norms" "${common[@]}" \
+echo "== without the exact-value rules and the price levels (values.lua, levels.lua)"
+cp -r "$tmp/general" "$tmp/no-levels"
+rm -f "$tmp/no-levels/levels.lua"
+"$boxrank" tune "$data/train.csv" --rules "$tmp/no-levels" "${common[@]}" \
+  --holdout "$data/valid.csv" | tail -6
+
+echo
+echo "== the 13 track records alone (without values.lua, levels.lua and norms.lua)"
+cp -r "$tmp/no-levels" "$tmp/records"
+rm -f "$tmp/records/norms.lua"
+"$boxrank" tune "$data/train.csv" --rules "$tmp/records" "${common[@]}" \
   --holdout "$data/valid.csv" | tail -6
 
 echo
 echo "== every price and net mass of valid multiplied by a factor within +-0.5% (seed 1)"
 lua5.4 scripts/perturb-values.lua 1 <"$data/valid.csv" >"$tmp/valid-perturbed.csv"
-for pack in "$tmp/general" "$tmp/no-norms"; do
+for pack in "$tmp/general" "$tmp/no-levels" "$tmp/records"; do
   "$boxrank" tune "$data/train.csv" --rules "$pack" "${common[@]}" --out "$pack/weights.ini" >/dev/null
 done
-for pack in rules/kcs "$tmp/general" "$tmp/no-norms"; do
+for pack in rules/kcs "$tmp/general" "$tmp/no-levels" "$tmp/records"; do
   echo "-- $pack"
   "$boxrank" backtest "$tmp/valid-perturbed.csv" --rules "$pack" "${common[@]}" \
     --history "$data/train.csv" --period all | head -5

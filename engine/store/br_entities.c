@@ -1,18 +1,21 @@
 #include "br_entities.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 G_DEFINE_QUARK(br - entities - error - quark, br_entities_error)
 
-typedef enum { KEY_FIELD, KEY_HS, KEY_ROUTE } KeyKind;
+typedef enum { KEY_FIELD, KEY_HS, KEY_ROUTE, KEY_BAND, KEY_BAND_PER_KG } KeyKind;
 
-/* One part of a key: a field, an HS prefix or a route. */
+/* One part of a key: a field, an HS prefix, a route, or the band of a number. */
 typedef struct {
   char *name;
   KeyKind kind;
   guint hs_digits;
-  int field;  /* KEY_FIELD: the field; KEY_HS: hs_code; KEY_ROUTE: load_port */
-  int field2; /* KEY_ROUTE: discharge_port */
+  int field;  /* KEY_FIELD: the field; KEY_HS: hs_code; KEY_ROUTE: load_port; KEY_BAND: the
+                 number; KEY_BAND_PER_KG: value */
+  int field2; /* KEY_ROUTE: discharge_port; KEY_BAND_PER_KG: declared_kg */
 } Part;
 
 /* A key is one part, or several joined by '+' (hs6+origin_country): a combination has a
@@ -98,8 +101,8 @@ br_entity_keys_parse(const char *spec, GError **error)
     g_array_append_val(keys->keys, key);
     if (!ok) {
       g_set_error(error, BR_ENTITIES_ERROR, BR_ENTITIES_ERROR_KEY,
-                  "history key %u '%s' is not a field name, hs2/hs4/hs6, route, or a "
-                  "combination of those joined by '+'",
+                  "history key %u '%s' is not a field name, hs2/hs4/hs6, route, a band "
+                  "(NAME_band), or a combination of those joined by '+'",
                   i + 1, name);
       goto fail;
     }
@@ -142,10 +145,47 @@ br_entity_keys_find(const BrEntityKeys *keys, const char *name)
   return -1;
 }
 
+/* A field of the schema holding numbers, or -1. */
+static int
+numeric_field(const BrSchema *schema, const char *name)
+{
+  int f = br_schema_find(schema, name);
+  if (f < 0)
+    return -1;
+  BrType t = br_schema_field(schema, (guint)f)->type;
+  return t == BR_TYPE_DECIMAL || t == BR_TYPE_INT ? f : -1;
+}
+
 static gboolean
 part_bind(Part *part, const BrSchema *schema)
 {
+  part->field = part->field2 = -1;
+  /* NAME_band is the band of field NAME, unless the input has a field of that very name. */
+  if (part->kind != KEY_HS && part->kind != KEY_ROUTE) {
+    gsize len = strlen(part->name);
+    gboolean band = g_str_has_suffix(part->name, BR_ENTITY_BAND_SUFFIX) &&
+                    br_schema_find(schema, part->name) < 0;
+    part->kind = KEY_FIELD;
+    if (band && strcmp(part->name, "value_per_kg" BR_ENTITY_BAND_SUFFIX) == 0) {
+      part->kind = KEY_BAND_PER_KG;
+      part->field = numeric_field(schema, "value");
+      part->field2 = numeric_field(schema, "declared_kg");
+      if (part->field2 < 0)
+        part->field = -1;
+      return part->field >= 0;
+    }
+    if (band) {
+      char *base = g_strndup(part->name, len - strlen(BR_ENTITY_BAND_SUFFIX));
+      part->kind = KEY_BAND;
+      part->field = numeric_field(schema, base);
+      g_free(base);
+      return part->field >= 0;
+    }
+  }
   switch (part->kind) {
+  case KEY_BAND:
+  case KEY_BAND_PER_KG:
+    break;
   case KEY_FIELD:
     part->field = br_schema_find(schema, part->name);
     break;
@@ -247,6 +287,47 @@ hs_value(const char *s, guint digits, char *buf)
   return n == digits;
 }
 
+/* A number written as text, whole (surrounding spaces aside); FALSE for anything else. */
+static gboolean
+parse_number(const char *s, gsize len, double *x)
+{
+  char tmp[64];
+  if (len == 0 || len >= sizeof tmp)
+    return FALSE;
+  memcpy(tmp, s, len);
+  tmp[len] = '\0';
+  char *end;
+  *x = g_ascii_strtod(tmp, &end);
+  while (g_ascii_isspace(*end))
+    end++;
+  return end != tmp && *end == '\0' && isfinite(*x);
+}
+
+/* A band bound in 3 digits, thousands as K, millions as M, billions as G: "298K". */
+static void
+bound_text(double x, char out[16])
+{
+  static const char *const suffix[] = {"", "K", "M", "G"};
+  guint i = 0;
+  for (; i + 1 < G_N_ELEMENTS(suffix) && x >= 1000; i++)
+    x /= 1000;
+  g_snprintf(out, 16, "%.3g%s", x, suffix[i]);
+}
+
+/* Writes the band of x > 0 at buf+pos as its bounds, "LOW..HIGH"; pos when x has none. */
+static gsize
+band_value(double x, gsize pos, char *buf)
+{
+  if (!(x > 0) || !isfinite(x))
+    return pos;
+  double b = floor(log(x) / BR_ENTITY_BAND_WIDTH);
+  char lo[16], hi[16];
+  bound_text(exp(b * BR_ENTITY_BAND_WIDTH), lo);
+  bound_text(exp((b + 1) * BR_ENTITY_BAND_WIDTH), hi);
+  int n = g_snprintf(buf + pos, BR_ENTITY_VALUE_MAX - pos, "%s..%s", lo, hi);
+  return n > 0 && pos + (gsize)n < BR_ENTITY_VALUE_MAX ? pos + (gsize)n : pos;
+}
+
 /* Writes one part's value at buf+pos; returns the new length, pos when it has none. */
 static gsize
 part_value(const Part *part, gsize pos, const char *a, gsize alen, const char *b, gsize blen,
@@ -266,6 +347,16 @@ part_value(const Part *part, gsize pos, const char *a, gsize alen, const char *b
     buf[end++] = '>';
     gsize last = append_norm(buf, end, b, blen);
     return last > end ? last : pos;
+  }
+  case KEY_BAND: {
+    double x;
+    return parse_number(a, alen, &x) ? band_value(x, pos, buf) : pos;
+  }
+  case KEY_BAND_PER_KG: {
+    double value, kg;
+    return parse_number(a, alen, &value) && parse_number(b, blen, &kg) && kg > 0
+               ? band_value(value / kg, pos, buf)
+               : pos;
   }
   }
   return pos;
@@ -300,7 +391,8 @@ br_entity_keys_value(const BrEntityKeys *keys, guint k, const BrValue *record,
   for (guint i = 0; i < key->nparts; i++) {
     const Part *part = &key->parts[i];
     const BrValue *a = &record[part->field];
-    const BrValue *b = part->kind == KEY_ROUTE ? &record[part->field2] : a;
+    const BrValue *b =
+        part->kind == KEY_ROUTE || part->kind == KEY_BAND_PER_KG ? &record[part->field2] : a;
     if (a->missing || b->missing || !key_append(key, i, &pos, a->str, a->len, b->str, b->len, buf))
       return FALSE;
   }
@@ -319,8 +411,8 @@ br_entity_keys_normalize(const BrEntityKeys *keys, guint k, const char *raw,
     const char *v = values ? values[i] : raw;
     const char *b = v;
     gsize alen = strlen(v), blen = 0;
-    if (key->parts[i].kind == KEY_ROUTE) {
-      const char *gt = strchr(v, '>');
+    if (key->parts[i].kind == KEY_ROUTE || key->parts[i].kind == KEY_BAND_PER_KG) {
+      const char *gt = strchr(v, key->parts[i].kind == KEY_ROUTE ? '>' : '/');
       if (!gt) {
         ok = FALSE;
         break;

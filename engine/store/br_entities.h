@@ -7,6 +7,12 @@
  * "Acme  ltd" and "ACME LTD" are one party), or a derived key:
  *   hs2, hs4, hs6  the first 2/4/6 digits of hs_code (dots and spaces ignored)
  *   route          load_port>discharge_port (both present)
+ *   NAME_band      the band of numeric field NAME (value_band, declared_kg_band) on a log
+ *                  scale, each band a factor e^BR_ENTITY_BAND_WIDTH (1.65) wide, written as
+ *                  its bounds ("298K..492K"): a price level, not an exact price, so
+ *                  a track record of it survives a value declared a little differently
+ *   value_per_kg_band  the band of value / declared_kg (normalised from "VALUE/KG")
+ * (an input with a field of the very name NAME_band reads that field instead)
  * or a combination of those joined by '+' (hs6+origin_country: "440890+BE"), which has a
  * value only when every part has one.
  * Values longer than BR_ENTITY_VALUE_MAX - 1 bytes are cut at a UTF-8 character boundary.
@@ -30,6 +36,8 @@ typedef enum {
 } BrEntitiesErrorCode;
 
 #define BR_ENTITY_VALUE_MAX 256
+#define BR_ENTITY_BAND_SUFFIX "_band"
+#define BR_ENTITY_BAND_WIDTH 0.5 /* in ln: bands a factor e^0.5 = 1.65 wide */
 #define BR_ENTITY_KEYS_MAX 64
 #define BR_ENTITY_KEYS_DEFAULT                                                                     \
   "importer_id,consignee_name,shipper_name,declarant_id,hs6,origin_country,route"

@@ -318,6 +318,68 @@ test_history_migrated(Fixture *fx, gconstpointer data)
   g_free(path);
 }
 
+/* Bands: a price level on a log scale, a factor e^0.5 wide, written as its bounds. Prices a
+ * few percent apart share a band; a field named like a band is read as that field. */
+static void
+test_band_keys(void)
+{
+  GError *error = NULL;
+  BrEntityKeys *keys =
+      br_entity_keys_parse("value_band, hs6+declared_kg_band, value_per_kg_band, odd_band", &error);
+  g_assert_no_error(error);
+  BrSchema *schema = br_schema_new();
+  br_schema_add(schema, "value", BR_TYPE_DECIMAL, 0);
+  br_schema_add(schema, "declared_kg", BR_TYPE_DECIMAL, 1);
+  br_schema_add(schema, "hs_code", BR_TYPE_STRING, 2);
+  br_schema_add(schema, "odd_band", BR_TYPE_STRING, 3);
+  g_assert_cmpuint(br_entity_keys_bind(keys, schema), ==, 4);
+  char buf[BR_ENTITY_VALUE_MAX], other[BR_ENTITY_VALUE_MAX];
+  BrValue rec[4] = {
+      {"1000", 4, FALSE, 1000}, {"10", 2, FALSE, 10}, {"847130", 6, FALSE, 0}, {"x", 1, FALSE, 0}};
+  /* ln 1000 = 6.91: band 13, e^6.5 = 665 .. e^7 = 1097. */
+  g_assert_true(br_entity_keys_value(keys, 0, rec, buf));
+  g_assert_cmpstr(buf, ==, "665..1.1K");
+  rec[0].str = "1005"; /* half a percent more: the same band */
+  g_assert_true(br_entity_keys_value(keys, 0, rec, other));
+  g_assert_cmpstr(other, ==, buf);
+  rec[0].str = "1200"; /* the next band */
+  g_assert_true(br_entity_keys_value(keys, 0, rec, other));
+  g_assert_cmpstr(other, ==, "1.1K..1.81K");
+  g_assert_true(br_entity_keys_value(keys, 1, rec, buf));
+  g_assert_cmpstr(buf, ==, "847130+7.39..12.2");
+  /* 1200 / 10 = 120 per kg, ln 4.79: e^4.5 = 90 .. e^5 = 148. */
+  g_assert_true(br_entity_keys_value(keys, 2, rec, buf));
+  g_assert_cmpstr(buf, ==, "90..148");
+  g_assert_true(br_entity_keys_value(keys, 3, rec, buf));
+  g_assert_cmpstr(buf, ==, "X");
+  /* No band of 0, of a negative number or of text; none per kg without a mass. */
+  rec[0].str = "0";
+  g_assert_false(br_entity_keys_value(keys, 0, rec, buf));
+  rec[0].str = "-5";
+  g_assert_false(br_entity_keys_value(keys, 0, rec, buf));
+  rec[0].str = "12x";
+  g_assert_false(br_entity_keys_value(keys, 0, rec, buf));
+  rec[0].str = "1200";
+  rec[1].str = "0";
+  g_assert_false(br_entity_keys_value(keys, 2, rec, buf));
+  /* A rule's literal is normalised the same way: a number, or value/kg for value per kg. */
+  g_assert_true(br_entity_keys_normalize(keys, 0, "1005", buf));
+  g_assert_cmpstr(buf, ==, "665..1.1K");
+  g_assert_true(br_entity_keys_normalize(keys, 2, "1200/10", buf));
+  g_assert_cmpstr(buf, ==, "90..148");
+  g_assert_false(br_entity_keys_normalize(keys, 2, "1200", buf));
+  br_schema_free(schema);
+  br_entity_keys_free(keys);
+
+  /* Without the number field there is no band. */
+  keys = br_entity_keys_parse("value_band", &error);
+  schema = br_schema_new();
+  br_schema_add(schema, "value", BR_TYPE_STRING, 0);
+  g_assert_cmpuint(br_entity_keys_bind(keys, schema), ==, 0);
+  br_schema_free(schema);
+  br_entity_keys_free(keys);
+}
+
 static void
 test_shrink(void)
 {
@@ -332,6 +394,7 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/history/keys", test_keys);
   g_test_add_func("/history/combined_keys", test_combined_keys);
+  g_test_add_func("/history/band_keys", test_band_keys);
   g_test_add_func("/history/shrink", test_shrink);
   g_test_add("/history/lookup", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
   g_test_add("/history/latest-run", Fixture, NULL, fixture_setup, test_history_latest_run,
