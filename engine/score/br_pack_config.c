@@ -174,6 +174,31 @@ check_key(const KnownGroup *g, const char *key, const char *text, BrPackProblemF
   g_free(msg);
 }
 
+/* Values go into every list row's stamp and name fields and lists: a bounded length, and no
+ * comment after the value, which GKeyFile would take as part of it ("unit = container # box"
+ * is a field named "container # box"). */
+#define VALUE_MAX 200
+
+static void
+check_value(const char *group, const char *key, const char *raw, const char *text,
+            BrPackProblemFunc problem, gpointer data)
+{
+  char *msg = NULL;
+  glong n = g_utf8_strlen(raw, -1);
+  const char *hash = strchr(raw, '#'), *semi = strchr(raw, ';');
+  if (n > VALUE_MAX)
+    msg = g_strdup_printf("[%s] %s: %ld characters, at most %d", group, key, n, VALUE_MAX);
+  else if ((hash && hash > raw && g_ascii_isspace(hash[-1])) ||
+           (semi && strcmp(group, "fields") != 0 && strcmp(group, "watchlists") != 0 &&
+            semi > raw && g_ascii_isspace(semi[-1])))
+    msg = g_strdup_printf("[%s] %s: a comment after a value is part of the value in pack.ini; "
+                          "put it on a line of its own",
+                          group, key);
+  if (msg)
+    problem(br_pack_ini_line(text, group, key), msg, data);
+  g_free(msg);
+}
+
 /* A key set twice in a group (or in a group that appears twice) keeps its last value in
  * GKeyFile: which one the author meant cannot be known, so it is an error. */
 static void
@@ -244,7 +269,8 @@ br_pack_config_check(GKeyFile *kf, const char *text, BrPackProblemFunc problem, 
                                     groups[i], keys[k]);
         problem(br_pack_ini_line(text, groups[i], keys[k]), msg, data);
         g_free(msg);
-      }
+      } else if (raw && in_list(g->keys, keys[k]))
+        check_value(groups[i], keys[k], raw, text, problem, data);
       g_free(raw);
     }
     g_strfreev(keys);

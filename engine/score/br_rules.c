@@ -135,16 +135,37 @@ load_settings(BrPack *pack, GPtrArray *diags)
   GKeyFile *kf = g_key_file_new();
   GError *error = NULL;
   gboolean ok = TRUE;
-  if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &error)) {
+  char *text = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents(path, &text, &len, &error)) {
     diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "%s", error->message);
     g_error_free(error);
     ok = FALSE;
     goto out;
   }
-  char *text = NULL;
-  g_file_get_contents(path, &text, NULL, NULL);
+  /* GKeyFile cuts a value at a NUL byte without a word ("name = n\0ul" is "n"). */
+  const char *nul = memchr(text, '\0', len);
+  if (nul) {
+    int line = 1;
+    for (const char *c = text; c < nul; c++)
+      line += *c == '\n';
+    diag_add(diags, BR_RULES_ERROR_SETTINGS, path, line, NULL,
+             "a NUL byte: pack.ini is text (UTF-8)");
+    g_free(text);
+    ok = FALSE;
+    goto out;
+  }
+  /* Windows editors start UTF-8 files with a byte order mark, which GKeyFile takes for text. */
+  const char *body = g_str_has_prefix(text, "\xef\xbb\xbf") ? text + 3 : text;
+  if (!g_key_file_load_from_data(kf, body, len - (gsize)(body - text), G_KEY_FILE_NONE, &error)) {
+    diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL, "%s", error->message);
+    g_error_free(error);
+    g_free(text);
+    ok = FALSE;
+    goto out;
+  }
   ConfigProblems cp = {diags, path, TRUE};
-  br_pack_config_check(kf, text, config_problem, &cp);
+  br_pack_config_check(kf, body, config_problem, &cp);
   g_free(text);
   ok = cp.ok;
   char *base = g_path_get_basename(pack->dir);
@@ -180,7 +201,7 @@ load_settings(BrPack *pack, GPtrArray *diags)
     if (!g_key_file_has_key(kf, nums[i].group, nums[i].key, NULL))
       continue;
     double v = g_key_file_get_double(kf, nums[i].group, nums[i].key, &error);
-    if (error || v < nums[i].lo || v > nums[i].hi) {
+    if (error || !(v >= nums[i].lo && v <= nums[i].hi)) { /* NaN too */
       diag_add(diags, BR_RULES_ERROR_SETTINGS, path, 0, NULL,
                "[%s] %s must be a number from %g to %g", nums[i].group, nums[i].key, nums[i].lo,
                nums[i].hi);

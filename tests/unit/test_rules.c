@@ -467,6 +467,12 @@ test_settings_broken_folders(void)
       {"[pack]\nname = t\n[capacity]\ndefault = 3\n[lanes]\nred = 9\n[capacity]\ndefault = 30\n",
        "pack.ini:8: [capacity] default: set again (first on line 4); keep one"},
       {"[pack]\nname = t\nname = u\n", "pack.ini:3: [pack] name: set again (first on line 2)"},
+      /* Found by the hostile campaign: each of these once loaded without a word. */
+      {"[pack]\nname = t\n[lanes]\nred = nan\n", "[lanes] red must be a number from"},
+      {"[pack]\nname = t\nunit = container # the box\n",
+       "pack.ini:3: [pack] unit: a comment after a value is part of the value"},
+      {"[pack]\nname = t\nversion = 2 ; draft\n",
+       "pack.ini:3: [pack] version: a comment after a value is part of the value"},
   };
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
     char *name = g_strdup_printf("bad-utf8-%u", i);
@@ -479,6 +485,31 @@ test_settings_broken_folders(void)
     g_free(name);
     g_free(dir);
   }
+  /* A NUL byte once cut the name at it; a name of a megabyte went into every list row. */
+  dir = rules_make_pack("nul-byte", NULL, lua);
+  ini = br_test_write_file(dir, "pack.ini", "[pack]\nname = n\0ul\n", 17);
+  g_assert_null(br_pack_load(dir, &error));
+  g_assert_nonnull(strstr(error->message, "pack.ini:2: a NUL byte"));
+  g_clear_error(&error);
+  g_free(ini);
+  g_free(dir);
+  GString *big = g_string_new("[pack]\nname = ");
+  for (guint i = 0; i < 1000; i++)
+    g_string_append(big, "long name ");
+  dir = rules_make_pack("long-name", big->str, lua);
+  g_assert_null(br_pack_load(dir, &error));
+  if (!strstr(error->message, "pack.ini:2: [pack] name: 10000 characters, at most 200"))
+    g_error("%s", error->message);
+  g_clear_error(&error);
+  g_string_free(big, TRUE);
+  g_free(dir);
+  /* A byte order mark at the start (Windows editors write one) is not part of the file. */
+  dir = rules_make_pack("bom", "\xef\xbb\xbf[pack]\nname = with-bom\n", lua);
+  BrPack *pack = br_pack_load(dir, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(br_pack_settings(pack)->name, ==, "with-bom");
+  br_pack_free(pack);
+  g_free(dir);
 }
 
 /* pack dump prints every setting with its default, as a pack.ini that loads to the same
