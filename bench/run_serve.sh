@@ -4,7 +4,8 @@
 # same server's smallest static file (the HTTP stack alone). Also the list's cold answer (built
 # from the store after a result was recorded, which empties the cache), timed with curl.
 # Usage: bench/run_serve.sh; RUNS=5 DURATION=10 CONNECTIONS=50 THREADS=2. Loopback only.
-# BASE=/path/to/boxrank adds an older build, measured on the same store, runs interleaved
+# BASE=/path/to/boxrank adds an older build, measured on the same list (ranked by it into its
+# own store, since an older build may not open a newer schema), runs interleaved
 # (run 1 of each server, then run 2 ...) so that the machine's load hits both alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,15 +21,20 @@ cmake --build build-bench -j"$(nproc)" >/dev/null
 B=build-bench/cli/boxrank
 build-bench/samples/boxrank-gen manifest --lines 5000 --seed 3 --start-date 2026-03-01 --days 1 \
   --out "$work/manifest.csv"
-$B rank "$work/manifest.csv" --rules bench/serve-pack --profile feeds/profiles/sample.ini \
-  --db "$work/store.db" --date 2026-03-01 --seed 3 --out "$work/out" --quiet
-echo "bench password" | $B user add bench --role analyst --port IQUQR --db "$work/store.db" >/dev/null
+# make_store LABEL BINARY: the same list ranked by that build into its own store (an older build
+# may not open a store of a newer schema).
+make_store() {
+  "$2" rank "$work/manifest.csv" --rules bench/serve-pack --profile feeds/profiles/sample.ini \
+    --db "$work/store-$1.db" --date 2026-03-01 --seed 3 --out "$work/out-$1" --quiet
+  echo "bench password" | "$2" user add bench --role analyst --port IQUQR --db "$work/store-$1.db" >/dev/null
+}
 # start_server LABEL BINARY: starts it on a free loopback port, logs in; sets url_LABEL etc.
 servers=()
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 start_server() {
-  "$2" serve --db "$work/store.db" --listen 127.0.0.1:0 --quiet 2>"$work/serve-$1.log" &
+  make_store "$1" "$2"
+  "$2" serve --db "$work/store-$1.db" --listen 127.0.0.1:0 --quiet 2>"$work/serve-$1.log" &
   pids+=($!)
   local url=
   for _ in $(seq 100); do
@@ -44,7 +50,7 @@ start_server() {
   printf -v "csrf_$1" %s "$(echo "$login" | sed 's/.*"csrf":"\([0-9a-f]*\)".*/\1/')"
   servers+=("$1")
 }
-# BASE=path/to/an/older/boxrank measures it side by side, on the same store, runs interleaved.
+# BASE=path/to/an/older/boxrank measures it side by side, runs interleaved.
 [ -n "${BASE:-}" ] && start_server base "$BASE"
 start_server this "$B"
 url=$url_this
