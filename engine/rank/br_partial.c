@@ -208,6 +208,7 @@ typedef struct {
   FILE *f;
   const char *path;
   guint64 offset;
+  guint64 size; /* of the file: no string can be longer than what is left */
   GError **error;
   gboolean failed;
 } Reader;
@@ -274,6 +275,10 @@ get_str(Reader *r, GString *buf)
   guint32 n = get_u32(r);
   if (n > MAX_STRING) {
     fail(r, "a string longer than any boxrank writes");
+    return "";
+  }
+  if (n > r->size - MIN(r->offset, r->size)) {
+    fail(r, "a string longer than the rest of the file");
     return "";
   }
   g_string_set_size(buf, n);
@@ -496,7 +501,9 @@ br_partial_merge_add(BrPartialMerge *m, const char *path, GError **error)
     return FALSE;
   }
   setvbuf(f, NULL, _IOFBF, 1 << 20);
+  GStatBuf st;
   Reader r = {.f = f, .path = path, .error = error};
+  r.size = g_stat(path, &st) == 0 ? (guint64)st.st_size : G_MAXUINT64;
   GString *buf = g_string_new(NULL);
   guint nrules = br_pack_rule_count(m->pack);
   BrPipelineResult one = {0};
