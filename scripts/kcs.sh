@@ -31,26 +31,24 @@ echo "== rules/kcs with its weights on valid, history from train"
 "$boxrank" backtest "$data/valid.csv" --rules rules/kcs "${common[@]}" \
   --history "$data/train.csv" --period all
 
-echo
-echo "== without the exact-value rules (values.lua), tuned the same way"
-cp -r rules/kcs "$tmp/general"
-rm -f "$tmp/general/weights.ini" "$tmp/general/values.lua"
-"$boxrank" tune "$data/train.csv" --rules "$tmp/general" "${common[@]}" \
-  --holdout "$data/valid.csv" | tail -6
-
-echo
-echo "== without the exact-value rules and the price levels (values.lua, levels.lua)"
-cp -r "$tmp/general" "$tmp/no-levels"
-rm -f "$tmp/no-levels/levels.lua"
-"$boxrank" tune "$data/train.csv" --rules "$tmp/no-levels" "${common[@]}" \
-  --holdout "$data/valid.csv" | tail -6
-
-echo
-echo "== the 13 track records alone (without values.lua, levels.lua and norms.lua)"
-cp -r "$tmp/no-levels" "$tmp/records"
-rm -f "$tmp/records/norms.lua"
-"$boxrank" tune "$data/train.csv" --rules "$tmp/records" "${common[@]}" \
-  --holdout "$data/valid.csv" | tail -6
+# A variant of a pack: a copy without some rule files and without weights, tuned on train and
+# shown on valid. Usage: variant NAME FROM TITLE FILE...
+variant() {
+  local name=$1 from=$2 title=$3
+  shift 3
+  echo
+  echo "== $title"
+  cp -r "$from" "$tmp/$name"
+  for f in weights.ini "$@"; do rm -f "$tmp/$name/$f"; done
+  "$boxrank" tune "$data/train.csv" --rules "$tmp/$name" "${common[@]}" \
+    --holdout "$data/valid.csv" | tail -6
+}
+variant general rules/kcs "without the exact-value rules (values.lua), tuned the same way" \
+  values.lua
+variant no-levels "$tmp/general" \
+  "without the exact-value rules and the price levels (values.lua, levels.lua)" levels.lua
+variant records "$tmp/no-levels" \
+  "the 13 track records alone (without values.lua, levels.lua and norms.lua)" norms.lua
 
 echo
 echo "== every price and net mass of valid multiplied by a factor within +-0.5% (seed 1)"
@@ -61,5 +59,5 @@ done
 for pack in rules/kcs "$tmp/general" "$tmp/no-levels" "$tmp/records"; do
   echo "-- $pack"
   "$boxrank" backtest "$tmp/valid-perturbed.csv" --rules "$pack" "${common[@]}" \
-    --history "$data/train.csv" --period all | head -5
+    --history "$data/train.csv" --period all | sed -n 1,5p
 done
