@@ -91,12 +91,8 @@ struct BrNameIndex {
  * million manifest lines. */
 #define CACHE_SLOTS 65536
 #define CACHE_NAME 78
-/* The bound below counts only pairs of tokens that share an index key, and tokens can pair
- * without one (two edits in a long token: MOUAMMED / MOHAMMED), so it is not quite an upper
- * bound: candidates that fall short of the cut (the threshold, at most BR_NAME_PRUNE_AT) by
- * less than this are scored too. Measured on the quality set: recall 0.944 without, 0.951
- * with; about 6 names scored per query without, 12 with (at a cut following the threshold). */
-#define BOUND_SLACK 0.15
+/* Bounds add float credits in another order than the score does: this much is rounding. */
+#define BOUND_ROUNDING 1e-6
 
 /* Names that matched, with their first HIT_RESULTS matches. */
 #define HIT_SLOTS 1024
@@ -138,8 +134,9 @@ typedef struct {
   guint32 stamp; /* gen when the name became a candidate of this query */
   guint32 hits;  /* bit i: query token i pairs with one of the name's collected words */
   guint32 ehits; /* bit j: the name's token j holds a collected word */
+  guint32 ejoin; /* bit j: the name's tokens j and j + 1 written as one are a collected word */
   float hq;      /* query weight x best credit of the tokens in hits */
-  float he;      /* name's weight x best credit of the tokens in ehits */
+  float he;      /* name's weight x best credit of the tokens in ehits and the joins in ejoin */
 } Cand;
 
 /* Pairs a query may hold; past this (a name of 24 very common short tokens) every candidate
@@ -173,6 +170,7 @@ struct BrNameScratch {
   double lambda;         /* br_name_containment of the query */
   guint32 distinct_mask; /* bit i: query token i is distinctive */
   BrNameMatch results[MAX_RESULTS];
+  guint32 result_rec[MAX_RESULTS]; /* the record each result came from */
   guint nresults;
   CacheSlot *cache;
   HitSlot *hit_cache;
@@ -187,64 +185,6 @@ hash_bytes(const char *s, gsize len)
     h *= 1099511628211ull;
   }
   return h ^ (h >> 29);
-}
-
-#define MAX_KEYS (4 + 2 * BR_NAME_TOKEN_BYTES)
-
-/* Canonical tokens have no doubled letters, so a deletion that brings two equal letters
- * together ("mugaragu" less its r) is hashed with them collapsed, as the canonical form of
- * the misspelling ("mugaagu" -> "mugagu") would be. */
-static guint64
-key_hash(char tag, const char *s, gsize len, gsize skip)
-{
-  guint64 h = 1469598103934665603ull ^ (guchar)tag;
-  h *= 1099511628211ull;
-  int prev = -1;
-  for (gsize i = 0; i < len; i++) {
-    if (i == skip || (tag == 'd' && (guchar)s[i] == prev))
-      continue;
-    prev = (guchar)s[i];
-    h ^= (guchar)s[i];
-    h *= 1099511628211ull;
-  }
-  h ^= h >> 31;
-  return h ? h : 1;
-}
-
-/* The keys of two tokens written as one: the text and the skeleton only. A join is already a
- * second spelling; typos on top of it would reach too many words for what they find. */
-static guint
-join_keys(const BrNameToken *t, guint64 keys[MAX_KEYS])
-{
-  guint n = 0;
-  keys[n++] = key_hash('t', t->text, t->len, G_MAXSIZE);
-  if (t->skel_len >= 2)
-    keys[n++] = key_hash('s', t->skel, t->skel_len, G_MAXSIZE);
-  return n;
-}
-
-/* The keys of a token: its canonical text, its skeleton, and the text with any one letter
- * deleted (for tokens of 4 letters or more; a 3-letter token meets the deletions of longer
- * ones: HAM / KHAM). Two tokens one edit apart (a letter changed, added, dropped, or two
- * swapped) always share a key, so a typo never hides a pair from the bound. A token from
- * Arabic script, compared on its skeleton, also has its skeleton less any one letter: the
- * script writes some vowels as letters the Latin spelling has no consonant for. Returns how
- * many hashes were written. */
-static guint
-token_keys(const BrNameToken *t, guint64 keys[MAX_KEYS])
-{
-  guint n = join_keys(t, keys);
-  if (t->len >= 3 && (guchar)t->text[0] < 0x80) {
-    /* The word itself is a form too: it meets the other side's deletions. */
-    keys[n++] = key_hash('d', t->text, t->len, G_MAXSIZE);
-    for (gsize i = 0; t->len >= 4 && i < t->len; i++)
-      if (i == 0 || t->text[i] != t->text[i - 1]) /* deleting either of a pair is one key */
-        keys[n++] = key_hash('d', t->text, t->len, i);
-  }
-  if (t->skel_len >= 3 && (t->flags & BR_NAME_TOKEN_ARABIC))
-    for (gsize i = 0; i < t->skel_len; i++)
-      keys[n++] = key_hash('s', t->skel, t->skel_len, i);
-  return n;
 }
 
 static gboolean
@@ -288,7 +228,7 @@ word_of(BrNameIndexBuilder *b, const BrNameToken *t, gboolean join)
   g_snprintf(id, sizeof id, "%c%s%c%s", 'A' + t->flags, t->text, 1, t->skel);
   guint32 known = GPOINTER_TO_UINT(g_hash_table_lookup(b->vocab, id));
   guint32 w = known - 1;
-  guint64 keys[MAX_KEYS];
+  guint64 keys[BR_NAME_MAX_KEYS];
   guint first = 0, nk;
   if (known) {
     Word *word = &g_array_index(b->words, Word, w);
@@ -297,14 +237,14 @@ word_of(BrNameIndexBuilder *b, const BrNameToken *t, gboolean join)
     /* First met as two tokens written as one (HONG KONG), now a token of its own (HUAXIN
      * SHIPPING HONGKONG): it needs the typo keys a join does not get. */
     word->join_only = FALSE;
-    first = join_keys(t, keys);
-    nk = token_keys(t, keys);
+    first = br_name_join_keys(t, keys);
+    nk = br_name_token_keys(t, keys);
   } else {
     w = b->words->len;
     Word word = {*t, 0, 0, join};
     g_array_append_val(b->words, word);
     g_hash_table_insert(b->vocab, g_strdup(id), GUINT_TO_POINTER(w + 1));
-    nk = join ? join_keys(t, keys) : token_keys(t, keys);
+    nk = join ? br_name_join_keys(t, keys) : br_name_token_keys(t, keys);
   }
   for (guint k = first; k < nk; k++) {
     KeyWord kw = {keys[k], w};
@@ -375,7 +315,7 @@ find_slot(const BrNameIndex *ix, guint64 h)
 static guint32
 token_df(const BrNameIndex *ix, const BrNameToken *t)
 {
-  const Slot *s = find_slot(ix, key_hash('t', t->text, t->len, G_MAXSIZE));
+  const Slot *s = find_slot(ix, br_name_key_hash('t', t->text, t->len, G_MAXSIZE));
   guint32 df = 0;
   for (guint32 i = 0; s && i < s->n; i++) {
     const Word *w = &ix->words[ix->key_words[s->off + i]];
@@ -571,40 +511,52 @@ quality_factor(guint8 quality)
   return quality == BR_NAME_QUALITY_LOW ? BR_NAME_LOW_QUALITY : 1.0;
 }
 
+/* Whether score a of record ra goes before score b of record rb: the higher score, then the
+ * lower record, so what is kept does not depend on the order candidates are scored in (and a
+ * higher threshold, scoring fewer, keeps the same names). */
+static gboolean
+ranks_before(double a, guint32 ra, double b, guint32 rb)
+{
+  return a > b || (a == b && ra < rb);
+}
+
 /* Keeps the best score per (list, entry) among at most MAX_RESULTS, dropping the worst. */
 static void
-keep_result(BrNameScratch *s, const Record *rec, double score, const BrNamePair *pairs,
-            guint npairs)
+keep_result(BrNameScratch *s, guint32 r, double score, const BrNamePair *pairs, guint npairs)
 {
   const BrNameIndex *ix = s->index;
-  BrNameMatch *slot = NULL;
+  const Record *rec = &ix->records[r];
+  guint slot = s->nresults;
   for (guint i = 0; i < s->nresults; i++)
     if (s->results[i].entry == rec->entry && s->results[i].list == rec->list) {
-      if (s->results[i].score >= score)
+      if (!ranks_before(score, r, s->results[i].score, s->result_rec[i]))
         return;
-      slot = &s->results[i];
+      slot = i;
       break;
     }
-  if (!slot && s->nresults < MAX_RESULTS)
-    slot = &s->results[s->nresults++];
-  if (!slot) {
+  if (slot == s->nresults && s->nresults < MAX_RESULTS) {
+    s->nresults++;
+  } else if (slot == s->nresults) {
     guint worst = 0;
     for (guint i = 1; i < s->nresults; i++)
-      if (s->results[i].score < s->results[worst].score)
+      if (ranks_before(s->results[worst].score, s->result_rec[worst], s->results[i].score,
+                       s->result_rec[i]))
         worst = i;
-    if (s->results[worst].score >= score)
+    if (!ranks_before(score, r, s->results[worst].score, s->result_rec[worst]))
       return;
-    slot = &s->results[worst];
+    slot = worst;
   }
-  slot->entry = rec->entry;
-  slot->list = rec->list;
-  slot->kind = rec->kind;
-  slot->quality = rec->quality;
-  slot->name = ix->names + rec->name_off;
-  slot->score = score;
-  slot->npairs = MIN(npairs, BR_NAME_MATCH_PAIRS);
-  for (guint i = 0; i < slot->npairs; i++) {
-    BrNameMatchPair *p = &slot->pairs[i];
+  BrNameMatch *m = &s->results[slot];
+  s->result_rec[slot] = r;
+  m->entry = rec->entry;
+  m->list = rec->list;
+  m->kind = rec->kind;
+  m->quality = rec->quality;
+  m->name = ix->names + rec->name_off;
+  m->score = score;
+  m->npairs = MIN(npairs, BR_NAME_MATCH_PAIRS);
+  for (guint i = 0; i < m->npairs; i++) {
+    BrNameMatchPair *p = &m->pairs[i];
     memcpy(p->query, s->q.tok[pairs[i].q].text, sizeof p->query);
     memcpy(p->entry, ix->tokens[rec->tok_first + pairs[i].e].text, sizeof p->entry);
     p->sim = pairs[i].sim;
@@ -643,17 +595,19 @@ collect(BrNameScratch *s, const Collect *cl, guint nc)
     if (c->stamp != s->gen) {
       if (cl->update_only)
         continue;
-      *c = (Cand){s->gen, 0, 0, 0, 0};
+      *c = (Cand){s->gen, 0, 0, 0, 0, 0};
       s->cand[nc++] = r;
     }
     if (!(c->hits & bit)) {
       c->hits |= bit;
       c->hq += qw * credit;
     }
-    /* A join posting counts both its tokens (one of them perhaps again: still a bound). */
-    guint32 bits = (post[i] & POST_JOIN) ? 3u << tok : 1u << tok;
-    if ((c->ehits & bits) != bits) {
-      c->ehits |= bits;
+    /* A token's own word and the joins it is in count apart, each at its best credit: a
+     * join may come first at a lower credit than the token alone, and the bound must still
+     * count the token's best. */
+    guint32 *seen = (post[i] & POST_JOIN) ? &c->ejoin : &c->ehits;
+    if (!(*seen & (1u << tok))) {
+      *seen |= 1u << tok;
       c->he += post_w[i] * ec;
     }
   }
@@ -886,8 +840,8 @@ pair_token(BrNameScratch *s, const BrNameToken *t, guint qa, guint qb, double mi
     memset(s->tstamp, 0, ix->nwords * sizeof(guint32));
     s->tgen = 1;
   }
-  guint64 keys[MAX_KEYS];
-  guint nk = joined ? join_keys(t, keys) : token_keys(t, keys);
+  guint64 keys[BR_NAME_MAX_KEYS];
+  guint nk = joined ? br_name_join_keys(t, keys) : br_name_token_keys(t, keys);
   for (guint k = 0; k < nk; k++) {
     const Slot *slot = find_slot(ix, keys[k]);
     for (guint32 m = 0; slot && m < slot->n; m++) {
@@ -955,37 +909,40 @@ prepare_query(const BrNameIndex *ix, BrNameScratch *s, const char *name, gsize n
   return wq;
 }
 
-static void
-score_record(BrNameScratch *s, const Record *rec, double threshold)
+static double
+record_score(const BrNameScratch *s, const Record *rec, BrNamePair *pairs, guint *np)
 {
   const BrNameIndex *ix = s->index;
-  BrNamePair pairs[BR_NAME_MAX_TOKENS];
-  guint np = 0;
-  double score = quality_factor(rec->quality) *
-                 br_name_similarity(s->q.tok, s->q.n, s->qw, ix->tokens + rec->tok_first, rec->ntok,
-                                    ix->weights + rec->tok_first, pairs, &np);
-  if (score >= threshold && score > 0)
-    keep_result(s, rec, score, pairs, np);
+  return quality_factor(rec->quality) *
+         br_name_similarity(s->q.tok, s->q.n, s->qw, ix->tokens + rec->tok_first, rec->ntok,
+                            ix->weights + rec->tok_first, pairs, np);
 }
 
-guint
-br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, gssize len,
-                    guint32 kinds, double threshold, BrNameMatch *out, guint max_out)
+static void
+score_record(BrNameScratch *s, guint32 r, double threshold)
 {
-  g_assert(s->index == ix);
-  gsize n = len < 0 ? strlen(name) : (gsize)len;
-  gboolean cacheable = n > 0 && n < CACHE_NAME;
-  guint64 ch = 0;
-  if (cacheable) {
-    ch = cache_hash(name, n, kinds);
-    gint got = cache_lookup(s, ch, name, n, kinds, (float)threshold, out, max_out);
-    if (got >= 0)
-      return (guint)got;
-  }
+  BrNamePair pairs[BR_NAME_MAX_TOKENS];
+  guint np = 0;
+  double score = record_score(s, &s->index->records[r], pairs, &np);
+  if (score >= threshold && score > 0)
+    keep_result(s, r, score, pairs, np);
+}
 
-  gboolean query_initials;
-  double wq = prepare_query(ix, s, name, n, &query_initials);
+/* What a query's candidate collection leaves for its bounds. */
+typedef struct {
+  double wq;           /* the query's weight */
+  double qunc;         /* its weight times the best credit of pairs giving no candidates */
+  guint32 unc_mask;    /* query tokens pairing through words that give no candidates */
+  float cmax_unc;      /* the best credit of any pair giving no candidates */
+  gboolean exact_only; /* no first bound: straight to name_bound */
+  gboolean initials;   /* the query has initials */
+} Gathered;
 
+/* Tokenises the query and collects its candidates into s->cand; returns how many. */
+static guint
+gather(const BrNameIndex *ix, BrNameScratch *s, const char *name, gsize n, Gathered *g)
+{
+  g->wq = prepare_query(ix, s, name, n, &g->initials);
   if (++s->gen == 0) {
     for (guint r = 0; r < ix->nrecords; r++)
       s->cands[r].stamp = 0;
@@ -1007,14 +964,14 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
       pair_token(s, &joined, i, i + 1, BR_NAME_JOIN_MIN, &qp);
     }
   /* Only common words: a name like "Muhammad Ali" is still screened, on its rarest word. */
-  gboolean exact_only = s->overflow || query_initials;
+  g->exact_only = s->overflow || g->initials;
   gboolean any_gives = FALSE;
   for (guint k = 0; k < s->ncollects; k++)
     any_gives |= !s->collects[k].update_only;
   if (!any_gives && qp.fallback && s->ncollects < MAX_WORD_PAIRS) {
     s->collects[s->ncollects++] =
         (Collect){qp.fallback_no, qp.fallback_q, FALSE, qp.fallback_credit};
-    exact_only = TRUE;
+    g->exact_only = TRUE;
   }
   /* A query pairs with a few dozen words: an insertion sort beats qsort's setup. */
   for (guint k = 1; k < s->ncollects; k++) {
@@ -1025,24 +982,64 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
     s->collects[at] = x;
   }
   guint nc = 0;
-  for (guint k = 0; k < s->ncollects; k++) {
+  for (guint k = 0; k < s->ncollects; k++)
     nc = collect(s, &s->collects[k], nc);
-  }
-  double qunc = 0;
-  guint32 unc_mask = 0; /* query tokens pairing through words that give no candidates */
+  g->qunc = 0;
+  g->unc_mask = 0;
   for (guint i = 0; i < s->q.n; i++) {
-    qunc += s->qw[i] * qp.cunc[i];
+    g->qunc += s->qw[i] * qp.cunc[i];
     if (qp.cunc[i] > 0)
-      unc_mask |= 1u << i;
+      g->unc_mask |= 1u << i;
   }
-  double cut = MIN(threshold, BR_NAME_PRUNE_AT) - BOUND_SLACK;
+  g->cmax_unc = qp.cmax_unc;
+  return nc;
+}
 
-  /* A first bound from what the postings showed, no less than name_bound: collected pairs
-   * at their credit, the query's other pairs at their best credit, and the name's tokens that
-   * never give candidates at the best credit of any such pair (the name's other distinctive
-   * words pair only through collected words: they would show otherwise). Names
-   * with initials pair by letter and go straight to name_bound. Candidates are scattered
-   * over the index: records a few places ahead are fetched while this one is bounded. */
+/* A first bound from what the postings showed, no less than name_bound: collected pairs at
+ * their credit, the query's other pairs at their best credit, and the name's tokens that never
+ * give candidates at the best credit of any such pair (the name's other distinctive words pair
+ * only through collected words: they would show otherwise). 2 (no first bound) when the query
+ * or the name has initials, which pair by letter, or the query goes straight to name_bound. */
+static double
+first_bound(const BrNameScratch *s, const Gathered *g, guint32 r)
+{
+  const Record *rec = &s->index->records[r];
+  if (g->exact_only || rec->slow)
+    return 2.0;
+  const Cand *cd = &s->cands[r];
+  gboolean contained = ((cd->hits | g->unc_mask) & s->distinct_mask) == s->distinct_mask;
+  return quality_factor(rec->quality) * (cd->hq + g->qunc + cd->he + rec->w_unc * g->cmax_unc) /
+         (g->wq + (contained ? s->lambda : 1.0) * rec->wsum);
+}
+
+static double
+full_bound(const BrNameScratch *s, const Gathered *g, guint32 r)
+{
+  return s->overflow ? 1.0 : name_bound(s, s->index, &s->index->records[r], g->wq, g->initials);
+}
+
+guint
+br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, gssize len,
+                    guint32 kinds, double threshold, BrNameMatch *out, guint max_out)
+{
+  g_assert(s->index == ix);
+  gsize n = len < 0 ? strlen(name) : (gsize)len;
+  gboolean cacheable = n > 0 && n < CACHE_NAME;
+  guint64 ch = 0;
+  if (cacheable) {
+    ch = cache_hash(name, n, kinds);
+    gint got = cache_lookup(s, ch, name, n, kinds, (float)threshold, out, max_out);
+    if (got >= 0)
+      return (guint)got;
+  }
+
+  Gathered g;
+  guint nc = gather(ix, s, name, n, &g);
+  /* The bounds are upper bounds of the score, so the threshold itself is the cut: a name
+   * scoring at or above it is never pruned, and a higher threshold only drops names. */
+  double cut = threshold - BOUND_ROUNDING;
+  /* Candidates are scattered over the index: records a few places ahead are fetched while
+   * this one is bounded. */
   guint npass = 0;
   for (guint c = 0; c < nc; c++) {
     if (c + 16 < nc)
@@ -1057,21 +1054,14 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
     const Record *rec = &ix->records[r];
     if (kinds && !(kinds & (1u << rec->kind)))
       continue;
-    if (!exact_only && !rec->slow) {
-      const Cand *cd = &s->cands[r];
-      double fast =
-          quality_factor(rec->quality) * (cd->hq + qunc + cd->he + (rec->w_unc) * qp.cmax_unc) /
-          (wq + (((cd->hits | unc_mask) & s->distinct_mask) == s->distinct_mask ? s->lambda : 1.0) *
-                    rec->wsum);
-      if (fast + 1e-4 < cut)
-        continue;
-    }
-    double bound = s->overflow ? 1.0 : name_bound(s, ix, rec, wq, query_initials);
+    if (first_bound(s, &g, r) + 1e-4 < cut)
+      continue;
+    double bound = full_bound(s, &g, r);
     if (bound >= cut)
-      keep_bounded(s->pass, &npass, (Bounded){(float)bound, (float)fabs(rec->wsum - wq), r});
+      keep_bounded(s->pass, &npass, (Bounded){(float)bound, (float)fabs(rec->wsum - g.wq), r});
   }
   for (guint c = 0; c < npass; c++)
-    score_record(s, &ix->records[s->pass[c].rec], threshold);
+    score_record(s, s->pass[c].rec, threshold);
 
   if (s->nresults == 0) {
     if (cacheable)
@@ -1087,6 +1077,28 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
 }
 
 guint
+br_name_index_audit_bounds(const BrNameIndex *ix, BrNameScratch *s, const char *name, gssize len,
+                           BrNameBoundAudit *out, guint max_out)
+{
+  g_assert(s->index == ix);
+  Gathered g;
+  guint nc = gather(ix, s, name, len < 0 ? strlen(name) : (gsize)len, &g);
+  guint n = 0;
+  for (guint c = 0; c < nc && n < max_out; c++) {
+    guint32 r = s->cand[c];
+    const Record *rec = &ix->records[r];
+    out[n++] = (BrNameBoundAudit){
+        .entry = rec->entry,
+        .list = rec->list,
+        .name = ix->names + rec->name_off,
+        .first_bound = first_bound(s, &g, r),
+        .bound = full_bound(s, &g, r),
+        .score = record_score(s, rec, NULL, NULL)};
+  }
+  return n;
+}
+
+guint
 br_name_index_match_exhaustive(const BrNameIndex *ix, BrNameScratch *s, const char *name,
                                gssize len, guint32 kinds, double threshold, BrNameMatch *out,
                                guint max_out)
@@ -1096,7 +1108,7 @@ br_name_index_match_exhaustive(const BrNameIndex *ix, BrNameScratch *s, const ch
   prepare_query(ix, s, name, len < 0 ? strlen(name) : (gsize)len, &query_initials);
   for (guint r = 0; r < ix->nrecords; r++)
     if (!kinds || (kinds & (1u << ix->records[r].kind)))
-      score_record(s, &ix->records[r], threshold);
+      score_record(s, r, threshold);
   qsort(s->results, s->nresults, sizeof(BrNameMatch), compare_matches);
   guint nout = MIN(s->nresults, max_out);
   memcpy(out, s->results, nout * sizeof(BrNameMatch));

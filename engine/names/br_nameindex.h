@@ -31,11 +31,6 @@ typedef enum {
 /* The score at which a name is reported as a match unless the caller says otherwise; chosen on
  * tests/unit/test_namematch_quality.c (bench/README.md has the numbers). */
 #define BR_NAME_DEFAULT_THRESHOLD 0.78
-/* Candidates are pruned as if the threshold were at most this, whatever it is: the bounds are
- * not quite upper bounds (BOUND_SLACK in br_nameindex.c), so a pruning cut that followed the
- * threshold would let a name scoring above a high threshold go unseen there while a low one
- * finds it. With one cut for every threshold from here up, a threshold only cuts. */
-#define BR_NAME_PRUNE_AT 0.5
 /* Words held by more names than this give no candidates while a rarer word of the query does. */
 #define BR_NAME_POSTINGS_CAP 2000
 /* At most this many candidates are scored per query, those with the highest bounds. */
@@ -96,3 +91,20 @@ guint br_name_index_match(const BrNameIndex *index, BrNameScratch *scratch, cons
 guint br_name_index_match_exhaustive(const BrNameIndex *index, BrNameScratch *scratch,
                                      const char *name, gssize len, guint32 kinds, double threshold,
                                      BrNameMatch *out, guint max_out);
+
+/* A candidate of a query with its bounds and score, for audits of the bounds (tests). */
+typedef struct {
+  guint32 entry;
+  guint16 list;
+  const char *name;   /* the listed name, owned by the index */
+  double first_bound; /* from the postings alone (2: none, the name goes to the full bound) */
+  double bound;       /* from the name's own words */
+  double score;       /* what br_name_index_match scores it */
+} BrNameBoundAudit;
+
+/* Writes up to max_out of the query's candidates (every kind), in collection order, with
+ * their bounds and score; returns how many. A match prunes a candidate whose first bound or
+ * bound is under the threshold, so score <= bound <= first_bound must hold for each. */
+guint br_name_index_audit_bounds(const BrNameIndex *index, BrNameScratch *scratch,
+                                 const char *name, gssize len, BrNameBoundAudit *out,
+                                 guint max_out);

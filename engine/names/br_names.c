@@ -1078,6 +1078,73 @@ br_name_tokens_distinctive(const BrNameTokens *tokens)
   return FALSE;
 }
 
+/* ---- index keys ---- */
+
+guint64
+br_name_key_hash(char tag, const char *s, gsize len, gsize skip)
+{
+  guint64 h = 1469598103934665603ull ^ (guchar)tag;
+  h *= 1099511628211ull;
+  int prev = -1;
+  for (gsize i = 0; i < len; i++) {
+    if (i == skip || (tag == 'd' && (guchar)s[i] == prev))
+      continue;
+    prev = (guchar)s[i];
+    h ^= (guchar)s[i];
+    h *= 1099511628211ull;
+  }
+  h ^= h >> 31;
+  return h ? h : 1;
+}
+
+guint
+br_name_join_keys(const BrNameToken *t, guint64 keys[BR_NAME_MAX_KEYS])
+{
+  guint n = 0;
+  keys[n++] = br_name_key_hash('t', t->text, t->len, G_MAXSIZE);
+  if (t->skel_len >= 2)
+    keys[n++] = br_name_key_hash('s', t->skel, t->skel_len, G_MAXSIZE);
+  return n;
+}
+
+guint
+br_name_token_keys(const BrNameToken *t, guint64 keys[BR_NAME_MAX_KEYS])
+{
+  guint n = br_name_join_keys(t, keys);
+  if (t->len >= 3 && (guchar)t->text[0] < 0x80) {
+    /* The word itself is a form too: it meets the other side's deletions. */
+    keys[n++] = br_name_key_hash('d', t->text, t->len, G_MAXSIZE);
+    for (gsize i = 0; t->len >= 4 && i < t->len; i++)
+      if (i == 0 || t->text[i] != t->text[i - 1]) /* deleting either of a pair is one key */
+        keys[n++] = br_name_key_hash('d', t->text, t->len, i);
+  }
+  if (t->skel_len >= 3 && (t->flags & BR_NAME_TOKEN_ARABIC))
+    for (gsize i = 0; i < t->skel_len; i++)
+      keys[n++] = br_name_key_hash('s', t->skel, t->skel_len, i);
+  return n;
+}
+
+static gboolean
+keys_meet(const guint64 *a, guint na, const guint64 *b, guint nb)
+{
+  for (guint i = 0; i < na; i++)
+    for (guint j = 0; j < nb; j++)
+      if (a[i] == b[j])
+        return TRUE;
+  return FALSE;
+}
+
+gboolean
+br_name_tokens_keyed(const BrNameToken *a, gboolean a_joined, const BrNameToken *b)
+{
+  if (a->len == b->len && memcmp(a->text, b->text, a->len) == 0)
+    return TRUE;
+  guint64 ka[BR_NAME_MAX_KEYS], kb[BR_NAME_MAX_KEYS];
+  guint na = a_joined ? br_name_join_keys(a, ka) : br_name_token_keys(a, ka);
+  guint nb = br_name_token_keys(b, kb);
+  return keys_meet(ka, na, kb, nb);
+}
+
 /* ---- similarity ---- */
 
 double
@@ -1270,7 +1337,8 @@ join_pairs(const BrNameToken *a, guint na, const float *aw, gboolean *aused, con
         continue;
       float js = (float)br_name_token_similarity(&joined, &b[j]);
       float s0 = swapped ? sim[j][i] : sim[i][j], s1 = swapped ? sim[j][i + 1] : sim[i + 1][j];
-      if (js >= best && js > s0 && js > s1 && (!found || js > best)) {
+      if (js >= best && js > s0 && js > s1 && (!found || js > best) &&
+          br_name_tokens_keyed(&joined, TRUE, &b[j])) {
         best = js;
         bj = j;
         found = TRUE;
@@ -1321,8 +1389,14 @@ br_name_similarity(const BrNameToken *q, guint nq, const float *qw, const BrName
   for (guint j = 0; j < ne; j++)
     we += ew ? ew[j] : e[j].weight;
   for (guint i = 0; i < nq; i++)
-    for (guint j = 0; j < ne; j++)
+    for (guint j = 0; j < ne; j++) {
       sim[i][j] = could_pair(&q[i], &e[j]) ? (float)br_name_token_similarity(&q[i], &e[j]) : 0.0f;
+      /* Only pairs an index sees (a shared key) count, so its bounds are upper bounds. */
+      if (sim[i][j] >= (float)BR_NAME_PAIR_MIN &&
+          !((q[i].flags | e[j].flags) & BR_NAME_TOKEN_INITIAL) &&
+          !br_name_tokens_keyed(&q[i], FALSE, &e[j]))
+        sim[i][j] = 0.0f;
+    }
   np = join_pairs(q, nq, qw, qused, e, ne, ew, eused, FALSE, sim, &acc, pairs, np);
   np = join_pairs(e, ne, ew, eused, q, nq, qw, qused, TRUE, sim, &acc, pairs, np);
   for (;;) {

@@ -64,7 +64,7 @@ typedef struct {
   float sim;
 } BrNamePair;
 
-/* Tokens below this similarity are not paired. */
+/* Tokens below this similarity are not paired, nor tokens sharing no key (br_name_tokens_keyed). */
 #define BR_NAME_PAIR_MIN 0.86
 
 /* Two adjacent tokens of one name pair with one token of the other (a name joined in one
@@ -79,6 +79,34 @@ void br_name_token_join(const BrNameToken *a, const BrNameToken *b, BrNameToken 
  * without Jaro-Winkler: from Arabic script only an equal skeleton can (those compare at 0.97
  * x Jaro-Winkler of the skeletons); otherwise a bound from the letters the two share. */
 gboolean br_name_could_join(const BrNameToken *joined, const BrNameToken *b);
+
+/* Index keys (br_nameindex.h): hashes under which a token is found. Two tokens that share
+ * one are "keyed"; br_name_similarity pairs only keyed tokens (or an initial with a word), so
+ * an index that reaches a query token's words through its keys knows every pair a score can
+ * make, and its bounds are upper bounds of the score. */
+#define BR_NAME_MAX_KEYS (4 + 2 * BR_NAME_TOKEN_BYTES)
+
+/* The key of s (len bytes) under tag ('t' text, 's' skeleton, 'd' deletion form), without
+ * byte skip (G_MAXSIZE: none). Canonical tokens have no doubled letters, so a 'd' form that
+ * brings two equal letters together ("mugaragu" less its r) is hashed with them collapsed, as
+ * the canonical form of the misspelling ("mugaagu" -> "mugagu") would be. Never 0. */
+guint64 br_name_key_hash(char tag, const char *s, gsize len, gsize skip);
+
+/* The keys of two tokens written as one: the text and the skeleton only. A join is already a
+ * second spelling; typos on top of it would reach too many words for what they find. */
+guint br_name_join_keys(const BrNameToken *t, guint64 keys[BR_NAME_MAX_KEYS]);
+
+/* The keys of a token: its canonical text, its skeleton, and the text with any one letter
+ * deleted (for tokens of 4 letters or more; a 3-letter token meets the deletions of longer
+ * ones: HAM / KHAM). Two tokens of 4 letters or more one edit apart (a letter changed, added,
+ * dropped, or two swapped) always share a key. A token from Arabic script, compared on its
+ * skeleton, also has its skeleton less any one letter: the script writes some vowels as
+ * letters the Latin spelling has no consonant for. Returns how many hashes were written. */
+guint br_name_token_keys(const BrNameToken *t, guint64 keys[BR_NAME_MAX_KEYS]);
+
+/* TRUE when a (its join keys when a_joined, else its token keys) and b (its token keys)
+ * share a key. */
+gboolean br_name_tokens_keyed(const BrNameToken *a, gboolean a_joined, const BrNameToken *b);
 
 /* What a pair of tokens with similarity sim adds to br_name_similarity, as a share of its
  * weight: 1 at sim 1 falling to 0 at sim 0.6. */

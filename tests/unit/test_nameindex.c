@@ -292,17 +292,17 @@ test_agrees_with_exhaustive(void)
   br_name_scratch_free(s);
 }
 
-/* The threshold only cuts: what a name matches at threshold t is what it matches at 0.5 with
+/* The threshold only cuts: what a name matches at threshold t is what it matches at 0 with
  * the matches under t left out, so a line red at 0.85 is never green because the rule asked
- * for more. Queries: the variants above of every 40th UN and OFAC party name, and a name whose
- * listed word was first indexed as a join of two others (HONG KONG), so its typo keys were
- * missing. */
+ * for more, and pruning at the asked threshold drops nothing that scores above it. Queries:
+ * the variants above of every 40th UN and OFAC party name, and a name whose listed word was
+ * first indexed as a join of two others (HONG KONG), so its typo keys were missing. */
 static void
 check_threshold_only_cuts(BrNameScratch *s, const char *q, guint *compared)
 {
-  static const double thresholds[] = {0.78, 0.85, 0.9};
+  static const double thresholds[] = {0.3, 0.5, 0.6, 0.7, 0.78, 0.8, 0.85, 0.9, 0.95};
   BrNameMatch low[32], at[32];
-  guint nl = br_name_index_match(lists.index, s, q, -1, 0, 0.5, low, 32);
+  guint nl = br_name_index_match(lists.index, s, q, -1, 0, 0.0, low, 32);
   for (guint t = 0; t < G_N_ELEMENTS(thresholds); t++) {
     guint na = br_name_index_match(lists.index, s, q, -1, 0, thresholds[t], at, 32);
     guint kept = 0;
@@ -311,24 +311,46 @@ check_threshold_only_cuts(BrNameScratch *s, const char *q, guint *compared)
         continue;
       if (kept >= na || at[kept].entry != low[i].entry || at[kept].list != low[i].list ||
           at[kept].score != low[i].score)
-        g_error("%s: %s scores %.3f at 0.5 but is not matched at %.2f", q, low[i].name,
+        g_error("%s: %s scores %.3f at 0 but is not matched at %.2f", q, low[i].name,
                 low[i].score, thresholds[t]);
       kept++;
     }
     if (kept != na)
-      g_error("%s: %s matched at %.2f but not at 0.5", q, at[kept].name, thresholds[t]);
+      g_error("%s: %s matched at %.2f but not at 0", q, at[kept].name, thresholds[t]);
     *compared += kept;
   }
 }
 
+/* Every candidate's bounds are upper bounds of its score (score <= bound <= first bound), on
+ * the variants of every 40th UN and OFAC name: typos, reordering, legal forms, initials,
+ * another name's words, names contained in longer ones, acronyms and Arabic script. */
 static void
-test_threshold_only_cuts(void)
+check_bounds(BrNameScratch *s, const char *q, guint *pairs, guint *above)
 {
-  load_lists();
-  BrNameScratch *s = br_name_scratch_new(lists.index);
-  guint compared = 0;
-  check_threshold_only_cuts(s, "HUAXIN SHIPPING HONGKON LTD.", &compared);
-  g_assert_cmpuint(compared, >=, 3);
+  static BrNameBoundAudit audit[20000];
+  guint n = br_name_index_audit_bounds(lists.index, s, q, -1, audit, G_N_ELEMENTS(audit));
+  for (guint i = 0; i < n; i++) {
+    const BrNameBoundAudit *a = &audit[i];
+    if (a->score > a->bound + 1e-6)
+      g_error("%s ~ %s: score %.6f over its bound %.6f", q, a->name, a->score, a->bound);
+    if (a->bound > a->first_bound + 1e-4)
+      g_error("%s ~ %s: bound %.6f over its first bound %.6f", q, a->name, a->bound,
+              a->first_bound);
+    *above += a->score >= BR_NAME_DEFAULT_THRESHOLD;
+  }
+  *pairs += n;
+}
+
+static void
+for_each_variant(void (*check)(BrNameScratch *, const char *, guint *, guint *),
+                 BrNameScratch *s, guint *a, guint *b)
+{
+  static const char *const extra[] = {
+      "HUAXIN SHIPPING HONGKON LTD.", "HAQQANI NETWORK (HQN)", "FOREIGN TRADE BANK (FTB)",
+      "GUZMAN SALAZAR, Jesus", "Jack Taylor", "J. Taylor", "نشوان عبد الرزاق عبد الباقي",
+      "Ahmed Hassan Ali", "Muhammad Ali", "KENYA TRADING LTD", "Wali Jan", "AL NUSRAH"};
+  for (guint i = 0; i < G_N_ELEMENTS(extra); i++)
+    check(s, extra[i], a, b);
   const BrWatchlist *both[] = {lists.un, lists.ofac};
   for (guint l = 0; l < G_N_ELEMENTS(both); l++) {
     const GArray *entries = both[l]->entries;
@@ -340,12 +362,44 @@ test_threshold_only_cuts(void)
         continue;
       GPtrArray *v = variants_of(en->name, other->name);
       for (guint i = 0; i < v->len; i++)
-        check_threshold_only_cuts(s, g_ptr_array_index(v, i), &compared);
+        check(s, g_ptr_array_index(v, i), a, b);
       g_ptr_array_unref(v);
     }
   }
+}
+
+static void
+threshold_check(BrNameScratch *s, const char *q, guint *compared, guint *unused)
+{
+  (void)unused;
+  check_threshold_only_cuts(s, q, compared);
+}
+
+static void
+test_threshold_only_cuts(void)
+{
+  load_lists();
+  BrNameScratch *s = br_name_scratch_new(lists.index);
+  guint compared = 0, unused = 0;
+  check_threshold_only_cuts(s, "HUAXIN SHIPPING HONGKON LTD.", &compared);
+  g_assert_cmpuint(compared, >=, 3);
+  for_each_variant(threshold_check, s, &compared, &unused);
   g_test_message("%u matches compared across thresholds", compared);
-  g_assert_cmpuint(compared, >=, 1000);
+  g_assert_cmpuint(compared, >=, 5000);
+  br_name_scratch_free(s);
+}
+
+static void
+test_bounds_hold(void)
+{
+  load_lists();
+  BrNameScratch *s = br_name_scratch_new(lists.index);
+  guint pairs = 0, above = 0;
+  for_each_variant(check_bounds, s, &pairs, &above);
+  g_test_message("%u (query, listed name) pairs bounded, %u scoring %.2f or more", pairs, above,
+                 BR_NAME_DEFAULT_THRESHOLD);
+  g_assert_cmpuint(pairs, >=, 100000);
+  g_assert_cmpuint(above, >=, 1000);
   br_name_scratch_free(s);
 }
 
@@ -429,6 +483,7 @@ main(int argc, char **argv)
   g_test_add_func("/nameindex/agrees-with-exhaustive", test_agrees_with_exhaustive);
   g_test_add_func("/nameindex/hostile-names", test_hostile_names);
   g_test_add_func("/nameindex/threshold-only-cuts", test_threshold_only_cuts);
+  g_test_add_func("/nameindex/bounds-hold", test_bounds_hold);
   int rc = g_test_run();
   br_name_index_free(lists.index);
   br_watchlist_free(lists.un);
