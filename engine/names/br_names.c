@@ -1080,14 +1080,14 @@ br_name_tokens_distinctive(const BrNameTokens *tokens)
 
 /* ---- index keys ---- */
 
-guint64
-br_name_key_hash(char tag, const char *s, gsize len, gsize skip)
+static guint64
+key_hash2(char tag, const char *s, gsize len, gsize skip, gsize skip2)
 {
   guint64 h = 1469598103934665603ull ^ (guchar)tag;
   h *= 1099511628211ull;
   int prev = -1;
   for (gsize i = 0; i < len; i++) {
-    if (i == skip || (tag == 'd' && (guchar)s[i] == prev))
+    if (i == skip || i == skip2 || (tag == 'd' && (guchar)s[i] == prev))
       continue;
     prev = (guchar)s[i];
     h ^= (guchar)s[i];
@@ -1095,6 +1095,12 @@ br_name_key_hash(char tag, const char *s, gsize len, gsize skip)
   }
   h ^= h >> 31;
   return h ? h : 1;
+}
+
+guint64
+br_name_key_hash(char tag, const char *s, gsize len, gsize skip)
+{
+  return key_hash2(tag, s, len, skip, G_MAXSIZE);
 }
 
 guint
@@ -1117,6 +1123,10 @@ br_name_token_keys(const BrNameToken *t, guint64 keys[BR_NAME_MAX_KEYS])
     for (gsize i = 0; t->len >= 4 && i < t->len; i++)
       if (i == 0 || t->text[i] != t->text[i - 1]) /* deleting either of a pair is one key */
         keys[n++] = br_name_key_hash('d', t->text, t->len, i);
+    if (t->len >= BR_NAME_TWO_EDITS_FROM && t->len <= BR_NAME_TWO_EDITS_TO)
+      for (gsize i = 0; i < t->len; i++)
+        for (gsize j = i + 1; j < t->len; j++)
+          keys[n++] = key_hash2('d', t->text, t->len, i, j);
   }
   if (t->skel_len >= 3 && (t->flags & BR_NAME_TOKEN_ARABIC))
     for (gsize i = 0; i < t->skel_len; i++)

@@ -84,7 +84,11 @@ gboolean br_name_could_join(const BrNameToken *joined, const BrNameToken *b);
  * one are "keyed"; br_name_similarity pairs only keyed tokens (or an initial with a word), so
  * an index that reaches a query token's words through its keys knows every pair a score can
  * make, and its bounds are upper bounds of the score. */
-#define BR_NAME_MAX_KEYS (4 + 2 * BR_NAME_TOKEN_BYTES)
+/* Tokens this long also have their text less any two letters as keys. */
+#define BR_NAME_TWO_EDITS_FROM 8
+#define BR_NAME_TWO_EDITS_TO 12
+#define BR_NAME_MAX_KEYS                                                                        \
+  (4 + 2 * BR_NAME_TOKEN_BYTES + BR_NAME_TWO_EDITS_TO * (BR_NAME_TWO_EDITS_TO - 1) / 2)
 
 /* The key of s (len bytes) under tag ('t' text, 's' skeleton, 'd' deletion form), without
  * byte skip (G_MAXSIZE: none). Canonical tokens have no doubled letters, so a 'd' form that
