@@ -35,7 +35,7 @@ for i in $(seq 1 "$runs"); do
   for b in "$@"; do
     key=$(echo "$b" | tr '/' '_')
     out=$("$b/bench/bench_names" "$lines")
-    echo "$out" | awk '/first sight/ { print $5 }' >>"$work/first-$key"
+    echo "$out" | awk '/first sight/ { print $6 }' >>"$work/first-$key"
     echo "$out" | awk '/^2 threads/ { print $3 }' >>"$work/two-$key"
     db="$work/lists-$key.db"
     t0=$(date +%s.%N)

@@ -257,7 +257,9 @@ watchlist_match(int argc, char **argv)
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_option_context_set_summary(
       ctx, "Prints the best candidates: score, list, entry id, kind, quality of the listed\n"
-           "name, the listed name, and the matched token pairs (query=listed). Candidates\n"
+           "name, the listed name, the matched token pairs (query=listed) and the parts of\n"
+           "the score (the name score; a match resting on common given names and surnames\n"
+           "only is capped under the threshold: a name alone is no evidence). Candidates\n"
            "under an analyst's exception are marked 'excepted'. Exit 0 when something\n"
            "matched, 1 when nothing did.");
   int rc = BR_EXIT_USAGE;
@@ -289,14 +291,20 @@ watchlist_match(int argc, char **argv)
   scratch = br_name_scratch_new(br_watch_set_index(set));
   hits = g_new(BrWatchHit, top);
   guint n = br_watch_set_match(set, scratch, argv[1], -1, 0, min_score, TRUE, hits, (guint)top);
-  printf("score\tlist\tentry\tkind\tquality\tname\tmatched tokens\n");
+  printf("score\tlist\tentry\tkind\tquality\tname\tmatched tokens\tscore parts\n");
   for (guint i = 0; i < n; i++) {
     const BrWatchHit *h = &hits[i];
-    printf("%.3f\t%s\t%s\t%s\t%s\t%s%s%s%s\t%s%s\n", h->score, h->list, h->entry_ref,
+    char parts[96];
+    if (h->common)
+      g_snprintf(parts, sizeof parts, "name %.3f; common names only: capped at %.2f",
+                 h->name_score, BR_NAME_COMMON_CAP);
+    else
+      g_snprintf(parts, sizeof parts, "name %.3f", h->name_score);
+    printf("%.3f\t%s\t%s\t%s\t%s\t%s%s%s%s\t%s\t%s%s\n", h->score, h->list, h->entry_ref,
            br_watch_kind_name(h->kind), quality_names[h->quality], h->matched,
            h->entry_name && strcmp(h->entry_name, h->matched) ? " (alias of " : "",
            h->entry_name && strcmp(h->entry_name, h->matched) ? h->entry_name : "",
-           h->entry_name && strcmp(h->entry_name, h->matched) ? ")" : "", h->tokens,
+           h->entry_name && strcmp(h->entry_name, h->matched) ? ")" : "", h->tokens, parts,
            h->excepted ? "\texcepted" : "");
   }
   if (n == 0)

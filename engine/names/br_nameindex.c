@@ -522,7 +522,8 @@ ranks_before(double a, guint32 ra, double b, guint32 rb)
 
 /* Keeps the best score per (list, entry) among at most MAX_RESULTS, dropping the worst. */
 static void
-keep_result(BrNameScratch *s, guint32 r, double score, const BrNamePair *pairs, guint npairs)
+keep_result(BrNameScratch *s, guint32 r, double score, double name_score, const BrNamePair *pairs,
+            guint npairs)
 {
   const BrNameIndex *ix = s->index;
   const Record *rec = &ix->records[r];
@@ -554,6 +555,8 @@ keep_result(BrNameScratch *s, guint32 r, double score, const BrNamePair *pairs, 
   m->quality = rec->quality;
   m->name = ix->names + rec->name_off;
   m->score = score;
+  m->name_score = name_score;
+  m->common = score < name_score;
   m->npairs = MIN(npairs, BR_NAME_MATCH_PAIRS);
   for (guint i = 0; i < m->npairs; i++) {
     BrNameMatchPair *p = &m->pairs[i];
@@ -909,13 +912,24 @@ prepare_query(const BrNameIndex *ix, BrNameScratch *s, const char *name, gsize n
   return wq;
 }
 
+/* The score of a listed name (and, in *name_score, before the common-name cap), with its pairs
+ * in pairs (room for BR_NAME_MAX_TOKENS). Capping only lowers a score: the bounds hold. */
 static double
-record_score(const BrNameScratch *s, const Record *rec, BrNamePair *pairs, guint *np)
+record_score(const BrNameScratch *s, const Record *rec, BrNamePair *pairs, guint *np,
+             double *name_score)
 {
   const BrNameIndex *ix = s->index;
-  return quality_factor(rec->quality) *
-         br_name_similarity(s->q.tok, s->q.n, s->qw, ix->tokens + rec->tok_first, rec->ntok,
-                            ix->weights + rec->tok_first, pairs, np);
+  const BrNameToken *e = ix->tokens + rec->tok_first;
+  const float *ew = ix->weights + rec->tok_first;
+  double score =
+      quality_factor(rec->quality) *
+      br_name_similarity(s->q.tok, s->q.n, s->qw, e, rec->ntok, ew, pairs, np);
+  *name_score = score;
+  gboolean common = score > BR_NAME_COMMON_CAP;
+  for (guint i = 0; i < *np && common; i++)
+    if (keyed_token(&e[pairs[i].e]))
+      common = (e[pairs[i].e].flags & BR_NAME_TOKEN_COMMON) != 0;
+  return common ? BR_NAME_COMMON_CAP : score;
 }
 
 static void
@@ -923,9 +937,10 @@ score_record(BrNameScratch *s, guint32 r, double threshold)
 {
   BrNamePair pairs[BR_NAME_MAX_TOKENS];
   guint np = 0;
-  double score = record_score(s, &s->index->records[r], pairs, &np);
+  double name_score;
+  double score = record_score(s, &s->index->records[r], pairs, &np, &name_score);
   if (score >= threshold && score > 0)
-    keep_result(s, r, score, pairs, np);
+    keep_result(s, r, score, name_score, pairs, np);
 }
 
 /* What a query's candidate collection leaves for its bounds. */
@@ -1084,6 +1099,9 @@ br_name_index_audit_bounds(const BrNameIndex *ix, BrNameScratch *s, const char *
   Gathered g;
   guint nc = gather(ix, s, name, len < 0 ? strlen(name) : (gsize)len, &g);
   guint n = 0;
+  BrNamePair pairs[BR_NAME_MAX_TOKENS];
+  guint np;
+  double name_score;
   for (guint c = 0; c < nc && n < max_out; c++) {
     guint32 r = s->cand[c];
     const Record *rec = &ix->records[r];
@@ -1093,7 +1111,7 @@ br_name_index_audit_bounds(const BrNameIndex *ix, BrNameScratch *s, const char *
         .name = ix->names + rec->name_off,
         .first_bound = first_bound(s, &g, r),
         .bound = full_bound(s, &g, r),
-        .score = record_score(s, rec, NULL, NULL)};
+        .score = record_score(s, rec, pairs, &np, &name_score)};
   }
   return n;
 }

@@ -28,9 +28,14 @@ typedef enum {
 } BrNameQuality;
 
 #define BR_NAME_LOW_QUALITY 0.9
-/* The score at which a name is reported as a match unless the caller says otherwise; chosen on
+/* The screening threshold: the score at which a name is a match, the same for `watchlist
+ * match`, on_watchlist, br.watchlist and the starter pack; chosen on
  * tests/unit/test_namematch_quality.c (bench/README.md has the numbers). */
 #define BR_NAME_DEFAULT_THRESHOLD 0.78
+/* A common name is no evidence on its own: a match all of whose paired distinctive listed words
+ * are common names (BR_NAME_TOKEN_COMMON: "Ahmed Hassan Ali" ~ AHMAD, Hasan) scores at most
+ * this, under the threshold. */
+#define BR_NAME_COMMON_CAP 0.75
 /* Words held by more names than this give no candidates while a rarer word of the query does. */
 #define BR_NAME_POSTINGS_CAP 2000
 /* At most this many candidates are scored per query, those with the highest bounds. */
@@ -73,7 +78,9 @@ typedef struct {
   guint8 kind;
   guint8 quality;   /* BrNameQuality of the name that matched */
   const char *name; /* the listed name that matched, owned by the index */
-  double score;     /* 0..1, after the low-quality scaling */
+  double score;     /* 0..1, after the low-quality scaling and the common-name cap */
+  double name_score; /* the score before the common-name cap */
+  gboolean common;   /* every paired distinctive listed word is common: score capped */
   guint npairs;
   BrNameMatchPair pairs[BR_NAME_MATCH_PAIRS];
 } BrNameMatch;

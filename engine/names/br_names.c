@@ -981,6 +981,8 @@ legal_glue(const Raw *r, guint i)
          is_legal(r, i + 2);
 }
 
+static gboolean is_common_name(const char *text);
+
 void
 br_name_tokenize(const char *name, gssize len, BrNameTokens *out)
 {
@@ -1055,12 +1057,48 @@ br_name_tokenize(const char *name, gssize len, BrNameTokens *out)
     add_token(out, canon, flags, 1.0f);
     classify(&out->tok[out->n - 1], w);
   }
+  for (guint i = 0; i < out->n; i++)
+    if (is_common_name(out->tok[i].text))
+      out->tok[i].flags |= BR_NAME_TOKEN_COMMON;
   if (!br_name_tokens_distinctive(out))
     for (guint i = 0; i < out->n; i++)
       if (out->tok[i].flags & BR_NAME_TOKEN_GENERIC) {
         out->tok[i].flags &= (guint8)~BR_NAME_TOKEN_GENERIC;
         out->tok[i].weight = 1.0f;
       }
+}
+
+/* Given names and surnames borne by very many people (canonical spellings: "muhamad" is
+ * every Muhammad). A match resting on these alone is no evidence on its own (br_nameindex.h,
+ * BR_NAME_COMMON_CAP). */
+static const char *const common_names[] = {
+    "abas",    "abdaziz", "abdala",  "abdkarim", "abdrahman", "adel",   "adil",   "ahmad",
+    "aisha",   "ali",     "amin",    "amir",     "anwar",     "ayman",  "aziz",   "bilal",
+    "carlos",  "david",   "dawud",   "fadl",     "faisal",    "fatima", "garsia", "ghazi",
+    "hadi",    "haidar",  "haji",    "hakim",    "hamid",     "hamza",  "harun",  "hasan",
+    "hashim",  "husayn",  "ibrahim", "idris",    "isa",       "ismail", "ivan",   "jafar",
+    "jamal",   "james",   "jawad",   "john",     "jose",      "juan",   "kamal",  "karim",
+    "kasim",   "khalid",  "khalil",  "khan",     "kim",       "kumar",  "li",     "liu",
+    "mahdi",   "mahmud",  "majid",   "malik",    "maria",     "mariam", "mehdi",  "muhamad",
+    "musa",    "mustafa", "nabil",   "naser",    "nasir",     "nguyen", "nur",    "park",
+    "rahman",  "rashid",  "reza",    "sadik",    "said",      "sale",   "sali",   "sami",
+    "samir",   "sha",     "sharif",  "shen",     "singh",     "smith",  "sultan", "sulayman",
+    "tahir",   "tarik",   "umar",    "uthman",   "walid",     "wang",   "yahya",  "yasin",
+    "yusuf",   "zahir",   "zakaria", "zaynab",   "zhang",
+};
+
+static GHashTable *common_table;
+
+static gboolean
+is_common_name(const char *text)
+{
+  if (g_once_init_enter(&common_table)) {
+    GHashTable *t = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < G_N_ELEMENTS(common_names); i++)
+      g_hash_table_add(t, (gpointer)common_names[i]);
+    g_once_init_leave(&common_table, t);
+  }
+  return g_hash_table_contains(common_table, text);
 }
 
 static gboolean

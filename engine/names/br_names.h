@@ -26,6 +26,7 @@ typedef enum {
   BR_NAME_TOKEN_PARTICLE = 1 << 1, /* al, bin, abu, de, of ...: lowest weight */
   BR_NAME_TOKEN_ARABIC = 1 << 2,   /* transliterated from Arabic script: compare skeletons */
   BR_NAME_TOKEN_INITIAL = 1 << 3,  /* a single letter: matches a token it begins */
+  BR_NAME_TOKEN_COMMON = 1 << 4,   /* a given name or surname borne by very many people */
 } BrNameTokenFlags;
 
 typedef struct {

@@ -620,6 +620,8 @@ explain(const BrCond *c, const BrSchema *schema, const BrValue *rec, GString *ou
       if (alias)
         g_string_append_printf(out, " (as \"%s\")", h->matched);
       g_string_append_printf(out, " %.2f [%s]", h->score, h->tokens);
+      if (h->common)
+        g_string_append_printf(out, " (common name: %.2f capped)", h->name_score);
     } else {
       g_string_append_printf(out, "%s %s listed on %s (%s %s)", field, h->tokens, h->list,
                              br_watch_kind_name(h->kind), h->entry_ref ? h->entry_ref : "-");

@@ -292,6 +292,8 @@ fill_hit(const BrWatchSet *set, const BrNameMatch *m, BrWatchHit *hit)
   hit->kind = e->kind;
   hit->quality = (BrNameQuality)m->quality;
   hit->score = m->score;
+  hit->name_score = m->name_score;
+  hit->common = m->common;
   hit->excepted = FALSE;
   hit->entry = m->entry;
   gsize at = 0;

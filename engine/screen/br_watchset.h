@@ -42,7 +42,9 @@ typedef struct {
   const char *matched;    /* the listed name that matched: primary or an alias */
   BrWatchKind kind;
   BrNameQuality quality; /* of the name that matched */
-  double score;
+  double score;                     /* the name score, capped for a common name */
+  double name_score;                /* the name score before the common-name cap */
+  gboolean common;                  /* capped: the match rests on common names only */
   gboolean excepted;                /* an exception says this party is not this entry */
   guint entry;                      /* index into the list's entries */
   char tokens[BR_WATCH_HIT_TOKENS]; /* matched tokens: "query=entry" pairs, ", " between */

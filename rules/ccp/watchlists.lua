@@ -12,13 +12,17 @@ rule {
   weight = 60,
   tags = { "watchlist", "sanctions", "party" },
   author = "CCP Iraq targeting unit",
-  when = on_watchlist(parties, "un", 0.85),
+  when = on_watchlist(parties, "un"),
   tests = {
-    { line = { consignee_name = "Muhammad al-Hasan General Trading LLC" },
-      watchlists = { un = { "MOHAMMED AL HASSAN" } }, fires = true },
+    { line = { consignee_name = "Muhammad al-Hasan al-Tikriti General Trading LLC" },
+      watchlists = { un = { "MOHAMMED AL HASSAN AL TIKRITI" } }, fires = true },
     { line = { shipper_name = "Golden Star Trading Co" },
+      watchlists = { un = { "MOHAMMED AL HASSAN AL TIKRITI" } }, fires = false },
+    -- Common given names only: a name alone is no evidence (docs/watchlists.md).
+    { line = { consignee_name = "Muhammad al-Hasan General Trading LLC" },
       watchlists = { un = { "MOHAMMED AL HASSAN" } }, fires = false },
-    { line = { consignee_name = "Muhammad al-Hasan General Trading LLC" }, fires = false },
+    { line = { consignee_name = "Muhammad al-Hasan al-Tikriti General Trading LLC" },
+      fires = false },
   },
 }
 
@@ -28,12 +32,12 @@ rule {
   weight = 50,
   tags = { "watchlist", "sanctions", "party" },
   author = "CCP Iraq targeting unit",
-  when = on_watchlist(parties, "ofac", 0.85),
+  when = on_watchlist(parties, "ofac"),
   tests = {
-    { line = { notify_name = "Ahmad Abd al Karim" },
-      watchlists = { ofac = { "ABDUL KARIM, Ahmed" } }, fires = true },
+    { line = { notify_name = "Ahmad Abd al Karim al-Sudani" },
+      watchlists = { ofac = { "AL-SUDANI, Ahmed Abdul Karim" } }, fires = true },
     { line = { notify_name = "Basra Logistics Services" },
-      watchlists = { ofac = { "ABDUL KARIM, Ahmed" } }, fires = false },
+      watchlists = { ofac = { "AL-SUDANI, Ahmed Abdul Karim" } }, fires = false },
   },
 }
 
