@@ -48,6 +48,14 @@ br_cli_parse(GOptionContext *ctx, int *argc, char ***argv, const char *example)
     g_error_free(error);
     return FALSE;
   }
+  /* GOption stops at "--" and leaves it in place: what follows is operands ("watchlist match
+   * -- -NAME", a name starting with a dash), and "--" itself is none of them. */
+  for (int i = 1; i < *argc; i++)
+    if (strcmp((*argv)[i], "--") == 0) {
+      memmove(&(*argv)[i], &(*argv)[i + 1], (size_t)(*argc - i) * sizeof(char *));
+      (*argc)--;
+      break;
+    }
   return TRUE;
 }
 

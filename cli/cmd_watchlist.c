@@ -269,7 +269,8 @@ watchlist_match(int argc, char **argv)
   BrWatchHit *hits = NULL;
   GError *error = NULL;
   if (!br_cli_parse(ctx, &argc, &argv,
-                    "boxrank watchlist match \"Mohamed Al Hamdi\" --list un --top 3"))
+                    "boxrank watchlist match \"Mohamed Al Hamdi\" --list un --top 3\n"
+                    "  boxrank watchlist match -- \"-Al Hamdi\"   (a name starting with a dash)"))
     goto out;
   if (argc != 2 || top < 1 || top > 100 || min_score <= 0 || min_score > 1) {
     fprintf(stderr, "boxrank: watchlist match takes one name; --top 1..100; --min-score in "

@@ -36,6 +36,9 @@ grep -q $'^0.750\t.*\tname 0.800; common names only: capped at 0.75$' "$WORK/com
   fail "common name: $(cat "$WORK/common.txt")"
 "$BOXRANK" watchlist match "Nashwan Abdul Razzaq Abdul Baqi" >"$WORK/rare.txt"
 grep -q $'^1.000\tun\tQDi.012\t.*\tname 1.000$' "$WORK/rare.txt" || fail "score parts: $(cat "$WORK/rare.txt")"
+# A name starting with a dash is a name after "--".
+"$BOXRANK" watchlist match -- "-Nashwan Abdul Razzaq Abdul Baqi" | grep -q $'^1.000\tun\tQDi.012\t' ||
+  fail "a name after -- was not screened"
 list="$WORK/out/list-IQUQR.csv"
 grep -q 'CCP-WL-001 +[0-9.]*: consignee_name ""Nashwan Abdul Razzaq Abdul Baqi"" ~ un QDi.012 ""NASHWAN ABD AL-RAZZAQ ABD AL-BAQI""' "$list" ||
   fail "reason of C1: $(grep ',C1,' "$list")"
