@@ -12,7 +12,7 @@ rule {
   weight = 60,
   tags = { "watchlist", "sanctions", "party" },
   author = "CCP Iraq targeting unit",
-  when = on_watchlist(parties, "un"),
+  when = on_watchlist(parties, "un", 0.85),
   tests = {
     { line = { consignee_name = "Muhammad al-Hasan al-Tikriti General Trading LLC" },
       watchlists = { un = { "MOHAMMED AL HASSAN AL TIKRITI" } }, fires = true },
@@ -32,7 +32,7 @@ rule {
   weight = 50,
   tags = { "watchlist", "sanctions", "party" },
   author = "CCP Iraq targeting unit",
-  when = on_watchlist(parties, "ofac"),
+  when = on_watchlist(parties, "ofac", 0.85),
   tests = {
     { line = { notify_name = "Ahmad Abd al Karim al-Sudani" },
       watchlists = { ofac = { "AL-SUDANI, Ahmed Abdul Karim" } }, fires = true },
