@@ -471,8 +471,9 @@ br_cmd_rank(int argc, char **argv)
                                  .profile = profile,
                                  .amend = amendments};
     if ((versions &&
-         !(source.versions = run_versions = br_run_versions_plan(
-               store, versions, list_date, (const char *const *)input_hash, ninputs, &error))) ||
+         !(source.versions = run_versions =
+               br_run_versions_plan(store, versions, amendments, list_date,
+                                    (const char *const *)input_hash, ninputs, &error))) ||
         !br_run_details_record_run(store, &run, lists, pack, &source, &error)) {
       /* Lists the store does not know would pass for a run that never happened. */
       GError *kept = NULL;

@@ -126,10 +126,16 @@ on_bgm(Msg *m, const BrSegment *seg)
       m->function = BR_EDI_ORIGINAL;
       return;
     }
-  if (strcmp(f, "5") == 0 || strcmp(f, "4") == 0)
+  /* UN/EDIFACT 1225: 5 "message replacing a previous message", 4 "items to be changed", 3
+   * "items to be deleted", 1 "cancelling a previous transmission". */
+  if (strcmp(f, "5") == 0)
     m->function = BR_EDI_REPLACE;
-  else if (strcmp(f, "3") == 0 || strcmp(f, "1") == 0)
+  else if (strcmp(f, "4") == 0)
+    m->function = BR_EDI_CHANGE;
+  else if (strcmp(f, "3") == 0)
     m->function = BR_EDI_DELETE;
+  else if (strcmp(f, "1") == 0)
+    m->function = BR_EDI_CANCEL;
   else
     fault(m, seg, "message function %s is not one this reader knows (9, 5, 4, 3 or 1)", f);
 }

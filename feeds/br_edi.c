@@ -95,7 +95,7 @@ br_segment_builder_take(BrSegmentBuilder *b, BrSegment *seg)
 const char *
 br_edi_function_name(BrEdiFunction function)
 {
-  static const char *names[] = {"original", "replace", "delete"};
+  static const char *names[] = {"original", "change", "replace", "delete", "cancel"};
   return names[function];
 }
 

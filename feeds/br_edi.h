@@ -53,10 +53,14 @@ void br_edi_fault_vset(BrEdiFault *f, guint seg, const char *tag, const char *fm
     G_GNUC_PRINTF(4, 0);
 void br_edi_fault_clear(BrEdiFault *f);
 
+/* What a message or bill does to earlier versions of its lines; the names are the
+ * "amendment" values amendments are resolved by (br_amend.h, docs/profiles.md). */
 typedef enum {
   BR_EDI_ORIGINAL = 0,
-  BR_EDI_REPLACE,
-  BR_EDI_DELETE,
+  BR_EDI_CHANGE,  /* its lines replace their earlier versions; the B/L's other lines stay */
+  BR_EDI_REPLACE, /* the B/L anew: its earlier lines that this one leaves out are dropped */
+  BR_EDI_DELETE,  /* its lines are deleted (a B/L without equipment: all of it) */
+  BR_EDI_CANCEL,  /* the B/L is deleted with all its lines */
 } BrEdiFunction;
 
 const char *br_edi_function_name(BrEdiFunction function);
@@ -144,7 +148,7 @@ const char *br_manifest_field_name(BrManifestField field);
 gboolean br_manifest_field_find(const char *name, BrManifestField *out);
 
 /* Renders the lines as CSV with the field names as the header and two last columns:
- * "amendment" (original, replace or delete) and "source" (the interchange and message). */
+ * "amendment" (br_edi_function_name) and "source" (the interchange and message). */
 GString *br_manifest_to_csv(const BrManifest *m);
 
 /* Value helpers shared by the readers. Each returns FALSE when the text is not what it

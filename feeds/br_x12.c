@@ -172,6 +172,12 @@ on_m10(Set *s, const BrSegment *seg)
     br_manifest_line_set(t, BR_MF_VESSEL_IMO, code);
   br_manifest_line_set(t, BR_MF_VESSEL_NAME, br_segment_get(seg, 5, 1));
   br_manifest_line_set(t, BR_MF_VOYAGE, br_segment_get(seg, 6, 1));
+  /* Element 256: B, D and X update a manifest before arrival, so each bill in it is that
+   * bill anew (an M13 in the bill says otherwise). */
+  const char *type = br_segment_get(seg, 9, 1);
+  t->function = strcmp(type, "B") == 0 || strcmp(type, "D") == 0 || strcmp(type, "X") == 0
+                    ? BR_EDI_REPLACE
+                    : BR_EDI_ORIGINAL;
 }
 
 static void
@@ -207,8 +213,10 @@ on_m13(Set *s, const BrSegment *seg)
 {
   if (!s->bill)
     return;
+  /* Element 580: D deletes the bill; A adds one, R (quantity), N and S (second notify) amend
+   * it, which for its lines is a change. */
   s->bill->base->function =
-      strcmp(br_segment_get(seg, 3, 1), "D") == 0 ? BR_EDI_DELETE : BR_EDI_REPLACE;
+      strcmp(br_segment_get(seg, 3, 1), "D") == 0 ? BR_EDI_CANCEL : BR_EDI_CHANGE;
 }
 
 static gboolean

@@ -14,7 +14,9 @@
  *   P4   01 port -> discharge_port and port, 02 date (CCYYMMDD) -> arrival_date; a P4 loop's
  *        bills are at its port
  *   LX   starts a bill
- *   M13  the bill amends an earlier transmission: 03 "D" deletes it, any other code replaces
+ *   M10  09 manifest type B, D or X (an updating manifest): each bill replaces its B/L
+ *   M13  the bill amends an earlier transmission: 03 "D" deletes the bill (the whole B/L),
+ *        any other code changes the lines it gives
  *   M11  01 bol, 02 load_port, 03 packages and 05/06 weight (unit K or L) for a bill without
  *        VID or N10
  *   N1   SH shipper, CN consignee (04 id -> importer_id), N1 notify, CA carrier, CB

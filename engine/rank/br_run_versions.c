@@ -10,6 +10,7 @@ struct BrRunVersions {
   GArray *hits;   /* BrLineKeyHit: earlier lines with a key of this run */
   GArray *wanted; /* guint64 orders of the versions to keep, sorted */
   GArray *kept;   /* BrStoredVersion whose strings this owns */
+  const BrAmendments *amend;
 };
 
 static gint
@@ -33,10 +34,12 @@ has_hit(const GArray *hits, guint64 key)
 }
 
 BrRunVersions *
-br_run_versions_plan(BrStore *store, const GArray *versions, const char *list_date,
-                     const char *const *input_sha, guint ninputs, GError **error)
+br_run_versions_plan(BrStore *store, const GArray *versions, const BrAmendments *amend,
+                     const char *list_date, const char *const *input_sha, guint ninputs,
+                     GError **error)
 {
   BrRunVersions *rv = g_new0(BrRunVersions, 1);
+  rv->amend = amend;
   guint n = versions ? versions->len : 0;
   rv->keys = g_array_sized_new(FALSE, FALSE, sizeof(BrLineKey), n);
   rv->hits = g_array_new(FALSE, FALSE, sizeof(BrLineKeyHit));
@@ -60,16 +63,18 @@ br_run_versions_plan(BrStore *store, const GArray *versions, const char *list_da
     return NULL;
   }
   /* A key's versions are kept when one of its lines is fresh (from a file no earlier run
-   * read) and it has another version, in this run or an earlier one. */
+   * read) and it has another version, in this run or an earlier one, or a replacement of
+   * its whole B/L dropped it. */
   for (guint i = 0; i < n;) {
     const BrLineVersion *first = &g_array_index(versions, BrLineVersion, i);
     guint j = i + 1;
     gboolean fresh = !before[first->order >> 40];
+    gboolean dropped = amend && br_amendments_skip(amend, first->order);
     for (; j < n && memcmp(g_array_index(versions, BrLineVersion, j).key, first->key,
                            sizeof first->key) == 0;
          j++)
       fresh |= !before[g_array_index(versions, BrLineVersion, j).order >> 40];
-    if (fresh && (j - i > 1 || has_hit(rv->hits, first->key[0])))
+    if (fresh && (j - i > 1 || dropped || has_hit(rv->hits, first->key[0])))
       for (guint k = i; k < j; k++)
         g_array_append_val(rv->wanted, g_array_index(versions, BrLineVersion, k).order);
     i = j;
@@ -135,9 +140,9 @@ br_run_versions_take(BrRunVersions *rv, guint64 order, const BrSchema *schema, c
   guint64 key[2];
   if (!br_amend_key(bol, container, record, key))
     return;
-  const char *action = field_text(schema, rec, "amendment");
-  if (action && strcmp(action, "original") && strcmp(action, "replace") && strcmp(action, "delete"))
-    action = NULL;
+  BrAmendAction act;
+  const char *text = field_text(schema, rec, "amendment");
+  const char *action = text && br_amend_action_parse(text, &act) ? br_amend_action_name(act) : NULL;
   BrStoredVersion v = {
       .key = key[0],
       .order = order,
@@ -146,9 +151,10 @@ br_run_versions_take(BrRunVersions *rv, guint64 order, const BrSchema *schema, c
       .record = g_strdup(record),
       .port = g_strdup(port),
       .unit = g_strdup(unit),
-      .action = action ? g_intern_string(action) : NULL,
+      .action = action,
       .source = g_strdup(field_text(schema, rec, "source")),
       .fields = g_strdup(fields),
+      .dropped = rv->amend && br_amendments_skip(rv->amend, order),
   };
   g_array_append_val(rv->kept, v);
 }

@@ -20,9 +20,11 @@
 
 typedef struct BrRunVersions BrRunVersions;
 
-/* versions: the run's BrLineVersion, sorted by br_amendments_resolve; input_sha: the SHA-256
- * of each of the ninputs inputs by index (NULL for standard input). */
-BrRunVersions *br_run_versions_plan(BrStore *store, const GArray *versions, const char *list_date,
+/* versions: the run's BrLineVersion, sorted by br_amendments_resolve, which gave amend (NULL
+ * when nothing was amended); input_sha: the SHA-256 of each of the ninputs inputs by index
+ * (NULL for standard input). */
+BrRunVersions *br_run_versions_plan(BrStore *store, const GArray *versions,
+                                    const BrAmendments *amend, const char *list_date,
                                     const char *const *input_sha, guint ninputs, GError **error);
 void br_run_versions_free(BrRunVersions *rv);
 /* Lines whose text is still wanted (0: the second read may skip them all). */

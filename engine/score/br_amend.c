@@ -28,6 +28,49 @@ br_amend_key(const char *bol, const char *container, const char *record, guint64
   return TRUE;
 }
 
+static const char *const action_names[] = {"original", "change", "replace", "delete", "cancel"};
+
+const char *
+br_amend_action_name(BrAmendAction action)
+{
+  return action_names[action];
+}
+
+gboolean
+br_amend_action_parse(const char *text, BrAmendAction *out)
+{
+  const char *const *names = action_names;
+  if (!text || !*text) {
+    *out = BR_AMEND_ORIGINAL;
+    return TRUE;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS(action_names); i++)
+    if (g_ascii_strcasecmp(text, names[i]) == 0) {
+      *out = (BrAmendAction)i;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+br_amend_version(BrLineVersion *v, const char *bol, const char *container, const char *record,
+                 const char *action, const char *message, guint64 order)
+{
+  memset(v, 0, sizeof *v);
+  if (!br_amend_key(bol, container, record, v->key))
+    return FALSE;
+  BrAmendAction act;
+  if (!br_amend_action_parse(action, &act))
+    act = BR_AMEND_ORIGINAL;
+  v->order = order;
+  v->bol = fnv(0xcbf29ce484222325ULL, bol);
+  v->msg = message && *message ? (guint32)fnv(0x84222325cbf29ce4ULL, message) | 1u : 0;
+  v->action = (guint8)act;
+  v->whole = act == BR_AMEND_REPLACE || act == BR_AMEND_CANCEL ||
+             (act == BR_AMEND_DELETE && (!container || !*container));
+  return TRUE;
+}
+
 static gint
 cmp_version(gconstpointer a, gconstpointer b)
 {
@@ -35,6 +78,15 @@ cmp_version(gconstpointer a, gconstpointer b)
   for (int i = 0; i < 2; i++)
     if (x->key[i] != y->key[i])
       return x->key[i] < y->key[i] ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static gint
+cmp_bol(gconstpointer a, gconstpointer b)
+{
+  const BrLineVersion *x = *(const BrLineVersion *const *)a, *y = *(const BrLineVersion *const *)b;
+  if (x->bol != y->bol)
+    return x->bol < y->bol ? -1 : 1;
   return x->order < y->order ? -1 : x->order > y->order;
 }
 
@@ -59,10 +111,65 @@ add(GHashTable *set, guint64 order)
   g_hash_table_add(set, o);
 }
 
+/* Lines of a B/L that a later replacement or cancellation of the whole B/L drops; NULL when
+ * no version acts on a whole B/L. A replacement is the run of replacing lines of its message
+ * (for CSV, without messages, of consecutive lines) that ends with the B/L's last one. */
+static GHashTable *
+bol_cuts(const GArray *versions)
+{
+  GPtrArray *by_bol = NULL;
+  for (guint i = 0; i < versions->len; i++) {
+    const BrLineVersion *v = &g_array_index(versions, BrLineVersion, i);
+    if (v->whole && !by_bol)
+      by_bol = g_ptr_array_sized_new(versions->len);
+  }
+  if (!by_bol)
+    return NULL;
+  for (guint i = 0; i < versions->len; i++)
+    g_ptr_array_add(by_bol, &g_array_index(versions, BrLineVersion, i));
+  g_ptr_array_sort(by_bol, cmp_bol);
+  GHashTable *cut = g_hash_table_new_full(order_hash, order_equal, g_free, NULL);
+  for (guint i = 0; i < by_bol->len;) {
+    const BrLineVersion *const *g = (const BrLineVersion *const *)&by_bol->pdata[i];
+    guint n = 1;
+    while (i + n < by_bol->len && g[n]->bol == g[0]->bol)
+      n++;
+    gint last = -1;
+    for (guint k = 0; k < n; k++)
+      if (g[k]->whole)
+        last = (gint)k;
+    if (last >= 0) {
+      guint64 upto = g[last]->order + 1; /* a cancellation: everything up to it goes */
+      if (g[last]->action == BR_AMEND_REPLACE) {
+        guint s = (guint)last;
+        while (s > 0 && g[s - 1]->action == BR_AMEND_REPLACE && g[s - 1]->msg == g[last]->msg &&
+               (g[last]->msg || g[s - 1]->order + 1 == g[s]->order))
+          s--;
+        upto = g[s]->order;
+      }
+      for (guint k = 0; k < n && g[k]->order < upto; k++)
+        add(cut, g[k]->order);
+    }
+    i += n;
+  }
+  g_ptr_array_free(by_bol, TRUE);
+  return cut;
+}
+
+static BrAmendments *
+amendments_new(void)
+{
+  BrAmendments *a = g_new0(BrAmendments, 1);
+  a->skip = g_hash_table_new_full(order_hash, order_equal, g_free, NULL);
+  a->amended = g_hash_table_new_full(order_hash, order_equal, g_free, NULL);
+  return a;
+}
+
 BrAmendments *
 br_amendments_resolve(GArray *versions)
 {
   g_array_sort(versions, cmp_version);
+  GHashTable *cut = bol_cuts(versions);
   BrAmendments *a = NULL;
   for (guint i = 0; i < versions->len;) {
     guint j = i + 1;
@@ -70,25 +177,38 @@ br_amendments_resolve(GArray *versions)
     while (j < versions->len && memcmp(g_array_index(versions, BrLineVersion, j).key, first->key,
                                        sizeof first->key) == 0)
       j++;
-    const BrLineVersion *last = &g_array_index(versions, BrLineVersion, j - 1);
-    if (j - i > 1 || last->deleted) {
-      if (!a) {
-        a = g_new0(BrAmendments, 1);
-        a->skip = g_hash_table_new_full(order_hash, order_equal, g_free, NULL);
-        a->amended = g_hash_table_new_full(order_hash, order_equal, g_free, NULL);
-      }
-      for (guint k = i; k + 1 < j; k++)
-        add(a->skip, g_array_index(versions, BrLineVersion, k).order);
-      if (last->deleted) {
-        add(a->skip, last->order);
-        a->keys_deleted++;
+    /* The versions a whole-B/L action left standing; the latest of them wins. */
+    const BrLineVersion *last = NULL;
+    guint standing = 0, dropped = 0;
+    for (guint k = i; k < j; k++) {
+      const BrLineVersion *v = &g_array_index(versions, BrLineVersion, k);
+      if (cut && g_hash_table_contains(cut, &v->order)) {
+        dropped++;
       } else {
+        standing++;
+        last = v;
+      }
+    }
+    gboolean deletes = last && (last->action == BR_AMEND_DELETE || last->action == BR_AMEND_CANCEL);
+    if (j - i > 1 || dropped || deletes) {
+      if (!a)
+        a = amendments_new();
+      for (guint k = i; k < j; k++) {
+        const BrLineVersion *v = &g_array_index(versions, BrLineVersion, k);
+        if (v != last || deletes)
+          add(a->skip, v->order);
+      }
+      if (!last || deletes)
+        a->keys_deleted++;
+      else if (standing > 1 || dropped) {
         add(a->amended, last->order);
         a->keys_amended++;
       }
     }
     i = j;
   }
+  if (cut)
+    g_hash_table_destroy(cut);
   return a;
 }
 

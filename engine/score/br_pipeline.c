@@ -15,7 +15,7 @@ typedef struct {
   int port_idx, unit_idx, fallback_idx, id_idx, label_idx, date_idx;
   gboolean parse_only;
   const BrEntityKeys *entity_keys;
-  int bol_idx, container_idx, amendment_idx;
+  int bol_idx, container_idx, amendment_idx, source_idx;
   gboolean track;
   guint64 input;
   const BrAmendments *amend;
@@ -61,13 +61,11 @@ static void
 track_version(Worker *w, const BrValue *rec, guint64 order)
 {
   const Shared *sh = w->shared;
-  BrLineVersion v = {.order = order};
-  if (!br_amend_key(text_or_null(rec, sh->bol_idx), text_or_null(rec, sh->container_idx),
-                    text_or_null(rec, sh->id_idx), v.key))
-    return;
-  const char *f = text_or_null(rec, sh->amendment_idx);
-  v.deleted = f && g_ascii_strcasecmp(f, "delete") == 0;
-  g_array_append_val(w->versions, v);
+  BrLineVersion v;
+  if (br_amend_version(&v, text_or_null(rec, sh->bol_idx), text_or_null(rec, sh->container_idx),
+                       text_or_null(rec, sh->id_idx), text_or_null(rec, sh->amendment_idx),
+                       text_or_null(rec, sh->source_idx), order))
+    g_array_append_val(w->versions, v);
 }
 
 static void
@@ -176,6 +174,7 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
   sh.bol_idx = field_or_none(sh.schema, "bol");
   sh.container_idx = field_or_none(sh.schema, "container");
   sh.amendment_idx = field_or_none(sh.schema, "amendment");
+  sh.source_idx = field_or_none(sh.schema, "source");
   sh.track = options->track_versions && !options->parse_only;
   sh.input = options->input_index;
   sh.amend = options->amendments;

@@ -116,8 +116,8 @@ enum { V_KEYS, V_INSERT, V_SUPERSEDE, V_EARLIER, V_LINK, V_N };
 static const char *const versions_sql[V_N] = {
     [V_KEYS] = "INSERT INTO run_line_keys (run_id, keys) VALUES (?1, ?2)",
     [V_INSERT] = "INSERT INTO line_versions (key, run_id, input_ord, line, bol, container, record,"
-                 " port, unit, action, source, received_at, fields)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 " port, unit, action, source, received_at, fields, dropped)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     [V_SUPERSEDE] = "UPDATE line_versions SET superseded_by = ?2 WHERE id = ?1",
     /* What this run knows of an earlier line: its key's text and where it was. */
     [V_EARLIER] = "INSERT OR IGNORE INTO line_versions (key, run_id, input_ord, line, bol,"
@@ -169,10 +169,11 @@ write_versions(BrStore *store, sqlite3_stmt **st, gint64 run_id, const char *rec
     bind_text_or_null(s, 7, v[i].record);
     bind_text_or_null(s, 8, v[i].port);
     bind_text_or_null(s, 9, v[i].unit);
-    sqlite3_bind_text(s, 10, v[i].action, -1, SQLITE_STATIC);
+    bind_text_or_null(s, 10, v[i].action);
     bind_text_or_null(s, 11, v[i].source);
     sqlite3_bind_text(s, 12, received_at, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 13, v[i].fields, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 14, v[i].dropped);
     if (!br_store_exec_stmt(store, s, error))
       return FALSE;
     ids[i] = sqlite3_last_insert_rowid(db);

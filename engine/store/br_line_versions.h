@@ -44,9 +44,10 @@ typedef struct {
   guint64 key;
   guint64 order;
   const char *bol, *container, *record, *port, *unit;
-  const char *action; /* original, replace or delete */
+  const char *action; /* original, change, replace, delete or cancel; NULL: not given */
   const char *source; /* NULL: none */
   const char *fields; /* JSON object */
+  gboolean dropped;   /* off the lists: a whole-B/L replacement or a deletion came after it */
 } BrStoredVersion;
 
 /* Records, in the caller's transaction, run run_id's key blob (keys sorted by key), its
@@ -65,7 +66,8 @@ gboolean br_line_versions_record(BrStore *store, gint64 run_id, const char *rece
  * fields (JSON text or NULL), oldest first per line. */
 #define BR_LINE_VERSIONS_SQL                                                                       \
   "SELECT CASE WHEN v.superseded_by IS NOT NULL THEN 'superseded'"                                 \
-  " WHEN v.action = 'delete' THEN 'deleted' ELSE 'current' END AS status,"                         \
+  " WHEN v.dropped = 1 OR v.action IN ('delete', 'cancel') THEN 'deleted'"                         \
+  " ELSE 'current' END AS status,"                                                                 \
   " v.bol, v.container, v.record, v.port, v.unit, COALESCE(r.run_key, r.id) AS run,"               \
   " v.received_at, ri.path AS file, v.line, v.source, v.action, v.fields"                          \
   " FROM line_versions v JOIN runs r ON r.id = v.run_id"                                           \

@@ -311,6 +311,39 @@ const BrStoreMigration br_store_migrations[] = {
      "  UNIQUE (run_id, input_ord, line));"
      "CREATE INDEX line_versions_key ON line_versions(key);"
      "CREATE INDEX line_versions_unit ON line_versions(port, unit);"},
+    /* A change (UN/EDIFACT 1225 code 4) and a cancellation (1) are actions of their own, told
+     * apart from a replacement and a deletion, which act on the whole B/L or on a line, and a
+     * line a replacement of its B/L leaves out is marked dropped. The table is rebuilt for its
+     * CHECK, as SQLite prescribes. */
+    {"line versions: change and cancel",
+     "CREATE TABLE line_versions_new ("
+     "  id INTEGER PRIMARY KEY,"
+     "  key INTEGER NOT NULL,"
+     "  run_id INTEGER NOT NULL REFERENCES runs(id),"
+     "  input_ord INTEGER NOT NULL,"
+     "  line INTEGER NOT NULL,"
+     "  bol TEXT NOT NULL,"
+     "  container TEXT,"
+     "  record TEXT,"
+     "  port TEXT,"
+     "  unit TEXT,"
+     "  action TEXT CHECK (action IN ('original', 'change', 'replace', 'delete', 'cancel')),"
+     "  source TEXT,"
+     "  received_at TEXT NOT NULL,"
+     "  fields TEXT,"
+     "  superseded_by INTEGER REFERENCES line_versions(id),"
+     /* 1: the latest version, taken off the lists: a replacement of its whole B/L left it
+      * out, or a cancellation or deletion came after it */
+     "  dropped INTEGER NOT NULL DEFAULT 0,"
+     "  UNIQUE (run_id, input_ord, line));"
+     "INSERT INTO line_versions_new (id, key, run_id, input_ord, line, bol, container, record,"
+     "  port, unit, action, source, received_at, fields, superseded_by)"
+     "  SELECT id, key, run_id, input_ord, line, bol, container, record, port, unit, action,"
+     "  source, received_at, fields, superseded_by FROM line_versions;"
+     "DROP TABLE line_versions;"
+     "ALTER TABLE line_versions_new RENAME TO line_versions;"
+     "CREATE INDEX line_versions_key ON line_versions(key);"
+     "CREATE INDEX line_versions_unit ON line_versions(port, unit);"},
 };
 
 const guint br_store_migration_count = G_N_ELEMENTS(br_store_migrations);

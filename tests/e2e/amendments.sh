@@ -88,3 +88,72 @@ versions "$box" >"$WORK/v2.csv"
 grep -q "^current,.*/amend2\.edi," "$WORK/v2.csv" || fail "the later run's version: $(cat "$WORK/v2.csv")"
 grep -q "^superseded,.*/amend\.edi,.*,replace," "$WORK/v2.csv" || fail "the earlier replacement: $(cat "$WORK/v2.csv")"
 grep '^current,' "$WORK/v2.csv" | grep -q '""measured_kg"":""41000""' || fail "the later version's fields"
+
+# A replacing message (BGM function 5) is its whole B/L anew: the consignment it leaves out is
+# dropped; a change (4) leaves it; a cancellation (1) drops the whole B/L.
+# Message 46 of the sample has three consignments (record ids) of one B/L.
+msg 46 >"$WORK/m46"
+[ "$(grep -c '^CNI+' "$WORK/m46")" -eq 3 ] || fail "message 46 no longer has three consignments"
+resend() { # FUNCTION OUT: message 46 without its third consignment, with that function
+  {
+    echo "UNA:+.? 'UNB+UNOW:4+CARRIER+CUSTOMS+20260302:0900+$1'"
+    sed -e "s/^BGM+85+\(.*\)+9'/BGM+85+\1+$1'/" -e '/^CNI+3+/,/^UNT+/{/^UNT+/!d}' "$WORK/m46" |
+      awk '/^UNT\+/ { sub(/^UNT\+[0-9]+/, "UNT+" n + 1) } { n++; print }'
+    echo "UNZ+1+$1'"
+  } >"$2"
+}
+scored() { grep -o '"lines_scored": [0-9]*' "$1/summary.json" | awk '{ print $2 }'; }
+base=$(scored "$WORK/base")
+for f in 5 4 1; do
+  resend "$f" "$WORK/f$f.edi"
+  expect_status 0 "$BOXRANK" rank "$WORK/day.edi" "$WORK/f$f.edi" --rules "$WORK/pack" \
+    --out "$WORK/f$f" --no-store -q
+done
+[ "$(scored "$WORK/f5")" -eq $((base - 1)) ] || fail "replace: $(scored "$WORK/f5") lines, base $base"
+[ "$(scored "$WORK/f4")" -eq "$base" ] || fail "change: $(scored "$WORK/f4") lines, base $base"
+[ "$(scored "$WORK/f1")" -eq $((base - 3)) ] || fail "cancel: $(scored "$WORK/f1") lines, base $base"
+# The store marks the left-out consignment deleted.
+expect_status 0 "$BOXRANK" rank "$WORK/day.edi" "$WORK/f5.edi" --rules "$WORK/pack" \
+  --out "$WORK/f5s" --db "$WORK/replace.db" -q
+bol46=$(grep -m1 '^BGM' "$WORK/m46" | cut -d+ -f3)
+"$BOXRANK" unit versions --bol "$bol46" --db "$WORK/replace.db" >"$WORK/v46.csv"
+grep -q '^deleted,.*,original,' "$WORK/v46.csv" || fail "the dropped consignment: $(cat "$WORK/v46.csv")"
+[ "$(grep -c '^current,.*,replace,' "$WORK/v46.csv")" -eq 2 ] || fail "the replacement: $(cat "$WORK/v46.csv")"
+
+# CSV: a profile names the action column and maps its codes (R replaces the whole B/L, C
+# changes a line, D deletes a line, X cancels a B/L); an unknown code is a reject. Without a
+# record id a line is its B/L x container.
+mkdir -p "$WORK/actions"
+printf 'code,canonical\nN,original\nC,change\nR,replace\nD,delete\nX,cancel\n' >"$WORK/actions/actions.csv"
+cat >"$WORK/actions/actions.ini" <<'INI'
+[profile]
+name = actions
+[columns]
+bol = BL
+container = Box
+port = Port
+measured_kg = VGM
+[field amendment]
+column = Action
+code_map = actions.csv
+unmapped = reject
+INI
+cat >"$WORK/actions/day.csv" <<'CSV'
+Line,BL,Box,Port,VGM,Action
+1,B1,MSCU0000011,IQUQR,1000,N
+2,B1,MSCU0000012,IQUQR,1000,N
+3,B2,MSCU0000021,IQUQR,1000,N
+4,B2,MSCU0000022,IQUQR,1000,N
+5,B3,MSCU0000031,IQUQR,1000,N
+6,B1,MSCU0000011,IQUQR,1200,R
+7,B2,MSCU0000021,IQUQR,1200,C
+8,B3,MSCU0000031,IQUQR,1000,X
+9,B2,MSCU0000022,IQUQR,1000,Q
+CSV
+make_pack "$WORK/actions/pack"
+expect_status 3 "$BOXRANK" rank "$WORK/actions/day.csv" --rules "$WORK/actions/pack" \
+  --profile "$WORK/actions/actions.ini" --out "$WORK/actions/out" --no-store -q \
+  --max-reject-share 0.2 2>/dev/null
+# Standing: B1 line 6 (its box 12 dropped), B2 lines 7 and 4; B3 cancelled; line 9 rejected.
+[ "$(scored "$WORK/actions/out")" -eq 3 ] || fail "CSV actions: $(scored "$WORK/actions/out") lines scored"
+grep -q 'Q' "$WORK/actions/out/rejects.csv" || fail "the unknown action code was not rejected"

@@ -1,16 +1,27 @@
 /* Amendment resolution: the latest version of a key by order wins, whatever order the
  * versions come in; a deletion as the latest version drops every version; keys seen once
- * leave nothing to do. */
+ * leave nothing to do; a replacing or cancelling message acts on its whole B/L, a change or a
+ * deletion of a line on that line only. */
 #include <glib.h>
 
 #include "br_amend.h"
 
 static void
+act(GArray *v, const char *bol, const char *box, guint input, guint64 line, const char *action,
+    const char *message)
+{
+  BrLineVersion x;
+  g_assert_true(br_amend_version(&x, bol, box, NULL, action, message, BR_AMEND_ORDER(input, line)));
+  g_array_append_val(v, x);
+}
+
+static void
 add(GArray *v, const char *bol, const char *box, const char *record, guint input, guint64 line,
     gboolean deleted)
 {
-  BrLineVersion x = {.order = BR_AMEND_ORDER(input, line), .deleted = deleted};
-  g_assert_true(br_amend_key(bol, box, record, x.key));
+  BrLineVersion x;
+  g_assert_true(br_amend_version(&x, bol, box, record, deleted ? "delete" : NULL, NULL,
+                                 BR_AMEND_ORDER(input, line)));
   g_array_append_val(v, x);
 }
 
@@ -52,10 +63,77 @@ test_resolve(void)
   g_assert_false(br_amend_key("", "C1", NULL, k));
 }
 
+/* UN/EDIFACT 1225 5 (replace), 4 (change), 3 (deletion), 1 (cancellation); X12 M13 and an
+ * updating manifest; a CSV action column: docs/profiles.md, Amendments. */
+static void
+test_bol_scope(void)
+{
+  GArray *v = g_array_new(FALSE, FALSE, sizeof(BrLineVersion));
+  /* A replacement of B1 gives C1 and C3 again: C2, left out, is dropped. */
+  act(v, "B1", "C1", 0, 1, "original", "m1");
+  act(v, "B1", "C2", 0, 2, "original", "m1");
+  act(v, "B1", "C3", 0, 3, "original", "m1");
+  act(v, "B1", "C1", 1, 1, "replace", "m7");
+  act(v, "B1", "C3", 1, 2, "replace", "m7");
+  /* A change of B2's C1 leaves C2 as it was. */
+  act(v, "B2", "C1", 0, 4, "original", "m2");
+  act(v, "B2", "C2", 0, 5, "original", "m2");
+  act(v, "B2", "C1", 1, 3, "change", "m8");
+  /* Deleting B3's C1 leaves C2; a deletion of B4 without equipment deletes all of B4. */
+  act(v, "B3", "C1", 0, 6, "original", "m3");
+  act(v, "B3", "C2", 0, 7, "original", "m3");
+  act(v, "B3", "C1", 1, 4, "delete", "m9");
+  act(v, "B4", "C1", 0, 8, "original", "m4");
+  act(v, "B4", "C2", 0, 9, "original", "m4");
+  act(v, "B4", NULL, 1, 5, "delete", "m10");
+  /* A cancellation of B5 drops what came before it, not what comes after. */
+  act(v, "B5", "C1", 0, 10, "original", "m5");
+  act(v, "B5", "C1", 1, 6, "cancel", "m11");
+  act(v, "B5", "C2", 1, 7, "original", "m12");
+  /* Two replacements: the later one is the whole B/L (C2 of the first is dropped). */
+  act(v, "B6", "C1", 0, 11, "replace", "m6");
+  act(v, "B6", "C2", 0, 12, "replace", "m6");
+  act(v, "B6", "C1", 1, 8, "replace", "m13");
+  /* CSV rows (no message): consecutive replacing rows of a B/L are one replacement. */
+  act(v, "B7", "C1", 2, 1, NULL, NULL);
+  act(v, "B7", "C2", 2, 2, NULL, NULL);
+  act(v, "B7", "C1", 2, 5, "replace", NULL);
+  act(v, "B7", "C2", 2, 6, "replace", NULL);
+  act(v, "B7", "C1", 2, 9, "replace", NULL);
+
+  BrAmendments *a = br_amendments_resolve(v);
+  g_assert_nonnull(a);
+  struct {
+    guint input, line;
+    gboolean skip, amended;
+  } want[] = {
+      {0, 1, TRUE, FALSE},  {0, 2, TRUE, FALSE},  {0, 3, TRUE, FALSE},  {1, 1, FALSE, TRUE},
+      {1, 2, FALSE, TRUE},  {0, 4, TRUE, FALSE},  {0, 5, FALSE, FALSE}, {1, 3, FALSE, TRUE},
+      {0, 6, TRUE, FALSE},  {0, 7, FALSE, FALSE}, {1, 4, TRUE, FALSE},  {0, 8, TRUE, FALSE},
+      {0, 9, TRUE, FALSE},  {1, 5, TRUE, FALSE},  {0, 10, TRUE, FALSE}, {1, 6, TRUE, FALSE},
+      {1, 7, FALSE, FALSE}, {0, 11, TRUE, FALSE}, {0, 12, TRUE, FALSE}, {1, 8, FALSE, TRUE},
+      {2, 1, TRUE, FALSE},  {2, 2, TRUE, FALSE},  {2, 5, TRUE, FALSE},  {2, 6, TRUE, FALSE},
+      {2, 9, FALSE, TRUE},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+    guint64 o = BR_AMEND_ORDER(want[i].input, want[i].line);
+    if (br_amendments_skip(a, o) != want[i].skip || br_amendments_amended(a, o) != want[i].amended)
+      g_error("line %u:%u: skip %d amended %d, want %d %d", want[i].input, want[i].line,
+              br_amendments_skip(a, o), br_amendments_amended(a, o), want[i].skip, want[i].amended);
+  }
+  /* Replaced or changed: B1 C1, C3; B2 C1; B6 C1; B7 C1. Deleted: B1 C2, B3 C1, B4 C1, C2,
+   * B4 without equipment, B5 C1, B6 C2, B7 C2. */
+  g_assert_cmpuint(br_amendments_keys_amended(a), ==, 5);
+  g_assert_cmpuint(br_amendments_keys_deleted(a), ==, 8);
+  br_amendments_free(a);
+  g_array_free(v, TRUE);
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/amend/resolve", test_resolve);
+  g_test_add_func("/amend/bol-scope", test_bol_scope);
   return g_test_run();
 }

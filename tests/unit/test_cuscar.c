@@ -240,9 +240,9 @@ test_functions(void)
     BrEdiFunction want;
   } cases[] = {{"9", BR_EDI_ORIGINAL},
                {"5", BR_EDI_REPLACE},
-               {"4", BR_EDI_REPLACE},
+               {"4", BR_EDI_CHANGE},
                {"3", BR_EDI_DELETE},
-               {"1", BR_EDI_DELETE}};
+               {"1", BR_EDI_CANCEL}};
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
     char *body = g_strdup_printf("BGM+85+M+%s'CNI+1+BL1'", cases[i].code);
     BrManifest *m = read_body(body);

@@ -83,9 +83,9 @@ test_across_runs(Fixture *fx, gconstpointer data)
   const BrLineKey keys2[] = {{5, AT(0, 4)}, {5, AT(0, 6)}};
   BrStoredVersion v[] = {
       {5, AT(0, 4), "BL1", "MSCU1234566", NULL, "IQUQR", "MSCU1234566", "replace", NULL,
-       "{\"measured_kg\":\"9800\"}"},
+       "{\"measured_kg\":\"9800\"}", FALSE},
       {5, AT(0, 6), "BL1", "MSCU1234566", NULL, "IQUQR", "MSCU1234566", "delete",
-       "interchange 2, message 7", "{}"},
+       "interchange 2, message 7", "{}", TRUE},
   };
   hits = find(fx, keys2, 2, "2026-01-01", "beef");
   record(fx, run2, keys2, 2, v, 2, hits);
@@ -103,8 +103,8 @@ test_across_runs(Fixture *fx, gconstpointer data)
   /* A third run sends the line once more: the deletion it follows gives way, one current. */
   gint64 run3 = fixture_record(fx, "2026-03-03", none, NULL);
   const BrLineKey keys3[] = {{5, AT(0, 1)}};
-  BrStoredVersion v3 = {5,       AT(0, 1),      "BL1",     "MSCU1234566", NULL,
-                        "IQUQR", "MSCU1234566", "replace", NULL,          "{}"};
+  BrStoredVersion v3 = {5,         AT(0, 1), "BL1", "MSCU1234566", NULL, "IQUQR", "MSCU1234566",
+                        "replace", NULL,     "{}",  FALSE};
   hits = find(fx, keys3, 1, "2026-01-01", "cafe");
   g_assert_cmpuint(hits->len, ==, 1);
   g_assert_cmpint(g_array_index(hits, BrLineKeyHit, 0).run_id, ==, run2);

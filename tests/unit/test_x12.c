@@ -171,13 +171,23 @@ test_amendments_and_faults(void)
                            "LX*4~N1*SH*NO BILL~",
                            '*', '~');
   g_assert_cmpuint(m->lines->len, ==, 2);
-  g_assert_cmpint(((BrManifestLine *)g_ptr_array_index(m->lines, 0))->function, ==, BR_EDI_DELETE);
-  g_assert_cmpint(((BrManifestLine *)g_ptr_array_index(m->lines, 1))->function, ==, BR_EDI_REPLACE);
+  g_assert_cmpint(((BrManifestLine *)g_ptr_array_index(m->lines, 0))->function, ==, BR_EDI_CANCEL);
+  g_assert_cmpint(((BrManifestLine *)g_ptr_array_index(m->lines, 1))->function, ==, BR_EDI_CHANGE);
   g_assert_null(field(m, 1, BR_MF_CONTAINER));
   g_assert_cmpstr(field(m, 1, BR_MF_SEAL), ==, "S1");
   g_assert_nonnull(strstr(m->rejects->str, "000000007,0001,12,M11,\"B/L B3: not a mass"));
   g_assert_nonnull(
       strstr(m->rejects->str, "000000007,0001,13,LX,B/L ?: bill without a B/L number"));
+  br_manifest_free(m);
+
+  /* An updating manifest (M10-09 X): a bill without M13 replaces its B/L, one with M13 is
+   * what its M13 says. */
+  m = read_set("M10*X*O*DK**SHIP*V1***X~P4*IQUQR*20260304~LX*1~M11*B1*X~"
+               "LX*2~M13*X*IQUQR*R~M11*B2*X~",
+               '*', '~');
+  g_assert_cmpuint(m->lines->len, ==, 2);
+  g_assert_cmpint(((BrManifestLine *)g_ptr_array_index(m->lines, 0))->function, ==, BR_EDI_REPLACE);
+  g_assert_cmpint(((BrManifestLine *)g_ptr_array_index(m->lines, 1))->function, ==, BR_EDI_CHANGE);
   br_manifest_free(m);
 
   m = read_set("P4*IQUQR*20261301~LX*1~M11*B1*X~", '*', '~');
