@@ -225,7 +225,7 @@ on_loc(Msg *m, const BrSegment *seg)
   BrManifestLine *t = target(m);
   if (strcmp(q, "9") == 0)
     br_manifest_line_set(t, BR_MF_LOAD_PORT, id);
-  else if (strcmp(q, "11") == 0)
+  else if (strcmp(q, "11") == 0 || strcmp(q, "12") == 0)
     br_manifest_line_set(t, BR_MF_DISCHARGE_PORT, id);
   else if (strcmp(q, "13") == 0)
     append_list(t, BR_MF_TRANSSHIP_PORTS, id);
@@ -284,7 +284,7 @@ on_nad(Msg *m, const BrSegment *seg)
     addr_f = BR_MF_CONSIGNEE_ADDRESS;
     country_f = BR_MF_CONSIGNEE_COUNTRY;
     id_f = BR_MF_IMPORTER_ID;
-  } else if (strcmp(q, "N1") == 0) {
+  } else if (strcmp(q, "NI") == 0 || strcmp(q, "N1") == 0) {
     name_f = BR_MF_NOTIFY_NAME;
   } else if (strcmp(q, "CA") == 0) {
     name_f = BR_MF_CARRIER;

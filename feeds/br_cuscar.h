@@ -8,12 +8,12 @@
  *   TDT  8028 voyage; C040 carrier (name 3128, else code 3127) -> carrier; C222: 8212 vessel
  *        name, 8213 vessel id -> vessel_imo when it is an IMO number (7 digits, "IMO" prefix
  *        allowed), a call sign otherwise (ignored)
- *   LOC  9 load_port, 11 discharge_port, 13 transship_ports (repeats), 22 port (place of
- *        customs clearance and inspection; default: the discharge port), 27 origin_country
+ *   LOC  9 load_port, 11 (and 12) discharge_port, 13 transship_ports (repeats), 22 port
+ *        (customs office of clearance; default: the discharge port), 27 origin_country
  *        under GID; on the message they apply to every consignment, under CNI to one
  *   CNI  starts a consignment (its C503 document number is the B/L when no RFF+BM is given)
  *   RFF  BM bol, BH house_bol, ZZZ (mutually defined) record_id
- *   NAD  CZ shipper, CN consignee (its C082 id -> importer_id), N1 notify, CA carrier,
+ *   NAD  CZ shipper, CN consignee (its C082 id -> importer_id), NI (or N1) notify, CA carrier,
  *        DT declarant (C082 id -> declarant_id): name from C080 (else C058), address from
  *        C059 street lines, city 3164 and postcode 3251, country 3207
  *   CPI  4237 P -> freight_terms PREPAID, C -> COLLECT

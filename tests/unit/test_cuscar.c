@@ -108,6 +108,15 @@ test_full_consignment(void)
     g_assert_cmpstr(field(m, 0, want[i].f), ==, want[i].want);
   g_assert_cmpint(line(m, 0)->function, ==, BR_EDI_ORIGINAL);
   br_manifest_free(m);
+
+  /* Code list 3035 names the notify party NI (N1, "notify party no. 1", is the older code);
+   * 3227 code 12 is the port of discharge, beside 11, the place/port of discharge. */
+  m = read_body("BGM+85+MAN2+9'LOC+12+IQBSR'CNI+1+BL9'NAD+NI+++NOTIFY TWO'"
+                "EQD+CN+MAEU1088781+45R1'");
+  g_assert_cmpuint(m->nrejects, ==, 0);
+  g_assert_cmpstr(field(m, 0, BR_MF_NOTIFY_NAME), ==, "NOTIFY TWO");
+  g_assert_cmpstr(field(m, 0, BR_MF_DISCHARGE_PORT), ==, "IQBSR");
+  br_manifest_free(m);
 }
 
 static void
