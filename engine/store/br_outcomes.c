@@ -283,6 +283,16 @@ validate(Import *imp, Span *v, gboolean *finding, int *severity, char **reason)
     *reason = g_strdup("not a date (YYYY-MM-DD)");
     return col_names[COL_DATE];
   }
+  /* An inspection cannot have happened yet: a slip such as 2062 for 2026 would otherwise
+   * link to every later run and weigh in every track record until then. One day of grace
+   * for ports ahead of UTC. */
+  gint32 today = (gint32)(g_get_real_time() / G_USEC_PER_SEC / 86400);
+  if (days > today + 1) {
+    char now[11];
+    br_store_date_format(today, now);
+    *reason = g_strdup_printf("a date in the future (today is %s, UTC)", now);
+    return col_names[COL_DATE];
+  }
   if (span_is(v[COL_RESULT], "finding")) {
     *finding = TRUE;
   } else if (span_is(v[COL_RESULT], "no_finding")) {

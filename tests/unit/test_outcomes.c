@@ -318,11 +318,44 @@ test_killed_import(Fixture *fx, gconstpointer data)
   g_free(small);
 }
 
+/* Found by the hostile campaign: an inspection dated in the future was stored and linked to
+ * the latest run. Tomorrow is allowed (ports ahead of UTC); later is a reject. */
+static void
+test_future_dates(Fixture *fx, gconstpointer data)
+{
+  record_sample_run(fx, "2026-01-10");
+  gint32 today = (gint32)(g_get_real_time() / G_USEC_PER_SEC / 86400);
+  char tomorrow[11], later[11], now[11];
+  br_store_date_format(today + 1, tomorrow);
+  br_store_date_format(today + 2, later);
+  br_store_date_format(today, now);
+  char *text = g_strdup_printf(HEADER "U1,IQUQR,%s,no_finding,,,\nU2,IQUQR,%s,no_finding,,,\n"
+                                      "U3,IQUQR,9999-12-31,no_finding,,,\n",
+                               tomorrow, later);
+  char *path = write_file(fx, "future.csv", text);
+  BrOutcomesSummary s;
+  GError *error = NULL;
+  g_assert_true(br_outcomes_import(fx->store, path, NULL, &s, &error));
+  g_assert_no_error(error);
+  g_assert_cmpuint(s.accepted, ==, 1);
+  g_assert_cmpuint(s.rejected, ==, 2);
+  char *why = g_strdup_printf("a date in the future (today is %s, UTC)", now);
+  g_assert_cmpstr(reject_at(&s, 0)->column, ==, "date");
+  g_assert_cmpstr(reject_at(&s, 0)->reason, ==, why);
+  g_assert_cmpuint(reject_at(&s, 1)->line, ==, 4);
+  br_outcomes_summary_clear(&s);
+  g_free(why);
+  g_free(path);
+  g_free(text);
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add("/outcomes/import", Fixture, NULL, fixture_setup, test_import, fixture_teardown);
+  g_test_add("/outcomes/future-dates", Fixture, NULL, fixture_setup, test_future_dates,
+             fixture_teardown);
   g_test_add("/outcomes/overlap-and-conflict", Fixture, NULL, fixture_setup,
              test_overlap_and_conflict, fixture_teardown);
   g_test_add("/outcomes/links-by-date", Fixture, NULL, fixture_setup, test_links_by_date,
