@@ -174,8 +174,8 @@ check_key(const KnownGroup *g, const char *key, const char *text, BrPackProblemF
   g_free(msg);
 }
 
-/* Values go into every list row's stamp and name fields and lists: a bounded length, and no
- * comment after the value, which GKeyFile would take as part of it ("unit = container # box"
+/* The name and version go into every list row's stamp: a bounded length. No value takes a
+ * comment after it, which GKeyFile would take as part of the value ("unit = container # box"
  * is a field named "container # box"). */
 #define VALUE_MAX 200
 
@@ -186,7 +186,8 @@ check_value(const char *group, const char *key, const char *raw, const char *tex
   char *msg = NULL;
   glong n = g_utf8_strlen(raw, -1);
   const char *hash = strchr(raw, '#'), *semi = strchr(raw, ';');
-  if (n > VALUE_MAX)
+  if (strcmp(group, "pack") == 0 && (strcmp(key, "name") == 0 || strcmp(key, "version") == 0) &&
+      n > VALUE_MAX)
     msg = g_strdup_printf("[%s] %s: %ld characters, at most %d", group, key, n, VALUE_MAX);
   else if ((hash && hash > raw && g_ascii_isspace(hash[-1])) ||
            (semi && strcmp(group, "fields") != 0 && strcmp(group, "watchlists") != 0 &&
