@@ -802,6 +802,26 @@ parse_listen(const char *listen, GError **error)
   return sa;
 }
 
+/* The kernel's queue of connections not yet accepted. soup_server_listen() leaves GLib's
+ * default of 10, so a burst of clients (a shift opening its worklists, or wrk's 50) had the
+ * rest dropped and retried by TCP 200 ms to 1 s later; the kernel caps this at somaxconn. */
+#define LISTEN_BACKLOG 1024
+
+static gboolean
+listen_on(BrServer *server, GSocketAddress *sa, GError **error)
+{
+  GSocket *sock = g_socket_new(g_socket_address_get_family(sa), G_SOCKET_TYPE_STREAM,
+                               G_SOCKET_PROTOCOL_TCP, error);
+  if (!sock)
+    return FALSE;
+  g_socket_set_listen_backlog(sock, LISTEN_BACKLOG);
+  gboolean ok = g_socket_bind(sock, sa, TRUE, error) && g_socket_listen(sock, error) &&
+                soup_server_listen_socket(server->soup, sock,
+                                          server->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+  g_object_unref(sock);
+  return ok;
+}
+
 BrServer *
 br_server_new(const BrServerOptions *options, GError **error)
 {
@@ -847,8 +867,7 @@ br_server_new(const BrServerOptions *options, GError **error)
   GSocketAddress *sa = parse_listen(options->listen ? options->listen : "127.0.0.1:8080", error);
   if (!sa)
     goto fail;
-  gboolean ok =
-      soup_server_listen(server->soup, sa, server->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+  gboolean ok = listen_on(server, sa, error);
   g_object_unref(sa);
   if (!ok)
     goto fail;
