@@ -1,10 +1,10 @@
 /* API tests of boxrank serve: a real server on a loopback port, over a store filled by the
  * real `boxrank rank` and `watchlist import`, driven by a libsoup client. */
+#include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
@@ -1215,7 +1215,8 @@ test_connection_burst(void)
   g_assert_no_error(error);
   enum { N = 100 };
   struct pollfd fds[N];
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(br_server_port(server)),
+  struct sockaddr_in sa = {.sin_family = AF_INET,
+                           .sin_port = htons(br_server_port(server)),
                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
   for (int i = 0; i < N; i++) {
     fds[i].fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
