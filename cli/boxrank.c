@@ -68,6 +68,14 @@ br_cli_error(GError *error)
   g_error_free(error);
 }
 
+int
+br_cli_usage(int argc, char **argv, const char *usage)
+{
+  gboolean asked = argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+  fputs(usage, asked ? stdout : stderr);
+  return asked ? BR_EXIT_OK : BR_EXIT_USAGE;
+}
+
 gboolean
 br_cli_show_progress(void)
 {

@@ -13,7 +13,7 @@ enum {
   BR_EXIT_REJECTS = 3,     /* done, but some input rows were rejected (see the reject file) */
   BR_EXIT_RULE_ERRORS = 4, /* done, but some rules failed at run time (see the summary) */
   BR_EXIT_REJECTS_AND_RULE_ERRORS = 5,
-  BR_EXIT_CHECK_FAILED = 6, /* a check or test command found problems */
+  BR_EXIT_CHECK_FAILED = 6,     /* a check or test command found problems */
   BR_EXIT_TOO_MANY_REJECTS = 7, /* rank: rejects passed --max-reject-share; no lists written */
   BR_EXIT_NOTHING = 8,          /* report: no inspections in the period (or at the port) */
 };
@@ -45,6 +45,9 @@ int br_cmd_unit(int argc, char **argv);
 gboolean br_cli_parse(GOptionContext *ctx, int *argc, char ***argv, const char *example);
 /* Prints "boxrank: message" to stderr and frees the error. */
 void br_cli_error(GError *error);
+/* A command of subcommands called without one: usage on stdout and BR_EXIT_OK when it was
+ * asked for (--help, -h), else on stderr and BR_EXIT_USAGE. */
+int br_cli_usage(int argc, char **argv, const char *usage);
 /* --seed, the same in every command: a non-negative number, or a date YYYY-MM-DD read as
  * the number YYYYMMDD (the README suggests the list date). NULL gives 0. Prints why and
  * returns FALSE when text is neither. */

@@ -172,10 +172,9 @@ br_cmd_outcomes(int argc, char **argv)
     return outcomes_import(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "list") == 0)
     return outcomes_list(argc - 1, argv + 1);
-  FILE *out =
-      argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) ? stdout : stderr;
-  fprintf(out, "Usage: boxrank outcomes import FILE.csv [--db PATH] [--rejects FILE]\n"
-               "       boxrank outcomes list [--db PATH] [--from DATE] [--to DATE] [--port P]\n"
-               "Run 'boxrank outcomes import --help' for the file format.\n");
-  return out == stdout ? BR_EXIT_OK : BR_EXIT_USAGE;
+  return br_cli_usage(
+      argc, argv,
+      "Usage: boxrank outcomes import FILE.csv [--db PATH] [--rejects FILE]\n"
+      "       boxrank outcomes list [--db PATH] [--from DATE] [--to DATE] [--port P]\n"
+      "Run 'boxrank outcomes import --help' for the file format.\n");
 }

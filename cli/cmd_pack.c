@@ -45,10 +45,9 @@ br_cmd_pack(int argc, char **argv)
 {
   if (argc >= 2 && strcmp(argv[1], "dump") == 0)
     return pack_dump(argc - 1, argv + 1);
-  FILE *out =
-      argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) ? stdout : stderr;
-  fprintf(out, "Usage: boxrank pack dump PACK\n\n"
-               "Print a rule pack's effective settings, defaults filled in (docs/rules.md).\n"
-               "Example:\n  boxrank pack dump rules/ccp\n");
-  return out == stdout ? BR_EXIT_OK : BR_EXIT_USAGE;
+  return br_cli_usage(
+      argc, argv,
+      "Usage: boxrank pack dump PACK\n\n"
+      "Print a rule pack's effective settings, defaults filled in (docs/rules.md).\n"
+      "Example:\n  boxrank pack dump rules/ccp\n");
 }

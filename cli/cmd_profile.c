@@ -245,13 +245,11 @@ br_cmd_profile(int argc, char **argv)
 {
   if (argc >= 2 && strcmp(argv[1], "check") == 0)
     return profile_check(argc - 1, argv + 1);
-  FILE *out =
-      argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) ? stdout : stderr;
-  fprintf(out, "Usage: boxrank profile check PROFILE [--input FILE] [--rows N]\n\n"
-               "Check a column profile (docs/profiles.md). Example:\n"
-               "  boxrank profile check feeds/profiles/sample.ini --input "
-               "samples/manifests/iraq-sample.csv\n");
-  return out == stdout ? BR_EXIT_OK : BR_EXIT_USAGE;
+  return br_cli_usage(argc, argv,
+                      "Usage: boxrank profile check PROFILE [--input FILE] [--rows N]\n\n"
+                      "Check a column profile (docs/profiles.md). Example:\n"
+                      "  boxrank profile check feeds/profiles/sample.ini --input "
+                      "samples/manifests/iraq-sample.csv\n");
 }
 
 int

@@ -533,10 +533,9 @@ br_cmd_rules(int argc, char **argv)
     return rules_check(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "test") == 0)
     return rules_test(argc - 1, argv + 1);
-  FILE *out =
-      argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) ? stdout : stderr;
-  fprintf(out, "Usage: boxrank rules check PACK [--profile FILE] [--input FILE]\n"
-               "       boxrank rules test PACK [--strict]\n"
-               "Example:\n  boxrank rules check rules/ccp --profile feeds/profiles/sample.ini\n");
-  return out == stdout ? BR_EXIT_OK : BR_EXIT_USAGE;
+  return br_cli_usage(
+      argc, argv,
+      "Usage: boxrank rules check PACK [--profile FILE] [--input FILE]\n"
+      "       boxrank rules test PACK [--strict]\n"
+      "Example:\n  boxrank rules check rules/ccp --profile feeds/profiles/sample.ini\n");
 }

@@ -98,10 +98,8 @@ br_cmd_unit(int argc, char **argv)
 {
   if (argc >= 2 && strcmp(argv[1], "versions") == 0)
     return unit_versions(argc - 1, argv + 1);
-  FILE *out =
-      argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) ? stdout : stderr;
-  fprintf(out, "Usage: boxrank unit versions UNIT [--port P] [--db PATH]\n"
-               "       boxrank unit versions --bol BOL [--db PATH]\n"
-               "Run 'boxrank unit versions --help' for what it prints.\n");
-  return out == stdout ? BR_EXIT_OK : BR_EXIT_USAGE;
+  return br_cli_usage(argc, argv,
+                      "Usage: boxrank unit versions UNIT [--port P] [--db PATH]\n"
+                      "       boxrank unit versions --bol BOL [--db PATH]\n"
+                      "Run 'boxrank unit versions --help' for what it prints.\n");
 }

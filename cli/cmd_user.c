@@ -200,16 +200,15 @@ br_cmd_user(int argc, char **argv)
   for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS(changes); i++)
     if (strcmp(argv[1], changes[i].verb) == 0)
       return user_change(i, argc - 1, argv + 1);
-  FILE *out =
-      argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) ? stdout : stderr;
-  fprintf(out, "Usage: boxrank user add NAME --role ROLE [--port CODE ...] [--db PATH]\n"
-               "       boxrank user list [--db PATH]\n"
-               "       boxrank user disable|enable NAME [--db PATH]\n"
-               "       boxrank user set NAME [--role ROLE] [--port CODE ...] [--db PATH]\n"
-               "       boxrank user password NAME [--db PATH]\n"
-               "Roles: analyst (works the lists of its ports), rule_author, commission, admin.\n"
-               "Accounts are never deleted (the audit trail names them): disable them.\n"
-               "Example:\n  echo 'a long passphrase' | boxrank user add m.hassan --role analyst "
-               "--port IQUQR\n");
-  return out == stdout ? BR_EXIT_OK : BR_EXIT_USAGE;
+  return br_cli_usage(
+      argc, argv,
+      "Usage: boxrank user add NAME --role ROLE [--port CODE ...] [--db PATH]\n"
+      "       boxrank user list [--db PATH]\n"
+      "       boxrank user disable|enable NAME [--db PATH]\n"
+      "       boxrank user set NAME [--role ROLE] [--port CODE ...] [--db PATH]\n"
+      "       boxrank user password NAME [--db PATH]\n"
+      "Roles: analyst (works the lists of its ports), rule_author, commission, admin.\n"
+      "Accounts are never deleted (the audit trail names them): disable them.\n"
+      "Example:\n  echo 'a long passphrase' | boxrank user add m.hassan --role analyst "
+      "--port IQUQR\n");
 }

@@ -485,18 +485,16 @@ br_cmd_watchlist(int argc, char **argv)
   for (guint i = 0; i < G_N_ELEMENTS(subcommands); i++)
     if (argc >= 2 && strcmp(argv[1], subcommands[i].name) == 0)
       return subcommands[i].run(argc - 1, argv + 1);
-  FILE *out =
-      argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) ? stdout : stderr;
-  fprintf(out,
-          "Usage: boxrank watchlist import --format un|ofac|csv [--name NAME] FILE_OR_DIR\n"
-          "       boxrank watchlist list\n"
-          "       boxrank watchlist show NAME [--limit N] [--rejects]\n"
-          "       boxrank watchlist match \"NAME\" [--list NAME ...] [--top N]\n"
-          "       boxrank watchlist except --list NAME --entry ID --party \"TEXT\" --by WHO "
-          "--reason WHY [--until YYYY-MM-DD]\n"
-          "       boxrank watchlist exceptions\n"
-          "       boxrank watchlist revoke --id N --by WHO --reason WHY\n"
-          "Every command takes --db PATH. Run 'boxrank watchlist COMMAND --help' for details.\n"
-          "Example:\n  boxrank watchlist match \"Mohamed Al Hamdi\" --list un\n");
-  return out == stdout ? BR_EXIT_OK : BR_EXIT_USAGE;
+  return br_cli_usage(
+      argc, argv,
+      "Usage: boxrank watchlist import --format un|ofac|csv [--name NAME] FILE_OR_DIR\n"
+      "       boxrank watchlist list\n"
+      "       boxrank watchlist show NAME [--limit N] [--rejects]\n"
+      "       boxrank watchlist match \"NAME\" [--list NAME ...] [--top N]\n"
+      "       boxrank watchlist except --list NAME --entry ID --party \"TEXT\" --by WHO "
+      "--reason WHY [--until YYYY-MM-DD]\n"
+      "       boxrank watchlist exceptions\n"
+      "       boxrank watchlist revoke --id N --by WHO --reason WHY\n"
+      "Every command takes --db PATH. Run 'boxrank watchlist COMMAND --help' for details.\n"
+      "Example:\n  boxrank watchlist match \"Mohamed Al Hamdi\" --list un\n");
 }
