@@ -124,8 +124,8 @@ static const char *const versions_sql[V_N] = {
                   " container, record, received_at)"
                   " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, started_at FROM runs WHERE id = ?2",
     /* The latest version of the key so far, in whichever earlier run, gives way. */
-    [V_LINK] = "UPDATE line_versions SET superseded_by = ?3"
-               " WHERE key = ?1 AND run_id <> ?2 AND superseded_by IS NULL",
+    [V_LINK] = ("UPDATE line_versions SET superseded_by = ?3"
+                " WHERE key = ?1 AND run_id <> ?2 AND superseded_by IS NULL"),
 };
 
 static void
