@@ -460,6 +460,7 @@ br_cmd_rank(int argc, char **argv)
         .units = br_unit_table_size(result.units),
         .fire_counts = result.fire_counts,
         .failure_counts = result.failure_counts,
+        .rules_off = rules_off,
         .entities = result.entities,
     };
     /* The worklist's manifest fields of the selected units (boxrank serve) come from a second

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "br_fields.h"
 #include "br_unit_packs.h"
 
 typedef enum {
@@ -32,8 +33,8 @@ static const char *const record_sql[STMT_COUNT] = {
     [STMT_INSERT_WATCHLIST] = "INSERT INTO run_watchlists (run_id, ord, name, sha256, version)"
                               " VALUES (?1, ?2, ?3, ?4, ?5)",
     [STMT_INSERT_RULE] =
-        "INSERT INTO run_rules (run_id, ord, rule_id, title, weight, fires, failures)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO run_rules (run_id, ord, rule_id, title, weight, fires, failures, off)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [STMT_INSERT_PORT] = "INSERT INTO run_ports (run_id, port, capacity, units, red, yellow, "
                          "green, targeted, random, explore)"
                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -242,6 +243,24 @@ record_entities(Recorder *rec, gint64 run_id, const BrEntityTable *table, GError
   return ok;
 }
 
+/* Why rule was switched off, as run_rules.off holds it; NULL when it was not. */
+static char *
+rule_off_text(const GArray *rules_off, guint rule)
+{
+  GString *s = NULL;
+  for (guint i = 0; rules_off && i < rules_off->len; i++) {
+    const BrRuleOff *o = &g_array_index(rules_off, BrRuleOff, i);
+    if (o->rule != rule)
+      continue;
+    s = s ? g_string_append_c(s, ' ') : g_string_new(NULL);
+    if (o->field)
+      g_string_append_printf(s, "missing:%s", o->field);
+    else
+      g_string_append(s, "failing");
+  }
+  return s ? g_string_free(s, FALSE) : NULL;
+}
+
 static gboolean
 record_rules(Recorder *rec, gint64 run_id, const BrRunRecord *run, const BrPack *pack,
              GError **error)
@@ -262,6 +281,7 @@ record_rules(Recorder *rec, gint64 run_id, const BrRunRecord *run, const BrPack 
       sqlite3_bind_int64(s, 7, (gint64)run->failure_counts[i]);
     else
       sqlite3_bind_null(s, 7);
+    sqlite3_bind_text(s, 8, rule_off_text(run->rules_off, i), -1, g_free);
     if (!br_store_exec_stmt(rec->store, s, error))
       return FALSE;
   }

@@ -32,12 +32,13 @@ typedef struct {
   guint64 units;
   const guint64 *fire_counts;    /* per rule index, over all lines; NULL when not counted */
   const guint64 *failure_counts; /* per rule index; NULL when not counted */
+  const GArray *rules_off;       /* BrRuleOff of br_output_rules_off; NULL: none */
   const BrEntityTable *entities; /* entity values of every unit; NULL records none */
 } BrRunRecord;
 
 /* Records a run in one transaction: the run (pack name, version, hash and folder from pack),
  * its inputs, the pack's rules (id, title, weight, fire and failure counts) so reports can
- * name them after the pack changes, per-port counts, every selection with its fired rules,
+ * name them after the pack changes, and which were switched off; per-port counts, every selection with its fired rules,
  * and the entity values of the units in run->entities. Outcomes already stored for units of
  * this run are linked again (a run recorded after its outcomes were imported still counts).
  * Returns the run id, or 0 with error set. */

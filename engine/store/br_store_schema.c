@@ -344,6 +344,11 @@ const BrStoreMigration br_store_migrations[] = {
      "ALTER TABLE line_versions_new RENAME TO line_versions;"
      "CREATE INDEX line_versions_key ON line_versions(key);"
      "CREATE INDEX line_versions_unit ON line_versions(port, unit);"},
+    /* Why a rule did not run for all of a run: "failing" (the breaker) and "missing:FIELD" for
+     * each field an input lacked, space-separated as in the list stamp; NULL: it ran on every
+     * line. A report of the run can then tell a rule that found nothing from one that never
+     * ran, long after the list files are gone. */
+    {"rules switched off per run", "ALTER TABLE run_rules ADD COLUMN off TEXT;"},
 };
 
 const guint br_store_migration_count = G_N_ELEMENTS(br_store_migrations);

@@ -69,6 +69,10 @@ tr -d '\n ' <"$WORK/of/summary.json" |
   fail "stamp: summary.json rules_off: $(grep -A3 rules_off "$WORK/of/summary.json")"
 grep -q '"missing_fields": \[$' "$WORK/of/summary.json" && grep -q '{"rule": "NEEDS-HS", "field": "hs_code", "disabled": true}' "$WORK/of/summary.json" ||
   fail "stamp: summary.json missing_fields"
+# The store keeps them too, so a report on the run months later can tell a rule that found
+# nothing from one that never ran.
+got=$(sqlite3 "$WORK/f.db" "SELECT rule_id || '=' || COALESCE(off, '') FROM run_rules ORDER BY ord" | tr '\n' ' ')
+[ "$got" = "ALWAYS-FAILS=failing WORKS= NEEDS-HS=missing:hs_code " ] || fail "store: run_rules.off: $got"
 # Several inputs: a rule off in any of them is named, each field once.
 cp "$WORK/s3000.csv" "$WORK/s3000b.csv"
 expect_status 4 "$BOXRANK" rank "$WORK/s3000.csv" "$WORK/s3000b.csv" --rules "$WORK/failing" --out "$WORK/of2" \
