@@ -640,6 +640,7 @@ async function renderReport(show) {
     h('h2', {}, 'By port'), table(byPort, 'Port', 'port'),
     h('h2', {}, 'By rule'), ruleChart(byRule, overall && overall.random), table(byRule, 'Rule', 'rule'),
     r.rules_never_fired && r.rules_never_fired.length ? h('p', {}, h('strong', {}, 'Rules that never fired: '), r.rules_never_fired.join(', ')) : null,
+    r.rules_switched_off && r.rules_switched_off.length ? h('p', {}, h('strong', {}, 'Never fired, switched off in some run: '), r.rules_switched_off.join(', ')) : null,
     r.rules_never_hit && r.rules_never_hit.length ? h('p', {}, h('strong', {}, 'Rules that fired but never found anything: '), r.rules_never_hit.join(', ')) : null);
 }
 

@@ -2,7 +2,6 @@
 
 #include <string.h>
 
-#include "br_fields.h"
 #include "br_unit_packs.h"
 
 typedef enum {

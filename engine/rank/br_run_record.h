@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "br_entities.h"
+#include "br_fields.h"
 #include "br_rank.h"
 #include "br_rules.h"
 #include "br_store.h"

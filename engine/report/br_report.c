@@ -244,7 +244,7 @@ load_rules(BrReport *r, BrStore *store, GError **error)
   gboolean ok = FALSE;
   int rc;
   if (!prepare(store,
-               "SELECT rr.rule_id, rr.title, rr.fires FROM run_rules rr"
+               "SELECT rr.rule_id, rr.title, rr.fires, rr.off IS NOT NULL FROM run_rules rr"
                " JOIN runs o ON o.id = rr.run_id WHERE o.as_of >= ?1 AND o.as_of <= ?2 AND"
                " (?3 IS NULL OR EXISTS (SELECT 1 FROM run_ports p WHERE p.run_id = o.id AND"
                " p.port = ?3)) ORDER BY o.id, rr.ord",
@@ -254,6 +254,7 @@ load_rules(BrReport *r, BrStore *store, GError **error)
     BrReportRule *rule = rule_get(r, (const char *)sqlite3_column_text(s, 0),
                                   (const char *)sqlite3_column_text(s, 1));
     rule->runs++;
+    rule->runs_off += sqlite3_column_int(s, 3) != 0;
     if (sqlite3_column_type(s, 2) != SQLITE_NULL) {
       rule->fires_known = TRUE;
       rule->fires += (guint64)sqlite3_column_int64(s, 2);
@@ -336,7 +337,7 @@ br_report_build(BrStore *store, const char *from, const char *to, const char *po
     guint64 hits = row ? br_report_selected(row).hits : 0;
     guint64 inspected = row ? br_report_selected(row).inspections : 0;
     if (rule->fires_known && rule->fires == 0 && inspected == 0)
-      rule->status = BR_RULE_NEVER_FIRED;
+      rule->status = rule->runs_off ? BR_RULE_SWITCHED_OFF : BR_RULE_NEVER_FIRED;
     else if (hits == 0 && (rule->fires > 0 || inspected > 0))
       rule->status = BR_RULE_NEVER_HIT;
   }
@@ -446,7 +447,7 @@ rate(const BrReportCount *c)
 static const char *
 status_name(BrRuleStatus status)
 {
-  static const char *const names[] = {"ok", "never_fired", "never_hit"};
+  static const char *const names[] = {"ok", "never_fired", "never_hit", "switched_off"};
   return names[status];
 }
 
@@ -639,11 +640,13 @@ write_json(const BrReport *r, GString *out)
       g_string_append_printf(out, "%" G_GUINT64_FORMAT, rule->fires);
     else
       g_string_append(out, "null");
-    g_string_append_printf(out, ",\"runs\":%u}", rule->runs);
+    g_string_append_printf(out, ",\"runs\":%u,\"runs_off\":%u}", rule->runs, rule->runs_off);
   }
   g_string_append(out, "]");
-  static const BrRuleStatus lists[] = {BR_RULE_NEVER_FIRED, BR_RULE_NEVER_HIT};
-  static const char *const list_names[] = {"rules_never_fired", "rules_never_hit"};
+  static const BrRuleStatus lists[] = {BR_RULE_NEVER_FIRED, BR_RULE_NEVER_HIT,
+                                       BR_RULE_SWITCHED_OFF};
+  static const char *const list_names[] = {"rules_never_fired", "rules_never_hit",
+                                            "rules_switched_off"};
   for (guint l = 0; l < G_N_ELEMENTS(lists); l++) {
     g_string_append_c(out, ',');
     json_key(out, list_names[l]);
@@ -944,7 +947,8 @@ html_rule_list(const BrReport *r, GString *out, BrRuleStatus status, const char 
     if (!n++)
       g_string_append_printf(out,
                              "<table id=\"%s\"><thead><tr><th>Rule</th><th>Title</th>"
-                             "<th>Fires</th><th>Runs</th></tr></thead><tbody>\n",
+                             "<th>Fires</th><th>Runs</th><th>Switched off in</th></tr>"
+                             "</thead><tbody>\n",
                              id);
     g_string_append(out, "<tr><td class=\"key\">");
     html_text(out, rule->id);
@@ -954,7 +958,8 @@ html_rule_list(const BrReport *r, GString *out, BrRuleStatus status, const char 
       g_string_append_printf(out, "</td><td>%" G_GUINT64_FORMAT, rule->fires);
     else
       g_string_append(out, "</td><td class=\"na\">–");
-    g_string_append_printf(out, "</td><td>%u</td></tr>\n", rule->runs);
+    g_string_append_printf(out, "</td><td>%u</td><td>%u</td></tr>\n", rule->runs,
+                           rule->runs_off);
   }
   if (n)
     g_string_append(out, "</tbody></table>\n");
@@ -1026,6 +1031,9 @@ write_html(const BrReport *r, GString *out)
                  "Every rule fired at least once.");
   html_rule_list(r, out, BR_RULE_NEVER_HIT, "rules-never-hit", "Rules that fire but never hit",
                  "Every rule that fired has a finding.");
+  html_rule_list(r, out, BR_RULE_SWITCHED_OFF, "rules-switched-off",
+                 "Rules that never fired and were switched off in some run",
+                 "No rule that never fired was switched off.");
   g_string_append(out, "</body></html>\n");
 }
 

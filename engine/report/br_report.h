@@ -57,7 +57,14 @@ typedef struct {
   BrReportCount explore; /* exploration picks: apart, neither targeted nor the control sample */
 } BrReportRow;
 
-typedef enum { BR_RULE_OK, BR_RULE_NEVER_FIRED, BR_RULE_NEVER_HIT } BrRuleStatus;
+/* SWITCHED_OFF: it never fired, and some run of the period switched it off (the breaker, or
+ * a field an input lacked), so it did not look at every line: not the same as NEVER_FIRED. */
+typedef enum {
+  BR_RULE_OK,
+  BR_RULE_NEVER_FIRED,
+  BR_RULE_NEVER_HIT,
+  BR_RULE_SWITCHED_OFF
+} BrRuleStatus;
 
 typedef struct {
   const char *id;
@@ -65,6 +72,7 @@ typedef struct {
   guint64 fires;
   gboolean fires_known; /* some run in the period counted its fires */
   guint runs;           /* runs in the period that had the rule */
+  guint runs_off;       /* of those, runs that switched it off (run_rules.off) */
   BrRuleStatus status;
 } BrReportRule;
 

@@ -271,6 +271,58 @@ test_explore_apart(Fixture *fx, gconstpointer data)
   br_report_free(r);
 }
 
+/* A rule that never fired because a run switched it off (the breaker, or a field the input
+ * lacked) is not a rule that looked and found nothing: the report names it apart, with the
+ * runs it was off in. */
+static void
+test_switched_off(Fixture *fx, gconstpointer data)
+{
+  report_data(fx);
+  static const guint64 fires[] = {5, 1, 0};
+  BrRuleOff off[] = {{2, "hs_code"}, {2, NULL}};
+  GArray *rules_off = g_array_new(FALSE, FALSE, sizeof(BrRuleOff));
+  g_array_append_vals(rules_off, off, G_N_ELEMENTS(off));
+  BrRunInput input = {"manifest2.csv", "01ff"};
+  BrRunRecord run = {.started_at = 1768867200,
+                     .finished_at = 1768867201,
+                     .as_of = "2026-01-20",
+                     .inputs = &input,
+                     .ninputs = 1,
+                     .threads = 1,
+                     .lines_read = 5,
+                     .fire_counts = fires,
+                     .rules_off = rules_off};
+  GPtrArray *ports = g_ptr_array_new_with_free_func(fixture_port_free);
+  GError *error = NULL;
+  g_assert_cmpint(br_store_record_run(fx->store, &run, ports, fx->pack, &error), >, 0);
+  g_assert_no_error(error);
+  g_ptr_array_unref(ports);
+  g_array_unref(rules_off);
+
+  BrReport *r = br_report_build(fx->store, "2026-01-01", "2026-02-28", NULL, &error);
+  g_assert_no_error(error);
+  const BrReportRule *never = NULL;
+  for (guint i = 0; i < br_report_rule_count(r); i++)
+    if (strcmp(br_report_rule(r, i)->id, "T-NEVER") == 0)
+      never = br_report_rule(r, i);
+  g_assert_nonnull(never);
+  g_assert_cmpuint(never->runs, ==, 2);
+  g_assert_cmpuint(never->runs_off, ==, 1);
+  g_assert_cmpint(never->status, ==, BR_RULE_SWITCHED_OFF);
+  GString *json = g_string_new(NULL);
+  br_report_write(r, BR_REPORT_JSON, json);
+  g_assert_nonnull(strstr(json->str, "\"status\":\"switched_off\",\"fires\":0,\"runs\":2,"
+                                     "\"runs_off\":1}"));
+  g_assert_nonnull(strstr(json->str, "\"rules_never_fired\":[]"));
+  g_assert_nonnull(strstr(json->str, "\"rules_switched_off\":[\"T-NEVER\"]"));
+  g_string_free(json, TRUE);
+  GString *html = g_string_new(NULL);
+  br_report_write(r, BR_REPORT_HTML, html);
+  g_assert_nonnull(strstr(html->str, "<table id=\"rules-switched-off\">"));
+  g_string_free(html, TRUE);
+  br_report_free(r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -280,6 +332,8 @@ main(int argc, char **argv)
   g_test_add("/report/explore-apart", Fixture, NULL, fixture_setup, test_explore_apart,
              fixture_teardown);
   g_test_add("/report/formats", Fixture, NULL, fixture_setup, test_formats, fixture_teardown);
+  g_test_add("/report/switched-off", Fixture, NULL, fixture_setup, test_switched_off,
+             fixture_teardown);
   g_test_add("/report/empty-period", Fixture, NULL, fixture_setup, test_empty_period,
              fixture_teardown);
   return g_test_run();
