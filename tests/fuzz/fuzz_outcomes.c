@@ -1,9 +1,10 @@
 /* libFuzzer target for the outcomes import (br_outcomes.h): any bytes as an outcomes CSV,
  * imported into a store that already holds a few outcomes (so rows can be duplicates or
  * conflicts), must never crash, leak or read out of bounds, and the summary must add up:
- * every row read is accepted, a duplicate or rejected. Each input starts from the same store,
- * so a finding reproduces alone. Build and run: docs/fuzzing.md. */
-#include <glib/gstdio.h>
+ * every row read is accepted, a duplicate or rejected. Each input is imported inside a
+ * transaction that is rolled back after it (the import's own nests in it as a savepoint), so
+ * every input starts from the same store and a finding reproduces alone, without the cost of
+ * writing and opening a store per input. Build and run: docs/fuzzing.md. */
 
 #include "br_outcomes.h"
 #include "fuzz_read.h"
@@ -12,44 +13,25 @@ static const char stored[] = "unit,port,date,result,category,severity,notes\n"
                              "MSCU1234565,IQUQR,2026-03-04,finding,drugs,4,in the roof\n"
                              "MAEU1088781,IQUQR,2026-03-05,no_finding,,,\n";
 
-static BrStore *
-open_copy(const char *path, const char *bytes, gsize len)
-{
-  char *wal = g_strconcat(path, "-wal", NULL), *shm = g_strconcat(path, "-shm", NULL);
-  g_remove(wal);
-  g_remove(shm);
-  g_free(wal);
-  g_free(shm);
-  if (!g_file_set_contents(path, bytes, (gssize)len, NULL))
-    abort();
-  BrStore *store = br_store_open(path, BR_STORE_EXISTING, NULL);
-  if (!store)
-    abort();
-  return store;
-}
-
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-  static char *db, *rejects, *start;
-  static gsize start_len;
-  if (!db) {
-    char *template = g_build_filename(br_fuzz_dir(), "template.db", NULL);
-    BrStore *store = br_store_open(template, BR_STORE_CREATE, NULL);
+  static BrStore *store;
+  static char *rejects;
+  if (!store) {
+    char *db = g_build_filename(br_fuzz_dir(), "store.db", NULL);
+    store = br_store_open(db, BR_STORE_CREATE, NULL);
     char *seed = br_fuzz_write("stored.csv", stored, sizeof stored - 1);
     BrOutcomesSummary s;
     if (!store || !br_outcomes_import(store, seed, NULL, &s, NULL) || s.accepted != 2)
       abort();
     br_outcomes_summary_clear(&s);
-    br_store_close(store);
-    if (!g_file_get_contents(template, &start, &start_len, NULL))
-      abort();
     g_free(seed);
-    g_free(template);
-    db = g_build_filename(br_fuzz_dir(), "store.db", NULL);
+    g_free(db);
     rejects = g_build_filename(br_fuzz_dir(), "rejects.csv", NULL);
   }
-  BrStore *store = open_copy(db, start, start_len);
+  if (!br_store_begin(store, NULL))
+    abort();
   char *path = br_fuzz_write("outcomes.csv", data, size);
   BrOutcomesSummary s;
   if (br_outcomes_import(store, path, rejects, &s, NULL)) {
@@ -61,7 +43,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
       br_fuzz_check_utf8(((const BrOutcomeReject *)g_ptr_array_index(s.rejects, i))->reason);
   }
   br_outcomes_summary_clear(&s);
-  br_store_close(store);
+  br_store_rollback(store);
   g_free(path);
   return 0;
 }
