@@ -46,6 +46,7 @@ br_watchlist_new(const char *name, const char *source)
   wl->entries = g_array_new(FALSE, FALSE, sizeof(BrWatchEntry));
   wl->aliases = g_array_new(FALSE, FALSE, sizeof(BrWatchAlias));
   wl->rejects = g_ptr_array_new_with_free_func(free_reject);
+  wl->facts = g_array_new(FALSE, FALSE, sizeof(BrWatchFact));
   wl->strings = g_string_chunk_new(1 << 16);
   return wl;
 }
@@ -62,6 +63,8 @@ br_watchlist_free(BrWatchlist *wl)
   g_array_free(wl->entries, TRUE);
   g_array_free(wl->aliases, TRUE);
   g_ptr_array_free(wl->rejects, TRUE);
+  g_array_free(wl->facts, TRUE);
+  g_free(wl->fact_start);
   g_string_chunk_free(wl->strings);
   g_free(wl);
 }

@@ -53,6 +53,25 @@ typedef struct {
   BrNameQuality quality; /* GOOD or LOW */
 } BrWatchAlias;
 
+/* What a list says about an entry besides its names, to confirm or rule out a match. The UN
+ * reader takes them from nationalities, addresses, dates and places of birth and documents;
+ * the OFAC reader from the remarks and add.csv. */
+typedef enum {
+  BR_FACT_COUNTRY,    /* ISO 3166 alpha-2; note: nationality, citizenship, address, birth */
+  BR_FACT_BIRTH_DATE, /* YYYY-MM-DD, YYYY-MM, YYYY or a range of years YYYY/YYYY; note:
+                         "approximately" for a year give or take one */
+  BR_FACT_ID,         /* an identity or registration number as listed; note: its type */
+  BR_FACT_ADDRESS,    /* street, city, province as one text (its country is a country fact) */
+  BR_FACT_KIND_COUNT
+} BrWatchFactKind;
+
+typedef struct {
+  guint entry; /* index into entries */
+  BrWatchFactKind kind;
+  const char *value;
+  const char *note; /* may be NULL */
+} BrWatchFact;
+
 typedef struct {
   char *where; /* "FILE:LINE" or "FILE: entry ID" */
   char *reason;
@@ -66,6 +85,8 @@ typedef struct {
   GArray *entries;    /* BrWatchEntry */
   GArray *aliases;    /* BrWatchAlias */
   GPtrArray *rejects; /* BrWatchReject */
+  GArray *facts;      /* BrWatchFact, grouped by entry once br_watchlist_group_facts() ran */
+  guint *fact_start;  /* after grouping: entry i's facts are [fact_start[i], fact_start[i+1]) */
   guint counts[BR_WATCH_KIND_COUNT];
   GStringChunk *strings; /* every string of entries and aliases */
 } BrWatchlist;
@@ -83,6 +104,33 @@ void br_watchlist_add_alias(BrWatchlist *wl, guint entry, const char *name, BrNa
 void br_watchlist_reject(BrWatchlist *wl, const char *where, const char *format, ...)
     G_GNUC_PRINTF(3, 4);
 
+const char *br_watch_fact_kind_name(BrWatchFactKind kind);
+gboolean br_watch_fact_kind_parse(const char *text, BrWatchFactKind *kind);
+/* Adds a fact (strings copied) unless the entry has the same one; empty values are not kept. */
+void br_watchlist_add_fact(BrWatchlist *wl, guint entry, BrWatchFactKind kind, const char *value,
+                           const char *note);
+/* Adds a country fact from a country's name or code as the list writes it (br_country_code);
+ * a name that is no country becomes a reject at where ("kept without it"). Empty, "na",
+ * "undetermined" and a region ("Region: Crimea") say nothing. */
+void br_watchlist_add_country(BrWatchlist *wl, guint entry, const char *where, const char *name,
+                              const char *note);
+/* Orders the facts by entry, keeping each entry's in the order they were added, and fills
+ * fact_start. Lists are grouped before they are screened; adding a fact ungroups them. */
+void br_watchlist_group_facts(BrWatchlist *wl);
+/* Entry i's facts (the list grouped); *n of them. */
+const BrWatchFact *br_watchlist_entry_facts(const BrWatchlist *wl, guint i, guint *n);
+/* Entries with at least one fact of kind. */
+guint br_watchlist_count_facts(const BrWatchlist *wl, BrWatchFactKind kind);
+
+/* A date of birth as lists write it ("10 Dec 1948", "Dec 1948", "1948", "circa 1948",
+ * "1948 to 1950", "1948-12-10") in the form of BR_FACT_BIRTH_DATE, into out (room for 16);
+ * *approximate is set for "circa". FALSE when it is none of these. */
+gboolean br_watchlist_parse_birth_date(const char *text, char out[16], gboolean *approximate);
+/* Reads what OFAC's remarks say of an entry, "DOB 10 Dec 1948; POB Giza, Egypt; nationality
+ * Egypt; Passport 1084010 (Egypt); National ID No. ...", into facts of entry. */
+void br_watchlist_ofac_remarks(BrWatchlist *wl, guint entry, const char *where,
+                               const char *remarks);
+
 /* Adds every name of the entries whose kind is in kinds (bit mask; 0 = all that have names)
  * to an index builder under list id list; entry numbers are indices into wl->entries. */
 void br_watchlist_index_names(const BrWatchlist *wl, guint16 list, guint32 kinds,
@@ -98,7 +146,9 @@ BrWatchlist *br_watchlist_load_un(const char *path, GError **error);
 /* Reads OFAC's SDN list from a folder holding sdn.csv and alt.csv (raw form: no header, -0-
  * for empty, joined on ent_num). Type "individual", "vessel" and "aircraft" are kept as such,
  * an empty type is an entity. Vessels take their IMO number from the remarks ("IMO 9187629");
- * a.k.a. names quoted in the remarks are low-quality aliases. */
+ * a.k.a. names quoted in the remarks are low-quality aliases; dates of birth, nationalities and
+ * identity numbers in the remarks become facts (br_watchlist_ofac_remarks), and so do the
+ * addresses of add.csv when the folder has it. */
 BrWatchlist *br_watchlist_load_ofac(const char *dir, GError **error);
 
 /* Reads boxrank's plain CSV format (docs/watchlists.md). name is the list's name. */

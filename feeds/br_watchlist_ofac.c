@@ -10,6 +10,7 @@
 
 enum { SDN_ENT, SDN_NAME, SDN_TYPE, SDN_PROGRAM, SDN_REMARKS = 11, SDN_FIELDS = 12 };
 enum { ALT_ENT, ALT_NUM, ALT_TYPE, ALT_NAME, ALT_FIELDS = 5 };
+enum { ADD_ENT, ADD_NUM, ADD_STREET, ADD_CITY, ADD_COUNTRY, ADD_FIELDS = 6 };
 
 typedef struct {
   BrWatchlist *wl;
@@ -105,6 +106,7 @@ sdn_row(char **fields, guint n, guint line, gpointer user, GError **error)
                                  *remarks ? remarks : NULL);
   g_free(id);
   g_hash_table_insert(o->by_ent, GUINT_TO_POINTER(ent), GUINT_TO_POINTER(entry + 1));
+  br_watchlist_ofac_remarks(o->wl, entry, where, remarks);
   /* Weak aliases are only in the remarks: a.k.a. 'BNC'. */
   GMatchInfo *m = NULL;
   g_regex_match(o->aka, remarks, 0, &m);
@@ -149,6 +151,31 @@ out:
   return TRUE;
 }
 
+/* add.csv: ent_num, add_num, street, city (with state and postal code), country, remarks. */
+static gboolean
+add_row(char **fields, guint n, guint line, gpointer user, GError **error)
+{
+  Ofac *o = user;
+  char *where = g_strdup_printf("%s:%u", o->path, line);
+  guint ent;
+  if (!row_ent(o, fields, n, ADD_FIELDS, ADD_ENT, where, &ent))
+    goto out;
+  guint entry = GPOINTER_TO_UINT(g_hash_table_lookup(o->by_ent, GUINT_TO_POINTER(ent)));
+  if (!entry) {
+    br_watchlist_reject(o->wl, where, "address of ent_num %u, which sdn.csv does not have", ent);
+    goto out;
+  }
+  const char *street = field(fields, ADD_STREET), *city = field(fields, ADD_CITY);
+  const char *country = field(fields, ADD_COUNTRY);
+  char *text = g_strdup_printf("%s%s%s", street, *street && *city ? ", " : "", city);
+  br_watchlist_add_fact(o->wl, entry - 1, BR_FACT_ADDRESS, text, country);
+  br_watchlist_add_country(o->wl, entry - 1, where, country, "address");
+  g_free(text);
+out:
+  g_free(where);
+  return TRUE;
+}
+
 BrWatchlist *
 br_watchlist_load_ofac(const char *dir, GError **error)
 {
@@ -158,11 +185,16 @@ br_watchlist_load_ofac(const char *dir, GError **error)
   GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
   char *sdn = g_build_filename(dir, "sdn.csv", NULL);
   char *alt = g_build_filename(dir, "alt.csv", NULL);
+  char *add = g_build_filename(dir, "add.csv", NULL);
   o.path = sdn;
   if (!br_watchlist_read_csv(sdn, sdn_row, &o, sum, error))
     goto fail;
   o.path = alt;
   if (!br_watchlist_read_csv(alt, alt_row, &o, sum, error))
+    goto fail;
+  /* Addresses are optional: a folder of the two name files is a list without them. */
+  o.path = add;
+  if (g_file_test(add, G_FILE_TEST_EXISTS) && !br_watchlist_read_csv(add, add_row, &o, sum, error))
     goto fail;
   o.wl->content_hash = g_strdup(g_checksum_get_string(sum));
   goto out;
@@ -176,5 +208,6 @@ out:
   g_regex_unref(o.aka);
   g_free(sdn);
   g_free(alt);
+  g_free(add);
   return o.wl;
 }

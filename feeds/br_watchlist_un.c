@@ -264,6 +264,88 @@ add_names(BrWatchlist *wl, guint entry, const char *text, gboolean primary_done,
   g_strfreev(names);
 }
 
+/* The non-empty texts of the children of node named in names, joined with ", ". */
+static char *
+joined_children(xmlNodePtr node, const char *const *names, guint n)
+{
+  GString *out = g_string_new(NULL);
+  for (guint i = 0; i < n; i++) {
+    char *t = child_text(node, names[i]);
+    if (t && *t)
+      g_string_append_printf(out, "%s%s", out->len ? ", " : "", t);
+    g_free(t);
+  }
+  return g_string_free(out, FALSE);
+}
+
+static void
+read_birth_date(BrWatchlist *wl, guint entry, xmlNodePtr c, const char *where)
+{
+  char *type = child_text(c, "TYPE_OF_DATE");
+  char *date = child_text(c, "DATE"), *year = child_text(c, "YEAR");
+  char *from = child_text(c, "FROM_YEAR"), *to = child_text(c, "TO_YEAR");
+  gboolean approx = type && g_ascii_strcasecmp(type, "APPROXIMATELY") == 0;
+  char out[16], *text = NULL;
+  gboolean circa;
+  if (from && *from && to && *to)
+    text = g_strdup_printf("%s to %s", from, to);
+  else if (date && *date)
+    text = g_strdup(date);
+  else if (year && *year)
+    text = g_strdup(year);
+  if (text && br_watchlist_parse_birth_date(text, out, &circa))
+    br_watchlist_add_fact(wl, entry, BR_FACT_BIRTH_DATE, out,
+                          approx || circa ? "approximately" : NULL);
+  else if (text)
+    br_watchlist_reject(wl, where, "date of birth '%s' is not a date; kept without it", text);
+  g_free(text);
+  g_free(type);
+  g_free(date);
+  g_free(year);
+  g_free(from);
+  g_free(to);
+}
+
+/* Nationalities, addresses, dates and places of birth, documents: the facts of an entry. */
+static void
+read_facts(BrWatchlist *wl, guint entry, xmlNodePtr node, const char *where)
+{
+  static const char *const street[] = {"STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE"};
+  for (xmlNodePtr c = node->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE)
+      continue;
+    const char *tag = (const char *)c->name;
+    if (strcmp(tag, "NATIONALITY") == 0) {
+      for (xmlNodePtr v = c->children; v; v = v->next)
+        if (v->type == XML_ELEMENT_NODE && strcmp((const char *)v->name, "VALUE") == 0) {
+          xmlChar *t = xmlNodeGetContent(v);
+          br_watchlist_add_country(wl, entry, where, (const char *)t, "nationality");
+          xmlFree(t);
+        }
+    } else if (g_str_has_suffix(tag, "_ADDRESS")) {
+      char *text = joined_children(c, street, G_N_ELEMENTS(street));
+      char *country = child_text(c, "COUNTRY");
+      br_watchlist_add_fact(wl, entry, BR_FACT_ADDRESS, text, country);
+      br_watchlist_add_country(wl, entry, where, country, "address");
+      g_free(text);
+      g_free(country);
+    } else if (strcmp(tag, "INDIVIDUAL_DATE_OF_BIRTH") == 0) {
+      read_birth_date(wl, entry, c, where);
+    } else if (strcmp(tag, "INDIVIDUAL_PLACE_OF_BIRTH") == 0) {
+      char *country = child_text(c, "COUNTRY");
+      br_watchlist_add_country(wl, entry, where, country, "birth");
+      g_free(country);
+    } else if (strcmp(tag, "INDIVIDUAL_DOCUMENT") == 0) {
+      static const char *const what[] = {"TYPE_OF_DOCUMENT", "ISSUING_COUNTRY"};
+      char *number = child_text(c, "NUMBER");
+      char *note = joined_children(c, what, G_N_ELEMENTS(what));
+      br_watchlist_add_fact(wl, entry, BR_FACT_ID, number, note);
+      g_free(number);
+      g_free(note);
+    }
+  }
+}
+
 static void
 read_record(BrWatchlist *wl, xmlNodePtr node, gboolean individual, int line)
 {
@@ -302,6 +384,7 @@ read_record(BrWatchlist *wl, xmlNodePtr node, gboolean individual, int line)
   }
   if (script && *script)
     br_watchlist_add_alias(wl, entry, script, BR_NAME_QUALITY_GOOD);
+  read_facts(wl, entry, node, where);
   const char *alias_tag = individual ? "INDIVIDUAL_ALIAS" : "ENTITY_ALIAS";
   for (xmlNodePtr c = node->children; c; c = c->next) {
     if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, alias_tag) != 0)

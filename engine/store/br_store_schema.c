@@ -349,6 +349,18 @@ const BrStoreMigration br_store_migrations[] = {
      * line. A report of the run can then tell a rule that found nothing from one that never
      * ran, long after the list files are gone. */
     {"rules switched off per run", "ALTER TABLE run_rules ADD COLUMN off TEXT;"},
+    /* What the lists say of an entry besides names (br_watchlist.h, BrWatchFact). Lists
+     * imported before have none: their hash is set apart so that importing the same file again
+     * reads the facts instead of answering "unchanged". */
+    {"watchlist facts",
+     "CREATE TABLE watchlist_facts ("
+     "  entry_id INTEGER NOT NULL REFERENCES watchlist_entries(id),"
+     "  kind TEXT NOT NULL CHECK (kind IN ('country', 'birth_date', 'id', 'address')),"
+     "  value TEXT NOT NULL,"
+     "  note TEXT);"
+     "CREATE INDEX watchlist_facts_entry ON watchlist_facts(entry_id);"
+     "ALTER TABLE watchlists ADD COLUMN facts INTEGER NOT NULL DEFAULT 0;"
+     "UPDATE watchlists SET sha256 = 'before-facts:' || sha256;"},
 };
 
 const guint br_store_migration_count = G_N_ELEMENTS(br_store_migrations);

@@ -10,11 +10,13 @@ typedef enum {
   WS_FIND,
   WS_INSERT_LIST,
   WS_UPDATE_LIST,
+  WS_DELETE_FACTS,
   WS_DELETE_ALIASES,
   WS_DELETE_ENTRIES,
   WS_DELETE_REJECTS,
   WS_INSERT_ENTRY,
   WS_INSERT_ALIAS,
+  WS_INSERT_FACT,
   WS_INSERT_REJECT,
   WS_INSERT_IMPORT,
   WS_COUNT
@@ -22,12 +24,15 @@ typedef enum {
 
 static const char *const save_sql[WS_COUNT] = {
     [WS_FIND] = "SELECT id, sha256 FROM watchlists WHERE name = ?1",
-    [WS_INSERT_LIST] =
-        "INSERT INTO watchlists (name, format, source, version, sha256, imported_at,"
-        " entries, aliases, rejects) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL ", ?6, ?7, ?8)",
+    [WS_INSERT_LIST] = "INSERT INTO watchlists (name, format, source, version, sha256, imported_at,"
+                       " entries, aliases, rejects, facts) VALUES (?1, ?2, ?3, ?4, ?5, " NOW_SQL
+                       ", ?6, ?7, ?8, ?9)",
     [WS_UPDATE_LIST] =
         "UPDATE watchlists SET format = ?2, source = ?3, version = ?4, sha256 = ?5,"
-        " imported_at = " NOW_SQL ", entries = ?6, aliases = ?7, rejects = ?8 WHERE id = ?1",
+        " imported_at = " NOW_SQL ", entries = ?6, aliases = ?7, rejects = ?8, facts = ?9"
+        " WHERE id = ?1",
+    [WS_DELETE_FACTS] = "DELETE FROM watchlist_facts WHERE entry_id IN"
+                        " (SELECT id FROM watchlist_entries WHERE list_id = ?1)",
     [WS_DELETE_ALIASES] = "DELETE FROM watchlist_aliases WHERE entry_id IN"
                           " (SELECT id FROM watchlist_entries WHERE list_id = ?1)",
     [WS_DELETE_ENTRIES] = "DELETE FROM watchlist_entries WHERE list_id = ?1",
@@ -36,6 +41,8 @@ static const char *const save_sql[WS_COUNT] = {
                         " program, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [WS_INSERT_ALIAS] =
         "INSERT INTO watchlist_aliases (entry_id, name, quality) VALUES (?1, ?2, ?3)",
+    [WS_INSERT_FACT] =
+        "INSERT INTO watchlist_facts (entry_id, kind, value, note) VALUES (?1, ?2, ?3, ?4)",
     [WS_INSERT_REJECT] =
         "INSERT INTO watchlist_rejects (list_id, location, reason) VALUES (?1, ?2, ?3)",
     [WS_INSERT_IMPORT] = "INSERT INTO watchlist_imports (list_id, version, sha256, imported_at,"
@@ -97,6 +104,16 @@ save_entries(BrStore *store, sqlite3_stmt **st, const BrWatchlist *wl, gint64 li
     if (!br_store_exec_stmt(store, s, error))
       goto out;
   }
+  s = st[WS_INSERT_FACT];
+  for (guint i = 0; i < wl->facts->len; i++) {
+    const BrWatchFact *f = &g_array_index(wl->facts, BrWatchFact, i);
+    sqlite3_bind_int64(s, 1, ids[f->entry]);
+    sqlite3_bind_text(s, 2, br_watch_fact_kind_name(f->kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, f->value, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, f->note, -1, SQLITE_STATIC);
+    if (!br_store_exec_stmt(store, s, error))
+      goto out;
+  }
   s = st[WS_INSERT_REJECT];
   for (guint i = 0; i < wl->rejects->len; i++) {
     const BrWatchReject *r = g_ptr_array_index(wl->rejects, i);
@@ -122,6 +139,7 @@ bind_list(sqlite3_stmt *s, const BrWatchlist *wl, const char *format)
   sqlite3_bind_int64(s, 6, wl->entries->len);
   sqlite3_bind_int64(s, 7, wl->aliases->len);
   sqlite3_bind_int64(s, 8, wl->rejects->len);
+  sqlite3_bind_int64(s, 9, wl->facts->len);
 }
 
 gboolean
@@ -153,7 +171,7 @@ br_watchlist_store_save(BrStore *store, const BrWatchlist *wl, const char *forma
     goto out;
   }
   if (saved->replaced) {
-    for (SaveStmt k = WS_DELETE_ALIASES; k <= WS_DELETE_REJECTS; k++) {
+    for (SaveStmt k = WS_DELETE_FACTS; k <= WS_DELETE_REJECTS; k++) {
       sqlite3_bind_int64(st[k], 1, saved->list_id);
       if (!br_store_exec_stmt(store, st[k], error))
         goto out;
@@ -284,6 +302,30 @@ br_watchlist_store_load(BrStore *store, const char *name, GError **error)
   }
   if (rc != SQLITE_DONE)
     goto sql_error;
+  sqlite3_finalize(s);
+  s = NULL;
+
+  if (sqlite3_prepare_v2(db,
+                         "SELECT e.ord, f.kind, f.value, f.note FROM watchlist_facts f"
+                         " JOIN watchlist_entries e ON e.id = f.entry_id WHERE e.list_id = ?1"
+                         " ORDER BY e.ord, f.rowid",
+                         -1, &s, NULL) != SQLITE_OK)
+    goto sql_error;
+  sqlite3_bind_int64(s, 1, list_id);
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    gint64 ord = sqlite3_column_int64(s, 0);
+    BrWatchFactKind kind;
+    g_assert(ord >= 0 && ord < wl->entries->len);
+    if (!br_watch_fact_kind_parse(col(s, 1), &kind)) {
+      g_set_error(error, BR_WATCHLIST_STORE_ERROR, BR_WATCHLIST_STORE_ERROR_INVALID,
+                  "%s: watchlist '%s': unknown fact '%s'", br_store_path(store), name, col(s, 1));
+      goto out;
+    }
+    br_watchlist_add_fact(wl, (guint)ord, kind, col(s, 2), col(s, 3));
+  }
+  if (rc != SQLITE_DONE)
+    goto sql_error;
+  br_watchlist_group_facts(wl);
   ok = TRUE;
   goto out;
 sql_error:

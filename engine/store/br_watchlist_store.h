@@ -37,7 +37,7 @@ gboolean br_watchlist_store_save(BrStore *store, const BrWatchlist *wl, const ch
 char **br_watchlist_store_names(BrStore *store, GError **error);
 
 /* Loads a stored list: entries in import order (each entry's source_id is its ref), aliases,
- * name, source, version and content hash; rejects are not loaded. */
+ * facts (grouped), name, source, version and content hash; rejects are not loaded. */
 BrWatchlist *br_watchlist_store_load(BrStore *store, const char *name, GError **error);
 
 /* "ref" of entry number i of a list loaded or about to be saved, into buf (room for 24). */

@@ -5,6 +5,15 @@
 
 #include "br_watchlist.h"
 
+#define UN_WITH_COUNTRY 867
+#define UN_WITH_DOB 677
+#define UN_WITH_ID 272
+#define UN_WITH_ADDRESS 338
+#define OFAC_WITH_COUNTRY 6429
+#define OFAC_WITH_DOB 3662
+#define OFAC_WITH_ID 3063
+#define OFAC_WITH_ADDRESS 4014
+
 static char *
 shared(const char *a, const char *b)
 {
@@ -43,6 +52,136 @@ has_alias(const BrWatchlist *wl, const BrWatchEntry *e, const char *name, BrName
       return TRUE;
   }
   return FALSE;
+}
+
+/* Whether entry e has the fact kind=value (and note, when note is not NULL). */
+static gboolean
+has_fact(BrWatchlist *wl, const BrWatchEntry *e, BrWatchFactKind kind, const char *value,
+         const char *note)
+{
+  guint idx = (guint)(e - &g_array_index(wl->entries, BrWatchEntry, 0)), n;
+  br_watchlist_group_facts(wl);
+  const BrWatchFact *f = br_watchlist_entry_facts(wl, idx, &n);
+  for (guint i = 0; i < n; i++)
+    if (f[i].kind == kind && strcmp(f[i].value, value) == 0 &&
+        (!note || !g_strcmp0(f[i].note, note)))
+      return TRUE;
+  return FALSE;
+}
+
+/* What the UN list says of its entries besides names: nationality, addresses, dates and places
+ * of birth, documents. Counts of the shared list of 2026-02-27. */
+static void
+test_un_facts(void)
+{
+  char *path = shared("watchlists", "un-consolidated.xml");
+  GError *error = NULL;
+  BrWatchlist *wl = br_watchlist_load_un(path, &error);
+  g_assert_no_error(error);
+  for (guint i = 0; i < wl->rejects->len; i++) {
+    const BrWatchReject *r = g_ptr_array_index(wl->rejects, i);
+    g_test_message("%s: %s", r->where, r->reason);
+  }
+  g_assert_cmpuint(wl->rejects->len, ==, 0);
+  g_test_message("UN: %u entries with a country, %u with a date of birth, %u with an id, %u with "
+                 "an address",
+                 br_watchlist_count_facts(wl, BR_FACT_COUNTRY),
+                 br_watchlist_count_facts(wl, BR_FACT_BIRTH_DATE),
+                 br_watchlist_count_facts(wl, BR_FACT_ID),
+                 br_watchlist_count_facts(wl, BR_FACT_ADDRESS));
+  g_assert_cmpuint(br_watchlist_count_facts(wl, BR_FACT_COUNTRY), ==, UN_WITH_COUNTRY);
+  g_assert_cmpuint(br_watchlist_count_facts(wl, BR_FACT_BIRTH_DATE), ==, UN_WITH_DOB);
+  g_assert_cmpuint(br_watchlist_count_facts(wl, BR_FACT_ID), ==, UN_WITH_ID);
+  g_assert_cmpuint(br_watchlist_count_facts(wl, BR_FACT_ADDRESS), ==, UN_WITH_ADDRESS);
+  /* CDi.001: nationality "Democratic Republic of the Congo", living in Rwanda, born 1971. */
+  const BrWatchEntry *e = find_entry(wl, "CDi.001");
+  g_assert_true(has_fact(wl, e, BR_FACT_COUNTRY, "CD", "nationality"));
+  g_assert_true(has_fact(wl, e, BR_FACT_COUNTRY, "RW", "address"));
+  g_assert_true(has_fact(wl, e, BR_FACT_BIRTH_DATE, "1971", NULL));
+  e = find_entry(wl, "CDi.019");
+  g_assert_true(has_fact(wl, e, BR_FACT_ID, "1-78-09-44621-80", "National Identification Number"));
+  e = find_entry(wl, "CDi.002");
+  g_assert_true(has_fact(wl, e, BR_FACT_ADDRESS, "Kinshasa", "Democratic Republic of the Congo"));
+  /* "Iran (Islamic Republic of)" and "Democratic People's Republic of Korea" are codes too. */
+  guint ir = 0, kp = 0;
+  for (guint i = 0; i < wl->facts->len; i++) {
+    const BrWatchFact *f = &g_array_index(wl->facts, BrWatchFact, i);
+    ir += f->kind == BR_FACT_COUNTRY && strcmp(f->value, "IR") == 0;
+    kp += f->kind == BR_FACT_COUNTRY && strcmp(f->value, "KP") == 0;
+  }
+  g_assert_cmpuint(ir, >, 0);
+  g_assert_cmpuint(kp, >=, 79);
+  br_watchlist_free(wl);
+  g_free(path);
+}
+
+/* OFAC's remarks ("DOB 10 Dec 1948; POB ...; nationality ...; Passport ...") and add.csv. */
+static void
+test_ofac_facts(void)
+{
+  char *dir = shared("watchlists", "ofac");
+  GError *error = NULL;
+  BrWatchlist *wl = br_watchlist_load_ofac(dir, &error);
+  g_assert_no_error(error);
+  for (guint i = 0; i < wl->rejects->len && i < 20; i++) {
+    const BrWatchReject *r = g_ptr_array_index(wl->rejects, i);
+    g_test_message("%s: %s", r->where, r->reason);
+  }
+  g_assert_cmpuint(wl->rejects->len, ==, 0);
+  g_test_message("OFAC: %u entries with a country, %u with a date of birth, %u with an id, %u "
+                 "with an address",
+                 br_watchlist_count_facts(wl, BR_FACT_COUNTRY),
+                 br_watchlist_count_facts(wl, BR_FACT_BIRTH_DATE),
+                 br_watchlist_count_facts(wl, BR_FACT_ID),
+                 br_watchlist_count_facts(wl, BR_FACT_ADDRESS));
+  g_assert_cmpuint(br_watchlist_count_facts(wl, BR_FACT_COUNTRY), ==, OFAC_WITH_COUNTRY);
+  g_assert_cmpuint(br_watchlist_count_facts(wl, BR_FACT_BIRTH_DATE), ==, OFAC_WITH_DOB);
+  g_assert_cmpuint(br_watchlist_count_facts(wl, BR_FACT_ID), ==, OFAC_WITH_ID);
+  g_assert_cmpuint(br_watchlist_count_facts(wl, BR_FACT_ADDRESS), ==, OFAC_WITH_ADDRESS);
+  /* 7831 DUMONT, Lionel: three dates of birth, born in France. */
+  const BrWatchEntry *e = find_entry(wl, "7831");
+  g_assert_true(has_fact(wl, e, BR_FACT_BIRTH_DATE, "1971-01-21", NULL));
+  g_assert_true(has_fact(wl, e, BR_FACT_BIRTH_DATE, "1975-01-29", NULL));
+  g_assert_true(has_fact(wl, e, BR_FACT_COUNTRY, "FR", "birth"));
+  /* 8096: "Passport P229856 issued 01 Nov 2002 expires 31 Oct 2007". */
+  e = find_entry(wl, "8096");
+  g_assert_true(has_fact(wl, e, BR_FACT_ID, "P229856", "Passport"));
+  g_assert_true(has_fact(wl, e, BR_FACT_COUNTRY, "TN", "birth")); /* and nationality: kept once */
+  /* 306 National Bank of Cuba: its address in Havana (add.csv). */
+  e = find_entry(wl, "306");
+  g_assert_true(has_fact(wl, e, BR_FACT_COUNTRY, "CH", "address"));
+  br_watchlist_free(wl);
+  g_free(dir);
+}
+
+static void
+test_birth_dates(void)
+{
+  static const struct {
+    const char *text, *want;
+    gboolean approx;
+  } cases[] = {
+      {"10 Dec 1948", "1948-12-10", FALSE},
+      {"Dec 1948", "1948-12", FALSE},
+      {"1948", "1948", FALSE},
+      {"circa 1948", "1948", TRUE},
+      {"1948 to 1950", "1948/1950", FALSE},
+      {"circa 1979-1982", "1979/1982", TRUE},
+      {"01 Jan 1973 to 31 Dec 1973", "1973", FALSE},
+      {"1978-04-28", "1978-04-28", FALSE},
+      {"yesterday", NULL, FALSE},
+      {"1950 to 1948", NULL, FALSE},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    char out[16];
+    gboolean approx;
+    gboolean ok = br_watchlist_parse_birth_date(cases[i].text, out, &approx);
+    g_assert_cmpint(ok, ==, cases[i].want != NULL);
+    if (ok) {
+      g_assert_cmpstr(out, ==, cases[i].want);
+      g_assert_cmpint(approx, ==, cases[i].approx);
+    }
+  }
 }
 
 static void
@@ -484,6 +623,9 @@ main(int argc, char **argv)
   g_test_add_func("/watchlist/un-encoding", test_un_encoding);
   g_test_add_func("/watchlist/un-parentheses", test_un_parentheses);
   g_test_add_func("/watchlist/ofac", test_ofac);
+  g_test_add_func("/watchlist/un-facts", test_un_facts);
+  g_test_add_func("/watchlist/ofac-facts", test_ofac_facts);
+  g_test_add_func("/watchlist/birth-dates", test_birth_dates);
   g_test_add_func("/watchlist/ofac-rejects", test_ofac_rejects);
   g_test_add_func("/watchlist/csv", test_csv);
   g_test_add_func("/watchlist/not-utf8", test_not_utf8);

@@ -2,6 +2,7 @@
  * checked, keyed on canonical party tokens and in force until their expiry day. */
 #include <string.h>
 
+#include "br_unit_packs.h"
 #include "br_watchlist_store.h"
 #include "br_watchset.h"
 #include "test_tmpdir.h"
@@ -158,6 +159,94 @@ test_exceptions(void)
   br_store_close(store);
 }
 
+/* The facts of the real UN list go to the store and come back; importing the same file again
+ * changes nothing. */
+static void
+test_facts_round_trip(void)
+{
+  char *path =
+      g_build_filename(g_getenv("BR_SHARED_DATA"), "watchlists", "un-consolidated.xml", NULL);
+  GError *error = NULL;
+  BrWatchlist *wl = br_watchlist_load_un(path, &error);
+  g_assert_no_error(error);
+  BrStore *store = open_store("facts.db");
+  BrWatchlistSaved saved;
+  g_assert_true(br_watchlist_store_save(store, wl, "un", &saved, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(count(store, "SELECT COUNT(*) FROM watchlist_facts"), ==, wl->facts->len);
+  g_assert_cmpint(count(store, "SELECT facts FROM watchlists"), ==, wl->facts->len);
+  BrWatchlist *back = br_watchlist_store_load(store, "un", &error);
+  g_assert_no_error(error);
+  for (BrWatchFactKind k = 0; k < BR_FACT_KIND_COUNT; k++)
+    g_assert_cmpuint(br_watchlist_count_facts(back, k), ==, br_watchlist_count_facts(wl, k));
+  g_assert_cmpuint(br_watchlist_count_facts(back, BR_FACT_BIRTH_DATE), ==, 677);
+  g_assert_true(br_watchlist_store_save(store, wl, "un", &saved, &error));
+  g_assert_true(saved.unchanged);
+  g_assert_cmpint(count(store, "SELECT COUNT(*) FROM watchlist_facts"), ==, wl->facts->len);
+  br_watchlist_free(back);
+  br_store_close(store);
+  br_watchlist_free(wl);
+  g_free(path);
+}
+
+/* A store written before facts were kept: opening it adds the table, and importing the same
+ * file again reads the facts instead of answering "unchanged". */
+static void
+test_facts_migration(void)
+{
+  guint facts = 0;
+  while (strcmp(br_store_migrations[facts].name, "watchlist facts") != 0)
+    facts++;
+  char *path = g_build_filename(tmpdir, "old.db", NULL);
+  sqlite3 *db;
+  g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+  g_assert_true(br_unit_packs_register(db)); /* the functions older migrations call */
+  g_assert_cmpint(sqlite3_exec(db,
+                               "CREATE TABLE schema_version (version INTEGER PRIMARY KEY,"
+                               " name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+                               NULL, NULL, NULL),
+                  ==, SQLITE_OK);
+  for (guint v = 0; v < facts; v++) {
+    char *sql = g_strdup_printf("INSERT INTO schema_version VALUES (%u, 'm', 'x')", v + 1);
+    char *err = NULL;
+    sqlite3_exec(db, br_store_migrations[v].sql, NULL, NULL, &err);
+    g_assert_cmpstr(err, ==, NULL);
+    g_assert_cmpint(sqlite3_exec(db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    g_free(sql);
+  }
+  /* What the older boxrank's import left: the list and its entry, no facts. */
+  g_assert_cmpint(
+      sqlite3_exec(db,
+                   "INSERT INTO watchlists (name, format, source, sha256, imported_at,"
+                   " entries, aliases, rejects) VALUES ('local', 'csv', 'test', 'abc',"
+                   " 'x', 1, 0, 0);"
+                   "INSERT INTO watchlist_entries (list_id, ord, ref, kind, name)"
+                   " VALUES (1, 0, 'I1', 'individual', 'Vladislav Petrovsky Kuznetsov')",
+                   NULL, NULL, NULL),
+      ==, SQLITE_OK);
+  sqlite3_close(db);
+  BrWatchlist *wl = br_watchlist_new("local", "test");
+  guint e = br_watchlist_add(wl, BR_WATCH_INDIVIDUAL, "I1", "Vladislav Petrovsky Kuznetsov", NULL,
+                             NULL, NULL);
+  br_watchlist_add_fact(wl, e, BR_FACT_BIRTH_DATE, "1961-03-02", NULL);
+  wl->content_hash = g_strdup("abc");
+  GError *error = NULL;
+  BrStore *store = br_store_open(path, BR_STORE_CREATE, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(count(store, "SELECT COUNT(*) FROM watchlist_facts"), ==, 0);
+  BrWatchlistSaved saved;
+  g_assert_true(br_watchlist_store_save(store, wl, "csv", &saved, &error));
+  g_assert_no_error(error);
+  g_assert_false(saved.unchanged);
+  g_assert_true(saved.replaced);
+  g_assert_cmpint(count(store, "SELECT COUNT(*) FROM watchlist_facts"), ==, 1);
+  g_assert_true(br_watchlist_store_save(store, wl, "csv", &saved, &error));
+  g_assert_true(saved.unchanged);
+  br_store_close(store);
+  br_watchlist_free(wl);
+  g_free(path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -167,5 +256,7 @@ main(int argc, char **argv)
   g_assert_no_error(error);
   g_test_add_func("/watchlist_store/save_load", test_save_load);
   g_test_add_func("/watchlist_store/exceptions", test_exceptions);
+  g_test_add_func("/watchlist_store/facts-round-trip", test_facts_round_trip);
+  g_test_add_func("/watchlist_store/facts-migration", test_facts_migration);
   return br_test_run_in(tmpdir);
 }
