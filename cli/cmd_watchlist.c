@@ -248,7 +248,9 @@ watchlist_match(int argc, char **argv)
        "NAME"},
       {"top", 0, 0, G_OPTION_ARG_INT, &top, "Print the N best candidates (default 5)", "N"},
       {"min-score", 0, 0, G_OPTION_ARG_DOUBLE, &min_score,
-       "Lowest score printed (default: the screening threshold 0.78)", "S"},
+       "Lowest score printed (default: the screening threshold " G_STRINGIFY(
+           BR_NAME_DEFAULT_THRESHOLD) ")",
+       "S"},
       {"as-of", 0, 0, G_OPTION_ARG_STRING, &as_of,
        "Date for the exceptions in force (default today)", "DATE"},
       {"db", 0, 0, G_OPTION_ARG_FILENAME, &db, DB_HELP, "PATH"},

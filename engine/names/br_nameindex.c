@@ -912,34 +912,60 @@ prepare_query(const BrNameIndex *ix, BrNameScratch *s, const char *name, gsize n
   return wq;
 }
 
-/* The score of a listed name (and, in *name_score, before the common-name cap), with its pairs
- * in pairs (room for BR_NAME_MAX_TOKENS). Capping only lowers a score: the bounds hold. */
+/* The raw score of a listed name, with its pairs in pairs (room for BR_NAME_MAX_TOKENS), and in
+ * *common whether every paired distinctive listed word is a common name. */
 static double
 record_score(const BrNameScratch *s, const Record *rec, BrNamePair *pairs, guint *np,
-             double *name_score)
+             gboolean *common)
 {
   const BrNameIndex *ix = s->index;
   const BrNameToken *e = ix->tokens + rec->tok_first;
   const float *ew = ix->weights + rec->tok_first;
-  double score =
-      quality_factor(rec->quality) *
-      br_name_similarity(s->q.tok, s->q.n, s->qw, e, rec->ntok, ew, pairs, np);
-  *name_score = score;
-  gboolean common = score > BR_NAME_COMMON_CAP;
-  for (guint i = 0; i < *np && common; i++)
+  double score = quality_factor(rec->quality) *
+                 br_name_similarity(s->q.tok, s->q.n, s->qw, e, rec->ntok, ew, pairs, np);
+  *common = score > 0;
+  for (guint i = 0; i < *np && *common; i++)
     if (keyed_token(&e[pairs[i].e]))
-      common = (e[pairs[i].e].flags & BR_NAME_TOKEN_COMMON) != 0;
-  return common ? BR_NAME_COMMON_CAP : score;
+      *common = (e[pairs[i].e].flags & BR_NAME_TOKEN_COMMON) != 0;
+  return score;
 }
 
+double
+br_name_calibrate(double raw)
+{
+  const double r = BR_NAME_CALIBRATION_RAW, t = BR_NAME_DEFAULT_THRESHOLD;
+  if (raw <= 0)
+    return 0;
+  if (raw >= 1)
+    return 1;
+  return raw <= r ? raw * t / r : t + (raw - r) * (1 - t) / (1 - r);
+}
+
+double
+br_name_uncalibrate(double score)
+{
+  const double r = BR_NAME_CALIBRATION_RAW, t = BR_NAME_DEFAULT_THRESHOLD;
+  if (score <= 0)
+    return 0;
+  if (score >= 1)
+    return 1;
+  return score <= t ? score * r / t : r + (score - t) * (1 - r) / (1 - t);
+}
+
+/* Scores a listed name and keeps it when it reaches threshold (calibrated). Capping only
+ * lowers a score: the bounds hold. */
 static void
 score_record(BrNameScratch *s, guint32 r, double threshold)
 {
   BrNamePair pairs[BR_NAME_MAX_TOKENS];
   guint np = 0;
-  double name_score;
-  double score = record_score(s, &s->index->records[r], pairs, &np, &name_score);
-  if (score >= threshold && score > 0)
+  gboolean common;
+  double raw = record_score(s, &s->index->records[r], pairs, &np, &common);
+  if (raw <= 0)
+    return;
+  double name_score = br_name_calibrate(raw);
+  double score = common ? MIN(name_score, BR_NAME_COMMON_CAP) : name_score;
+  if (score >= threshold)
     keep_result(s, r, score, name_score, pairs, np);
 }
 
@@ -1050,9 +1076,9 @@ br_name_index_match(const BrNameIndex *ix, BrNameScratch *s, const char *name, g
 
   Gathered g;
   guint nc = gather(ix, s, name, n, &g);
-  /* The bounds are upper bounds of the score, so the threshold itself is the cut: a name
-   * scoring at or above it is never pruned, and a higher threshold only drops names. */
-  double cut = threshold - BOUND_ROUNDING;
+  /* The bounds are upper bounds of the raw score, so the threshold itself, made raw, is the
+   * cut: a name scoring at or above it is never pruned, and a higher threshold only drops names. */
+  double cut = br_name_uncalibrate(threshold) - BOUND_ROUNDING;
   /* Candidates are scattered over the index: records a few places ahead are fetched while
    * this one is bounded. */
   guint npass = 0;
@@ -1101,17 +1127,16 @@ br_name_index_audit_bounds(const BrNameIndex *ix, BrNameScratch *s, const char *
   guint n = 0;
   BrNamePair pairs[BR_NAME_MAX_TOKENS];
   guint np;
-  double name_score;
+  gboolean common;
   for (guint c = 0; c < nc && n < max_out; c++) {
     guint32 r = s->cand[c];
     const Record *rec = &ix->records[r];
-    out[n++] = (BrNameBoundAudit){
-        .entry = rec->entry,
-        .list = rec->list,
-        .name = ix->names + rec->name_off,
-        .first_bound = first_bound(s, &g, r),
-        .bound = full_bound(s, &g, r),
-        .score = record_score(s, rec, pairs, &np, &name_score)};
+    out[n++] = (BrNameBoundAudit){.entry = rec->entry,
+                                  .list = rec->list,
+                                  .name = ix->names + rec->name_off,
+                                  .first_bound = first_bound(s, &g, r),
+                                  .bound = full_bound(s, &g, r),
+                                  .score = record_score(s, rec, pairs, &np, &common)};
   }
   return n;
 }

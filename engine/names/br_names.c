@@ -180,6 +180,26 @@ static const WordInfo words[] = {
     {"van", WORD_PARTICLE, NULL},
     {"von", WORD_PARTICLE, NULL},
     {"wa", WORD_PARTICLE, NULL},
+    /* Titles written before a name (Mr, Dr, Eng., Sheikh, Mullah, Mawlawi, Ustad, Qari): they
+     * say what a person is, not who. Haji, Sayyid and Amir are not here: they are also names. */
+    {"mr", WORD_PARTICLE, NULL},
+    {"mrs", WORD_PARTICLE, NULL},
+    {"dr", WORD_PARTICLE, NULL},
+    {"prof", WORD_PARTICLE, NULL},
+    {"eng", WORD_PARTICLE, NULL},
+    {"engineer", WORD_PARTICLE, NULL},
+    {"sheikh", WORD_PARTICLE, NULL},
+    {"shaykh", WORD_VARIANT, "sheikh"},
+    {"shaikh", WORD_VARIANT, "sheikh"},
+    {"mullah", WORD_PARTICLE, NULL},
+    {"mulla", WORD_VARIANT, "mullah"},
+    {"mawlawi", WORD_PARTICLE, NULL},
+    {"maulvi", WORD_VARIANT, "mawlawi"},
+    {"maulana", WORD_VARIANT, "mawlawi"},
+    {"mawlana", WORD_VARIANT, "mawlawi"},
+    {"ustad", WORD_PARTICLE, NULL},
+    {"ustadh", WORD_VARIANT, "ustad"},
+    {"qari", WORD_PARTICLE, NULL},
     /* The article and "abd". */
     {"al", WORD_ARTICLE, NULL},
     {"el", WORD_ARTICLE, NULL},
@@ -294,6 +314,8 @@ typedef struct {
   guint16 off[RAW_WORDS];
   guint8 len[RAW_WORDS];
   guint8 arabic[RAW_WORDS];
+  guint8 paren[RAW_WORDS]; /* the word is inside parentheses */
+  guint depth;             /* parentheses open */
   gboolean open;
   guint run; /* letters since the last separator or dot: a dot after one letter joins */
 } Raw;
@@ -320,6 +342,7 @@ raw_put(Raw *r, const char *s, guint len, gboolean arabic)
     r->off[r->n] = (guint16)r->used;
     r->len[r->n] = 0;
     r->arabic[r->n] = (guint8)arabic;
+    r->paren[r->n] = r->depth > 0;
   }
   if (r->len[r->n] + len >= BR_NAME_TOKEN_BYTES)
     return;
@@ -356,22 +379,40 @@ is_vowel(char c)
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
 
+/* Heh as Arabic (ه), Urdu (ہ, heh goal) and Kurdish (ە) write it: Urdu writes Allah اللہ. */
+static gboolean
+is_heh(gunichar c)
+{
+  return c == 0x0647 || c == 0x06C1 || c == 0x06D5;
+}
+
+/* A word-final heh after a consonant is the silent e / a Persian, Urdu and Kurdish write for
+ * Arabic's ta marbuta (حمزه / حمزة, Hamzeh / Hamza); after a long vowel (شاه, فقيه) and in
+ * two-letter words (طه) it is an h. */
+static gboolean
+final_heh_vowel(const gunichar *w, guint n, guint i)
+{
+  if (i + 1 != n || n < 3 || !is_heh(w[i]))
+    return FALSE;
+  gunichar p = w[i - 1];
+  return p != 0x0627 && p != 0x064A && p != 0x06CC && p != 0x0648 && p != 0x0649 && p != 0x0622;
+}
+
 /* One Arabic word (letters only) to Latin. Short vowels are not written in Arabic, so the
  * result is mostly consonants plus the long vowels; comparison goes through skeletons. */
 static void
 arabic_word(Raw *r, const gunichar *w, guint n)
 {
-  static const gunichar allah[] = {0x0627, 0x0644, 0x0644, 0x0647};
   static const gunichar abdal[] = {0x0639, 0x0628, 0x062F, 0x0627, 0x0644};
   guint i = 0;
-  if (n == 4 && memcmp(w, allah, sizeof allah) == 0) {
+  if (n == 4 && w[0] == 0x0627 && w[1] == 0x0644 && w[2] == 0x0644 && is_heh(w[3])) {
     raw_put(r, "allah", 5, TRUE);
     raw_sep(r);
     return;
   }
   if (n > 5 && memcmp(w, abdal, sizeof abdal) == 0) {
     /* عبدالله and عبدالرحمن are usually written as one word. */
-    if (n == 7 && w[5] == 0x0644 && w[6] == 0x0647) {
+    if (n == 7 && w[5] == 0x0644 && is_heh(w[6])) {
       raw_put(r, "abdallah", 8, TRUE);
       raw_sep(r);
       return;
@@ -392,6 +433,8 @@ arabic_word(Raw *r, const gunichar *w, guint n)
     gboolean first = i == start;
     const char *t;
     char digit[2] = {0, 0};
+    if (final_heh_vowel(w, n, i))
+      c = 0x0629;
     switch (c) {
     case 0x0627:
     case 0x0623:
@@ -614,6 +657,10 @@ put_char(Raw *r, gunichar c)
       r->run = 0;
     else if (!is_apostrophe(c))
       raw_sep(r);
+    if (ch == '(')
+      r->depth++;
+    else if (ch == ')' && r->depth > 0)
+      r->depth--;
     return;
   }
   if (is_apostrophe(c))
@@ -702,10 +749,10 @@ is_ascii(const char *s)
 }
 
 /* Spelling rewrites shared by all transliterations: ou/oo -> u, ee/ei -> i, ph -> f,
- * ck/q -> k, dh -> z, a word-initial i before a vowel -> y (Iusuf / Yusuf, Iong / Yong), and
- * the French spellings of Arabic names dj -> j, ch -> sh, soft c -> s
- * (Djamel Lounici, Chaouki: jamal lunisi, shauki, as the Arabic script reads), doubled letters
- * once, a final h after a vowel dropped. */
+ * ck/q -> k, dh -> z, dzh -> j, a word-initial i before a vowel -> y (Iusuf / Yusuf, Iong / Yong),
+ * and the French spellings of Arabic names dj -> j, ch -> sh, soft c -> s (Djamel Lounici, Chaouki:
+ * jamal lunisi, shauki, as the Arabic script reads), doubled letters once, a final h after a vowel
+ * dropped. */
 static guint
 rewrite(const char *in, char *out)
 {
@@ -724,6 +771,9 @@ rewrite(const char *in, char *out)
     } else if (c == 'c' && nx == 'k') {
       c = 'k';
       i++;
+    } else if (c == 'd' && nx == 'z' && in[i + 2] == 'h') {
+      c = 'j'; /* Russian дж, romanised dzh, is the j of other names: Dzhamal / Jamal */
+      i += 2;
     } else if (c == 'd' && nx == 'h') {
       c = 'z';
       i++;
@@ -969,16 +1019,64 @@ is_legal(const Raw *r, guint i)
   return info && info->cls == WORD_LEGAL;
 }
 
-/* The words that tie Spanish legal forms together are part of them: the "de" of S.A. de C.V.,
- * the "S." and "de" of S. de R.L. */
+static gboolean
+raw_is(const Raw *r, guint i, const char *w)
+{
+  return i < r->n && strcmp(r->buf + r->off[i], w) == 0;
+}
+
+/* Words of legal forms written out, which are forms only before a legal word: JOINT STOCK
+ * COMPANY, LIMITED LIABILITY COMPANY, FZ-LLC, SOCIEDAD DE RESPONSABILIDAD LIMITADA. */
+static gboolean
+is_legal_run(const Raw *r, guint i, guint depth)
+{
+  static const char *const spelt[] = {"joint",    "stock",           "liability", "fz",
+                                      "sociedad", "responsabilidad", "de"};
+  if (is_legal(r, i))
+    return TRUE;
+  if (depth == 0 || i >= r->n)
+    return FALSE;
+  for (guint k = 0; k < G_N_ELEMENTS(spelt); k++)
+    if (raw_is(r, i, spelt[k]))
+      return is_legal_run(r, i + 1, depth - 1);
+  return FALSE;
+}
+
+/* The words that tie legal forms together are part of them: the "de" of S.A. de C.V., the "S."
+ * and "de" of S. de R.L., the words of a form written out (is_legal_run), SOCIEDAD ANONIMA. */
 static gboolean
 legal_glue(const Raw *r, guint i)
 {
-  const char *w = r->buf + r->off[i];
-  if (strcmp(w, "de") == 0)
-    return is_legal(r, i + 1);
-  return strcmp(w, "s") == 0 && i + 2 < r->n && strcmp(r->buf + r->off[i + 1], "de") == 0 &&
-         is_legal(r, i + 2);
+  if (raw_is(r, i, "sociedad") && (raw_is(r, i + 1, "anonima") || raw_is(r, i + 1, "anonyme")))
+    return TRUE;
+  if ((raw_is(r, i, "anonima") || raw_is(r, i, "anonyme")) && i > 0 && raw_is(r, i - 1, "sociedad"))
+    return TRUE;
+  if (raw_is(r, i, "s") && raw_is(r, i + 1, "de") && is_legal(r, i + 2))
+    return TRUE;
+  return !is_legal(r, i) && is_legal_run(r, i, 3) && !raw_is(r, i, "s");
+}
+
+/* A word in parentheses that is an acronym of the words before it (FOREIGN TRADE BANK (FTB),
+ * HAQQANI NETWORK (HQN)): its letters, in order, in those words, the first the name's own. */
+static gboolean
+paren_acronym(const Raw *r, guint i)
+{
+  const char *a = r->buf + r->off[i];
+  gsize n = strlen(a);
+  if (n < 2 || n > 8 || (i + 1 < r->n && r->paren[i + 1]) || (i > 0 && r->paren[i - 1]))
+    return FALSE;
+  guint k = 0;
+  for (guint j = 0; j < i && k < n; j++) {
+    if (r->paren[j])
+      continue;
+    const char *w = r->buf + r->off[j];
+    if (k == 0 && w[0] != a[0])
+      return FALSE;
+    for (; *w && k < n; w++)
+      if (*w == a[k])
+        k++;
+  }
+  return k == n;
 }
 
 static gboolean is_common_name(const char *text);
@@ -991,6 +1089,7 @@ br_name_tokenize(const char *name, gssize len, BrNameTokens *out)
   r.n = 0;
   r.open = FALSE;
   r.run = 0;
+  r.depth = 0;
   split_raw(name, len, &r);
   out->n = 0;
   char canon[BR_NAME_TOKEN_BYTES];
@@ -1008,6 +1107,16 @@ br_name_tokenize(const char *name, gssize len, BrNameTokens *out)
     }
     if ((info && info->cls == WORD_LEGAL) || legal_glue(&r, i))
       continue;
+    /* What a name has in parentheses qualifies it: its acronym says nothing more, a place or
+     * branch (KENYA, DUBAI BRANCH) weighs as a generic word. */
+    if (r.paren[i]) {
+      if (paren_acronym(&r, i))
+        continue;
+      canon_word(w, canon);
+      if (canon[0])
+        add_token(out, canon, flags | BR_NAME_TOKEN_GENERIC, WEIGHT_GENERIC);
+      continue;
+    }
     guint glued = info ? 0 : abd_prefix(w);
     if ((info && info->cls == WORD_ABD && next) || glued) {
       /* abd + optional article + name: one token, however it was spelt or spaced. */
@@ -1072,19 +1181,19 @@ br_name_tokenize(const char *name, gssize len, BrNameTokens *out)
  * every Muhammad). A match resting on these alone is no evidence on its own (br_nameindex.h,
  * BR_NAME_COMMON_CAP). */
 static const char *const common_names[] = {
-    "abas",    "abdaziz", "abdala",  "abdkarim", "abdrahman", "adel",   "adil",   "ahmad",
-    "aisha",   "ali",     "amin",    "amir",     "anwar",     "ayman",  "aziz",   "bilal",
-    "carlos",  "david",   "dawud",   "fadl",     "faisal",    "fatima", "garsia", "ghazi",
-    "hadi",    "haidar",  "haji",    "hakim",    "hamid",     "hamza",  "harun",  "hasan",
-    "hashim",  "husayn",  "ibrahim", "idris",    "isa",       "ismail", "ivan",   "jafar",
-    "jamal",   "james",   "jawad",   "john",     "jose",      "juan",   "kamal",  "karim",
-    "kasim",   "khalid",  "khalil",  "khan",     "kim",       "kumar",  "li",     "liu",
-    "mahdi",   "mahmud",  "majid",   "malik",    "maria",     "mariam", "mehdi",  "muhamad",
-    "musa",    "mustafa", "nabil",   "naser",    "nasir",     "nguyen", "nur",    "park",
-    "rahman",  "rashid",  "reza",    "sadik",    "said",      "sale",   "sali",   "sami",
-    "samir",   "sha",     "sharif",  "shen",     "singh",     "smith",  "sultan", "sulayman",
-    "tahir",   "tarik",   "umar",    "uthman",   "walid",     "wang",   "yahya",  "yasin",
-    "yusuf",   "zahir",   "zakaria", "zaynab",   "zhang",
+    "abas",   "abdaziz", "abdala",  "abdkarim", "abdrahman", "adel",   "adil",   "ahmad",
+    "aisha",  "ali",     "amin",    "amir",     "anwar",     "ayman",  "aziz",   "bilal",
+    "carlos", "david",   "dawud",   "fadl",     "faisal",    "fatima", "garsia", "ghazi",
+    "hadi",   "haidar",  "haji",    "hakim",    "hamid",     "hamza",  "harun",  "hasan",
+    "hashim", "husayn",  "ibrahim", "idris",    "isa",       "ismail", "ivan",   "jafar",
+    "jamal",  "james",   "jawad",   "john",     "jose",      "juan",   "kamal",  "karim",
+    "kasim",  "khalid",  "khalil",  "khan",     "kim",       "kumar",  "li",     "liu",
+    "mahdi",  "mahmud",  "majid",   "malik",    "maria",     "mariam", "mehdi",  "muhamad",
+    "musa",   "mustafa", "nabil",   "naser",    "nasir",     "nguyen", "nur",    "park",
+    "rahman", "rashid",  "reza",    "sadik",    "said",      "sale",   "sali",   "sami",
+    "samir",  "sha",     "sharif",  "shen",     "singh",     "smith",  "sultan", "sulayman",
+    "tahir",  "tarik",   "umar",    "uthman",   "walid",     "wang",   "yahya",  "yasin",
+    "yusuf",  "zahir",   "zakaria", "zaynab",   "zhang",
 };
 
 static GHashTable *common_table;

@@ -1,6 +1,7 @@
 -- Parties and vessels on sanctions lists. A party name matches a listed name or alias when
 -- their normalised tokens agree (transliteration variants, token order, legal forms aside) at
--- the rule's minimum score; generic words alone never match. The reason shows the party, the
+-- the rule's minimum score, 0.85: the one calibrated screening threshold, the default of
+-- on_watchlist and `watchlist match` too (docs/watchlists.md); generic words alone never match. The reason shows the party, the
 -- listed entry, the score and the tokens that matched. An analyst's exception (boxrank
 -- watchlist except) stops a pair from firing.
 

@@ -375,7 +375,9 @@ variant_split_join(const char *upper, GRand *rng)
     gsize n = strlen(a);
     if (i + 1 < w->len && i + 1 != comma) {
       const char *b = w->pdata[i + 1];
-      gboolean syllables = n <= 5 && strlen(b) <= 5 && ascii_letters(a) && ascii_letters(b);
+      gboolean syllables = n <= 4 && strlen(b) <= 4 && ascii_letters(a) && ascii_letters(b) &&
+                           !in_set(a, prefix_words) && !in_set(b, prefix_words) &&
+                           !in_set(b, suffix_words);
       if (in_set(a, prefix_words) || in_set(b, suffix_words) || syllables) {
         GString *s = g_string_new(NULL);
         for (guint k = 0; k < w->len; k++)
@@ -479,6 +481,17 @@ variant_order(const char *upper, gboolean entity, GRand *rng)
   return out;
 }
 
+/* An East Asian name (every word one syllable: KIM SE GON, KIM, Se Gon) has no middle name: its
+ * given name is written in two syllables. */
+static gboolean
+syllabic(GPtrArray *w)
+{
+  for (guint i = 0; i < w->len; i++)
+    if (strlen(w->pdata[i]) > 5 || in_set(w->pdata[i], prefix_words))
+      return FALSE;
+  return TRUE;
+}
+
 /* A person's middle name left out: one given-name unit after the first ("LAST, First
  * Middle" -> "LAST, First"; "FIRST SECOND THIRD LAST" -> "FIRST THIRD LAST"). */
 static char *
@@ -487,6 +500,10 @@ variant_drop_middle(const char *upper, GRand *rng)
   guint comma;
   GPtrArray *w = words_of(upper, &comma);
   char *out = NULL;
+  if (syllabic(w)) {
+    g_ptr_array_free(w, TRUE);
+    return NULL;
+  }
   if (comma > 0) {
     GPtrArray *given = units_of(w, comma, w->len);
     if (given->len >= 2) {
@@ -839,24 +856,39 @@ static const char *const euro_kinds[] = {"Electronics", "Logistica", "Trasporti"
 static const char *const euro_forms[] = {"S.P.A.", "S.R.L.", "GmbH",       "S.L.",   "B.V.",
                                          "AG",     "S.A.",   "Sp. z o.o.", "d.o.o.", "A/S"};
 
+/* Each word is drawn in its own statement: C leaves the order of a call's arguments open, and
+ * the set must not depend on the compiler. */
 static char *
 decoy_plain(GRand *rng, guint i)
 {
+  const char *a, *b, *c, *d;
   switch (i % 5) {
   case 0:
-    return g_strdup_printf("%s %s", PICK(rng, first_names), PICK(rng, last_names));
+    a = PICK(rng, first_names);
+    b = PICK(rng, last_names);
+    return g_strdup_printf("%s %s", a, b);
   case 1:
-    return g_strdup_printf("%s %s %s", PICK(rng, first_names), PICK(rng, first_names),
-                           PICK(rng, last_names));
+    a = PICK(rng, first_names);
+    b = PICK(rng, first_names);
+    c = PICK(rng, last_names);
+    return g_strdup_printf("%s %s %s", a, b, c);
   case 2:
-    return g_strdup_printf("%s%s %s %s", g_rand_boolean(rng) ? "Al " : "", PICK(rng, company_words),
-                           PICK(rng, company_kinds), PICK(rng, legal_forms));
+    a = g_rand_boolean(rng) ? "Al " : "";
+    b = PICK(rng, company_words);
+    c = PICK(rng, company_kinds);
+    d = PICK(rng, legal_forms);
+    return g_strdup_printf("%s%s %s %s", a, b, c, d);
   case 3:
-    return g_strdup_printf("%s %s %s %s", PICK(rng, company_words), PICK(rng, company_words),
-                           PICK(rng, company_kinds), PICK(rng, legal_forms));
+    a = PICK(rng, company_words);
+    b = PICK(rng, company_words);
+    c = PICK(rng, company_kinds);
+    d = PICK(rng, legal_forms);
+    return g_strdup_printf("%s %s %s %s", a, b, c, d);
   default:
-    return g_strdup_printf("%s %s %s", PICK(rng, euro_words), PICK(rng, euro_kinds),
-                           PICK(rng, euro_forms));
+    a = PICK(rng, euro_words);
+    b = PICK(rng, euro_kinds);
+    c = PICK(rng, euro_forms);
+    return g_strdup_printf("%s %s %s", a, b, c);
   }
 }
 

@@ -122,7 +122,7 @@ test_kinds_and_quality(void)
     if (strcmp(entry_of(&m[i])->source_id, "306") == 0) {
       found = TRUE;
       g_assert_cmpint(m[i].quality, ==, BR_NAME_QUALITY_LOW);
-      g_assert_cmpfloat(m[i].score, ==, BR_NAME_LOW_QUALITY);
+      g_assert_cmpfloat(m[i].score, ==, br_name_calibrate(BR_NAME_LOW_QUALITY));
     }
   g_assert_true(found);
   br_name_scratch_free(s);
@@ -339,7 +339,7 @@ check_bounds(BrNameScratch *s, const char *q, guint *pairs, guint *above)
     if (a->bound > a->first_bound + 1e-4)
       g_error("%s ~ %s: bound %.6f over its first bound %.6f", q, a->name, a->bound,
               a->first_bound);
-    *above += a->score >= BR_NAME_DEFAULT_THRESHOLD;
+    *above += a->score >= br_name_uncalibrate(BR_NAME_DEFAULT_THRESHOLD);
   }
   *pairs += n;
 }

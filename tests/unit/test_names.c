@@ -283,6 +283,66 @@ test_latin_legal_forms(void)
   g_assert_cmpfloat(similarity("MINERA ANDES S.A.A.", "MINERA ANDES"), ==, 1.0);
 }
 
+/* A parenthesised acronym of the name says nothing more; a parenthesised place weighs as a
+ * generic word, so it neither makes nor breaks a match (issue 16, defects 2 and 3). */
+static void
+test_parentheses(void)
+{
+  g_assert_cmpfloat(similarity("FAJR INDUSTRIAL GROUP (FIG)", "FAJR INDUSTRIAL GROUP"), ==, 1.0);
+  g_assert_cmpfloat(similarity("HAQQANI NETWORK (HQN)", "HAQQANI NETWORK"), ==, 1.0);
+  g_assert_cmpfloat(similarity("M. BABAIE INDUSTRIES (MBI)", "M. BABAIE INDUSTRIES"), ==, 1.0);
+  g_assert_cmpfloat(similarity("M23 (MALAYSIA)", "M23"), >=, 0.9);
+  g_assert_cmpfloat(similarity("KENYA TRADING LTD", "AL-HARAMAIN FOUNDATION (KENYA)"), ==, 0.0);
+  /* Not an acronym of the name: it stays, as a generic word. */
+  BrNameTokens t;
+  br_name_tokenize("FAJR INDUSTRIAL GROUP (XYZ)", -1, &t);
+  g_assert_cmpuint(t.n, ==, 4);
+  g_assert_true(t.tok[3].flags & BR_NAME_TOKEN_GENERIC);
+}
+
+/* Titles before a name say what a person is, not who. */
+static void
+test_titles(void)
+{
+  g_assert_cmpfloat(similarity("ENGINEER MOHSEN HOJATI", "MOHSEN HOJATI"), >=, 0.95);
+  g_assert_cmpfloat(similarity("Mr. Ali Darassa", "ALI DARASSA"), >=, 0.95);
+  g_assert_cmpfloat(similarity("MULLAH JAFAR MOHAMMADI", "JAFAR MOHAMMADI"), >=, 0.95);
+  g_assert_cmpfloat(similarity("SHAYKH JAFAR MOHAMMADI", "SHEIKH JAFAR MOHAMMADI"), ==, 1.0);
+}
+
+/* Legal forms written out are dropped like their abbreviations. */
+static void
+test_spelt_legal_forms(void)
+{
+  g_assert_cmpfloat(similarity("DAEDONG CREDIT BANK SOCIEDAD ANONIMA", "DAEDONG CREDIT BANK"), ==,
+                    1.0);
+  g_assert_cmpfloat(
+      similarity("EGYPTIAN ISLAMIC JIHAD JOINT STOCK COMPANY", "EGYPTIAN ISLAMIC JIHAD"), ==, 1.0);
+  g_assert_cmpfloat(
+      similarity("SEPASAD ENGINEERING LIMITED LIABILITY COMPANY", "SEPASAD ENGINEERING"), ==, 1.0);
+  g_assert_cmpfloat(similarity("AL RASHID TRUST FZ-LLC", "AL RASHID TRUST"), ==, 1.0);
+  g_assert_cmpfloat(
+      similarity("INVERSIONES ARIO SOCIEDAD DE RESPONSABILIDAD LIMITADA", "INVERSIONES ARIO LTDA."),
+      ==, 1.0);
+  /* The words of a form are names elsewhere. */
+  g_assert_cmpfloat(similarity("STOCK EXCHANGE", "EXCHANGE"), <, 0.9);
+}
+
+/* Russian writes the j of other names ДЖ (dzh); Urdu writes Allah with heh goal; Persian, Urdu
+ * and Kurdish write Arabic's final ta marbuta as heh. */
+static void
+test_script_orthographies(void)
+{
+  g_assert_cmpfloat(similarity("ДЖАМАЛ", "JAMAL"), ==, 1.0);
+  g_assert_cmpfloat(similarity("DZHAMAL", "JAMAL"), ==, 1.0);
+  g_assert_cmpfloat(similarity("عبد اللہ العبیدی", "ABDALLAH AL-UBAIDI"), >=, 0.9);
+  g_assert_cmpfloat(similarity("محمد حمزه زبیدی", "MUHAMMAD HAMZA ZUBAIDI"), >=, 0.9);
+  g_assert_cmpfloat(similarity("سمیرە الشاهبندر", "SAMIRA AL SHAHBANDAR"), >=, 0.9);
+  /* A two-letter word and a heh after a long vowel keep their h: Taha, Shah. */
+  g_assert_cmpfloat(similarity("طه ياسين رمضان", "TAHA YASSIN RAMADAN"), >=, 0.9);
+  g_assert_cmpfloat(similarity("شاه نواز", "SHAH NAWAZ"), >=, 0.9);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -299,5 +359,9 @@ main(int argc, char **argv)
   g_test_add_func("/names/latin-legal-forms", test_latin_legal_forms);
   g_test_add_func("/names/misspelt-generic-words", test_misspelt_generic_words);
   g_test_add_func("/names/joined-and-split", test_joined_and_split_names);
+  g_test_add_func("/names/parentheses", test_parentheses);
+  g_test_add_func("/names/titles", test_titles);
+  g_test_add_func("/names/spelt-legal-forms", test_spelt_legal_forms);
+  g_test_add_func("/names/script-orthographies", test_script_orthographies);
   return g_test_run();
 }
