@@ -7,6 +7,7 @@
 
 #include "br_cond.h"
 #include "br_fields.h"
+#include "br_fn_cond.h"
 #include "br_history.h"
 #include "br_lua_line.h"
 #include "br_pack_internal.h"
@@ -23,6 +24,7 @@ typedef struct {
 typedef struct {
   BrCond *cond; /* declarative, or NULL */
   int fn_ref;   /* function rule: registry reference */
+  BrFnCond *fast; /* the function rule compiled to C, or NULL */
   gint32 from, until;
   GArray *reason; /* TemplatePart; NULL: no template */
   const BrRuleInfo *info;
@@ -34,6 +36,8 @@ struct BrEvaluator {
   const BrSchema *schema;
   BrSandbox *sb;
   BrLuaLine *view;
+  gboolean lua_ran;  /* Lua code ran since the compiled function rules' bindings were checked */
+  gboolean lua_only; /* function rules all run in Lua (tests compare both ways) */
   CompiledRule *rules;
   guint nrules;
   int date_field;
@@ -196,6 +200,26 @@ numeric_field(const BrSchema *schema, const char *name)
   return t == BR_TYPE_DECIMAL || t == BR_TYPE_INT ? f : -1;
 }
 
+/* The function rule at idx as C when its body allows (br_fn_cond.h), else NULL. */
+static BrFnCond *
+compile_function(BrEvaluator *ev, lua_State *L, int idx)
+{
+  lua_Debug ar;
+  lua_pushvalue(L, idx);
+  lua_getinfo(L, ">S", &ar);
+  if (ar.source[0] != '@')
+    return NULL;
+  for (guint f = 0; f < ev->pack->paths->len; f++) {
+    if (strcmp(g_ptr_array_index(ev->pack->paths, f), ar.source + 1) != 0)
+      continue;
+    gsize len;
+    const char *text = g_bytes_get_data(g_ptr_array_index(ev->pack->contents, f), &len);
+    return br_fn_cond_compile(L, idx, text, len, ev->schema, br_schema_list_separator(ev->schema),
+                              ev->pack->settings.instruction_limit);
+  }
+  return NULL;
+}
+
 static gboolean
 compile_rule(BrEvaluator *ev, lua_State *L, guint i, GError **error)
 {
@@ -220,6 +244,7 @@ compile_rule(BrEvaluator *ev, lua_State *L, guint i, GError **error)
   } else if (lua_isnil(L, -1)) {
     lua_pop(L, 1); /* a points rule with no condition: its track record alone decides */
   } else {
+    cr->fast = compile_function(ev, L, -1);
     cr->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   }
   if (!local && lua_getfield(L, t, "reason") == LUA_TSTRING)
@@ -285,6 +310,7 @@ br_evaluator_new(const BrPack *pack, const BrSchema *schema, GError **error)
     goto fail;
   }
   ev->view = br_lua_line_new(L, schema);
+  ev->lua_ran = TRUE;
   lua_getglobal(L, "br");
   lua_pushlightuserdata(L, ev);
   lua_pushcclosure(L, lua_history, 1);
@@ -327,6 +353,7 @@ br_evaluator_free(BrEvaluator *ev)
     return;
   for (guint i = 0; i < ev->nrules; i++) {
     br_cond_free(ev->rules[i].cond);
+    br_fn_cond_free(ev->rules[i].fast);
     free_template(ev->rules[i].reason);
   }
   br_sandbox_free(ev->sb);
@@ -496,6 +523,21 @@ uncertainty(const BrEvaluator *ev, const BrValue *record)
   return sum;
 }
 
+/* Lua code may have rebound a global a compiled function rule reads: such a rule runs in Lua
+ * from then on. */
+static void
+check_bindings(BrEvaluator *ev, lua_State *L)
+{
+  for (guint i = 0; i < ev->nrules; i++) {
+    CompiledRule *cr = &ev->rules[i];
+    if (cr->fast && !br_fn_cond_env_intact(cr->fast, L)) {
+      br_fn_cond_free(cr->fast);
+      cr->fast = NULL;
+    }
+  }
+  ev->lua_ran = FALSE;
+}
+
 const BrLineResult *
 br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
 {
@@ -526,6 +568,22 @@ br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
     } else if (cr->fn_ref != LUA_NOREF) {
       if (br_evaluator_rule_disabled(ev, i))
         continue;
+      BrFnResult r = BR_FN_ASK_LUA;
+      if (cr->fast && !ev->lua_only) {
+        if (ev->lua_ran)
+          check_bindings(ev, L);
+        const char *s = NULL;
+        gsize len = 0;
+        if (cr->fast)
+          r = br_fn_cond_eval(cr->fast, record, &s, &len);
+        if (r == BR_FN_FIRED && s)
+          append_reason(ev->scratch, s, len);
+      }
+      if (r != BR_FN_ASK_LUA) {
+        fired = r == BR_FN_FIRED;
+        goto points;
+      }
+      ev->lua_ran = TRUE;
       lua_rawgeti(L, LUA_REGISTRYINDEX, cr->fn_ref);
       br_lua_line_push(L, ev->view);
       br_lua_line_set(ev->view, record);
@@ -543,6 +601,7 @@ br_evaluator_eval(BrEvaluator *ev, const BrValue *record, guint64 line_no)
       }
       lua_pop(L, 2);
     }
+  points:
     if (fired && cr->info->points_key)
       fired = points_eval(ev, cr, record, &x, ev->scratch, ev->scratch->len == off);
     if (!fired) {
@@ -658,4 +717,16 @@ const char *
 br_evaluator_failure_message(const BrEvaluator *ev, guint rule)
 {
   return rule < ev->nrules ? ev->failure_msgs[rule] : NULL;
+}
+
+void
+br_evaluator_set_lua_only(BrEvaluator *ev, gboolean lua_only)
+{
+  ev->lua_only = lua_only;
+}
+
+gboolean
+br_evaluator_function_compiled(const BrEvaluator *ev, guint rule)
+{
+  return rule < ev->nrules && ev->rules[rule].fast != NULL;
 }

@@ -193,6 +193,27 @@ api_upper(lua_State *L)
   return 1;
 }
 
+gboolean
+br_rule_api_list_item(const char *s, gsize len, char sep, gsize *pos, gsize *start, gsize *end)
+{
+  while (*pos < len) {
+    gsize a = *pos;
+    while (*pos < len && s[*pos] != sep)
+      ++*pos;
+    gsize b = (*pos)++;
+    while (a < b && s[a] == ' ')
+      a++;
+    while (b > a && s[b - 1] == ' ')
+      b--;
+    if (b > a) {
+      *start = a;
+      *end = b;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
 /* br.list(s): iterator over the trimmed, non-empty elements of a list field value. */
 static int
 list_next(lua_State *L)
@@ -200,23 +221,12 @@ list_next(lua_State *L)
   size_t len;
   const char *s = lua_tolstring(L, lua_upvalueindex(1), &len);
   char sep = (char)lua_tointeger(L, lua_upvalueindex(2));
-  size_t pos = (size_t)lua_tointeger(L, lua_upvalueindex(3));
-  while (pos < len) {
-    size_t start = pos;
-    while (pos < len && s[pos] != sep)
-      pos++;
-    size_t end = pos;
-    pos++;
-    while (start < end && s[start] == ' ')
-      start++;
-    while (end > start && s[end - 1] == ' ')
-      end--;
-    if (end > start) {
-      lua_pushinteger(L, (lua_Integer)pos);
-      lua_replace(L, lua_upvalueindex(3));
-      lua_pushlstring(L, s + start, end - start);
-      return 1;
-    }
+  gsize pos = (gsize)lua_tointeger(L, lua_upvalueindex(3)), start, end;
+  if (br_rule_api_list_item(s, len, sep, &pos, &start, &end)) {
+    lua_pushinteger(L, (lua_Integer)pos);
+    lua_replace(L, lua_upvalueindex(3));
+    lua_pushlstring(L, s + start, end - start);
+    return 1;
   }
   lua_pushinteger(L, (lua_Integer)len + 1);
   lua_replace(L, lua_upvalueindex(3));
@@ -275,6 +285,19 @@ br_rule_api_install(BrSandbox *sb, char list_sep, char **error_message)
     lua_pop(L, 1);
     return FALSE;
   }
+  static const char *const genuine[][2] = {
+      {"string", "find"},      {"string", "sub"},   {"br", "hs_heading"}, {"br", "hs_chapter"},
+      {"br", "iso6346_valid"}, {"br", "imo_valid"}, {"br", "list"},       {"math", "abs"}};
+  lua_newtable(L);
+  for (guint i = 0; i < G_N_ELEMENTS(genuine); i++) {
+    lua_getglobal(L, genuine[i][0]);
+    lua_getfield(L, -1, genuine[i][1]);
+    char *key = g_strconcat(genuine[i][0], ".", genuine[i][1], NULL);
+    lua_setfield(L, -3, key);
+    g_free(key);
+    lua_pop(L, 1);
+  }
+  lua_setfield(L, LUA_REGISTRYINDEX, BR_RULE_API_GENUINE);
   return TRUE;
 }
 

@@ -10,6 +10,9 @@
 /* Registry keys. */
 #define BR_RULE_API_COND_MT "br.cond" /* metatable that marks condition tables */
 #define BR_RULE_API_RULES "br.rules"  /* array of registered rule tables */
+/* "lib.fn" -> the library functions compiled function rules stand for, as installed before any
+ * rule file ran (br_fn_cond.h) */
+#define BR_RULE_API_GENUINE "br.genuine"
 
 /* Keys a rule table may have; anything else is reported (typos such as "wieght"). */
 extern const char *const br_rule_api_keys[];
@@ -34,3 +37,7 @@ gboolean br_rule_api_points(lua_State *L, int idx, char **key, guint *min, int *
 /* Visits every field name a condition at idx names. */
 void br_rule_api_cond_fields(lua_State *L, int idx, void (*visit)(const char *, gpointer),
                              gpointer data);
+/* The next item of a list field value from *pos on: trimmed of spaces, empty items skipped
+ * (br.list). FALSE at the end. */
+gboolean br_rule_api_list_item(const char *s, gsize len, char sep, gsize *pos, gsize *start,
+                               gsize *end);

@@ -157,3 +157,7 @@ const guint64 *br_evaluator_fire_counts(const BrEvaluator *ev);
 const guint64 *br_evaluator_failure_counts(const BrEvaluator *ev);
 /* First failure message of a rule, NULL if it never failed. */
 const char *br_evaluator_failure_message(const BrEvaluator *ev, guint rule);
+/* TRUE when function rule `rule` runs as C (br_fn_cond.h); with lua_only set every function
+ * rule runs in Lua all the same, the way the compiled forms are checked against Lua. */
+gboolean br_evaluator_function_compiled(const BrEvaluator *ev, guint rule);
+void br_evaluator_set_lua_only(BrEvaluator *ev, gboolean lua_only);
