@@ -260,10 +260,12 @@ typedef enum { V_NIL, V_FALSE, V_TRUE, V_INT, V_FLT, V_STR } VType;
 
 typedef struct {
   VType t;
-  gint64 i;
-  double f;
-  const char *s;
-  gsize len;
+  union {
+    gint64 i;
+    double f;
+    const char *s;
+  };
+  gsize len; /* V_STR */
 } Val;
 
 typedef enum {
@@ -1249,6 +1251,17 @@ call(Eval *e, const Node *n)
   return ask(e);
 }
 
+/* Constants and locals, most operands, without a call. */
+static inline Val
+operand(Eval *e, const Node *n)
+{
+  if (n->kind == N_LOCAL)
+    return e->c->slots[n->index];
+  if (n->kind == N_CONST)
+    return n->k;
+  return eval(e, n);
+}
+
 static Val
 eval(Eval *e, const Node *n)
 {
@@ -1266,12 +1279,12 @@ eval(Eval *e, const Node *n)
   case N_LOCAL:
     return e->c->slots[n->index];
   case N_AND: {
-    Val a = eval(e, n->a);
-    return e->ask || !truthy(&a) ? a : eval(e, n->b);
+    Val a = operand(e, n->a);
+    return e->ask || !truthy(&a) ? a : operand(e, n->b);
   }
   case N_OR: {
-    Val a = eval(e, n->a);
-    return e->ask || truthy(&a) ? a : eval(e, n->b);
+    Val a = operand(e, n->a);
+    return e->ask || truthy(&a) ? a : operand(e, n->b);
   }
   case N_NOT: {
     Val a = eval(e, n->a);
@@ -1294,10 +1307,10 @@ eval(Eval *e, const Node *n)
   default:
     break;
   }
-  Val a = eval(e, n->a);
+  Val a = operand(e, n->a);
   if (e->ask)
     return a;
-  Val b = eval(e, n->b);
+  Val b = operand(e, n->b);
   if (e->ask)
     return b;
   switch (n->kind) {
