@@ -1,5 +1,6 @@
 #include "br_amend.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct BrAmendments {
@@ -79,6 +80,80 @@ cmp_version(gconstpointer a, gconstpointer b)
     if (x->key[i] != y->key[i])
       return x->key[i] < y->key[i] ? -1 : 1;
   return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static gboolean
+sorted(const GArray *versions)
+{
+  const BrLineVersion *v = (const BrLineVersion *)versions->data;
+  for (guint i = 1; i < versions->len; i++)
+    if (cmp_version(&v[i - 1], &v[i]) > 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Keys are hashes, so their top bits spread lines evenly over buckets: one pass scatters them
+ * and each bucket, a handful of versions, is sorted on its own. A million versions took a
+ * tenth of a run's CPU through qsort on the main thread. A bucket that is large all the same
+ * (the same line sent again and again) is sorted by qsort. */
+#define SMALL_BUCKET 16
+void
+br_amend_sort(GArray *versions)
+{
+  guint n = versions->len;
+  if (n < 1024) {
+    g_array_sort(versions, cmp_version);
+    return;
+  }
+  guint bits = MIN(g_bit_storage(n) - 3, 22);
+  guint nb = 1u << bits, shift = 64 - bits;
+  guint *start = g_new0(guint, nb + 1);
+  BrLineVersion *v = (BrLineVersion *)versions->data, *tmp = g_new(BrLineVersion, n);
+  for (guint i = 0; i < n; i++)
+    start[(v[i].key[0] >> shift) + 1]++;
+  for (guint b = 0; b < nb; b++)
+    start[b + 1] += start[b];
+  guint *fill = g_memdup2(start, sizeof *start * nb);
+  for (guint i = 0; i < n; i++)
+    tmp[fill[v[i].key[0] >> shift]++] = v[i];
+  for (guint b = 0; b < nb; b++) {
+    BrLineVersion *s = tmp + start[b];
+    guint m = start[b + 1] - start[b];
+    if (m > SMALL_BUCKET) {
+      qsort(s, m, sizeof *s, cmp_version);
+      continue;
+    }
+    for (guint i = 1; i < m; i++) {
+      BrLineVersion x = s[i];
+      guint j = i;
+      for (; j > 0 && cmp_version(&s[j - 1], &x) > 0; j--)
+        s[j] = s[j - 1];
+      s[j] = x;
+    }
+  }
+  memcpy(v, tmp, sizeof *v * n);
+  g_free(fill);
+  g_free(tmp);
+  g_free(start);
+}
+
+void
+br_amend_merge(GArray *dst, const GArray *src)
+{
+  guint a = dst->len, b = src->len;
+  g_array_set_size(dst, a + b);
+  BrLineVersion *d = (BrLineVersion *)dst->data;
+  const BrLineVersion *s = (const BrLineVersion *)src->data;
+  /* From the back, into the room dst just grew by: nothing of dst is overwritten unread. */
+  while (b > 0) {
+    if (a > 0 && cmp_version(&d[a - 1], &s[b - 1]) > 0) {
+      d[a + b - 1] = d[a - 1];
+      a--;
+    } else {
+      d[a + b - 1] = s[b - 1];
+      b--;
+    }
+  }
 }
 
 static gint
@@ -168,7 +243,8 @@ amendments_new(void)
 BrAmendments *
 br_amendments_resolve(GArray *versions)
 {
-  g_array_sort(versions, cmp_version);
+  if (!sorted(versions))
+    br_amend_sort(versions);
   GHashTable *cut = bol_cuts(versions);
   BrAmendments *a = NULL;
   for (guint i = 0; i < versions->len;) {

@@ -50,10 +50,16 @@ gboolean br_amend_version(BrLineVersion *v, const char *bol, const char *contain
                           const char *record, const char *action, const char *message,
                           guint64 order);
 
+/* Sorts versions by key, then order: what br_amendments_resolve works on. Each worker sorts
+ * its own lines' versions, so that the run's end only merges them. */
+void br_amend_sort(GArray *versions);
+/* Merges src into dst, both sorted by br_amend_sort; dst stays sorted. */
+void br_amend_merge(GArray *dst, const GArray *src);
+
 typedef struct BrAmendments BrAmendments;
 
-/* Resolves versions (sorted in place). NULL when no key has two versions and none deletes:
- * nothing to do. */
+/* Resolves versions (sorted in place unless they are already). NULL when no key has two
+ * versions and none deletes: nothing to do. */
 BrAmendments *br_amendments_resolve(GArray *versions);
 void br_amendments_free(BrAmendments *a);
 /* A line that a later version of its key supersedes, or whose key is deleted. */

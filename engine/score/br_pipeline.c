@@ -122,6 +122,8 @@ worker_main(gpointer data)
     } while (!used_up);
     g_async_queue_push(sh->done, chunk);
   }
+  if (w->versions)
+    br_amend_sort(w->versions);
   return NULL;
 }
 
@@ -307,11 +309,10 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
       br_unit_table_merge(result->units, w->units);
     result->lines_scored += w->lines;
     result->lines_numbered += w->numbered;
-    if (w->versions) {
-      if (!result->versions)
-        result->versions = g_array_new(FALSE, FALSE, sizeof(BrLineVersion));
-      g_array_append_vals(result->versions, w->versions->data, w->versions->len);
-    }
+    if (w->versions && !result->versions)
+      result->versions = g_steal_pointer(&w->versions);
+    else if (w->versions)
+      br_amend_merge(result->versions, w->versions);
     const guint64 *fires = br_evaluator_fire_counts(w->ev);
     const guint64 *fails = br_evaluator_failure_counts(w->ev);
     for (guint r = 0; r < nrules; r++) {
@@ -406,7 +407,7 @@ br_pipeline_result_merge(BrPipelineResult *dst, BrPipelineResult *src)
   }
   dst->threads_used = MAX(dst->threads_used, src->threads_used);
   if (src->versions && dst->versions)
-    g_array_append_vals(dst->versions, src->versions->data, src->versions->len);
+    br_amend_merge(dst->versions, src->versions);
   else if (src->versions)
     dst->versions = g_steal_pointer(&src->versions);
   br_pipeline_result_clear(src);

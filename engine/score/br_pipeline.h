@@ -47,7 +47,8 @@ typedef struct {
   char **failure_messages; /* per rule: first failure, or NULL */
   gboolean *disabled;      /* per rule: switched off by the breaker ([limits] max_failures) */
   guint threads_used;
-  GArray *versions;        /* BrLineVersion of every line with a B/L, when tracked */
+  GArray *versions;        /* BrLineVersion of every line with a B/L, when tracked; sorted
+                            * (br_amend_sort) */
 } BrPipelineResult;
 
 gboolean br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *options,

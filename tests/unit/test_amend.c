@@ -129,11 +129,67 @@ test_bol_scope(void)
   g_array_free(v, TRUE);
 }
 
+static gint
+by_key_and_order(gconstpointer a, gconstpointer b)
+{
+  const BrLineVersion *x = a, *y = b;
+  for (int i = 0; i < 2; i++)
+    if (x->key[i] != y->key[i])
+      return x->key[i] < y->key[i] ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void
+assert_same(const GArray *a, const GArray *b)
+{
+  g_assert_cmpuint(a->len, ==, b->len);
+  g_assert_cmpmem(a->data, a->len * sizeof(BrLineVersion), b->data, b->len * sizeof(BrLineVersion));
+}
+
+/* The workers' bucket sort and the merge of their runs give what one sort of all the versions
+ * gives: many B/Ls seen once or twice, and one line sent again and again (a bucket far over
+ * the size insertion sort takes), in the scrambled order threads leave them in. */
+static void
+test_sort_merge(void)
+{
+  GArray *parts[2], *all = g_array_new(FALSE, FALSE, sizeof(BrLineVersion));
+  GRand *rand = g_rand_new_with_seed(7);
+  for (guint p = 0; p < 2; p++) {
+    parts[p] = g_array_new(FALSE, FALSE, sizeof(BrLineVersion));
+    for (guint i = 0; i < 20000; i++) {
+      char bol[32], box[32];
+      g_snprintf(bol, sizeof bol, "B%u", g_rand_int_range(rand, 0, 15000));
+      g_snprintf(box, sizeof box, "C%u", g_rand_int_range(rand, 0, 3));
+      guint64 line = (guint64)g_rand_int_range(rand, 1, 1 << 30);
+      add(parts[p], i % 50 == 0 ? "AGAIN" : bol, box, NULL, p, line, FALSE);
+    }
+    g_array_append_vals(all, parts[p]->data, parts[p]->len);
+    br_amend_sort(parts[p]);
+  }
+  g_array_sort(all, by_key_and_order);
+  br_amend_merge(parts[0], parts[1]);
+  assert_same(parts[0], all);
+
+  /* Merging into an empty run, and an empty run into one. */
+  GArray *none = g_array_new(FALSE, FALSE, sizeof(BrLineVersion));
+  br_amend_merge(none, all);
+  assert_same(none, all);
+  g_array_set_size(parts[1], 0);
+  br_amend_merge(none, parts[1]);
+  assert_same(none, all);
+  g_array_free(none, TRUE);
+  for (guint p = 0; p < 2; p++)
+    g_array_free(parts[p], TRUE);
+  g_array_free(all, TRUE);
+  g_rand_free(rand);
+}
+
 int
 main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/amend/resolve", test_resolve);
   g_test_add_func("/amend/bol-scope", test_bol_scope);
+  g_test_add_func("/amend/sort-merge", test_sort_merge);
   return g_test_run();
 }
