@@ -590,11 +590,14 @@ arabic_word(Raw *r, const gunichar *w, guint n)
   raw_sep(r);
 }
 
+/* Russian, Ukrainian and Belarusian letters to Latin, as BGN/PCGN romanises them, except х:
+ * Russian writes both the h and the kh of other languages with it (Хасан Hasan, Халид Khalid),
+ * so it is read h, which a listed kh is one deletion from (index keys) and a listed h equal to. */
 static const char *
 cyrillic(gunichar c)
 {
   static const char *const ru[] = {"a",  "b",  "v",  "g",    "d", "e", "zh", "z", "i",  "y", "k",
-                                   "l",  "m",  "n",  "o",    "p", "r", "s",  "t", "u",  "f", "kh",
+                                   "l",  "m",  "n",  "o",    "p", "r", "s",  "t", "u",  "f", "h",
                                    "ts", "ch", "sh", "shch", "",  "y", "",   "e", "yu", "ya"};
   if (c >= 0x0430 && c <= 0x044F)
     return ru[c - 0x0430];
@@ -795,6 +798,9 @@ rewrite(const char *in, char *out)
   }
   if (n > 3 && out[n - 1] == 'h' && is_vowel(out[n - 2]))
     n--;
+  /* A final y after a consonant is the vowel i: Aly / Ali, Kony / Koni (Кони), Zaky. */
+  if (n > 2 && out[n - 1] == 'y' && !is_vowel(out[n - 2]) && out[n - 2] != 'y')
+    out[n - 1] = 'i';
   out[n] = '\0';
   return n;
 }
@@ -1348,6 +1354,17 @@ br_name_jaro_winkler(const char *a, gsize alen, const char *b, gsize blen)
   return jaro + (double)prefix * 0.1 * (1.0 - jaro);
 }
 
+/* Russian х is read h (cyrillic()), so a name from Cyrillic meets a listed kh at its start one
+ * letter short (Ходорковский / KHODORKOVSKIY), where Jaro-Winkler, which rewards a common
+ * prefix, is lowest: such tokens pair at 0.95. */
+static gboolean
+leading_kh(const BrNameToken *a, const BrNameToken *b)
+{
+  const BrNameToken *l = a->len > b->len ? a : b, *sh = l == a ? b : a;
+  return l->len == sh->len + 1u && sh->len >= 3 && l->text[0] == 'k' && l->text[1] == 'h' &&
+         memcmp(l->text + 1, sh->text, sh->len) == 0;
+}
+
 double
 br_name_token_similarity(const BrNameToken *a, const BrNameToken *b)
 {
@@ -1365,6 +1382,8 @@ br_name_token_similarity(const BrNameToken *a, const BrNameToken *b)
       return 0.97;
     return 0.97 * br_name_jaro_winkler(a->skel, a->skel_len, b->skel, b->skel_len);
   }
+  if (leading_kh(a, b))
+    return 0.95;
   double j = br_name_jaro_winkler(a->text, a->len, b->text, b->len);
   /* Equal long skeletons are a vowel-only transliteration difference (tikriti / takriti). */
   if (j < 0.93 && a->skel_len >= 4 && a->skel_len == b->skel_len &&
@@ -1394,7 +1413,8 @@ could_pair(const BrNameToken *a, const BrNameToken *b)
 {
   if (((a->flags | b->flags) & (BR_NAME_TOKEN_INITIAL | BR_NAME_TOKEN_ARABIC)) ||
       (a->skel_len >= 4 && a->skel_len == b->skel_len &&
-       memcmp(a->skel, b->skel, a->skel_len) == 0))
+       memcmp(a->skel, b->skel, a->skel_len) == 0) ||
+      leading_kh(a, b))
     return TRUE;
   return letters_could_reach(a, b, BR_NAME_PAIR_MIN);
 }

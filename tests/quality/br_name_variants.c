@@ -223,7 +223,7 @@ is_vowel(char c)
 static gboolean
 letter_swap_fits(const char *word, const char *at, const char *from, const char *to)
 {
-  if (strlen(from) > 1)
+  if (strlen(from) > 1 && strcmp(from, "OU") != 0)
     return TRUE;
   char prev = at > word ? at[-1] : 0, next = at[1];
   if (is_vowel(from[0]) && (is_vowel(prev) || is_vowel(next)))
@@ -234,6 +234,8 @@ letter_swap_fits(const char *word, const char *at, const char *from, const char 
     return FALSE;
   if (strcmp(from, "K") == 0 && strcmp(to, "C") == 0 && !(next && strchr("AOU", next)))
     return FALSE;
+  if (strcmp(from, "OU") == 0 && strcmp(to, "W") == 0 && !is_vowel(at[2]))
+    return FALSE; /* French OU is W only before a vowel: Ouali / Wali, not Oumar / Wmar */
   return TRUE;
 }
 
@@ -375,10 +377,11 @@ variant_split_join(const char *upper, GRand *rng)
     gsize n = strlen(a);
     if (i + 1 < w->len && i + 1 != comma) {
       const char *b = w->pdata[i + 1];
+      gboolean dotted = strchr(a, '.') || strchr(b, '.');
       gboolean syllables = n <= 4 && strlen(b) <= 4 && ascii_letters(a) && ascii_letters(b) &&
                            !in_set(a, prefix_words) && !in_set(b, prefix_words) &&
                            !in_set(b, suffix_words);
-      if (in_set(a, prefix_words) || in_set(b, suffix_words) || syllables) {
+      if (!dotted && (in_set(a, prefix_words) || in_set(b, suffix_words) || syllables)) {
         GString *s = g_string_new(NULL);
         for (guint k = 0; k < w->len; k++)
           g_string_append_printf(s, "%s%s",
