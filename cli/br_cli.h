@@ -34,6 +34,7 @@ int br_cmd_mine(int argc, char **argv);
 int br_cmd_outcomes(int argc, char **argv);
 int br_cmd_report(int argc, char **argv);
 int br_cmd_watchlist(int argc, char **argv);
+int br_cmd_watchlist_screen(int argc, char **argv);
 int br_cmd_serve(int argc, char **argv);
 int br_cmd_user(int argc, char **argv);
 int br_cmd_profile(int argc, char **argv);

@@ -478,7 +478,7 @@ static const struct {
     {"import", watchlist_import}, {"list", watchlist_list},
     {"show", watchlist_show},     {"match", watchlist_match},
     {"except", watchlist_except}, {"exceptions", watchlist_exceptions},
-    {"revoke", watchlist_revoke},
+    {"revoke", watchlist_revoke}, {"screen", br_cmd_watchlist_screen},
 };
 
 int
@@ -493,6 +493,8 @@ br_cmd_watchlist(int argc, char **argv)
       "       boxrank watchlist list\n"
       "       boxrank watchlist show NAME [--limit N] [--rejects]\n"
       "       boxrank watchlist match \"NAME\" [--list NAME ...] [--top N]\n"
+      "       boxrank watchlist screen FILE|- [--list NAME ...] [--top N] [--out FILE] "
+      "[--format csv|jsonl] [--threads N]\n"
       "       boxrank watchlist except --list NAME --entry ID --party \"TEXT\" --by WHO "
       "--reason WHY [--until YYYY-MM-DD]\n"
       "       boxrank watchlist exceptions\n"
