@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "br_output.h"
+#include "br_watchset.h"
 
 /* Exit codes, documented in README.md. */
 enum {
@@ -84,3 +85,20 @@ gboolean br_cli_write_summary(const BrRunSummary *summary, const char *path, gbo
 /* The exit status of a run that wrote its output: rejects (3), rule errors (4), both (5) or
  * 0; rules the breaker switched off are told on stderr. */
 int br_cli_run_status(const BrPipelineResult *result, const BrPack *pack, guint64 rejected);
+
+/* What watchlist match and watchlist screen share: --list (repeat), --top, --min-score, --as-of
+ * and --db, with the same meaning and defaults. */
+typedef struct {
+  char *db, *as_of;
+  char **lists;
+  gint top;
+  gdouble min_score;
+} BrCliScreenOptions;
+/* Sets the defaults and adds the options to ctx. */
+void br_cli_screen_options_add(GOptionContext *ctx, BrCliScreenOptions *options);
+/* After parsing: TRUE when --top and --min-score are in range, else says why. */
+gboolean br_cli_screen_options_check(const char *command, const BrCliScreenOptions *options);
+/* Opens the store read-only and loads the lists; NULL, having said why, on failure or when the
+ * store holds no list. */
+BrWatchSet *br_cli_screen_load(const BrCliScreenOptions *options, BrStore **store);
+void br_cli_screen_options_clear(BrCliScreenOptions *options);

@@ -236,64 +236,96 @@ watchlist_show(int argc, char **argv)
 
 static const char *const quality_names[] = {"primary", "good", "low"};
 
+void
+br_cli_screen_options_add(GOptionContext *ctx, BrCliScreenOptions *o)
+{
+  *o = (BrCliScreenOptions){.top = 5, .min_score = BR_NAME_DEFAULT_THRESHOLD};
+  GOptionEntry entries[] = {
+      {"list", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->lists, "Screen this list (repeat; default all)",
+       "NAME"},
+      {"top", 0, 0, G_OPTION_ARG_INT, &o->top, "The N best candidates of a name (default 5)", "N"},
+      {"min-score", 0, 0, G_OPTION_ARG_DOUBLE, &o->min_score,
+       "Lowest score shown (default: the screening threshold " G_STRINGIFY(
+           BR_NAME_DEFAULT_THRESHOLD) ")",
+       "S"},
+      {"as-of", 0, 0, G_OPTION_ARG_STRING, &o->as_of,
+       "Date for the exceptions in force (default today)", "DATE"},
+      {"db", 0, 0, G_OPTION_ARG_FILENAME, &o->db, DB_HELP, "PATH"},
+      {NULL}};
+  g_option_context_add_main_entries(ctx, entries, NULL);
+}
+
+gboolean
+br_cli_screen_options_check(const char *command, const BrCliScreenOptions *o)
+{
+  if (o->top >= 1 && o->top <= 100 && o->min_score > 0 && o->min_score <= 1)
+    return TRUE;
+  fprintf(stderr, "boxrank: %s: --top takes 1..100 and --min-score (0, 1]\n", command);
+  return FALSE;
+}
+
+BrWatchSet *
+br_cli_screen_load(const BrCliScreenOptions *o, BrStore **store)
+{
+  GError *error = NULL;
+  BrWatchSet *set = NULL;
+  *store = br_store_open(o->db ? o->db : br_store_default_path(), BR_STORE_READ_ONLY, &error);
+  if (!*store ||
+      !(set = br_watch_set_load(*store, (const char *const *)o->lists, o->as_of, 0, &error))) {
+    br_cli_error(error);
+    return NULL;
+  }
+  if (br_watch_set_nlists(set) == 0) {
+    fprintf(stderr, "boxrank: no watchlists in the store (see 'boxrank watchlist import')\n");
+    br_watch_set_free(set);
+    return NULL;
+  }
+  return set;
+}
+
+void
+br_cli_screen_options_clear(BrCliScreenOptions *o)
+{
+  g_free(o->db);
+  g_free(o->as_of);
+  g_strfreev(o->lists);
+}
+
 static int
 watchlist_match(int argc, char **argv)
 {
-  char *db = NULL, *as_of = NULL;
-  char **lists = NULL;
-  gint top = 5;
-  gdouble min_score = BR_NAME_DEFAULT_THRESHOLD;
-  GOptionEntry entries[] = {
-      {"list", 0, 0, G_OPTION_ARG_STRING_ARRAY, &lists, "Screen this list (repeat; default all)",
-       "NAME"},
-      {"top", 0, 0, G_OPTION_ARG_INT, &top, "Print the N best candidates (default 5)", "N"},
-      {"min-score", 0, 0, G_OPTION_ARG_DOUBLE, &min_score,
-       "Lowest score printed (default: the screening threshold " G_STRINGIFY(
-           BR_NAME_DEFAULT_THRESHOLD) ")",
-       "S"},
-      {"as-of", 0, 0, G_OPTION_ARG_STRING, &as_of,
-       "Date for the exceptions in force (default today)", "DATE"},
-      {"db", 0, 0, G_OPTION_ARG_FILENAME, &db, DB_HELP, "PATH"},
-      {NULL}};
+  BrCliScreenOptions opt;
   GOptionContext *ctx = g_option_context_new("NAME - screen a party name against the lists");
-  g_option_context_add_main_entries(ctx, entries, NULL);
+  br_cli_screen_options_add(ctx, &opt);
   g_option_context_set_summary(
       ctx, "Prints the best candidates: score, list, entry id, kind, quality of the listed\n"
            "name, the listed name, the matched token pairs (query=listed) and the parts of\n"
            "the score (the name score; a match resting on common given names and surnames\n"
            "only is capped under the threshold: a name alone is no evidence). Candidates\n"
            "under an analyst's exception are marked 'excepted'. Exit 0 when something\n"
-           "matched, 1 when nothing did.");
+           "matched, 1 when nothing did. A file of names: 'watchlist screen'.");
   int rc = BR_EXIT_USAGE;
   BrStore *store = NULL;
   BrWatchSet *set = NULL;
   BrNameScratch *scratch = NULL;
   BrWatchHit *hits = NULL;
-  GError *error = NULL;
   if (!br_cli_parse(ctx, &argc, &argv,
                     "boxrank watchlist match \"Mohamed Al Hamdi\" --list un --top 3\n"
                     "  boxrank watchlist match -- \"-Al Hamdi\"   (a name starting with a dash)"))
     goto out;
-  if (argc != 2 || top < 1 || top > 100 || min_score <= 0 || min_score > 1) {
-    fprintf(stderr, "boxrank: watchlist match takes one name; --top 1..100; --min-score in "
-                    "(0, 1]\nRun with --help for usage.\n");
+  if (argc != 2) {
+    fprintf(stderr, "boxrank: watchlist match takes one name\nRun with --help for usage.\n");
     goto out;
   }
-  if (!(store = open_store(db, BR_STORE_READ_ONLY, &rc)))
+  if (!br_cli_screen_options_check("watchlist match", &opt))
     goto out;
   rc = BR_EXIT_FAILURE;
-  set = br_watch_set_load(store, (const char *const *)lists, as_of, 0, &error);
-  if (!set) {
-    br_cli_error(error);
+  if (!(set = br_cli_screen_load(&opt, &store)))
     goto out;
-  }
-  if (br_watch_set_nlists(set) == 0) {
-    fprintf(stderr, "boxrank: no watchlists in the store (see 'boxrank watchlist import')\n");
-    goto out;
-  }
   scratch = br_name_scratch_new(br_watch_set_index(set));
-  hits = g_new(BrWatchHit, top);
-  guint n = br_watch_set_match(set, scratch, argv[1], -1, 0, min_score, TRUE, hits, (guint)top);
+  hits = g_new(BrWatchHit, opt.top);
+  guint n =
+      br_watch_set_match(set, scratch, argv[1], -1, 0, opt.min_score, TRUE, hits, (guint)opt.top);
   printf("score\tlist\tentry\tkind\tquality\tname\tmatched tokens\tscore parts\n");
   for (guint i = 0; i < n; i++) {
     const BrWatchHit *h = &hits[i];
@@ -311,7 +343,7 @@ watchlist_match(int argc, char **argv)
            h->excepted ? "\texcepted" : "");
   }
   if (n == 0)
-    printf("(no candidate scores %.2f or more)\n", min_score);
+    printf("(no candidate scores %.2f or more)\n", opt.min_score);
   rc = n > 0 ? BR_EXIT_OK : BR_EXIT_FAILURE;
 out:
   g_free(hits);
@@ -319,9 +351,7 @@ out:
   br_watch_set_free(set);
   br_store_close(store);
   g_option_context_free(ctx);
-  g_strfreev(lists);
-  g_free(db);
-  g_free(as_of);
+  br_cli_screen_options_clear(&opt);
   return rc;
 }
 

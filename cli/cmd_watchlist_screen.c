@@ -269,20 +269,11 @@ open_out(const char *path, GError **error)
 int
 br_cmd_watchlist_screen(int argc, char **argv)
 {
-  char *db = NULL, *as_of = NULL, *format_text = NULL, *input_text = NULL, *column = NULL;
+  char *format_text = NULL, *input_text = NULL, *column = NULL;
   char *out_path = NULL, *reject_path = NULL;
-  char **lists = NULL;
-  gint top = 5, threads = 0;
-  gdouble min_score = BR_NAME_DEFAULT_THRESHOLD;
+  gint threads = 0;
   gboolean quiet = FALSE;
   GOptionEntry entries[] = {
-      {"list", 0, 0, G_OPTION_ARG_STRING_ARRAY, &lists, "Screen this list (repeat; default all)",
-       "NAME"},
-      {"top", 0, 0, G_OPTION_ARG_INT, &top, "Write each name's N best candidates (default 5)", "N"},
-      {"min-score", 0, 0, G_OPTION_ARG_DOUBLE, &min_score,
-       "Lowest score written (default: the screening threshold)", "S"},
-      {"as-of", 0, 0, G_OPTION_ARG_STRING, &as_of,
-       "Date for the exceptions in force (default today)", "DATE"},
       {"input-format", 0, 0, G_OPTION_ARG_STRING, &input_text,
        "auto, csv or jsonl (default auto: .jsonl, .ndjson, .json or a first '{' is JSON Lines)",
        "FORMAT"},
@@ -296,11 +287,11 @@ br_cmd_watchlist_screen(int argc, char **argv)
        "Where rejected records go (default: OUT.rejects.csv; ./rejects.csv without --out)", "FILE"},
       {"threads", 't', 0, G_OPTION_ARG_INT, &threads,
        "Worker threads, at most 64 (default: one per core)", "N"},
-      {"db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Store (default: $BOXRANK_DB, else ./boxrank.db)",
-       "PATH"},
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on standard error", NULL},
       {NULL}};
+  BrCliScreenOptions opt;
   GOptionContext *ctx = g_option_context_new("FILE|- - screen a file of names against the lists");
+  br_cli_screen_options_add(ctx, &opt);
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_option_context_set_summary(
       ctx, "Reads a CSV with a header (a name column; the other columns are passed through) or\n"
@@ -325,12 +316,13 @@ br_cmd_watchlist_screen(int argc, char **argv)
                     "  cut -d, -f3 manifest.csv | boxrank watchlist screen - --column "
                     "shipper_name --format jsonl"))
     goto out;
-  if (argc != 2 || top < 1 || top > 100 || min_score <= 0 || min_score > 1) {
-    fprintf(stderr, "boxrank: watchlist screen takes one file (or -); --top 1..100; "
-                    "--min-score in (0, 1]\nRun with --help for usage.\n");
+  if (argc != 2) {
+    fprintf(stderr, "boxrank: watchlist screen takes one file (or - for standard input)\n"
+                    "Run with --help for usage.\n");
     goto out;
   }
-  if (!br_cli_threads("watchlist screen", threads))
+  if (!br_cli_screen_options_check("watchlist screen", &opt) ||
+      !br_cli_threads("watchlist screen", threads))
     goto out;
   if (input_text && !br_name_file_format_parse(input_text, &input_format)) {
     fprintf(stderr,
@@ -345,15 +337,8 @@ br_cmd_watchlist_screen(int argc, char **argv)
     goto out;
   }
   rc = BR_EXIT_FAILURE;
-  store = br_store_open(db ? db : br_store_default_path(), BR_STORE_READ_ONLY, &error);
-  if (!store || !(set = br_watch_set_load(store, (const char *const *)lists, as_of, 0, &error))) {
-    br_cli_error(error);
+  if (!(set = br_cli_screen_load(&opt, &store)))
     goto out;
-  }
-  if (br_watch_set_nlists(set) == 0) {
-    fprintf(stderr, "boxrank: no watchlists in the store (see 'boxrank watchlist import')\n");
-    goto out;
-  }
   if (!(file = br_name_file_open(argv[1], input_format, column, &error))) {
     br_cli_error(error);
     goto out;
@@ -373,7 +358,7 @@ br_cmd_watchlist_screen(int argc, char **argv)
   }
   fputs("file,line,field,reason,record\n", sc.rejects);
   guint nthreads = threads ? (guint)threads : MAX(1, (guint)g_get_num_processors());
-  batch = br_watch_batch_new(set, nthreads, 0, min_score, (guint)top);
+  batch = br_watch_batch_new(set, nthreads, 0, opt.min_score, (guint)opt.top);
   sc.buf = g_string_new(NULL);
   sc.text = g_string_chunk_new(64 * 1024);
   sc.rows = g_array_new(FALSE, FALSE, sizeof(Row));
@@ -397,7 +382,7 @@ br_cmd_watchlist_screen(int argc, char **argv)
             "%s: %" G_GUINT64_FORMAT " names screened against %u list%s at %.2f, %" G_GUINT64_FORMAT
             " with a candidate, %" G_GUINT64_FORMAT " rejected%s%s%s, in %.2f s\n",
             sc.path, sc.names, br_watch_set_nlists(set), br_watch_set_nlists(set) == 1 ? "" : "s",
-            min_score, sc.with_hits, sc.rejected, sc.rejected ? " (see " : "",
+            opt.min_score, sc.with_hits, sc.rejected, sc.rejected ? " (see " : "",
             sc.rejected ? reject_path : "", sc.rejected ? ")" : "",
             (double)(g_get_monotonic_time() - start) / 1e6);
   rc = sc.rejected ? BR_EXIT_REJECTS : BR_EXIT_OK;
@@ -417,9 +402,7 @@ out:
   br_watch_set_free(set);
   br_store_close(store);
   g_option_context_free(ctx);
-  g_strfreev(lists);
-  g_free(db);
-  g_free(as_of);
+  br_cli_screen_options_clear(&opt);
   g_free(format_text);
   g_free(input_text);
   g_free(column);
