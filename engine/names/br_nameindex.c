@@ -930,26 +930,28 @@ record_score(const BrNameScratch *s, const Record *rec, BrNamePair *pairs, guint
   return score;
 }
 
+/* The map through (0, 0), (x, y) and (1, 1), linear between, clamped to 0..1: with (x, y) swapped,
+ * its inverse. */
+static double
+through_knot(double v, double x, double y)
+{
+  if (v <= 0)
+    return 0;
+  if (v >= 1)
+    return 1;
+  return v <= x ? v * y / x : y + (v - x) * (1 - y) / (1 - x);
+}
+
 double
 br_name_calibrate(double raw)
 {
-  const double r = BR_NAME_CALIBRATION_RAW, t = BR_NAME_DEFAULT_THRESHOLD;
-  if (raw <= 0)
-    return 0;
-  if (raw >= 1)
-    return 1;
-  return raw <= r ? raw * t / r : t + (raw - r) * (1 - t) / (1 - r);
+  return through_knot(raw, BR_NAME_CALIBRATION_RAW, BR_NAME_DEFAULT_THRESHOLD);
 }
 
 double
 br_name_uncalibrate(double score)
 {
-  const double r = BR_NAME_CALIBRATION_RAW, t = BR_NAME_DEFAULT_THRESHOLD;
-  if (score <= 0)
-    return 0;
-  if (score >= 1)
-    return 1;
-  return score <= t ? score * r / t : r + (score - t) * (1 - r) / (1 - t);
+  return through_knot(score, BR_NAME_DEFAULT_THRESHOLD, BR_NAME_CALIBRATION_RAW);
 }
 
 /* Scores a listed name and keeps it when it reaches threshold (calibrated). Capping only
