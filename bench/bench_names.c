@@ -241,17 +241,10 @@ screen_names(const BrWatchSet *set, guint count)
   return names;
 }
 
-/* bench_names names: the names of bench_names screen as a CSV for `watchlist screen`. */
-static int
-print_names(const char *data, guint count)
+/* The names as a CSV (id,name) for `watchlist screen`. */
+static void
+print_names(char **names, guint count)
 {
-  GError *error = NULL;
-  BrWatchSet *set = load_set(data, FALSE, 0, &error);
-  if (!set) {
-    fprintf(stderr, "bench_names: %s\n", error->message);
-    return 1;
-  }
-  char **names = screen_names(set, count);
   GString *out = g_string_new("id,name\n");
   for (guint i = 0; i < count; i++) {
     g_string_append_printf(out, "N%u,", i + 1);
@@ -260,14 +253,12 @@ print_names(const char *data, guint count)
   }
   fwrite(out->str, 1, out->len, stdout);
   g_string_free(out, TRUE);
-  g_strfreev(names);
-  br_watch_set_free(set);
-  return 0;
 }
 
-/* bench_names screen: the batch screening of `watchlist screen`, first sight only. */
+/* bench_names screen: the batch screening of `watchlist screen`, first sight only (or, with
+ * print_only, bench_names names: the names alone). */
 static int
-bench_screen(const char *data, guint count)
+bench_screen(const char *data, guint count, gboolean print_only)
 {
   GError *error = NULL;
   BrWatchSet *set = load_set(data, FALSE, 0, &error);
@@ -276,6 +267,12 @@ bench_screen(const char *data, guint count)
     return 1;
   }
   char **names = screen_names(set, count);
+  if (print_only) {
+    print_names(names, count);
+    g_strfreev(names);
+    br_watch_set_free(set);
+    return 0;
+  }
   gsize *lens = g_new(gsize, count);
   for (guint i = 0; i < count; i++)
     lens[i] = strlen(names[i]);
@@ -373,10 +370,8 @@ main(int argc, char **argv)
                     "       BR_SHARED_DATA=DIR bench_names screen|names [NAMES]\n");
     return 2;
   }
-  if (names_mode)
-    return print_names(data, lines);
   if (screen_mode)
-    return bench_screen(data, lines);
+    return bench_screen(data, lines, names_mode);
   GError *error = NULL;
   gint64 t0 = g_get_monotonic_time();
   BrWatchSet *set = load_set(data, TRUE, BR_WATCH_PARTY_KINDS, &error);
