@@ -72,6 +72,9 @@ gboolean br_cli_prepare_out(const char *out_dir, GError **error);
 /* --max-reject-share: a fraction (0.05) or a percentage (5%), from 0 to 1; NULL leaves share.
  * Prints why and returns FALSE otherwise. */
 gboolean br_cli_share(const char *command, const char *text, double *share);
+/* --unit-memory: a whole number of bytes with a unit, K, M or G (powers of 1024), at least 1M;
+ * NULL leaves bytes. Prints why and returns FALSE otherwise. */
+gboolean br_cli_unit_memory(const char *command, const char *text, gsize *bytes);
 /* TRUE, having said why, when more than max_share of the lines were rejected: the run must
  * write no lists (exit BR_EXIT_TOO_MANY_REJECTS). */
 gboolean br_cli_rejects_over(const char *inputs, guint64 rows_read, guint64 rejected,

@@ -63,6 +63,27 @@ br_cli_share(const char *command, const char *text, double *share)
 }
 
 gboolean
+br_cli_unit_memory(const char *command, const char *text, gsize *bytes)
+{
+  if (!text)
+    return TRUE;
+  char *end;
+  guint64 v = g_ascii_strtoull(text, &end, 10);
+  guint shift = 0;
+  if (end != text && g_ascii_isdigit(text[0]))
+    shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+  if (shift == 0 || end[1] || v > (G_MAXSIZE >> shift) || (v << shift) < (1u << 20)) {
+    fprintf(stderr,
+            "boxrank %s: --unit-memory takes a size with its unit, K, M or G, of at least 1M "
+            "(such as 512M or 2G), not '%s'\n",
+            command, text);
+    return FALSE;
+  }
+  *bytes = (gsize)(v << shift);
+  return TRUE;
+}
+
+gboolean
 br_cli_rejects_over(const char *inputs, guint64 rows_read, guint64 rejected, double max_share,
                     const char *reject_files)
 {

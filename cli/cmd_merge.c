@@ -38,8 +38,9 @@ br_cmd_merge(int argc, char **argv)
       ctx, "Combine the partials that 'boxrank rank --partial' wrote for the partitions of one\n"
            "run (file chunks ranked on several machines) into the per-port lists and summary\n"
            "that one 'boxrank rank' over the whole input writes: units whose lines fall in\n"
-           "several partitions are completed first, then every port is ranked and drawn\n"
-           "with --seed. The list date and watchlists are the partials' (they must agree).\n"
+           "several partitions are completed in a merge of the partials' sorted units, which\n"
+           "keeps per port only what can be listed, and every port is ranked and drawn with\n"
+           "--seed. The list date and watchlists are the partials' (they must agree).\n"
            "The run is not recorded in the store. Exit status as for rank.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   int status = BR_EXIT_FAILURE;
@@ -97,7 +98,9 @@ br_cmd_merge(int argc, char **argv)
     status = BR_EXIT_TOO_MANY_REJECTS;
     goto out;
   }
-  lists = br_rank_select(merge->result.units, pack, seed);
+  lists = br_partial_merge_select(merge, seed, &error);
+  if (!lists)
+    goto fail;
   rules_off = br_output_rules_off(&merge->result, merge->resolutions);
   BrListStamp stamp = {run_id, merge->list_date, seed, merge->watch, rules_off};
   gboolean written = to_stdout
@@ -115,6 +118,7 @@ br_cmd_merge(int argc, char **argv)
       .rows_rejected = merge->rows_rejected,
       .reject_path = merge->rows_rejected ? rejects : NULL,
       .elapsed_s = (g_get_monotonic_time() - start) / 1e6,
+      .units = merge->units,
       .result = &merge->result,
       .lists = lists,
   };

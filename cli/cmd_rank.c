@@ -22,6 +22,11 @@
 #include "br_store.h"
 #include "br_watchset.h"
 
+/* Rolled-up units past this spill to disk (--unit-memory): about the units of a million
+ * manifest lines of bench/, so a day of that size ranks in memory as before, and a larger
+ * input stays at the same peak (bench/README.md, "Memory"). */
+#define DEFAULT_UNIT_MEMORY ((gsize)256 << 20)
+
 typedef struct {
   gint64 last_us;
   gint64 start_us;
@@ -62,7 +67,7 @@ br_cmd_rank(int argc, char **argv)
   char *rules_dir = NULL, *profile_path = NULL, *out_dir = NULL, *format_text = NULL;
   char *reject_path = NULL, *summary_path = NULL, *db_path = NULL, *as_of = NULL;
   char **history_files = NULL, *label = NULL, *reference_dir = NULL, *input_format_text = NULL;
-  char *share_text = NULL, *seed_text = NULL, *partial_path = NULL;
+  char *share_text = NULL, *seed_text = NULL, *partial_path = NULL, *unit_memory_text = NULL;
   gboolean no_store = FALSE, parse_only = FALSE;
   gint threads = 0;
   guint64 seed = 0;
@@ -116,6 +121,12 @@ br_cmd_rank(int argc, char **argv)
        "instead of lists (docs/scale.md). The store is read (history, watchlists), not "
        "written; rejects go to FILE.rejects.csv unless --rejects says otherwise",
        "FILE"},
+      {"unit-memory", 0, 0, G_OPTION_ARG_STRING, &unit_memory_text,
+       "Memory for the rolled-up units of a run that records nothing (--no-store, --partial): "
+       "past it they are spilled to sorted files in a temporary folder inside --out (or "
+       "next to the partial, or in $TMPDIR) and merged at the end, with the same lists. A size "
+       "such as 512M or 2G (default: 256M)",
+       "SIZE"},
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary on standard error", NULL},
       {NULL},
   };
@@ -146,6 +157,10 @@ br_cmd_rank(int argc, char **argv)
   GPtrArray *lists = NULL;
   GArray *rules_off = NULL;
   BrPipelineResult result = {0};
+  BrUnitRuns *runs = NULL;
+  char *spill_base = NULL;
+  gsize unit_budget = DEFAULT_UNIT_MEMORY;
+  guint64 nunits = 0;
   BrEntityKeys *entity_keys = NULL;
   BrHistory *history = NULL;
   BrStore *store = NULL, *watch_store = NULL;
@@ -180,7 +195,8 @@ br_cmd_rank(int argc, char **argv)
     status = BR_EXIT_USAGE;
     goto out;
   }
-  if (!br_cli_share("rank", share_text, &max_share)) {
+  if (!br_cli_share("rank", share_text, &max_share) ||
+      !br_cli_unit_memory("rank", unit_memory_text, &unit_budget)) {
     status = BR_EXIT_USAGE;
     goto out;
   }
@@ -319,6 +335,15 @@ br_cmd_rank(int argc, char **argv)
     }
   }
 
+  /* A run that records nothing needs no unit but those it lists: its units go to sorted runs,
+   * spilled to disk past the budget, and are selected in a merge (bench/README.md, "Memory").
+   * Recording keeps every unit in memory: the store packs each one's entity values. */
+  if (partial_path || !store) {
+    spill_base = partial_path ? g_path_get_dirname(partial_path)
+                 : to_stdout  ? NULL
+                              : g_strdup(out_dir);
+    runs = br_unit_runs_new(pack, spill_base);
+  }
   Progress progress = {.start_us = start};
   gboolean show = !quiet && br_cli_show_progress();
   BrPipelineOptions popts = {
@@ -331,6 +356,8 @@ br_cmd_rank(int argc, char **argv)
       .watch = watch,
       .reference = reference,
       .parse_only = parse_only,
+      .runs = runs,
+      .unit_budget = unit_budget,
   };
   popts.track_versions = TRUE;
   for (guint i = 0; i < ninputs; i++) {
@@ -351,6 +378,10 @@ br_cmd_rank(int argc, char **argv)
       goto fail;
     }
     br_pipeline_result_clear(&result);
+    if (runs) {
+      br_unit_runs_free(runs);
+      popts.runs = runs = br_unit_runs_new(pack, spill_base);
+    }
     popts.track_versions = FALSE;
     popts.amendments = amendments;
     for (guint i = 0; i < ninputs; i++) {
@@ -406,15 +437,16 @@ br_cmd_rank(int argc, char **argv)
         .watch = watch,
         .rules_off = rules_off = br_output_rules_off(&result, resolutions),
         .result = &result,
+        .runs = runs,
     };
-    if (!br_partial_write(partial_path, pack, &info, &error))
+    if (!br_partial_write(partial_path, pack, &info, &nunits, &error))
       goto fail;
     if (!quiet)
       fprintf(stderr,
               "boxrank: partial %s: %s, %" G_GUINT64_FORMAT " lines read, %" G_GUINT64_FORMAT
-              " rejected, %u units, %.2f s (boxrank merge writes the lists)\n",
-              partial_path, input_names->str, rows_read, rejected,
-              br_unit_table_size(result.units), (g_get_monotonic_time() - start) / 1e6);
+              " rejected, %" G_GUINT64_FORMAT " units, %.2f s (boxrank merge writes the lists)\n",
+              partial_path, input_names->str, rows_read, rejected, nunits,
+              (g_get_monotonic_time() - start) / 1e6);
     goto finish;
   }
   if (br_cli_rejects_over(input_names->str, rows_read, rejected, max_share,
@@ -422,7 +454,17 @@ br_cmd_rank(int argc, char **argv)
     status = BR_EXIT_TOO_MANY_REJECTS;
     goto out;
   }
-  lists = br_rank_select(result.units, pack, seed);
+  if (runs) {
+    if (!(lists = br_rank_select_runs(runs, pack, seed, &nunits, &error)))
+      goto fail;
+  } else {
+    lists = br_rank_select(result.units, pack, seed);
+    nunits = br_unit_table_size(result.units);
+  }
+  if (runs && br_unit_runs_spilled(runs) && !quiet)
+    fprintf(stderr,
+            "boxrank: the units passed --unit-memory: %u sorted runs spilled to disk and merged\n",
+            br_unit_runs_spilled(runs));
   rules_off = br_output_rules_off(&result, resolutions);
   BrListStamp stamp = {run_id, list_date, seed, watch, rules_off};
   gboolean written = parse_only ? TRUE
@@ -457,7 +499,7 @@ br_cmd_rank(int argc, char **argv)
         .seed = seed,
         .lines_read = rows_read,
         .lines_rejected = rejected,
-        .units = br_unit_table_size(result.units),
+        .units = nunits,
         .fire_counts = result.fire_counts,
         .failure_counts = result.failure_counts,
         .rules_off = rules_off,
@@ -499,6 +541,7 @@ br_cmd_rank(int argc, char **argv)
       .rows_rejected = rejected,
       .reject_path = rejected ? rejects_written->str : NULL,
       .elapsed_s = (g_get_monotonic_time() - start) / 1e6,
+      .units = nunits,
       .result = &result,
       .lists = lists,
   };
@@ -522,6 +565,9 @@ out:
   if (rules_off)
     g_array_unref(rules_off);
   br_pipeline_result_clear(&result);
+  br_unit_runs_free(runs);
+  g_free(spill_base);
+  g_free(unit_memory_text);
   g_ptr_array_free(resolutions, TRUE);
   br_amendments_free(amendments);
   br_run_versions_free(run_versions);

@@ -449,9 +449,9 @@ br_output_summary_json(GString *out, const BrRunSummary *s)
                          ",\n  \"seed\": %" G_GUINT64_FORMAT ",\n  \"threads\": %u,\n"
                          "  \"lines_read\": %" G_GUINT64_FORMAT ",\n"
                          "  \"lines_rejected\": %" G_GUINT64_FORMAT ",\n"
-                         "  \"lines_scored\": %" G_GUINT64_FORMAT ",\n  \"units\": %u,\n",
+                         "  \"lines_scored\": %" G_GUINT64_FORMAT ",\n  \"units\": %" G_GUINT64_FORMAT ",\n",
                          s->stamp->seed, s->threads, s->rows_read, s->rows_rejected,
-                         r->lines_scored, br_unit_table_size(r->units));
+                         r->lines_scored, s->units);
   g_string_append(out, "  \"reject_file\": ");
   if (s->reject_path)
     br_json_append_string(out, s->reject_path, -1);
@@ -525,10 +525,10 @@ br_output_summary_text(GString *out, const BrRunSummary *s)
       out,
       "boxrank: run %s: %s with pack %s %s (%.12s), seed %" G_GUINT64_FORMAT ", lists for %s\n"
       "  lines read %" G_GUINT64_FORMAT ", rejected %" G_GUINT64_FORMAT
-      ", units %u, %.2f s, %.0f lines/s, %u threads\n",
+      ", units %" G_GUINT64_FORMAT ", %.2f s, %.0f lines/s, %u threads\n",
       s->stamp->run_id, s->input, settings->name, settings->version ? settings->version : "",
       br_pack_hash(s->pack), s->stamp->seed, s->stamp->list_date, s->rows_read, s->rows_rejected,
-      br_unit_table_size(r->units), s->elapsed_s,
+      s->units, s->elapsed_s,
       s->elapsed_s > 0 ? s->rows_read / s->elapsed_s : 0.0, s->threads);
   if (s->rows_rejected)
     g_string_append_printf(out, "  rejected rows written to %s\n",

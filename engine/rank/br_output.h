@@ -65,6 +65,7 @@ typedef struct {
   guint64 rows_rejected;
   const char *reject_path; /* NULL when nothing was rejected */
   double elapsed_s;
+  guint64 units; /* the run's inspection units */
   const BrPipelineResult *result;
   GPtrArray *lists; /* BrPortList* */
 } BrRunSummary;

@@ -7,125 +7,19 @@
 
 #include <glib/gstdio.h>
 
+#include "br_binio.h"
+#include "br_unit_runs.h"
+
 /* The format (docs/scale.md): this magic, then little-endian fixed-width numbers, doubles as
  * their IEEE-754 bits, strings as a 32-bit length and their bytes; "END\n" closes the file so
  * that a partial cut short is told from a whole one. */
 static const char MAGIC[] = "BOXRANK-PARTIAL 1\n";
 static const char END[] = "END\n";
-#define MAX_STRING (1u << 28)
-
-typedef struct {
-  FILE *f;
-} Writer;
-
-static void
-put(Writer *w, const void *p, gsize n)
-{
-  fwrite(p, 1, n, w->f);
-}
-
-static void
-put_u8(Writer *w, guint8 v)
-{
-  put(w, &v, 1);
-}
-
-static void
-put_u32(Writer *w, guint32 v)
-{
-  v = GUINT32_TO_LE(v);
-  put(w, &v, 4);
-}
-
-static void
-put_u64(Writer *w, guint64 v)
-{
-  v = GUINT64_TO_LE(v);
-  put(w, &v, 8);
-}
-
-static void
-put_f64(Writer *w, double d)
-{
-  guint64 v;
-  memcpy(&v, &d, 8);
-  put_u64(w, v);
-}
-
-static void
-put_str(Writer *w, const char *s)
-{
-  gsize n = s ? strlen(s) : 0;
-  put_u32(w, (guint32)n);
-  if (n)
-    put(w, s, n);
-}
-
-static gint
-cmp_port_unit(gconstpointer a, gconstpointer b)
-{
-  const BrUnit *x = *(BrUnit *const *)a, *y = *(BrUnit *const *)b;
-  int c = strcmp(x->port, y->port);
-  return c ? c : strcmp(x->unit, y->unit);
-}
-
-typedef struct {
-  guint rule;
-  double points;
-  const char *text;
-} ReasonRef;
-
-static gint
-cmp_reason_ref(gconstpointer a, gconstpointer b)
-{
-  const ReasonRef *x = a, *y = b;
-  if (x->rule != y->rule)
-    return x->rule < y->rule ? -1 : 1;
-  return strcmp(x->text, y->text);
-}
-
-static void
-put_unit(Writer *w, const BrUnit *u, const BrPack *pack)
-{
-  put_str(w, u->port);
-  put_str(w, u->unit);
-  put_str(w, u->record);
-  put_f64(w, u->score);
-  put_f64(w, u->uncertainty);
-  put_u64(w, u->nlines);
-  put_u8(w, (guint8)((u->amended ? 1 : 0) | (u->points ? 2 : 0)));
-  guint nfired = u->fired ? u->fired->len : 0;
-  put_u32(w, nfired);
-  for (guint k = 0; k < nfired; k++) {
-    put_u32(w, g_array_index(u->fired, guint, k));
-    if (u->points)
-      put_f64(w, g_array_index(u->points, double, k));
-  }
-  /* A unit holds its reasons in the order its lines came; written by rule and text, the
-   * partial's bytes do not depend on which worker saw which line first. */
-  guint nreasons = u->reasons ? u->reasons->len : 0;
-  GArray *order = g_array_sized_new(FALSE, FALSE, sizeof(ReasonRef), nreasons);
-  for (guint k = 0; k < nreasons; k++) {
-    guint rule = g_array_index(u->reason_rules, guint, k);
-    /* Stored "ID: text"; the id is the rule's, so only the text is written. */
-    ReasonRef ref = {rule, g_array_index(u->reason_points, double, k),
-                     (const char *)g_ptr_array_index(u->reasons, k) +
-                         strlen(br_pack_rule(pack, rule)->id) + 2};
-    g_array_append_val(order, ref);
-  }
-  g_array_sort(order, cmp_reason_ref);
-  put_u32(w, nreasons);
-  for (guint k = 0; k < nreasons; k++) {
-    const ReasonRef *ref = &g_array_index(order, ReasonRef, k);
-    put_u32(w, ref->rule);
-    put_f64(w, ref->points);
-    put_str(w, ref->text);
-  }
-  g_array_free(order, TRUE);
-}
+static const char KIND[] = "boxrank partial";
 
 gboolean
-br_partial_write(const char *path, const BrPack *pack, const BrPartialInfo *info, GError **error)
+br_partial_write(const char *path, const BrPack *pack, const BrPartialInfo *info, guint64 *units,
+                 GError **error)
 {
   char *tmp = g_strconcat(path, ".tmp", NULL);
   FILE *f = g_fopen(tmp, "wb");
@@ -137,54 +31,64 @@ br_partial_write(const char *path, const BrPack *pack, const BrPartialInfo *info
     return FALSE;
   }
   setvbuf(f, NULL, _IOFBF, 1 << 20);
-  Writer w = {f};
   const BrPipelineResult *r = info->result;
-  put(&w, MAGIC, sizeof MAGIC - 1);
-  put_str(&w, br_pack_hash(pack));
-  put_str(&w, info->list_date);
-  put_str(&w, info->input);
-  put_str(&w, info->profile);
-  put_u64(&w, info->rows_read);
-  put_u64(&w, info->rows_rejected);
-  put_str(&w, info->reject_path);
+  br_bin_put(f, MAGIC, sizeof MAGIC - 1);
+  br_bin_put_str(f, br_pack_hash(pack));
+  br_bin_put_str(f, info->list_date);
+  br_bin_put_str(f, info->input);
+  br_bin_put_str(f, info->profile);
+  br_bin_put_u64(f, info->rows_read);
+  br_bin_put_u64(f, info->rows_rejected);
+  br_bin_put_str(f, info->reject_path);
   guint nwatch = info->watch ? br_watch_set_nlists(info->watch) : 0;
-  put_u32(&w, nwatch);
+  br_bin_put_u32(f, nwatch);
   for (guint i = 0; i < nwatch; i++) {
     const BrWatchlist *wl = br_watch_set_list(info->watch, i);
-    put_str(&w, wl->name);
-    put_str(&w, wl->content_hash);
-    put_u8(&w, wl->version != NULL);
-    put_str(&w, wl->version);
+    br_bin_put_str(f, wl->name);
+    br_bin_put_str(f, wl->content_hash);
+    br_bin_put_u8(f, wl->version != NULL);
+    br_bin_put_str(f, wl->version);
   }
   /* Rules off for a missing field; the breaker's are the rules' own flags below. */
   guint noff = 0;
   for (guint i = 0; info->rules_off && i < info->rules_off->len; i++)
     noff += g_array_index(info->rules_off, BrRuleOff, i).field != NULL;
-  put_u32(&w, noff);
+  br_bin_put_u32(f, noff);
   for (guint i = 0; info->rules_off && i < info->rules_off->len; i++) {
     const BrRuleOff *off = &g_array_index(info->rules_off, BrRuleOff, i);
     if (!off->field)
       continue;
-    put_u32(&w, off->rule);
-    put_str(&w, off->field);
+    br_bin_put_u32(f, off->rule);
+    br_bin_put_str(f, off->field);
   }
-  put_u32(&w, r->nrules);
+  br_bin_put_u32(f, r->nrules);
   for (guint i = 0; i < r->nrules; i++) {
-    put_u64(&w, r->fire_counts[i]);
-    put_u64(&w, r->failure_counts[i]);
-    put_u8(&w, (guint8)((r->disabled[i] ? 1 : 0) | (r->failure_messages[i] ? 2 : 0)));
+    br_bin_put_u64(f, r->fire_counts[i]);
+    br_bin_put_u64(f, r->failure_counts[i]);
+    br_bin_put_u8(f, (guint8)((r->disabled[i] ? 1 : 0) | (r->failure_messages[i] ? 2 : 0)));
     if (r->failure_messages[i])
-      put_str(&w, r->failure_messages[i]);
+      br_bin_put_str(f, r->failure_messages[i]);
   }
-  put_u64(&w, r->lines_scored);
-  GPtrArray *units = br_unit_table_all(r->units);
-  g_ptr_array_sort(units, cmp_port_unit);
-  put_u64(&w, units->len);
-  for (guint i = 0; i < units->len; i++)
-    put_unit(&w, g_ptr_array_index(units, i), pack);
-  g_ptr_array_free(units, TRUE);
-  put(&w, END, sizeof END - 1);
-  gboolean ok = !ferror(f);
+  br_bin_put_u64(f, r->lines_scored);
+  /* The units are counted as the runs are merged: their count is written in its place once
+   * known. */
+  off_t count_at = ftello(f);
+  br_bin_put_u64(f, 0);
+  guint64 nunits = 0;
+  GError *merge_error = NULL;
+  gboolean ok = br_unit_runs_rewind(info->runs, FALSE, &merge_error);
+  const BrUnit *u;
+  while (ok && (u = br_unit_runs_next(info->runs, &merge_error))) {
+    br_unit_write(f, u, pack);
+    nunits++;
+  }
+  ok = ok && !merge_error;
+  br_bin_put(f, END, sizeof END - 1);
+  ok = ok && fseeko(f, count_at, SEEK_SET) == 0;
+  if (ok)
+    br_bin_put_u64(f, nunits);
+  *units = nunits;
+  ok = ok && !ferror(f);
   int e = ok ? 0 : errno;
   if (fclose(f) != 0 && ok) {
     ok = FALSE;
@@ -194,101 +98,15 @@ br_partial_write(const char *path, const BrPack *pack, const BrPartialInfo *info
     ok = FALSE;
     e = errno;
   }
-  if (!ok) {
+  if (merge_error)
+    g_propagate_error(error, merge_error);
+  else if (!ok)
     g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: cannot write: %s", path,
                 g_strerror(e));
+  if (!ok)
     g_unlink(tmp);
-  }
   g_free(tmp);
   return ok;
-}
-
-/* Reading: a buffered reader that fails once, naming the file and the byte offset. */
-typedef struct {
-  FILE *f;
-  const char *path;
-  guint64 offset;
-  guint64 size; /* of the file: no string can be longer than what is left */
-  GError **error;
-  gboolean failed;
-} Reader;
-
-static gboolean
-fail(Reader *r, const char *what)
-{
-  if (!r->failed)
-    g_set_error(r->error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                "%s: not a whole boxrank partial: %s at byte %" G_GUINT64_FORMAT, r->path, what,
-                r->offset);
-  r->failed = TRUE;
-  return FALSE;
-}
-
-static gboolean
-get(Reader *r, void *p, gsize n)
-{
-  if (r->failed)
-    return FALSE;
-  if (fread(p, 1, n, r->f) != n)
-    return fail(r, ferror(r->f) ? g_strerror(errno) : "the file ends early");
-  r->offset += n;
-  return TRUE;
-}
-
-static guint8
-get_u8(Reader *r)
-{
-  guint8 v = 0;
-  get(r, &v, 1);
-  return v;
-}
-
-static guint32
-get_u32(Reader *r)
-{
-  guint32 v = 0;
-  get(r, &v, 4);
-  return GUINT32_FROM_LE(v);
-}
-
-static guint64
-get_u64(Reader *r)
-{
-  guint64 v = 0;
-  get(r, &v, 8);
-  return GUINT64_FROM_LE(v);
-}
-
-static double
-get_f64(Reader *r)
-{
-  guint64 v = get_u64(r);
-  double d;
-  memcpy(&d, &v, 8);
-  return d;
-}
-
-/* Into buf (reused): a string without NUL bytes. */
-static const char *
-get_str(Reader *r, GString *buf)
-{
-  guint32 n = get_u32(r);
-  if (n > MAX_STRING) {
-    fail(r, "a string longer than any boxrank writes");
-    return "";
-  }
-  if (n > r->size - MIN(r->offset, r->size)) {
-    fail(r, "a string longer than the rest of the file");
-    return "";
-  }
-  g_string_set_size(buf, n);
-  if (!get(r, buf->str, n))
-    return "";
-  if (memchr(buf->str, '\0', n)) {
-    fail(r, "a string holding a NUL byte");
-    return "";
-  }
-  return buf->str;
 }
 
 BrPartialMerge *
@@ -300,6 +118,7 @@ br_partial_merge_new(const BrPack *pack)
   m->rejects = g_string_new(NULL);
   m->strings = g_string_chunk_new(1024);
   m->resolutions = g_ptr_array_new_with_free_func((GDestroyNotify)br_fields_resolution_free);
+  m->runs = br_unit_runs_new(pack, NULL);
   return m;
 }
 
@@ -309,6 +128,7 @@ br_partial_merge_free(BrPartialMerge *m)
   if (!m)
     return;
   br_pipeline_result_clear(&m->result);
+  br_unit_runs_free(m->runs);
   g_free(m->list_date);
   g_string_free(m->inputs, TRUE);
   g_string_free(m->rejects, TRUE);
@@ -322,24 +142,24 @@ br_partial_merge_free(BrPartialMerge *m)
 
 /* The partial's watchlists: as a key every partial must share, and as a set for the stamp. */
 static gboolean
-read_watchlists(Reader *r, BrPartialMerge *m, GString *buf)
+read_watchlists(BrBinReader *r, BrPartialMerge *m, GString *buf)
 {
-  guint32 n = get_u32(r);
+  guint32 n = br_bin_get_u32(r);
   GString *key = g_string_new(NULL);
   GPtrArray *lists = g_ptr_array_new_with_free_func((GDestroyNotify)br_watchlist_free);
-  for (guint32 i = 0; i < n && !r->failed; i++) {
-    BrWatchlist *wl = br_watchlist_new(get_str(r, buf), "");
-    wl->content_hash = g_strdup(get_str(r, buf));
-    gboolean has_version = get_u8(r) != 0;
-    const char *version = get_str(r, buf);
+  for (guint32 i = 0; i < n && !br_bin_failed(r); i++) {
+    BrWatchlist *wl = br_watchlist_new(br_bin_get_str(r, buf), "");
+    wl->content_hash = g_strdup(br_bin_get_str(r, buf));
+    gboolean has_version = br_bin_get_u8(r) != 0;
+    const char *version = br_bin_get_str(r, buf);
     if (has_version)
       wl->version = g_strdup(version);
     g_string_append_printf(key, "%s=%s ", wl->name, wl->content_hash);
     g_ptr_array_add(lists, wl);
   }
-  gboolean ok = !r->failed;
+  gboolean ok = !br_bin_failed(r);
   if (ok && m->watch_key && strcmp(m->watch_key, key->str) != 0) {
-    g_set_error(r->error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+    g_set_error(&r->error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                 "%s: screened against other watchlists (%s) than the partials before it (%s)",
                 r->path, key->str, m->watch_key);
     ok = FALSE;
@@ -355,21 +175,21 @@ read_watchlists(Reader *r, BrPartialMerge *m, GString *buf)
 }
 
 static gboolean
-read_fields(Reader *r, BrPartialMerge *m, GString *buf, guint nrules)
+read_fields(BrBinReader *r, BrPartialMerge *m, GString *buf, guint nrules)
 {
-  guint32 n = get_u32(r);
+  guint32 n = br_bin_get_u32(r);
   BrFieldResolution *res = g_new0(BrFieldResolution, 1);
   res->off = g_array_new(FALSE, FALSE, sizeof(BrRuleOff));
   res->disabled = g_new0(gboolean, MAX(nrules, 1));
-  for (guint32 i = 0; i < n && !r->failed; i++) {
-    BrRuleOff off = {.rule = get_u32(r)};
-    off.field = g_string_chunk_insert_const(m->strings, get_str(r, buf));
+  for (guint32 i = 0; i < n && !br_bin_failed(r); i++) {
+    BrRuleOff off = {.rule = br_bin_get_u32(r)};
+    off.field = g_string_chunk_insert_const(m->strings, br_bin_get_str(r, buf));
     if (off.rule >= nrules)
-      return br_fields_resolution_free(res), fail(r, "a rule index out of the pack");
+      return br_fields_resolution_free(res), br_bin_fail(r, "a rule index out of the pack");
     res->disabled[off.rule] = TRUE;
     g_array_append_val(res->off, off);
   }
-  if (r->failed) {
+  if (br_bin_failed(r)) {
     br_fields_resolution_free(res);
     return FALSE;
   }
@@ -378,183 +198,114 @@ read_fields(Reader *r, BrPartialMerge *m, GString *buf, guint nrules)
 }
 
 static gboolean
-read_rules(Reader *r, BrPipelineResult *one, GString *buf)
+read_rules(BrBinReader *r, BrPipelineResult *one, GString *buf)
 {
-  for (guint i = 0; i < one->nrules && !r->failed; i++) {
-    one->fire_counts[i] = get_u64(r);
-    one->failure_counts[i] = get_u64(r);
-    guint8 flags = get_u8(r);
+  for (guint i = 0; i < one->nrules && !br_bin_failed(r); i++) {
+    one->fire_counts[i] = br_bin_get_u64(r);
+    one->failure_counts[i] = br_bin_get_u64(r);
+    guint8 flags = br_bin_get_u8(r);
     one->disabled[i] = (flags & 1) != 0;
     if (flags & 2)
-      one->failure_messages[i] = g_strdup(get_str(r, buf));
+      one->failure_messages[i] = g_strdup(br_bin_get_str(r, buf));
   }
-  return !r->failed;
-}
-
-/* Scratch of one unit as read, reused from unit to unit. */
-typedef struct {
-  GString *port, *unit, *record, *text;
-  BrUnit u;
-} UnitBuf;
-
-static gboolean
-read_unit(Reader *r, UnitBuf *b, const BrPack *pack, BrUnitTable *table)
-{
-  guint nrules = br_pack_rule_count(pack);
-  BrUnit *u = &b->u;
-  u->port = (char *)get_str(r, b->port);
-  u->unit = (char *)get_str(r, b->unit);
-  u->record = get_str(r, b->record);
-  u->score = get_f64(r);
-  u->uncertainty = get_f64(r);
-  u->nlines = get_u64(r);
-  guint8 flags = get_u8(r);
-  u->amended = (flags & 1) != 0;
-  g_array_set_size(u->fired, 0);
-  g_array_set_size(u->points, 0);
-  guint32 nfired = get_u32(r);
-  for (guint32 k = 0; k < nfired && !r->failed; k++) {
-    guint rule = get_u32(r);
-    double points = flags & 2 ? get_f64(r) : 1.0;
-    if (rule >= nrules || (k > 0 && rule <= g_array_index(u->fired, guint, k - 1)))
-      return fail(r, "fired rules out of the pack or out of order");
-    g_array_append_val(u->fired, rule);
-    g_array_append_val(u->points, points);
-  }
-  g_ptr_array_set_size(u->reasons, 0);
-  g_array_set_size(u->reason_rules, 0);
-  g_array_set_size(u->reason_points, 0);
-  guint32 nreasons = get_u32(r);
-  for (guint32 k = 0; k < nreasons && !r->failed; k++) {
-    guint rule = get_u32(r);
-    double points = get_f64(r);
-    const char *text = get_str(r, b->text);
-    if (rule >= nrules)
-      return fail(r, "a reason's rule out of the pack");
-    g_ptr_array_add(u->reasons, g_strconcat(br_pack_rule(pack, rule)->id, ": ", text, NULL));
-    g_array_append_val(u->reason_rules, rule);
-    g_array_append_val(u->reason_points, points);
-  }
-  if (r->failed)
-    return FALSE;
-  GArray *points = u->points;
-  if (!(flags & 2))
-    u->points = NULL;
-  GArray *fired = u->fired;
-  if (nfired == 0)
-    u->fired = NULL;
-  GPtrArray *reasons = u->reasons;
-  if (nreasons == 0)
-    u->reasons = NULL;
-  br_unit_table_add_rollup(table, u);
-  u->points = points;
-  u->fired = fired;
-  u->reasons = reasons;
-  return TRUE;
+  return !br_bin_failed(r);
 }
 
 static gboolean
-read_header(Reader *r, BrPartialMerge *m, GString *buf)
+read_header(BrBinReader *r, BrPartialMerge *m, GString *buf)
 {
   char magic[sizeof MAGIC - 1];
-  if (!get(r, magic, sizeof magic) || memcmp(magic, MAGIC, sizeof magic) != 0)
-    return fail(r, "no partial header (write one with boxrank rank --partial)");
-  const char *hash = get_str(r, buf);
-  if (!r->failed && strcmp(hash, br_pack_hash(m->pack)) != 0) {
-    g_set_error(r->error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+  if (!br_bin_get(r, magic, sizeof magic) || memcmp(magic, MAGIC, sizeof magic) != 0)
+    return br_bin_fail(r, "no partial header (write one with boxrank rank --partial)");
+  const char *hash = br_bin_get_str(r, buf);
+  if (!br_bin_failed(r) && strcmp(hash, br_pack_hash(m->pack)) != 0) {
+    g_set_error(&r->error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                 "%s: made with pack hash %.12s, not %.12s (the --rules given): rank every "
                 "partition with the same pack",
                 r->path, hash, br_pack_hash(m->pack));
-    return r->failed = TRUE, FALSE;
+    return FALSE;
   }
-  const char *date = get_str(r, buf);
-  if (!r->failed && m->list_date && strcmp(date, m->list_date) != 0) {
-    g_set_error(r->error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+  const char *date = br_bin_get_str(r, buf);
+  if (!br_bin_failed(r) && m->list_date && strcmp(date, m->list_date) != 0) {
+    g_set_error(&r->error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                 "%s: lists for %s, but the partials before it are for %s: give every "
                 "partition the same --date",
                 r->path, date, m->list_date);
-    return r->failed = TRUE, FALSE;
+    return FALSE;
   }
   if (!m->list_date)
     m->list_date = g_strdup(date);
-  const char *input = get_str(r, buf);
+  const char *input = br_bin_get_str(r, buf);
   g_string_append_printf(m->inputs, "%s%s", m->inputs->len ? ", " : "", input);
-  const char *profile = get_str(r, buf);
+  const char *profile = br_bin_get_str(r, buf);
   if (!m->profile && *profile)
     m->profile = g_strdup(profile);
-  m->rows_read += get_u64(r);
-  m->rows_rejected += get_u64(r);
-  const char *rejects = get_str(r, buf);
+  m->rows_read += br_bin_get_u64(r);
+  m->rows_rejected += br_bin_get_u64(r);
+  const char *rejects = br_bin_get_str(r, buf);
   if (*rejects)
     g_string_append_printf(m->rejects, "%s%s", m->rejects->len ? ", " : "", rejects);
-  return !r->failed;
+  return !br_bin_failed(r);
+}
+
+/* The last bytes are the end mark: the units end there. */
+static gboolean
+ends_with_mark(BrBinReader *r, guint64 *units_end)
+{
+  char end[sizeof END - 1];
+  guint64 at = r->offset;
+  if (r->size < at + sizeof end || !br_bin_reader_seek(r, r->size - sizeof end) ||
+      !br_bin_get(r, end, sizeof end) || memcmp(end, END, sizeof end) != 0) {
+    r->offset = r->size;
+    return br_bin_fail(r, "no end mark, the file ends early");
+  }
+  *units_end = r->size - sizeof end;
+  return br_bin_reader_seek(r, at);
 }
 
 gboolean
 br_partial_merge_add(BrPartialMerge *m, const char *path, GError **error)
 {
-  FILE *f = g_fopen(path, "rb");
-  if (!f) {
-    int e = errno;
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: cannot open: %s", path,
-                g_strerror(e));
+  BrBinReader r;
+  if (!br_bin_reader_open(&r, path, KIND, error))
     return FALSE;
-  }
-  setvbuf(f, NULL, _IOFBF, 1 << 20);
-  GStatBuf st;
-  Reader r = {.f = f, .path = path, .error = error};
-  r.size = g_stat(path, &st) == 0 ? (guint64)st.st_size : G_MAXUINT64;
   GString *buf = g_string_new(NULL);
   guint nrules = br_pack_rule_count(m->pack);
   BrPipelineResult one = {0};
-  UnitBuf b = {.port = g_string_new(NULL),
-               .unit = g_string_new(NULL),
-               .record = g_string_new(NULL),
-               .text = g_string_new(NULL)};
-  b.u.fired = g_array_new(FALSE, FALSE, sizeof(guint));
-  b.u.points = g_array_new(FALSE, FALSE, sizeof(double));
-  b.u.reasons = g_ptr_array_new_with_free_func(g_free);
-  b.u.reason_rules = g_array_new(FALSE, FALSE, sizeof(guint));
-  b.u.reason_points = g_array_new(FALSE, FALSE, sizeof(double));
   gboolean ok =
       read_header(&r, m, buf) && read_watchlists(&r, m, buf) && read_fields(&r, m, buf, nrules);
-  if (ok && get_u32(&r) != nrules)
-    ok = fail(&r, "a rule count other than the pack's");
+  if (ok && br_bin_get_u32(&r) != nrules)
+    ok = br_bin_fail(&r, "a rule count other than the pack's");
   if (ok) {
     one.nrules = nrules;
-    one.units = br_unit_table_new(m->pack);
     one.fire_counts = g_new0(guint64, MAX(nrules, 1));
     one.failure_counts = g_new0(guint64, MAX(nrules, 1));
     one.failure_messages = g_new0(char *, MAX(nrules, 1));
     one.disabled = g_new0(gboolean, MAX(nrules, 1));
     ok = read_rules(&r, &one, buf);
   }
+  guint64 nunits = 0, units_end = 0;
   if (ok) {
-    one.lines_scored = get_u64(&r);
-    guint64 nunits = get_u64(&r);
-    for (guint64 i = 0; i < nunits && ok; i++)
-      ok = read_unit(&r, &b, m->pack, one.units);
+    one.lines_scored = br_bin_get_u64(&r);
+    nunits = br_bin_get_u64(&r);
+    ok = !br_bin_failed(&r) && ends_with_mark(&r, &units_end);
   }
-  char end[sizeof END - 1];
-  if (ok && (!get(&r, end, sizeof end) || memcmp(end, END, sizeof end) != 0))
-    ok = fail(&r, "no end mark after the units");
-  if (ok && fgetc(f) != EOF)
-    ok = fail(&r, "bytes after the end mark");
-  fclose(f);
+  /* The units are read when the partials are merged (br_partial_merge_select). */
   if (ok) {
+    br_unit_runs_add_file(m->runs, path, KIND, r.offset, nunits, units_end);
     br_pipeline_result_merge(&m->result, &one);
     m->partials++;
+  } else if (r.error) {
+    g_propagate_error(error, g_steal_pointer(&r.error));
   }
+  br_bin_reader_close(&r);
   br_pipeline_result_clear(&one);
-  g_string_free(b.port, TRUE);
-  g_string_free(b.unit, TRUE);
-  g_string_free(b.record, TRUE);
-  g_string_free(b.text, TRUE);
-  g_array_free(b.u.fired, TRUE);
-  g_array_free(b.u.points, TRUE);
-  g_ptr_array_free(b.u.reasons, TRUE);
-  g_array_free(b.u.reason_rules, TRUE);
-  g_array_free(b.u.reason_points, TRUE);
   g_string_free(buf, TRUE);
   return ok;
+}
+
+GPtrArray *
+br_partial_merge_select(BrPartialMerge *m, guint64 seed, GError **error)
+{
+  return br_rank_select_runs(m->runs, m->pack, seed, &m->units, error);
 }

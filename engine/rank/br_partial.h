@@ -14,6 +14,8 @@
 #include "br_fields.h"
 #include "br_output.h"
 #include "br_pipeline.h"
+#include "br_rank.h"
+#include "br_unit_runs.h"
 #include "br_watchset.h"
 
 /* What a partition's run knows besides its units. */
@@ -26,17 +28,22 @@ typedef struct {
   const char *reject_path;         /* NULL when nothing was rejected */
   const BrWatchSet *watch;         /* NULL: none */
   const GArray *rules_off; /* br_output_rules_off of the partition; may be NULL */
-  const BrPipelineResult *result;
+  const BrPipelineResult *result; /* its counts */
+  BrUnitRuns *runs;               /* its units */
 } BrPartialInfo;
 
 /* Writes the partial to path (a temporary file renamed into place). Units are written sorted
- * by (port, unit), so the same partition gives the same bytes with any thread count. */
+ * by (port, unit), each complete (a k-way merge of the runs), so the same partition gives the
+ * same bytes with any thread count and memory budget. *units: how many were written. */
 gboolean br_partial_write(const char *path, const BrPack *pack, const BrPartialInfo *info,
-                          GError **error);
+                          guint64 *units, GError **error);
 
-/* Partials read back and rolled up into one run. */
+/* Partials read back: their counts added up, their units read as sorted runs when the lists
+ * are drawn. */
 typedef struct {
-  BrPipelineResult result; /* units and per-rule counts over every partial */
+  BrPipelineResult result; /* per-rule counts over every partial */
+  BrUnitRuns *runs;        /* the partials' units */
+  guint64 units;           /* the run's units, once br_partial_merge_select counted them */
   char *list_date;
   GString *inputs;  /* the partitions' input names, comma-separated, in the order added */
   GString *rejects; /* their reject files, likewise; empty when nothing was rejected */
@@ -55,7 +62,13 @@ typedef struct {
 } BrPartialMerge;
 
 BrPartialMerge *br_partial_merge_new(const BrPack *pack);
-/* Reads one partial into the merge. Fails naming the file when it is not a partial, is cut
- * short, or was made with another pack, list date or watchlists than the partials before. */
+/* Reads one partial's header and counts into the merge. Fails naming the file when it is not
+ * a partial, is cut short, or was made with another pack, list date or watchlists than the
+ * partials before. */
 gboolean br_partial_merge_add(BrPartialMerge *merge, const char *path, GError **error);
+/* Completes every unit in a k-way merge of the partials' sorted units and draws the lists
+ * (BrPortList*, by port) with seed, holding per port only what can be listed: the lists one
+ * process would write. Fails naming the file and byte when a partial's units are damaged or
+ * out of order. */
+GPtrArray *br_partial_merge_select(BrPartialMerge *merge, guint64 seed, GError **error);
 void br_partial_merge_free(BrPartialMerge *merge);

@@ -19,6 +19,8 @@ typedef struct {
   gboolean track;
   guint64 input;
   const BrAmendments *amend;
+  BrUnitRuns *runs;  /* where units go, sorted (BrPipelineOptions.runs); NULL: result->units */
+  gsize unit_budget; /* per worker */
 } Shared;
 
 typedef struct {
@@ -33,6 +35,7 @@ typedef struct {
   guint64 numbered; /* lines whose unit is their line number */
   GString *scratch;
   GArray *versions; /* BrLineVersion, when tracked */
+  GError *error;     /* a spill that failed: the worker scores nothing more */
   GThread *thread;
 } Worker;
 
@@ -112,18 +115,23 @@ worker_main(gpointer data)
     if (item == (gpointer)sh->work)
       break;
     BrChunk *chunk = item;
-    gboolean used_up;
-    do {
+    gboolean used_up = w->error != NULL;
+    while (!used_up) {
       used_up = br_chunk_parser_fill(w->parser, chunk, w->batch);
       if (sh->parse_only)
         w->lines += w->batch->count;
       else
         score_batch(w, w->batch);
-    } while (!used_up);
+    }
+    if (sh->unit_budget && !w->error && br_unit_table_bytes(w->units) > sh->unit_budget)
+      br_unit_runs_spill(sh->runs, w->units, &w->error);
     g_async_queue_push(sh->done, chunk);
   }
   if (w->versions)
     br_amend_sort(w->versions);
+  /* Sorted here, so that the workers sort their own units at once. */
+  if (sh->runs && !w->error)
+    br_unit_runs_add_table(sh->runs, g_steal_pointer(&w->units));
   return NULL;
 }
 
@@ -180,6 +188,7 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
   sh.track = options->track_versions && !options->parse_only;
   sh.input = options->input_index;
   sh.amend = options->amendments;
+  sh.runs = options->runs;
   if (options->label_field && sh.label_idx < 0) {
     g_set_error(error, BR_FEED_ERROR, BR_FEED_ERROR_HEADER, "the input has no label column \"%s\"",
                 options->label_field);
@@ -202,6 +211,8 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
   memset(result, 0, sizeof *result);
   result->nrules = nrules;
   result->threads_used = nthreads;
+  if (sh.runs)
+    sh.unit_budget = options->unit_budget / nthreads;
   if (options->entity_keys)
     br_entity_keys_bind(options->entity_keys, sh.schema);
   sh.entity_keys = options->entity_keys;
@@ -283,6 +294,11 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     g_propagate_error(error, finish_error);
     read_ok = FALSE;
   }
+  for (guint i = 0; read_ok && i < nthreads; i++)
+    if (workers[i].error) {
+      g_propagate_error(error, g_steal_pointer(&workers[i].error));
+      read_ok = FALSE;
+    }
   if (!read_ok)
     goto out;
 
@@ -290,8 +306,9 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
   workers[0].units = NULL;
   /* One dictionary for all: each worker's ids are renumbered into the first worker's before
    * the unit tables merge. */
-  BrEntityDict *dict = workers[0].dict;
-  workers[0].dict = NULL;
+  BrEntityDict *dict = sh.runs ? NULL : workers[0].dict;
+  if (!sh.runs)
+    workers[0].dict = NULL;
   for (guint i = 1; dict && i < nthreads; i++) {
     guint32 *map = br_entity_dict_absorb(dict, workers[i].dict);
     br_unit_table_map_entities(workers[i].units, map);
@@ -342,6 +359,7 @@ out:
       g_string_free(workers[i].scratch, TRUE);
     if (workers[i].versions)
       g_array_free(workers[i].versions, TRUE);
+    g_clear_error(&workers[i].error);
   }
   g_free(workers);
   g_free(breaker);
@@ -373,7 +391,7 @@ br_pipeline_result_clear(BrPipelineResult *result)
 void
 br_pipeline_result_merge(BrPipelineResult *dst, BrPipelineResult *src)
 {
-  if (!dst->units) {
+  if (!dst->fire_counts) {
     *dst = *src;
     memset(src, 0, sizeof *src);
     return;
@@ -391,7 +409,8 @@ br_pipeline_result_merge(BrPipelineResult *dst, BrPipelineResult *src)
     br_unit_table_map_entities(src->units, map);
     g_free(map);
   }
-  br_unit_table_merge(dst->units, src->units);
+  if (dst->units && src->units)
+    br_unit_table_merge(dst->units, src->units);
   if (dict) {
     br_entity_table_free(dst->entities);
     dst->entities = entities_of_units(keys, dict, dst->units);

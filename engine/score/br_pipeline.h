@@ -11,6 +11,7 @@
 #include "br_amend.h"
 #include "br_entities.h"
 #include "br_feed.h"
+#include "br_unit_runs.h"
 #include "br_units.h"
 #include "br_rules.h"
 
@@ -33,10 +34,16 @@ typedef struct {
   gboolean track_versions;      /* keep each line's version (br_amend.h) in the result */
   const BrAmendments *amendments; /* resolved versions: superseded lines are skipped */
   gpointer progress_data;
+  /* When set, the units go to these sorted runs instead of result->units: each worker sorts
+   * its own table at the end and adds it, and spills it to disk whenever it passes its share
+   * of unit_budget bytes (0: never), so that memory stays bounded whatever the input size.
+   * Entity values are not kept (result->entities stays NULL). */
+  BrUnitRuns *runs;
+  gsize unit_budget;
 } BrPipelineOptions;
 
 typedef struct {
-  BrUnitTable *units;      /* every unit seen, rolled up */
+  BrUnitTable *units;      /* every unit seen, rolled up; NULL when they went to runs */
   BrEntityTable *entities; /* entity values per unit; NULL without entity_keys */
   guint64 lines_scored;
   guint64 lines_numbered;  /* lines with no unit, fallback or record id: their unit is named

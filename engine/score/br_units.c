@@ -20,7 +20,14 @@ struct BrUnitTable {
   Arena *arena;        /* where this table allocates */
   GPtrArray *absorbed; /* arenas of tables merged in: their units now belong to this table */
   gboolean has_points; /* the pack has points rules: units keep each rule's points */
+  gsize bytes;         /* what its units take, roughly (br_unit_table_bytes) */
 };
+
+/* What a unit, an array of a unit and a reason take on the heap besides their contents:
+ * glib's array header and malloc's bookkeeping, measured roughly (RSS over units). */
+#define UNIT_BYTES (sizeof(BrUnit) + 48)
+#define ARRAY_BYTES 64
+#define REASON_BYTES 32
 
 const char *
 br_lane_name(BrLane lane)
@@ -134,6 +141,22 @@ br_unit_table_size(const BrUnitTable *table)
   return g_hash_table_size(table->units);
 }
 
+void
+br_unit_table_clear(BrUnitTable *table)
+{
+  g_hash_table_remove_all(table->units);
+  arena_free(table->arena);
+  table->arena = arena_new();
+  g_ptr_array_set_size(table->absorbed, 0);
+  table->bytes = 0;
+}
+
+gsize
+br_unit_table_bytes(const BrUnitTable *table)
+{
+  return table->bytes;
+}
+
 /* points: parallel to rules, or NULL when the pack has no points rules (then every rule
  * that fires gives 1 and the unit keeps no points). */
 static void
@@ -162,8 +185,9 @@ fired_union(BrUnit *u, const guint *rules, const double *points, guint n)
 }
 
 /* Adds "ID: reason" unless the unit has it; allocates only for a new reason. A reason's text
- * names the value that gave its points, so the same text means the same points. */
-static void
+ * names the value that gave its points, so the same text means the same points. Returns the
+ * bytes a new reason takes, 0 when the unit had it. */
+static gsize
 reason_add(BrUnit *u, guint rule, const char *id, const char *reason, double points)
 {
   if (!u->reasons) {
@@ -176,11 +200,12 @@ reason_add(BrUnit *u, guint rule, const char *id, const char *reason, double poi
     const char *have = g_ptr_array_index(u->reasons, i);
     if (g_array_index(u->reason_rules, guint, i) == rule && strncmp(have, id, idlen) == 0 &&
         have[idlen] == ':' && strcmp(have + idlen + 2, reason) == 0)
-      return;
+      return 0;
   }
   g_ptr_array_add(u->reasons, g_strconcat(id, ": ", reason, NULL));
   g_array_append_val(u->reason_rules, rule);
   g_array_append_val(u->reason_points, points);
+  return REASON_BYTES + idlen + strlen(reason) + 3;
 }
 
 BrUnit *
@@ -201,6 +226,7 @@ br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, const 
     u->label = -1;
     u->day = G_MAXINT32;
     g_hash_table_add(table->units, u);
+    table->bytes += UNIT_BYTES + strlen(unit) + strlen(record) + 2;
   } else {
     u->score = MAX(u->score, result->score);
     u->uncertainty = MAX(u->uncertainty, result->uncertainty);
@@ -209,10 +235,12 @@ br_unit_table_add(BrUnitTable *table, const char *port, const char *unit, const 
       u->record = g_string_chunk_insert(table->arena->strings, record);
   }
   u->nlines++;
+  if (result->nfired && !u->fired)
+    table->bytes += (table->has_points ? 2 : 1) * ARRAY_BYTES + 3 * ARRAY_BYTES;
   fired_union(u, result->fired, table->has_points ? result->points : NULL, result->nfired);
   for (guint k = 0; k < result->nfired; k++)
-    reason_add(u, result->fired[k], br_pack_rule(table->pack, result->fired[k])->id,
-               result->reasons[k], result->points ? result->points[k] : 1.0);
+    table->bytes += reason_add(u, result->fired[k], br_pack_rule(table->pack, result->fired[k])->id,
+                               result->reasons[k], result->points ? result->points[k] : 1.0);
   return u;
 }
 
@@ -262,8 +290,9 @@ br_unit_table_map_entities(BrUnitTable *table, const guint32 *map)
   }
 }
 
+/* Everything of src's lines but the record id, whose string each caller keeps its own way. */
 static void
-unit_absorb(BrUnit *dst, BrUnit *src, const BrPack *dst_pack)
+absorb_lines(BrUnit *dst, const BrUnit *src, const BrPack *dst_pack)
 {
   br_unit_add_entities(dst, src->entities, src->nentities);
   dst->score = MAX(dst->score, src->score);
@@ -271,8 +300,6 @@ unit_absorb(BrUnit *dst, BrUnit *src, const BrPack *dst_pack)
   dst->first_line = MIN(dst->first_line, src->first_line);
   dst->label = MAX(dst->label, src->label);
   dst->day = MIN(dst->day, src->day);
-  if (strcmp(src->record, dst->record) < 0)
-    dst->record = src->record; /* src's strings are adopted by dst's table */
   dst->nlines += src->nlines;
   dst->amended |= src->amended;
   if (src->fired)
@@ -286,30 +313,153 @@ unit_absorb(BrUnit *dst, BrUnit *src, const BrPack *dst_pack)
   }
 }
 
-BrUnit *
-br_unit_table_add_rollup(BrUnitTable *table, const BrUnit *src)
+static void
+unit_absorb(BrUnit *dst, BrUnit *src, const BrPack *dst_pack)
 {
-  BrUnit *u = g_hash_table_lookup(table->units, src);
-  if (!u) {
-    u = arena_unit(table->arena);
-    u->port = g_string_chunk_insert_const(table->arena->strings, src->port);
-    u->unit = g_string_chunk_insert(table->arena->strings, src->unit);
-    u->record = g_string_chunk_insert(table->arena->strings, src->record);
-    u->score = src->score;
-    u->uncertainty = src->uncertainty;
-    u->first_line = src->first_line;
-    u->label = -1;
-    u->day = G_MAXINT32;
-    g_hash_table_add(table->units, u);
-  } else if (strcmp(src->record, u->record) < 0) {
-    u->record = g_string_chunk_insert(table->arena->strings, src->record);
-  }
-  BrUnit copy = *src;
-  copy.record = u->record;
-  copy.entities = NULL;
-  copy.nentities = 0;
-  unit_absorb(u, &copy, table->pack);
+  absorb_lines(dst, src, dst_pack);
+  if (strcmp(src->record, dst->record) < 0)
+    dst->record = src->record; /* src's strings are adopted by dst's table */
+}
+
+static GArray *
+array_copy(const GArray *a)
+{
+  return a ? g_array_copy((GArray *)a) : NULL;
+}
+
+BrUnit *
+br_unit_copy(const BrUnit *src)
+{
+  BrUnit *u = g_new(BrUnit, 1);
+  *u = *src;
+  u->port = g_strdup(src->port);
+  u->unit = g_strdup(src->unit);
+  u->record = g_strdup(src->record);
+  u->fired = array_copy(src->fired);
+  u->points = array_copy(src->points);
+  u->reason_rules = array_copy(src->reason_rules);
+  u->reason_points = array_copy(src->reason_points);
+  u->reasons = src->reasons ? g_ptr_array_copy(src->reasons, (GCopyFunc)(void *)g_strdup, NULL)
+                            : NULL;
+  if (u->reasons)
+    g_ptr_array_set_free_func(u->reasons, g_free);
+  u->entities = src->nentities ? g_memdup2(src->entities, src->nentities * sizeof *src->entities)
+                               : NULL;
   return u;
+}
+
+void
+br_unit_free(BrUnit *u)
+{
+  if (!u)
+    return;
+  g_free(u->port);
+  g_free(u->unit);
+  g_free((char *)u->record);
+  if (u->fired)
+    g_array_free(u->fired, TRUE);
+  if (u->points)
+    g_array_free(u->points, TRUE);
+  if (u->reasons)
+    g_ptr_array_free(u->reasons, TRUE);
+  if (u->reason_rules)
+    g_array_free(u->reason_rules, TRUE);
+  if (u->reason_points)
+    g_array_free(u->reason_points, TRUE);
+  g_free(u->entities);
+  g_free(u);
+}
+
+void
+br_unit_absorb(BrUnit *dst, const BrUnit *src, const BrPack *pack)
+{
+  absorb_lines(dst, src, pack);
+  if (strcmp(src->record, dst->record) < 0) {
+    g_free((char *)dst->record);
+    dst->record = g_strdup(src->record);
+  }
+}
+
+gint
+br_unit_cmp_key(const BrUnit *a, const BrUnit *b)
+{
+  int c = strcmp(a->port, b->port);
+  return c ? c : strcmp(a->unit, b->unit);
+}
+
+/* Sorting compares small keys in one array rather than chasing every unit's strings: the
+ * port's place among the table's ports, then the unit id's first eight bytes as a big-endian
+ * number (the same order as strcmp), then the rest of the id. */
+typedef struct {
+  guint32 port;
+  guint64 prefix;
+  BrUnit *unit;
+} SortKey;
+
+static gint
+cmp_sort_key(gconstpointer a, gconstpointer b)
+{
+  const SortKey *x = a, *y = b;
+  if (x->port != y->port)
+    return x->port < y->port ? -1 : 1;
+  if (x->prefix != y->prefix)
+    return x->prefix < y->prefix ? -1 : 1;
+  return strcmp(x->unit->unit, y->unit->unit);
+}
+
+static guint64
+unit_prefix(const char *s)
+{
+  guint64 v = 0;
+  guint i = 0;
+  for (; i < 8 && s[i]; i++)
+    v = v << 8 | (unsigned char)s[i];
+  return v << (8 * (8 - i));
+}
+
+static gint
+cmp_str_ptr(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+GPtrArray *
+br_unit_table_sorted(BrUnitTable *table)
+{
+  guint n = g_hash_table_size(table->units);
+  SortKey *keys = g_new(SortKey, MAX(n, 1));
+  /* Port codes are interned per arena, so a code can have several pointers: ranked by text. */
+  GHashTable *ports = g_hash_table_new(g_str_hash, g_str_equal);
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, table->units);
+  for (guint i = 0; g_hash_table_iter_next(&it, NULL, &value); i++) {
+    BrUnit *u = value;
+    g_hash_table_add(ports, u->port);
+    keys[i] = (SortKey){0, unit_prefix(u->unit), u};
+  }
+  guint nports;
+  gpointer *names = g_hash_table_get_keys_as_array(ports, &nports);
+  qsort(names, nports, sizeof *names, cmp_str_ptr);
+  for (guint p = 0; p < nports; p++)
+    g_hash_table_insert(ports, names[p], GUINT_TO_POINTER(p));
+  const char *last = NULL;
+  guint32 rank = 0;
+  for (guint i = 0; i < n; i++) {
+    if (keys[i].unit->port != last) {
+      last = keys[i].unit->port;
+      rank = GPOINTER_TO_UINT(g_hash_table_lookup(ports, last));
+    }
+    keys[i].port = rank;
+  }
+  qsort(keys, n, sizeof *keys, cmp_sort_key);
+  GPtrArray *sorted = g_ptr_array_sized_new(n);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add(sorted, keys[i].unit);
+  g_free(names);
+  g_hash_table_destroy(ports);
+  g_free(keys);
+  return sorted;
 }
 
 void
@@ -328,6 +478,8 @@ br_unit_table_merge(BrUnitTable *dst, BrUnitTable *src)
     g_hash_table_add(dst->units, value);
   }
   g_hash_table_remove_all(src->units);
+  dst->bytes += src->bytes;
+  src->bytes = 0;
   g_ptr_array_add(dst->absorbed, src->arena);
   for (guint i = 0; i < src->absorbed->len; i++)
     g_ptr_array_add(dst->absorbed, g_ptr_array_steal_index(src->absorbed, i--));

@@ -48,15 +48,12 @@ typedef struct BrUnitTable BrUnitTable;
 
 BrUnitTable *br_unit_table_new(const BrPack *pack);
 void br_unit_table_free(BrUnitTable *table);
+/* Frees every unit of the table, which stays for more. */
+void br_unit_table_clear(BrUnitTable *table);
 /* Adds one scored line. port, unit and record (the line's id) are copied as needed. Returns
  * the unit, for callers that keep more per unit (labels, dates). */
 BrUnit *br_unit_table_add(BrUnitTable *table, const char *port, const char *unit,
                           const char *record, guint64 line_no, const BrLineResult *result);
-/* Adds a unit rolled up elsewhere (another process's partition of the input, read back from
- * a partial) as br_unit_table_merge would: its lines join the unit of the same (port, unit)
- * or make a new one. Strings are copied; src's entities are not taken (ids of another
- * dictionary). */
-BrUnit *br_unit_table_add_rollup(BrUnitTable *table, const BrUnit *src);
 /* Adds entity value ids to the unit's, each once. */
 void br_unit_add_entities(BrUnit *u, const guint32 *ids, guint n);
 /* Renumbers the entity ids of every unit of the table through map (old id -> new id): a
@@ -66,6 +63,21 @@ void br_unit_table_map_entities(BrUnitTable *table, const guint32 *map);
  * of both must be of one dictionary. */
 void br_unit_table_merge(BrUnitTable *dst, BrUnitTable *src);
 guint br_unit_table_size(const BrUnitTable *table);
+/* Roughly what the table's units take on the heap, in bytes: what decides when a run spills
+ * its units to disk (br_unit_runs.h). */
+gsize br_unit_table_bytes(const BrUnitTable *table);
+/* Every unit sorted by (port, unit) (br_unit_cmp_key); owned by the table. */
+GPtrArray *br_unit_table_sorted(BrUnitTable *table);
+/* The order of sorted runs and partials: port, then unit id, bytewise. */
+gint br_unit_cmp_key(const BrUnit *a, const BrUnit *b);
+
+/* A unit on its own, outside any table (a candidate kept for the lists, a unit read back from
+ * disk): it owns its strings and arrays. */
+BrUnit *br_unit_copy(const BrUnit *src);
+void br_unit_free(BrUnit *u);
+/* Rolls src's lines into dst, a unit on its own, as br_unit_table_merge rolls up a unit met
+ * in two tables. */
+void br_unit_absorb(BrUnit *dst, const BrUnit *src, const BrPack *pack);
 /* Every unit, in no particular order; owned by the table. */
 GPtrArray *br_unit_table_all(BrUnitTable *table);
 /* The seeded hash that breaks ties between units of equal score. */

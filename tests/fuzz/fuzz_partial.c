@@ -43,12 +43,13 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
   char *path = br_fuzz_write("in.part", file->data, file->len);
   BrPartialMerge *m = br_partial_merge_new(pack);
   GError *error = NULL;
-  gboolean ok = br_partial_merge_add(m, path, &error) && br_partial_merge_add(m, path, &error);
+  GPtrArray *lists = NULL;
+  gboolean ok = br_partial_merge_add(m, path, &error) && br_partial_merge_add(m, path, &error) &&
+                (lists = br_partial_merge_select(m, 1, &error));
   if (!ok && !error)
     abort();
   g_clear_error(&error);
   if (ok) {
-    GPtrArray *lists = br_rank_select(m->result.units, pack, 1);
     GArray *off = br_output_rules_off(&m->result, m->resolutions);
     BrListStamp stamp = {"RUN", m->list_date, 1, m->watch, off};
     GString *out = g_string_new(NULL);
