@@ -401,6 +401,9 @@ br_cmd_rank(int argc, char **argv)
               br_amendments_keys_amended(amendments), br_amendments_keys_deleted(amendments),
               br_amendments_lines_dropped(amendments));
   }
+  /* A version per line of the input: only a run recorded in the store needs them further. */
+  if (!store && versions)
+    g_array_free(g_steal_pointer(&versions), TRUE);
   if (show)
     fprintf(stderr, "\r\033[K");
   guint64 rejected = 0, rows_read = 0;

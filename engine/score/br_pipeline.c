@@ -326,10 +326,14 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
       br_unit_table_merge(result->units, w->units);
     result->lines_scored += w->lines;
     result->lines_numbered += w->numbered;
-    if (w->versions && !result->versions)
+    /* The first worker's versions are taken, not copied, and each other one's freed once
+     * merged in, so that they are not all held twice at the end. */
+    if (w->versions && !result->versions) {
       result->versions = g_steal_pointer(&w->versions);
-    else if (w->versions)
+    } else if (w->versions) {
       br_amend_merge(result->versions, w->versions);
+      g_array_free(g_steal_pointer(&w->versions), TRUE);
+    }
     const guint64 *fires = br_evaluator_fire_counts(w->ev);
     const guint64 *fails = br_evaluator_failure_counts(w->ev);
     for (guint r = 0; r < nrules; r++) {
