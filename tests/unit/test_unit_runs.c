@@ -70,6 +70,19 @@ add_line(BrUnitTable *t, GRand *rand, guint i)
   br_unit_table_add(t, ports[n % 3], unit, record, i, &line);
 }
 
+/* The same line into the whole table and into part. */
+static void
+add_line_twice(BrUnitTable *whole, BrUnitTable *part, GRand *rand, guint i)
+{
+  guint32 state = g_rand_int(rand);
+  GRand *same = g_rand_new_with_seed(state);
+  add_line(whole, same, i);
+  g_rand_free(same);
+  same = g_rand_new_with_seed(state);
+  add_line(part, same, i);
+  g_rand_free(same);
+}
+
 static char *
 reasons_text(const BrUnit *u, const BrPack *pack)
 {
@@ -137,14 +150,7 @@ test_merge(void)
   BrUnitRuns *runs = br_unit_runs_new(pack, tmp);
   GError *error = NULL;
   for (guint i = 0; i < 4000; i++) {
-    guint32 state = g_rand_int(rand);
-    GRand *same = g_rand_new_with_seed(state);
-    add_line(whole, same, i);
-    g_rand_free(same);
-    same = g_rand_new_with_seed(state);
-    BrUnitTable *t = parts[g_rand_int_range(rand, 0, 5)];
-    add_line(t, same, i);
-    g_rand_free(same);
+    add_line_twice(whole, parts[g_rand_int_range(rand, 0, 5)], rand, i);
     if (i % 1000 == 999)
       g_assert_true(br_unit_runs_spill(runs, parts[i / 1000], &error));
   }
@@ -170,13 +176,7 @@ test_fan_in(void)
   BrUnitRuns *runs = br_unit_runs_new(pack, tmp);
   GError *error = NULL;
   for (guint i = 0; i < 3000; i++) {
-    guint32 state = g_rand_int(rand);
-    GRand *same = g_rand_new_with_seed(state);
-    add_line(whole, same, i);
-    g_rand_free(same);
-    same = g_rand_new_with_seed(state);
-    add_line(part, same, i);
-    g_rand_free(same);
+    add_line_twice(whole, part, rand, i);
     if (i % 20 == 19)
       g_assert_true(br_unit_runs_spill(runs, part, &error));
   }
@@ -286,13 +286,7 @@ test_stream_matches_full_sort(void)
     BrUnitTable *whole = br_unit_table_new(pack), *a = br_unit_table_new(pack),
                 *b = br_unit_table_new(pack);
     for (guint i = 0; i < 2500; i++) {
-      guint32 state = g_rand_int(rand);
-      GRand *same = g_rand_new_with_seed(state);
-      add_line(whole, same, i);
-      g_rand_free(same);
-      same = g_rand_new_with_seed(state);
-      add_line(i % 2 ? a : b, same, i);
-      g_rand_free(same);
+      add_line_twice(whole, i % 2 ? a : b, rand, i);
     }
     BrUnitRuns *runs = br_unit_runs_new(pack, tmp);
     GError *error = NULL;
