@@ -427,15 +427,37 @@ br_entity_keys_normalize(const BrEntityKeys *keys, guint k, const char *raw,
   return ok;
 }
 
+/* The raw text a line gives a key (its fields' bytes as written, with the kinds of the
+ * parts), mapped to the id of the value it normalises to: a million lines carry a few tens of
+ * thousands of distinct texts, so each is normalised and interned once, and a line costs a
+ * hash of its raw bytes and one probe per key. Each key has a table of its own: the keys
+ * with a few hundred values (countries, HS codes, routes) keep theirs in cache, and only the
+ * party keys' probes go to memory. */
+typedef struct {
+  guint32 tag; /* the hash's low half, never 0; 0: empty */
+  guint32 off; /* the raw text in raw */
+  guint32 len;
+  guint32 id; /* MEMO_NONE: the text has no value (all spaces, an HS code without digits) */
+} MemoSlot;
+
+typedef struct {
+  MemoSlot *slots; /* open addressing, a power of two, at most half full */
+  guint mask, used;
+  guint32 last; /* the slot of the last line's raw text, MEMO_NONE: none */
+} Memo;
+
+#define MEMO_NONE G_MAXUINT32
+#define MEMO_RAW_MAX 512 /* longer raw texts are normalised every time */
+
 /* A value is interned as one byte, its key + 1, then its text: one string is the whole
  * identity, hashed and compared in one go. */
 struct BrEntityDict {
   GStringChunk *strings;
   GHashTable *ids;  /* interned string -> GUINT_TO_POINTER(id + 1) */
   GPtrArray *texts; /* id -> interned string */
-  /* Per key, the id of the last line's value: the lines of a B/L follow each other and
-   * share their parties, so one comparison often spares the hash and lookup. */
-  guint32 last[BR_ENTITY_KEYS_MAX];
+  Memo memo[BR_ENTITY_KEYS_MAX];
+  GByteArray *raw; /* the memos' raw texts */
+  guchar *scratch; /* the raw texts of the line being read, MEMO_RAW_MAX bytes per key */
 };
 
 BrEntityDict *
@@ -445,8 +467,9 @@ br_entity_dict_new(void)
   d->strings = g_string_chunk_new(64 * 1024);
   d->ids = g_hash_table_new(g_str_hash, g_str_equal);
   d->texts = g_ptr_array_new();
+  d->raw = g_byte_array_new();
   for (guint k = 0; k < BR_ENTITY_KEYS_MAX; k++)
-    d->last[k] = G_MAXUINT32;
+    d->memo[k].last = MEMO_NONE;
   return d;
 }
 
@@ -458,6 +481,10 @@ br_entity_dict_free(BrEntityDict *dict)
   g_hash_table_unref(dict->ids);
   g_ptr_array_free(dict->texts, TRUE);
   g_string_chunk_free(dict->strings);
+  for (guint k = 0; k < BR_ENTITY_KEYS_MAX; k++)
+    g_free(dict->memo[k].slots);
+  g_byte_array_unref(dict->raw);
+  g_free(dict->scratch);
   g_free(dict);
 }
 
@@ -487,20 +514,176 @@ br_entity_dict_pair(const BrEntityDict *dict, guint32 id)
   return (BrEntityPair){.key = (guchar)text[0] - 1u, .value = text + 1, .id = id};
 }
 
-guint
-br_entity_dict_line(BrEntityDict *dict, const BrEntityKeys *keys, const BrValue *record,
-                    guint32 *ids)
+/* Writes the raw text of a key in the record to raw (the kind of each part, then its field's
+ * bytes, a second field's after a separator) and returns its length; -1 when a field is
+ * missing or the key is not bound (no value), -2 when longer than MEMO_RAW_MAX. */
+static gssize
+raw_text(const Key *key, const BrValue *record, guchar raw[MEMO_RAW_MAX])
 {
-  char buf[BR_ENTITY_VALUE_MAX + 1];
-  guint n = 0;
-  for (guint k = 0; k < br_entity_keys_count(keys); k++) {
-    if (!br_entity_keys_value(keys, k, record, buf + 1))
+  gsize pos = 0;
+  for (guint i = 0; i < key->nparts; i++) {
+    const Part *part = &key->parts[i];
+    if (part->field < 0)
+      return -1;
+    gboolean two = part->kind == KEY_ROUTE || part->kind == KEY_BAND_PER_KG;
+    const BrValue *a = &record[part->field];
+    const BrValue *b = two ? &record[part->field2] : NULL;
+    if (a->missing || (b && b->missing))
+      return -1;
+    gsize need = 1 + a->len + (b ? 1 + b->len : 0);
+    if (pos + need > MEMO_RAW_MAX)
+      return -2;
+    raw[pos++] = (guchar)part->kind;
+    memcpy(raw + pos, a->str, a->len);
+    pos += a->len;
+    if (b) {
+      raw[pos++] = 0x1f;
+      memcpy(raw + pos, b->str, b->len);
+      pos += b->len;
+    }
+  }
+  return (gssize)pos;
+}
+
+/* A multiply-xorshift hash eight bytes at a time. */
+static guint64
+memo_hash(const guchar *p, gsize n)
+{
+  guint64 h = 0x9e3779b97f4a7c15ULL ^ n;
+  for (; n >= 8; p += 8, n -= 8) {
+    guint64 w;
+    memcpy(&w, p, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 29;
+  }
+  guint64 w = 0;
+  memcpy(&w, p, n);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+  return h ^ (h >> 32);
+}
+
+static guint32
+memo_tag(guint64 hash)
+{
+  return (guint32)hash | 1;
+}
+
+static guint
+memo_at(const Memo *m, guint64 hash)
+{
+  return (guint)(hash >> 32) & m->mask;
+}
+
+static void
+memo_grow(Memo *m, const guchar *raw)
+{
+  guint mask = m->slots ? m->mask * 2 + 1 : 255;
+  MemoSlot *slots = g_new0(MemoSlot, mask + 1);
+  for (guint i = 0; m->slots && i <= m->mask; i++) {
+    const MemoSlot *s = &m->slots[i];
+    if (!s->tag)
       continue;
+    guint at = (guint)(memo_hash(raw + s->off, s->len) >> 32) & mask;
+    while (slots[at].tag)
+      at = (at + 1) & mask;
+    slots[at] = *s;
+  }
+  g_free(m->slots);
+  m->slots = slots;
+  m->mask = mask;
+  m->last = MEMO_NONE;
+}
+
+/* One key's raw text of the line being read. */
+typedef struct {
+  gssize len; /* as raw_text */
+  guint64 hash;
+  guint32 id;
+  gboolean done;
+} Pending;
+
+/* Finds or adds the memo slot of a raw text, normalising it the first time it is seen. */
+static guint32
+memo_resolve(BrEntityDict *d, const BrEntityKeys *keys, guint k, const BrValue *record,
+             const guchar *raw, gsize len, guint64 hash)
+{
+  Memo *m = &d->memo[k];
+  guint32 tag = memo_tag(hash);
+  guint at = memo_at(m, hash);
+  for (; m->slots[at].tag; at = (at + 1) & m->mask) {
+    const MemoSlot *s = &m->slots[at];
+    if (s->tag == tag && s->len == len && memcmp(d->raw->data + s->off, raw, len) == 0) {
+      m->last = at;
+      return s->id;
+    }
+  }
+  char buf[BR_ENTITY_VALUE_MAX + 1];
+  guint32 id = MEMO_NONE;
+  if (br_entity_keys_value(keys, k, record, buf + 1)) {
     buf[0] = (char)(k + 1);
-    guint32 last = dict->last[k];
-    if (last == G_MAXUINT32 || strcmp(g_ptr_array_index(dict->texts, last), buf) != 0)
-      dict->last[k] = last = dict_intern(dict, buf);
-    ids[n++] = last;
+    id = dict_intern(d, buf);
+  }
+  m->slots[at] = (MemoSlot){tag, d->raw->len, (guint32)len, id};
+  m->last = at;
+  g_byte_array_append(d->raw, raw, (guint)len);
+  if (++m->used * 2 > m->mask)
+    memo_grow(m, d->raw->data);
+  return id;
+}
+
+/* The keys of a line are looked up together, in three passes: the slots of all keys are
+ * fetched from memory at once, then their raw texts, then compared. One at a time, each
+ * lookup waited for its cache misses in turn. */
+guint
+br_entity_dict_line(BrEntityDict *d, const BrEntityKeys *keys, const BrValue *record, guint32 *ids)
+{
+  guint nkeys = br_entity_keys_count(keys);
+  Pending pend[BR_ENTITY_KEYS_MAX];
+  if (!d->scratch)
+    d->scratch = g_malloc((gsize)BR_ENTITY_KEYS_MAX * MEMO_RAW_MAX);
+  for (guint k = 0; k < nkeys; k++) {
+    Pending *p = &pend[k];
+    Memo *m = &d->memo[k];
+    guchar *raw = d->scratch + (gsize)k * MEMO_RAW_MAX;
+    p->len = raw_text(&g_array_index(keys->keys, Key, k), record, raw);
+    p->done = p->len < 0;
+    p->id = MEMO_NONE;
+    if (p->len == -2) {
+      char buf[BR_ENTITY_VALUE_MAX + 1];
+      if (br_entity_keys_value(keys, k, record, buf + 1)) {
+        buf[0] = (char)(k + 1);
+        p->id = dict_intern(d, buf);
+      }
+    }
+    if (p->done)
+      continue;
+    if (!m->slots)
+      memo_grow(m, d->raw->data);
+    const MemoSlot *last = m->last != MEMO_NONE ? &m->slots[m->last] : NULL;
+    if (last && last->len == (guint32)p->len &&
+        memcmp(d->raw->data + last->off, raw, (gsize)p->len) == 0) {
+      p->id = last->id;
+      p->done = TRUE;
+      continue;
+    }
+    p->hash = memo_hash(raw, (gsize)p->len);
+    __builtin_prefetch(&m->slots[memo_at(m, p->hash)]);
+  }
+  for (guint k = 0; k < nkeys; k++) {
+    if (pend[k].done)
+      continue;
+    const MemoSlot *slot = &d->memo[k].slots[memo_at(&d->memo[k], pend[k].hash)];
+    if (slot->tag == memo_tag(pend[k].hash))
+      __builtin_prefetch(d->raw->data + slot->off);
+  }
+  guint n = 0;
+  for (guint k = 0; k < nkeys; k++) {
+    Pending *p = &pend[k];
+    if (!p->done)
+      p->id = memo_resolve(d, keys, k, record, d->scratch + (gsize)k * MEMO_RAW_MAX, (gsize)p->len,
+                           p->hash);
+    if (p->id != MEMO_NONE)
+      ids[n++] = p->id;
   }
   return n;
 }

@@ -19,8 +19,9 @@
  *
  * The store records, for every unit of a run, the distinct entity values of its lines, so an
  * inspection outcome can be credited to every party and commodity of the unit it opened.
- * Values are numbered in a dictionary, and units carry the numbers: a line's values cost one
- * hash lookup each, and no string is copied per unit. */
+ * Values are numbered in a dictionary, and units carry the numbers; the dictionary remembers
+ * each raw text it normalised, so a line's values cost one probe per key of a table keyed by
+ * the fields' bytes as written, and no string is copied per unit. */
 #pragma once
 
 #include <glib.h>
@@ -79,8 +80,8 @@ void br_entity_dict_free(BrEntityDict *dict);
 guint br_entity_dict_size(const BrEntityDict *dict);
 BrEntityPair br_entity_dict_pair(const BrEntityDict *dict, guint32 id);
 /* Writes the ids of the record's values (one per key that has a value, at most
- * br_entity_keys_count) to ids and returns how many. Allocates only for a value not seen
- * before: the scoring hot path. */
+ * br_entity_keys_count) to ids and returns how many. Normalises and allocates only for a raw
+ * text not seen before: the scoring hot path. */
 guint br_entity_dict_line(BrEntityDict *dict, const BrEntityKeys *keys, const BrValue *record,
                           guint32 *ids);
 /* Interns every value of src into dst; returns the map from src ids to dst ids (g_free). */

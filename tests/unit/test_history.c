@@ -98,6 +98,64 @@ test_combined_keys(void)
   g_clear_error(&error);
 }
 
+/* The dictionary normalises each raw text once and remembers its id: the ids it gives must be
+ * those of the normalised values, whatever the spelling, for texts seen again after the memo
+ * grew, for texts with no value and for texts too long to remember. */
+static void
+test_dict_memo(void)
+{
+  GError *error = NULL;
+  BrEntityKeys *keys = br_entity_keys_parse("consignee_name, hs6, route", &error);
+  g_assert_no_error(error);
+  BrSchema *schema = br_schema_new();
+  br_schema_add(schema, "consignee_name", BR_TYPE_STRING, 0);
+  br_schema_add(schema, "hs_code", BR_TYPE_STRING, 1);
+  br_schema_add(schema, "load_port", BR_TYPE_STRING, 2);
+  br_schema_add(schema, "discharge_port", BR_TYPE_STRING, 3);
+  g_assert_cmpuint(br_entity_keys_bind(keys, schema), ==, 3);
+  BrEntityDict *dict = br_entity_dict_new();
+  GString *long_name = g_string_new(NULL);
+  for (int i = 0; i < 700; i++)
+    g_string_append_c(long_name, i % 2 ? 'b' : ' ');
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  for (int i = 0; i < 3000; i++)
+    g_ptr_array_add(names, g_strdup_printf(i % 3 ? "party %d" : "  PARTY\t%d ", i / 2));
+  g_ptr_array_add(names, g_strdup("Acme  Ltd"));
+  g_ptr_array_add(names, g_strdup("   "));
+  g_ptr_array_add(names, g_strdup(long_name->str));
+  const char *hs[] = {"8471.30.00", "847130", "84", "8471 30"};
+  const char *ports[] = {"cnsha", "CNSHA ", "IQUMQ"};
+  for (int round = 0; round < 2; round++) {
+    for (guint i = 0; i < names->len; i++) {
+      const char *name = g_ptr_array_index(names, i);
+      const char *h = hs[i % G_N_ELEMENTS(hs)], *from = ports[i % G_N_ELEMENTS(ports)];
+      BrValue rec[4] = {{name, (guint32)strlen(name), FALSE, 0},
+                        {h, (guint32)strlen(h), FALSE, 0},
+                        {from, (guint32)strlen(from), FALSE, 0},
+                        {"iqumq", 5, i % 7 == 0, 0}};
+      guint32 ids[3];
+      guint n = br_entity_dict_line(dict, keys, rec, ids), at = 0;
+      for (guint k = 0; k < 3; k++) {
+        char want[BR_ENTITY_VALUE_MAX];
+        if (!br_entity_keys_value(keys, k, rec, want))
+          continue;
+        g_assert_cmpuint(at, <, n);
+        BrEntityPair pair = br_entity_dict_pair(dict, ids[at++]);
+        g_assert_cmpuint(pair.key, ==, k);
+        g_assert_cmpstr(pair.value, ==, want);
+      }
+      g_assert_cmpuint(at, ==, n);
+    }
+  }
+  /* 1,500 party names, ACME LTD, the long name; HS 847130; routes CNSHA>IQUMQ, IQUMQ>IQUMQ. */
+  g_assert_cmpuint(br_entity_dict_size(dict), ==, 1500 + 2 + 1 + 2);
+  g_ptr_array_free(names, TRUE);
+  g_string_free(long_name, TRUE);
+  br_entity_dict_free(dict);
+  br_schema_free(schema);
+  br_entity_keys_free(keys);
+}
+
 /* One run on 2026-01-01 seeing U1, U2 (importer IMP-A) and U3 (IMP-B); U9 unseen. */
 static BrEntityKeys *
 history_data(Fixture *fx)
@@ -402,6 +460,7 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/history/keys", test_keys);
   g_test_add_func("/history/combined_keys", test_combined_keys);
+  g_test_add_func("/history/dict_memo", test_dict_memo);
   g_test_add_func("/history/band_keys", test_band_keys);
   g_test_add_func("/history/shrink", test_shrink);
   g_test_add("/history/lookup", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
