@@ -698,9 +698,10 @@ br_entity_dict_absorb(BrEntityDict *dst, const BrEntityDict *src)
 }
 
 typedef struct {
-  const char *port; /* interned */
-  const char *unit; /* interned */
-  guint32 first;    /* into ids */
+  const char *port; /* interned, or the caller's (br_entity_table_add_ids) */
+  const char *unit;
+  const guint32 *borrowed; /* the caller's ids (br_entity_table_add_ids); NULL: in ids */
+  guint32 first;           /* into ids */
   guint32 n;
 } EntityUnit;
 
@@ -765,9 +766,14 @@ void
 br_entity_table_add_ids(BrEntityTable *table, const char *port, const char *unit,
                         const guint32 *ids, guint n)
 {
-  EntityUnit *u = unit_append(table, port, unit);
-  g_array_append_vals(table->ids, ids, n);
-  u->n = n;
+  EntityUnit u = {.port = port, .unit = unit, .borrowed = ids, .n = n};
+  g_array_append_val(table->units, u);
+}
+
+static const guint32 *
+unit_ids(const BrEntityTable *table, const EntityUnit *u)
+{
+  return u->borrowed ? u->borrowed : &g_array_index(table->ids, guint32, u->first);
 }
 
 /* Adds id to the unit unless it has it; the unit's ids move to the end of the array first
@@ -841,11 +847,32 @@ br_entity_table_foreach(const BrEntityTable *table, BrEntityUnitFunc func, gpoin
       g_array_set_size(many, u->n);
       out = (BrEntityPair *)(void *)many->data;
     }
+    const guint32 *ids = unit_ids(table, u);
     for (guint j = 0; j < u->n; j++)
-      out[j] = br_entity_dict_pair(table->dict, g_array_index(table->ids, guint32, u->first + j));
+      out[j] = br_entity_dict_pair(table->dict, ids[j]);
     ok = func(u->port, u->unit, out, u->n, data);
   }
   if (many)
     g_array_unref(many);
   return ok;
+}
+
+void
+br_entity_table_unit(const BrEntityTable *table, guint i, const char **port, const char **unit,
+                     const guint32 **ids, guint *n)
+{
+  const EntityUnit *u = &g_array_index(table->units, EntityUnit, i);
+  *port = u->port;
+  *unit = u->unit;
+  *ids = unit_ids(table, u);
+  *n = u->n;
+}
+
+void
+br_entity_table_prefetch(const BrEntityTable *table, guint i)
+{
+  const EntityUnit *u = &g_array_index(table->units, EntityUnit, i);
+  __builtin_prefetch(u->port);
+  __builtin_prefetch(u->unit);
+  __builtin_prefetch(unit_ids(table, u));
 }

@@ -100,7 +100,9 @@ void br_entity_table_free(BrEntityTable *table);
 /* Adds the entity values of one line of unit (port, unit). */
 void br_entity_table_add(BrEntityTable *table, const char *port, const char *unit,
                          const BrValue *record);
-/* Adds a unit not in the table yet with its distinct value ids (of the table's dictionary). */
+/* Adds a unit not in the table yet with its distinct value ids (of the table's dictionary).
+ * Borrows port, unit and ids, which must outlive the table: the pipeline's units, which hold
+ * them, live as long as its table (a copy of 800,000 units showed in the profile). */
 void br_entity_table_add_ids(BrEntityTable *table, const char *port, const char *unit,
                              const guint32 *ids, guint n);
 guint br_entity_table_size(const BrEntityTable *table); /* units */
@@ -112,3 +114,10 @@ typedef gboolean (*BrEntityUnitFunc)(const char *port, const char *unit, const B
 /* Calls func once per unit, in the order they were added, until it returns FALSE; returns
  * FALSE then, TRUE when every unit was visited. */
 gboolean br_entity_table_foreach(const BrEntityTable *table, BrEntityUnitFunc func, gpointer data);
+/* Unit i of the table, i below br_entity_table_size, in the order they were added: its port,
+ * unit and value ids (of br_entity_table_dict). */
+void br_entity_table_unit(const BrEntityTable *table, guint i, const char **port, const char **unit,
+                          const guint32 **ids, guint *n);
+/* Asks the CPU to fetch unit i's strings and ids into cache: a reader in another order than
+ * the units' memory, the store packing them by bucket, waits for memory on every unit. */
+void br_entity_table_prefetch(const BrEntityTable *table, guint i);

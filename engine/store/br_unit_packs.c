@@ -48,18 +48,32 @@ put_text(guint8 *p, const char *s, gsize len)
   return p + len;
 }
 
+gsize
+br_unit_pack_size_max(gsize plen, gsize ulen, guint n)
+{
+  return plen + ulen + 10 * (3 + (gsize)n);
+}
+
+guint8 *
+br_unit_pack_put(guint8 *p, const char *port, gsize plen, const char *unit, gsize ulen,
+                 const gint64 *ids, guint n)
+{
+  p = put_text(p, port, plen);
+  p = put_text(p, unit, ulen);
+  p = put_varint(p, n);
+  for (guint i = 0; i < n; i++)
+    p = put_varint(p, (guint64)ids[i]);
+  return p;
+}
+
 /* The blob grows once per unit, to the most the unit can take, and is cut back after. */
 void
 br_unit_pack_append(GByteArray *blob, const char *port, const char *unit, const gint64 *ids,
                     guint n)
 {
   gsize plen = strlen(port), ulen = strlen(unit), at = blob->len;
-  g_byte_array_set_size(blob, (guint)(at + plen + ulen + 10 * (3 + (gsize)n)));
-  guint8 *p = put_text(blob->data + at, port, plen);
-  p = put_text(p, unit, ulen);
-  p = put_varint(p, n);
-  for (guint i = 0; i < n; i++)
-    p = put_varint(p, (guint64)ids[i]);
+  g_byte_array_set_size(blob, (guint)(at + br_unit_pack_size_max(plen, ulen, n)));
+  guint8 *p = br_unit_pack_put(blob->data + at, port, plen, unit, ulen, ids, n);
   g_byte_array_set_size(blob, (guint)(p - blob->data));
 }
 

@@ -23,6 +23,11 @@
 #define BR_UNIT_PACK_BUCKETS 65536u
 
 guint32 br_unit_pack_bucket(const char *port, const char *unit);
+/* The most bytes one unit with n entity ids takes in a blob. */
+gsize br_unit_pack_size_max(gsize plen, gsize ulen, guint n);
+/* Writes one unit with its entity ids at p (room for br_unit_pack_size_max); returns the end. */
+guint8 *br_unit_pack_put(guint8 *p, const char *port, gsize plen, const char *unit, gsize ulen,
+                         const gint64 *ids, guint n);
 /* Appends one unit with its entity ids to a bucket's blob. */
 void br_unit_pack_append(GByteArray *blob, const char *port, const char *unit, const gint64 *ids,
                          guint n);
