@@ -295,13 +295,27 @@ static int
 watchlist_match(int argc, char **argv)
 {
   BrCliScreenOptions opt;
+  char *country = NULL, *born = NULL, *id = NULL;
+  GOptionEntry party_entries[] = {
+      {"country", 0, 0, G_OPTION_ARG_STRING, &country,
+       "The party's country (ISO 3166 code or name): corroborates or conflicts", "CC"},
+      {"birth-date", 0, 0, G_OPTION_ARG_STRING, &born,
+       "The party's date of birth (YYYY-MM-DD or YYYY): corroborates or conflicts", "DATE"},
+      {"id", 0, 0, G_OPTION_ARG_STRING, &id,
+       "The party's passport, national id or registration number, a vessel's IMO number: "
+       "confirms when listed",
+       "NUMBER"},
+      {NULL}};
   GOptionContext *ctx = g_option_context_new("NAME - screen a party name against the lists");
   br_cli_screen_options_add(ctx, &opt);
+  g_option_context_add_main_entries(ctx, party_entries, NULL);
   g_option_context_set_summary(
       ctx, "Prints the best candidates: score, list, entry id, kind, quality of the listed\n"
            "name, the listed name, the matched token pairs (query=listed) and the parts of\n"
            "the score (the name score; a match resting on common given names and surnames\n"
-           "only is capped under the threshold: a name alone is no evidence). Candidates\n"
+           "only is capped under the threshold: a name alone is no evidence), then what\n"
+           "--country, --birth-date and --id add or take away against the entry's listed\n"
+           "facts, and the final score (docs/watchlists.md, \"Corroboration\"). Candidates\n"
            "under an analyst's exception are marked 'excepted'. Exit 0 when something\n"
            "matched, 1 when nothing did. A file of names: 'watchlist screen'.");
   int rc = BR_EXIT_USAGE;
@@ -309,9 +323,11 @@ watchlist_match(int argc, char **argv)
   BrWatchSet *set = NULL;
   BrNameScratch *scratch = NULL;
   BrWatchHit *hits = NULL;
-  if (!br_cli_parse(ctx, &argc, &argv,
-                    "boxrank watchlist match \"Mohamed Al Hamdi\" --list un --top 3\n"
-                    "  boxrank watchlist match -- \"-Al Hamdi\"   (a name starting with a dash)"))
+  if (!br_cli_parse(
+          ctx, &argc, &argv,
+          "boxrank watchlist match \"Mohamed Al Hamdi\" --list un --top 3\n"
+          "  boxrank watchlist match \"Ahmed Hassan Ali\" --country IQ --birth-date 1958\n"
+          "  boxrank watchlist match -- \"-Al Hamdi\"   (a name starting with a dash)"))
     goto out;
   if (argc != 2) {
     fprintf(stderr, "boxrank: watchlist match takes one name\nRun with --help for usage.\n");
@@ -324,17 +340,18 @@ watchlist_match(int argc, char **argv)
     goto out;
   scratch = br_name_scratch_new(br_watch_set_index(set));
   hits = g_new(BrWatchHit, opt.top);
-  guint n =
-      br_watch_set_match(set, scratch, argv[1], -1, 0, opt.min_score, TRUE, hits, (guint)opt.top);
+  BrWatchParty party = {country, country ? strlen(country) : 0,
+                        born,    born ? strlen(born) : 0,
+                        id,      id ? strlen(id) : 0};
+  guint n = br_watch_set_match_party(set, scratch, argv[1], -1, &party, 0, opt.min_score, TRUE,
+                                     hits, (guint)opt.top);
   printf("score\tlist\tentry\tkind\tquality\tname\tmatched tokens\tscore parts\n");
+  GString *parts_text = g_string_new(NULL);
   for (guint i = 0; i < n; i++) {
     const BrWatchHit *h = &hits[i];
-    char parts[96];
-    if (h->common)
-      g_snprintf(parts, sizeof parts, "name %.3f; common names only: capped at %.2f",
-                 h->name_score, BR_NAME_COMMON_CAP);
-    else
-      g_snprintf(parts, sizeof parts, "name %.3f", h->name_score);
+    g_string_truncate(parts_text, 0);
+    br_watch_hit_describe(h, parts_text);
+    const char *parts = parts_text->str;
     printf("%.3f\t%s\t%s\t%s\t%s\t%s%s%s%s\t%s\t%s%s\n", h->score, h->list, h->entry_ref,
            br_watch_kind_name(h->kind), quality_names[h->quality], h->matched,
            h->entry_name && strcmp(h->entry_name, h->matched) ? " (alias of " : "",
@@ -342,10 +359,14 @@ watchlist_match(int argc, char **argv)
            h->entry_name && strcmp(h->entry_name, h->matched) ? ")" : "", h->tokens, parts,
            h->excepted ? "\texcepted" : "");
   }
+  g_string_free(parts_text, TRUE);
   if (n == 0)
     printf("(no candidate scores %.2f or more)\n", opt.min_score);
   rc = n > 0 ? BR_EXIT_OK : BR_EXIT_FAILURE;
 out:
+  g_free(country);
+  g_free(born);
+  g_free(id);
   g_free(hits);
   br_name_scratch_free(scratch);
   br_watch_set_free(set);

@@ -59,6 +59,7 @@ struct BrCond {
   /* OP_WATCH (fields screened by name) and OP_LISTED (field, kind): the list is in key */
   int *fields;
   guint nfields;
+  int *party; /* OP_WATCH: per field, its party's country, birth date and id fields (-1: none) */
   BrWatchKind kind;
   const BrWatchSet *watch;
   BrNameScratch *scratch;
@@ -107,6 +108,7 @@ br_cond_free(BrCond *c)
   g_free(c->kids);
   g_free(c->key);
   g_free(c->fields);
+  g_free(c->party);
   g_free(c);
 }
 
@@ -196,6 +198,25 @@ read_list_name(lua_State *L, int idx)
   return name;
 }
 
+/* The fields that say more of the party a name field names: consignee_name has
+ * consignee_country, consignee_birth_date and consignee_id; vessel_name has vessel_imo as its
+ * id. Those a layout lacks are -1. */
+static void
+party_fields(const BrSchema *schema, const char *name_field, int out[3])
+{
+  static const char *const suffix[3] = {"_country", "_birth_date", "_id"};
+  out[0] = out[1] = out[2] = -1;
+  if (!g_str_has_suffix(name_field, "_name"))
+    return;
+  gsize stem = strlen(name_field) - 5;
+  for (guint k = 0; k < 3; k++) {
+    gboolean vessel_id = k == 2 && stem == 6 && strncmp(name_field, "vessel", 6) == 0;
+    char *f = g_strdup_printf("%.*s%s", (int)stem, name_field, vessel_id ? "_imo" : suffix[k]);
+    out[k] = br_schema_find(schema, f);
+    g_free(f);
+  }
+}
+
 static gboolean
 read_watch(lua_State *L, int idx, const BrSchema *schema, BrCond *c, GError **error)
 {
@@ -221,6 +242,9 @@ read_watch(lua_State *L, int idx, const BrSchema *schema, BrCond *c, GError **er
   }
   g_free(first_unknown);
   lua_pop(L, 1);
+  c->party = g_new(int, 3 * MAX(c->nfields, 1));
+  for (guint i = 0; i < c->nfields; i++)
+    party_fields(schema, br_schema_field(schema, (guint)c->fields[i])->name, c->party + 3 * i);
   lua_getfield(L, idx, "num");
   c->num = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : BR_NAME_DEFAULT_THRESHOLD;
   lua_pop(L, 1);
@@ -552,7 +576,17 @@ watch_eval(BrCond *c, const BrValue *rec)
     const BrValue *v = &rec[c->fields[i]];
     if (v->missing)
       continue;
-    if (br_watchlist_screen(c->watch, c->scratch, v->str, v->len, c->list_mask, c->num, &c->hit)) {
+    BrWatchParty party = {0};
+    const int *pf = c->party + 3 * i;
+    const char **text[3] = {&party.country, &party.birth_date, &party.id};
+    gsize *len[3] = {&party.country_len, &party.birth_date_len, &party.id_len};
+    for (guint k = 0; k < 3; k++)
+      if (pf[k] >= 0 && !rec[pf[k]].missing) {
+        *text[k] = rec[pf[k]].str;
+        *len[k] = rec[pf[k]].len;
+      }
+    if (br_watch_set_match_party(c->watch, c->scratch, v->str, v->len, &party, c->list_mask, c->num,
+                                 FALSE, &c->hit, 1) == 1) {
       c->hit_field = c->fields[i];
       c->hit_seq = *c->seq;
       return TRUE;
@@ -651,8 +685,11 @@ explain(const BrCond *c, const BrSchema *schema, const BrValue *rec, GString *ou
       if (alias)
         g_string_append_printf(out, " (as \"%s\")", h->matched);
       g_string_append_printf(out, " %.2f [%s]", h->score, h->tokens);
-      if (h->common)
-        g_string_append_printf(out, " (common name: %.2f capped)", h->name_score);
+      if (h->common || h->corroboration.any) {
+        g_string_append(out, " (");
+        br_watch_hit_describe(h, out);
+        g_string_append_c(out, ')');
+      }
     } else {
       g_string_append_printf(out, "%s %s listed on %s (%s %s)", field, h->tokens, h->list,
                              br_watch_kind_name(h->kind), h->entry_ref ? h->entry_ref : "-");

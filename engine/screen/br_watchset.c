@@ -113,7 +113,8 @@ index_lists(BrWatchSet *set, guint32 name_kinds)
   set->keywords = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
   BrNameIndexBuilder *b = br_name_index_builder_new();
   for (guint i = 0; i < set->lists->len; i++) {
-    const BrWatchlist *wl = g_ptr_array_index(set->lists, i);
+    BrWatchlist *wl = g_ptr_array_index(set->lists, i);
+    br_watchlist_group_facts(wl);
     br_watchlist_index_names(wl, (guint16)i, name_kinds, b);
     GPtrArray *words = g_ptr_array_new_with_free_func(keyword_free);
     for (guint e = 0; e < wl->entries->len; e++) {
@@ -296,6 +297,8 @@ fill_hit(const BrWatchSet *set, const BrNameMatch *m, BrWatchHit *hit)
   hit->common = m->common;
   hit->excepted = FALSE;
   hit->entry = m->entry;
+  memset(&hit->corroboration, 0, sizeof hit->corroboration);
+  hit->corroboration.name = m->score;
   gsize at = 0;
   hit->tokens[0] = '\0';
   for (guint i = 0; i < m->npairs && at < sizeof hit->tokens; i++)
@@ -387,15 +390,52 @@ br_watch_set_match(const BrWatchSet *set, BrNameScratch *scratch, const char *te
                    guint64 lists, double threshold, gboolean with_excepted, BrWatchHit *out,
                    guint max)
 {
+  return br_watch_set_match_party(set, scratch, text, len, NULL, lists, threshold, with_excepted,
+                                  out, max);
+}
+
+static gint
+by_score_desc(gconstpointer a, gconstpointer b, gpointer unused)
+{
+  double x = ((const BrWatchHit *)a)->score, y = ((const BrWatchHit *)b)->score;
+  return (x < y) - (x > y);
+}
+
+guint
+br_watch_set_match_party(const BrWatchSet *set, BrNameScratch *scratch, const char *text,
+                         gssize len, const BrWatchParty *party, guint64 lists, double threshold,
+                         gboolean with_excepted, BrWatchHit *out, guint max)
+{
   Memo *owned;
-  const Memo *memo = memo_get(set, scratch, text, len, threshold, &owned);
+  gboolean corroborate = br_watch_party_any(party);
+  /* Names only corroboration could lift are looked for too. */
+  double floor = corroborate ? br_corroborate_floor(party, threshold) : threshold;
+  const Memo *memo = memo_get(set, scratch, text, len, floor, &owned);
   guint nout = 0;
-  for (guint i = 0; i < memo->n && nout < max; i++) {
+  BrWatchHit *all = corroborate ? g_new(BrWatchHit, MAX(memo->n, 1)) : out;
+  guint cap = corroborate ? memo->n : max;
+  for (guint i = 0; i < memo->n && nout < cap; i++) {
     const BrWatchHit *hit = &memo->hits[i].hit;
     if (lists && !(lists & (G_GUINT64_CONSTANT(1) << memo->hits[i].list)))
       continue;
-    if (!hit->excepted || with_excepted)
-      out[nout++] = *hit;
+    if (hit->excepted && !with_excepted)
+      continue;
+    BrWatchHit *h = &all[nout];
+    *h = *hit;
+    if (corroborate) {
+      const BrWatchlist *wl = g_ptr_array_index(set->lists, memo->hits[i].list);
+      h->score =
+          br_corroborate(party, wl, h->entry, hit->score, hit->name_score, &h->corroboration);
+      if (h->score < threshold)
+        continue;
+    }
+    nout++;
+  }
+  if (corroborate) {
+    g_qsort_with_data(all, (gint)nout, sizeof *all, by_score_desc, NULL);
+    nout = MIN(nout, max);
+    memcpy(out, all, nout * sizeof *all);
+    g_free(all);
   }
   g_free(owned);
   return nout;
@@ -405,7 +445,25 @@ gboolean
 br_watchlist_screen(const BrWatchSet *set, BrNameScratch *scratch, const char *text, gssize len,
                     guint64 lists, double min_score, BrWatchHit *hit)
 {
-  return br_watch_set_match(set, scratch, text, len, lists, min_score, FALSE, hit, 1) == 1;
+  return br_watch_set_match_party(set, scratch, text, len, NULL, lists, min_score, FALSE, hit, 1) ==
+         1;
+}
+
+void
+br_watch_hit_describe(const BrWatchHit *hit, GString *out)
+{
+  const BrCorroboration *c = &hit->corroboration;
+  g_string_append_printf(out, "name %.3f", hit->name_score);
+  if (hit->common)
+    g_string_append_printf(out, "; common names only: capped at %.2f", BR_NAME_COMMON_CAP);
+  if (!c->any)
+    return;
+  gsize before = out->len;
+  g_string_append(out, "; ");
+  br_corroboration_describe(c, out);
+  if (out->len == before + 2)
+    g_string_truncate(out, before);
+  g_string_append_printf(out, "; final %.3f", hit->score);
 }
 
 static void

@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "br_corroborate.h"
 #include "br_nameindex.h"
 #include "br_store.h"
 #include "br_watchlist.h"
@@ -42,12 +43,14 @@ typedef struct {
   const char *matched;    /* the listed name that matched: primary or an alias */
   BrWatchKind kind;
   BrNameQuality quality; /* of the name that matched */
-  double score;                     /* the name score, capped for a common name */
+  double score;          /* the final score: name score, capped, then corroborated */
   double name_score;                /* the name score before the common-name cap */
   gboolean common;                  /* capped: the match rests on common names only */
   gboolean excepted;                /* an exception says this party is not this entry */
   guint entry;                      /* index into the list's entries */
   char tokens[BR_WATCH_HIT_TOKENS]; /* matched tokens: "query=entry" pairs, ", " between */
+  BrCorroboration corroboration;    /* .any: the party's fields were compared; .name: the
+                                       score before */
 } BrWatchHit;
 
 /* Screens text against the lists in lists (bits from br_watch_set_list_mask; 0: all) and
@@ -57,10 +60,22 @@ guint br_watch_set_match(const BrWatchSet *set, BrNameScratch *scratch, const ch
                          gssize len, guint64 lists, double threshold, gboolean with_excepted,
                          BrWatchHit *out, guint max);
 
+/* br_watch_set_match with what the manifest says of the party (NULL: nothing): each hit's
+ * score is corroborated (br_corroborate.h), hits are kept at threshold on their final score
+ * and ordered by it. */
+guint br_watch_set_match_party(const BrWatchSet *set, BrNameScratch *scratch, const char *text,
+                               gssize len, const BrWatchParty *party, guint64 lists,
+                               double threshold, gboolean with_excepted, BrWatchHit *out,
+                               guint max);
+
 /* The rule hook: TRUE and the best hit not under an exception when text matches an entry of
- * lists at min_score or more. */
+ * lists at min_score or more (on the name alone; br_watch_set_match_party with max 1 adds the
+ * party's other fields). */
 gboolean br_watchlist_screen(const BrWatchSet *set, BrNameScratch *scratch, const char *text,
                              gssize len, guint64 lists, double min_score, BrWatchHit *hit);
+
+/* "name 0.90; country DE, listed IQ -0.10; final 0.80": the parts of a hit's score. */
+void br_watch_hit_describe(const BrWatchHit *hit, GString *out);
 
 /* Exact-value kinds (country, port, container, vessel IMO, HS prefix, description keyword):
  * TRUE and the entry when text (a line's value) is listed in one of lists (0: all). Values
