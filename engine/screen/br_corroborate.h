@@ -11,17 +11,19 @@
  *
  * name is the name score after the common-name cap, so a common name needs corroboration to
  * reach the threshold, and a name that only corroboration could lift is looked for at the
- * threshold less what the party's fields could add (br_corroborate_floor). */
+ * threshold less what the party's fields could add (br_corroborate_floor). The sizes are set
+ * against the cap (0.80) and the threshold (0.85): a country or a year of birth alone is less
+ * than their gap, both together or the day of birth more. */
 #pragma once
 
 #include <glib.h>
 
 #include "br_watchlist.h"
 
-#define BR_CORROB_COUNTRY_AGREE 0.05
+#define BR_CORROB_COUNTRY_AGREE 0.03
 #define BR_CORROB_COUNTRY_CONFLICT (-0.10)
 #define BR_CORROB_BIRTH_DAY_AGREE 0.10
-#define BR_CORROB_BIRTH_YEAR_AGREE 0.05
+#define BR_CORROB_BIRTH_YEAR_AGREE 0.04
 #define BR_CORROB_BIRTH_CONFLICT (-0.15)
 #define BR_CORROB_IMO_CONFLICT (-0.20)
 #define BR_CORROB_ID_FLOOR 0.60

@@ -46,7 +46,7 @@ list="$WORK/out/list-IQUQR.csv"
 lane() { awk -F, -v u="$1" '$4 == u { print $6 }' "$list"; }
 for u in C1 C3 C5; do [ "$(lane "$u")" = red ] || fail "$u should be red: $(grep ",$u," "$list")"; done
 for u in C2 C4 C6; do [ "$(lane "$u")" != red ] || fail "$u should not be red: $(grep ",$u," "$list")"; done
-grep ',C3,' "$list" | grep -q "(name $s_near; country IQ as listed +0.05; final " ||
+grep ',C3,' "$list" | grep -q "(name $s_near; country IQ as listed +0.03; final " ||
   fail "C3's reason should show the parts: $(grep ',C3,' "$list")"
 grep ',C5,' "$list" | grep -q "(name $s_weak; id 0094195 as listed: confirmed; final 1.000)" ||
   fail "C5's reason should show the confirmation: $(grep ',C5,' "$list")"
@@ -56,7 +56,7 @@ grep ',C1,' "$list" | grep -q "WL-UN" && ! grep ',C1,' "$list" | grep -q "final"
 # watchlist match shows the parts: name, each field, final.
 "$BOXRANK" watchlist match "$near" --list un --country DE --birth-date 1961-05-01 \
   --min-score 0.5 --top 1 >"$WORK/match.txt"
-grep -q $'\tname '"$s_near"'; country DE, listed IQ -0.10; born 1961-05-01 as listed 1961 +0.05; final ' \
+grep -q $'\tname '"$s_near"'; country DE, listed IQ -0.10; born 1961-05-01 as listed 1961 +0.04; final ' \
   "$WORK/match.txt" || fail "match parts: $(cat "$WORK/match.txt")"
 "$BOXRANK" watchlist match "$weak" --list un --id "0094195" --top 1 >"$WORK/id.txt"
 grep -q $'^1.000\tun\tQDi.012\t.*id 0094195 as listed: confirmed; final 1.000$' "$WORK/id.txt" ||
