@@ -218,17 +218,21 @@ watchlist_show(int argc, char **argv)
   if (rejects)
     return query_command(
         argc, argv, "NAME - show a watchlist's entries",
-        "Entries with their kind, id in the source (ref), name or value, and aliases.",
+        "Entries with their kind, id in the source (ref), name or value, aliases, and facts\n"
+        "(country, birth_date, id, address: what corroborates a match, docs/watchlists.md).",
         "boxrank watchlist show un --limit 5", "location\treason",
         "SELECT r.location, r.reason FROM watchlist_rejects r JOIN watchlists w"
         " ON w.id = r.list_id WHERE w.name = ?1 ORDER BY r.rowid LIMIT ?2",
         1, &limit, extra);
   return query_command(
       argc, argv, "NAME - show a watchlist's entries",
-      "Entries with their kind, id in the source (ref), name or value, and aliases.",
-      "boxrank watchlist show un --limit 5", "ref\tkind\tname\tvalue\tprogram\taliases",
+      "Entries with their kind, id in the source (ref), name or value, aliases, and facts\n"
+      "(country, birth_date, id, address: what corroborates a match, docs/watchlists.md).",
+      "boxrank watchlist show un --limit 5", "ref\tkind\tname\tvalue\tprogram\taliases\tfacts",
       "SELECT e.ref, e.kind, e.name, e.value, e.program, (SELECT group_concat(a.name || ' ('"
-      " || a.quality || ')', '; ') FROM watchlist_aliases a WHERE a.entry_id = e.id)"
+      " || a.quality || ')', '; ') FROM watchlist_aliases a WHERE a.entry_id = e.id),"
+      " (SELECT group_concat(f.kind || ' ' || f.value || COALESCE(' (' || f.note || ')', ''),"
+      " '; ') FROM watchlist_facts f WHERE f.entry_id = e.id)"
       " FROM watchlist_entries e JOIN watchlists w ON w.id = e.list_id WHERE w.name = ?1"
       " ORDER BY e.ord LIMIT ?2",
       1, &limit, extra);

@@ -53,6 +53,11 @@ grep ',C5,' "$list" | grep -q "(name $s_weak; id 0094195 as listed: confirmed; f
 grep ',C1,' "$list" | grep -q "WL-UN" && ! grep ',C1,' "$list" | grep -q "final" ||
   fail "C1's reason has no corroboration to show: $(grep ',C1,' "$list")"
 
+# show lists the facts the store keeps of an entry.
+"$BOXRANK" watchlist show un --limit 1000 | grep $'^QDi.012\t' >"$WORK/show.txt"
+grep -q 'country IQ (nationality); birth_date 1961; id 0094195 (National Identification Number' \
+  "$WORK/show.txt" || fail "show facts: $(cat "$WORK/show.txt")"
+
 # watchlist match shows the parts: name, each field, final.
 "$BOXRANK" watchlist match "$near" --list un --country DE --birth-date 1961-05-01 \
   --min-score 0.5 --top 1 >"$WORK/match.txt"
