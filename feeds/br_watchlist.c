@@ -17,15 +17,22 @@ br_watch_kind_name(BrWatchKind kind)
   return kind < BR_WATCH_KIND_COUNT ? kind_names[kind] : "unknown";
 }
 
+int
+br_watchlist_name_find(const char *const *names, guint n, const char *text)
+{
+  for (guint i = 0; i < n; i++)
+    if (g_ascii_strcasecmp(text, names[i]) == 0)
+      return (int)i;
+  return -1;
+}
+
 gboolean
 br_watch_kind_parse(const char *text, BrWatchKind *kind)
 {
-  for (guint i = 0; i < BR_WATCH_KIND_COUNT; i++)
-    if (g_ascii_strcasecmp(text, kind_names[i]) == 0) {
-      *kind = (BrWatchKind)i;
-      return TRUE;
-    }
-  return FALSE;
+  int i = br_watchlist_name_find(kind_names, BR_WATCH_KIND_COUNT, text);
+  if (i >= 0)
+    *kind = (BrWatchKind)i;
+  return i >= 0;
 }
 
 static void

@@ -95,6 +95,8 @@ BrWatchlist *br_watchlist_new(const char *name, const char *source);
 void br_watchlist_free(BrWatchlist *wl);
 
 const char *br_watch_kind_name(BrWatchKind kind);
+/* The position of text in names (ASCII case ignored), or -1. */
+int br_watchlist_name_find(const char *const *names, guint n, const char *text);
 gboolean br_watch_kind_parse(const char *text, BrWatchKind *kind);
 
 /* Adds an entry (strings copied; NULL or empty strings stored as NULL). Returns its index. */

@@ -18,12 +18,10 @@ br_watch_fact_kind_name(BrWatchFactKind kind)
 gboolean
 br_watch_fact_kind_parse(const char *text, BrWatchFactKind *kind)
 {
-  for (guint i = 0; i < BR_FACT_KIND_COUNT; i++)
-    if (g_ascii_strcasecmp(text, fact_kind_names[i]) == 0) {
-      *kind = (BrWatchFactKind)i;
-      return TRUE;
-    }
-  return FALSE;
+  int i = br_watchlist_name_find(fact_kind_names, BR_FACT_KIND_COUNT, text);
+  if (i >= 0)
+    *kind = (BrWatchFactKind)i;
+  return i >= 0;
 }
 
 void
