@@ -22,9 +22,9 @@
 #include "br_store.h"
 #include "br_watchset.h"
 
-/* Rolled-up units past this spill to disk (--unit-memory): about the units of a million
- * manifest lines of bench/, so a day of that size ranks in memory as before, and a larger
- * input stays at the same peak (bench/README.md, "Memory"). */
+/* Rolled-up units past this spill to disk (--unit-memory): about what the units of a million
+ * manifest lines of bench/ take, so that a larger input's units stay at that day's peak
+ * (bench/README.md, "Memory"). */
 #define DEFAULT_UNIT_MEMORY ((gsize)256 << 20)
 
 typedef struct {
