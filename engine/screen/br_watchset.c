@@ -412,7 +412,11 @@ br_watch_set_match_party(const BrWatchSet *set, BrNameScratch *scratch, const ch
   double floor = corroborate ? br_corroborate_floor(party, threshold) : threshold;
   const Memo *memo = memo_get(set, scratch, text, len, floor, &owned);
   guint nout = 0;
-  BrWatchHit *all = corroborate ? g_new(BrWatchHit, MAX(memo->n, 1)) : out;
+  /* Most names have no hit: only those that have pay for corroborating. A memo holds at most
+   * MATCH_POOL hits, so they fit on the stack. */
+  BrWatchHit pool[MATCH_POOL];
+  corroborate = corroborate && memo->n > 0;
+  BrWatchHit *all = corroborate ? pool : out;
   guint cap = corroborate ? memo->n : max;
   for (guint i = 0; i < memo->n && nout < cap; i++) {
     const BrWatchHit *hit = &memo->hits[i].hit;
@@ -435,7 +439,6 @@ br_watch_set_match_party(const BrWatchSet *set, BrNameScratch *scratch, const ch
     g_qsort_with_data(all, (gint)nout, sizeof *all, by_score_desc, NULL);
     nout = MIN(nout, max);
     memcpy(out, all, nout * sizeof *all);
-    g_free(all);
   }
   g_free(owned);
   return nout;
