@@ -60,7 +60,9 @@ typedef struct {
 /* TRUE when the party has a field corroboration can use. */
 gboolean br_watch_party_any(const BrWatchParty *party);
 
-/* The lowest name score that corroboration of this party's fields could lift to threshold. */
+/* The lowest name score looked for: what the party's date of birth (and then its country) could
+ * lift to threshold, or BR_CORROB_ID_FLOOR with an id. A country alone corroborates the names
+ * found at the threshold and does not widen the search. */
 double br_corroborate_floor(const BrWatchParty *party, double threshold);
 
 /* Compares party with entry of wl (its facts grouped) and returns the final score of a name
