@@ -357,6 +357,9 @@ static void
 port_finish(BrRankStream *rs, PortState *ps)
 {
   BrPortList *list = ps->list;
+  /* A stream given up before its draw (a damaged partial) selects nothing, but still frees. */
+  if (!ps->picks)
+    ps->picks = g_ptr_array_new();
   guint before = 0;
   for (guint i = 0; i < ps->picks->len; i++) {
     before += ps->before[i];

@@ -326,6 +326,33 @@ test_stream_matches_full_sort(void)
   br_pack_free(pack);
 }
 
+/* A stream given up before its draw (a damaged partial found in the middle of a merge) still
+ * finishes and frees: its lists select nothing. fuzz_partial found the finish reading picks
+ * that only the draw makes. */
+static void
+test_stream_abandoned(void)
+{
+  BrPack *pack = load_pack();
+  GRand *rand = g_rand_new_with_seed(7);
+  BrUnitTable *whole = br_unit_table_new(pack), *part = br_unit_table_new(pack);
+  for (guint i = 0; i < 50; i++)
+    add_line_twice(whole, part, rand, i);
+  BrRankStream *rs = br_rank_stream_new(pack, 1, TRUE);
+  GPtrArray *all = br_unit_table_all(whole);
+  for (guint i = 0; i < all->len; i++)
+    br_rank_stream_add(rs, all->pdata[i]);
+  GPtrArray *lists = br_rank_stream_finish(rs);
+  g_assert_cmpuint(lists->len, >, 0);
+  for (guint p = 0; p < lists->len; p++)
+    g_assert_cmpuint(((const BrPortList *)lists->pdata[p])->selected->len, ==, 0);
+  g_ptr_array_free(lists, TRUE);
+  g_ptr_array_free(all, TRUE);
+  br_unit_table_free(part);
+  br_unit_table_free(whole);
+  g_rand_free(rand);
+  br_pack_free(pack);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -334,6 +361,7 @@ main(int argc, char **argv)
   g_test_add_func("/unit_runs/merge", test_merge);
   g_test_add_func("/unit_runs/fan_in", test_fan_in);
   g_test_add_func("/unit_runs/stream_matches_full_sort", test_stream_matches_full_sort);
+  g_test_add_func("/unit_runs/stream_abandoned", test_stream_abandoned);
   int status = g_test_run();
   g_rmdir(tmp);
   g_free(tmp);
