@@ -148,6 +148,15 @@ br_output_rules_off(const BrPipelineResult *result, GPtrArray *resolutions)
   return off;
 }
 
+void
+br_output_rule_off_why(GString *out, const BrRuleOff *off)
+{
+  if (off->field)
+    g_string_append_printf(out, "missing:%s", off->field);
+  else
+    g_string_append(out, "failing");
+}
+
 /* The stamp's switched-off rules as one cell: "ID=missing:FIELD ID=failing". */
 static char *
 stamp_rules_off(const BrListStamp *stamp, const BrPack *pack)
@@ -156,10 +165,7 @@ stamp_rules_off(const BrListStamp *stamp, const BrPack *pack)
   for (guint i = 0; stamp->rules_off && i < stamp->rules_off->len; i++) {
     const BrRuleOff *o = &g_array_index(stamp->rules_off, BrRuleOff, i);
     g_string_append_printf(s, "%s%s=", i ? " " : "", br_pack_rule(pack, o->rule)->id);
-    if (o->field)
-      g_string_append_printf(s, "missing:%s", o->field);
-    else
-      g_string_append(s, "failing");
+    br_output_rule_off_why(s, o);
   }
   return g_string_free(s, FALSE);
 }

@@ -38,6 +38,9 @@ typedef struct {
  * input lacks (resolutions: BrFieldResolution*, one per input; may be NULL), then field NULL
  * when the breaker switched it off ([limits] max_failures). Free with g_array_unref. */
 GArray *br_output_rules_off(const BrPipelineResult *result, GPtrArray *resolutions);
+/* Appends why a rule was switched off as the stamp and the store write it: "failing" (the
+ * breaker) or "missing:FIELD". */
+void br_output_rule_off_why(GString *out, const BrRuleOff *off);
 
 /* A new run id: "YYYYMMDDTHHMMSSZ-" and 8 random hex digits. */
 char *br_output_run_id(gint64 unix_seconds);

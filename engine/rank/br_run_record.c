@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "br_output.h"
 #include "br_unit_packs.h"
 
 typedef enum {
@@ -283,10 +284,7 @@ rule_off_text(const GArray *rules_off, guint rule)
     if (o->rule != rule)
       continue;
     s = s ? g_string_append_c(s, ' ') : g_string_new(NULL);
-    if (o->field)
-      g_string_append_printf(s, "missing:%s", o->field);
-    else
-      g_string_append(s, "failing");
+    br_output_rule_off_why(s, o);
   }
   return s ? g_string_free(s, FALSE) : NULL;
 }
