@@ -829,13 +829,13 @@ typedef struct {
 } QueryPairs;
 
 /* Every pair query token t (tokens qa..qb of the query: one, or two written as one) can make
- * with a listed word at min similarity or more, and the words giving candidates: distinctive
- * words a distinctive query token pairs with (no name matches without such a pair). Words
- * held by too many names give no candidates while a rarer one does. The other pairs are what
- * a candidate's collected words do not show: their best credit per query token (cunc) bounds
- * what they can add. */
+ * with a listed word (at BR_NAME_PAIR_MIN, or br_name_join_min for two written as one), and the
+ * words giving candidates: distinctive words a distinctive query token pairs with (no name matches
+ * without such a pair). Words held by too many names give no candidates while a rarer one does. The
+ * other pairs are what a candidate's collected words do not show: their best credit per query token
+ * (cunc) bounds what they can add. */
 static void
-pair_token(BrNameScratch *s, const BrNameToken *t, guint qa, guint qb, double min, QueryPairs *qp)
+pair_token(BrNameScratch *s, const BrNameToken *t, guint qa, guint qb, QueryPairs *qp)
 {
   gboolean joined = qb > qa;
   const BrNameIndex *ix = s->index;
@@ -858,7 +858,7 @@ pair_token(BrNameScratch *s, const BrNameToken *t, guint qa, guint qb, double mi
       if (joined && (word->join_only || !br_name_could_join(t, &word->tok)))
         continue;
       double sim = br_name_token_similarity(t, &word->tok);
-      if ((float)sim < (float)min)
+      if ((float)sim < (float)(joined ? br_name_join_min(t, &word->tok) : BR_NAME_PAIR_MIN))
         continue;
       float credit = (float)br_name_pair_credit(sim);
       gboolean gives = keyed_token(t) && keyed_token(&word->tok);
@@ -998,13 +998,13 @@ gather(const BrNameIndex *ix, BrNameScratch *s, const char *name, gsize n, Gathe
   QueryPairs qp = {0};
   for (guint i = 0; i < s->q.n; i++)
     if (!(s->q.tok[i].flags & BR_NAME_TOKEN_INITIAL))
-      pair_token(s, &s->q.tok[i], i, i, BR_NAME_PAIR_MIN, &qp);
+      pair_token(s, &s->q.tok[i], i, i, &qp);
   /* A name split here and joined in the list (WALI JAN / WALIJAN): adjacent tokens joined. */
   for (guint i = 0; i + 1 < s->q.n; i++)
     if (!((s->q.tok[i].flags | s->q.tok[i + 1].flags) & BR_NAME_TOKEN_INITIAL)) {
       BrNameToken joined;
       br_name_token_join(&s->q.tok[i], &s->q.tok[i + 1], &joined);
-      pair_token(s, &joined, i, i + 1, BR_NAME_JOIN_MIN, &qp);
+      pair_token(s, &joined, i, i + 1, &qp);
     }
   /* Only common words: a name like "Muhammad Ali" is still screened, on its rarest word. */
   g->exact_only = s->overflow || g->initials;

@@ -1419,12 +1419,33 @@ could_pair(const BrNameToken *a, const BrNameToken *b)
   return letters_could_reach(a, b, BR_NAME_PAIR_MIN);
 }
 
+/* Equal but for vowels, letter for letter (benmeki / binmeki). Equal skeletons are not enough:
+ * a skeleton collapses the run a join makes (mona nasir -> mnsr, as mansur). */
+static gboolean
+vowel_variant(const BrNameToken *a, const BrNameToken *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (a->text[i] != b->text[i] && !(is_vowel(a->text[i]) && is_vowel(b->text[i])))
+      return FALSE;
+  return TRUE;
+}
+
+double
+br_name_join_min(const BrNameToken *joined, const BrNameToken *b)
+{
+  return vowel_variant(joined, b) ? BR_NAME_PAIR_MIN : BR_NAME_JOIN_MIN;
+}
+
 gboolean
 br_name_could_join(const BrNameToken *joined, const BrNameToken *b)
 {
   if ((joined->flags | b->flags) & BR_NAME_TOKEN_ARABIC)
     return joined->skel_len > 0 && joined->skel_len == b->skel_len &&
            memcmp(joined->skel, b->skel, joined->skel_len) == 0;
+  if (vowel_variant(joined, b))
+    return TRUE;
   /* Jaro-Winkler 0.97 needs Jaro 0.95, so the shorter has 85% of the longer's letters. */
   guint la = joined->len, lb = b->len;
   if (100 * MIN(la, lb) < 85 * MAX(la, lb))
@@ -1492,7 +1513,7 @@ typedef struct {
 
 /* Names joined in one spelling and split in the other (WALIJAN / WALI JAN, AL NUSRAH /
  * ALNUSRAH): two adjacent tokens of side a pair with one token of side b when their join is
- * that token (BR_NAME_JOIN_MIN) and alike more than either alone (WALI is near WALIJAN too).
+ * that token (br_name_join_min) and alike more than either alone (WALI is near WALIJAN too).
  * Runs before the pairs of single tokens, which would take WALIJAN for WALI. Adds to acc and
  * returns the new number of pairs; swapped says side a is the entry (sim is [q][e]). */
 static guint
@@ -1506,7 +1527,7 @@ join_pairs(const BrNameToken *a, guint na, const float *aw, gboolean *aused, con
       continue;
     BrNameToken joined;
     br_name_token_join(&a[i], &a[i + 1], &joined);
-    float best = (float)BR_NAME_JOIN_MIN;
+    float best = 0;
     guint bj = 0;
     gboolean found = FALSE;
     for (guint j = 0; j < nb; j++) {
@@ -1514,8 +1535,8 @@ join_pairs(const BrNameToken *a, guint na, const float *aw, gboolean *aused, con
         continue;
       float js = (float)br_name_token_similarity(&joined, &b[j]);
       float s0 = swapped ? sim[j][i] : sim[i][j], s1 = swapped ? sim[j][i + 1] : sim[i + 1][j];
-      if (js >= best && js > s0 && js > s1 && (!found || js > best) &&
-          br_name_tokens_keyed(&joined, TRUE, &b[j])) {
+      if (js >= (float)br_name_join_min(&joined, &b[j]) && js > s0 && js > s1 &&
+          (!found || js > best) && br_name_tokens_keyed(&joined, TRUE, &b[j])) {
         best = js;
         bj = j;
         found = TRUE;

@@ -69,16 +69,23 @@ typedef struct {
 #define BR_NAME_PAIR_MIN 0.86
 
 /* Two adjacent tokens of one name pair with one token of the other (a name joined in one
- * spelling and split in the other: WALIJAN / WALI JAN) when their join reaches this. */
+ * spelling and split in the other: WALIJAN / WALI JAN) when their join reaches this (but see
+ * br_name_join_min). */
 #define BR_NAME_JOIN_MIN 0.97
 
 /* The token two adjacent tokens make written as one: texts and skeletons joined (cut to
  * BR_NAME_TOKEN_BYTES), Arabic when either is, distinctive when either is. */
 void br_name_token_join(const BrNameToken *a, const BrNameToken *b, BrNameToken *out);
 
-/* FALSE when joined (br_name_token_join) cannot reach BR_NAME_JOIN_MIN against b, decided
- * without Jaro-Winkler: from Arabic script only an equal skeleton can (those compare at 0.97
- * x Jaro-Winkler of the skeletons); otherwise a bound from the letters the two share. */
+/* The similarity joined (br_name_token_join) needs to pair with b: BR_NAME_JOIN_MIN, or only
+ * BR_NAME_PAIR_MIN when the two differ in vowels only, letter for letter. A particle written on
+ * its word keeps its spelling while apart it is brought to one (BENMEKKI / BEN MEKKI -> bin
+ * meki): such a join is a vowel variant of the token, as one token's spellings are. */
+double br_name_join_min(const BrNameToken *joined, const BrNameToken *b);
+
+/* FALSE when joined cannot reach br_name_join_min against b, decided without Jaro-Winkler:
+ * from Arabic script only an equal skeleton can (those compare at 0.97 x Jaro-Winkler of the
+ * skeletons); otherwise a bound from the letters the two share. */
 gboolean br_name_could_join(const BrNameToken *joined, const BrNameToken *b);
 
 /* Index keys (br_nameindex.h): hashes under which a token is found. Two tokens that share
@@ -88,7 +95,7 @@ gboolean br_name_could_join(const BrNameToken *joined, const BrNameToken *b);
 /* Tokens this long also have their text less any two letters as keys. */
 #define BR_NAME_TWO_EDITS_FROM 8
 #define BR_NAME_TWO_EDITS_TO 12
-#define BR_NAME_MAX_KEYS                                                                        \
+#define BR_NAME_MAX_KEYS                                                                           \
   (4 + 2 * BR_NAME_TOKEN_BYTES + BR_NAME_TWO_EDITS_TO * (BR_NAME_TWO_EDITS_TO - 1) / 2)
 
 /* The key of s (len bytes) under tag ('t' text, 's' skeleton, 'd' deletion form), without
@@ -119,7 +126,7 @@ double br_name_pair_credit(double sim);
 
 /* Weighted token-set similarity in 0..1, token order ignored: each query token is paired with
  * at most one entry token, greedily by best token similarity (then two adjacent tokens left
- * on either side with one left on the other, BR_NAME_JOIN_MIN); a pair counts the mean weight
+ * on either side with one left on the other, br_name_join_min); a pair counts the mean weight
  * of its two tokens times a credit that falls from 1 (sim 1) to 0 (sim 0.6), and the total is
  * divided by the mean of both sides' weight sums (so unpaired tokens on either side lower the
  * score; see br_name_containment for a query contained in the listed name; an initial paired
