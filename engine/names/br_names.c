@@ -1565,9 +1565,14 @@ double
 br_name_containment(const BrNameToken *q, guint nq, const float *qw)
 {
   double w = 0;
+  guint n = 0;
   for (guint i = 0; i < MIN(nq, BR_NAME_MAX_TOKENS); i++)
-    if (distinctive(&q[i]))
+    if (distinctive(&q[i])) {
       w += qw ? qw[i] : q[i].weight;
+      n++;
+    }
+  if (n < 2)
+    return 1.0;
   return 1.0 - BR_NAME_CONTAINED_DISCOUNT * CLAMP(w - BR_NAME_CONTAINED_FROM, 0.0, 1.0);
 }
 

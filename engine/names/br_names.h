@@ -136,11 +136,14 @@ double br_name_pair_credit(double sim);
  * of each side are considered. */
 /* A query whose distinctive tokens all pair with tokens of a longer listed name (a middle or
  * last given name dropped) has the listed name's unpaired weight counted times this, from 1
- * (no discount) for queries of little distinctive weight (short or common names: "Muhammad
- * Ali" is in thousands of listed names) down to 1 - BR_NAME_CONTAINED_DISCOUNT when their
- * distinctive weight reaches BR_NAME_CONTAINED_FROM + 1. Never above 1, so an index can bound
+ * (no discount) for queries of little distinctive weight down to 1 - BR_NAME_CONTAINED_DISCOUNT
+ * when their distinctive weight reaches BR_NAME_CONTAINED_FROM + 1. A query of one distinctive
+ * word is no name and gets none. A name of common names only ("Muhammad Ali" is in thousands
+ * of listed names) is the common-name cap's (br_nameindex.h) to hold under the threshold, so
+ * the ramp starts at half a distinctive word's weight: a common given name with a surname
+ * (HASSAN AWEYS, idf weights 0.35 + 0.57) is discounted. Never above 1, so an index can bound
  * a score by dividing by query weight + this x listed weight. */
-#define BR_NAME_CONTAINED_FROM 1.0
+#define BR_NAME_CONTAINED_FROM 0.5
 #define BR_NAME_CONTAINED_DISCOUNT 0.6
 double br_name_containment(const BrNameToken *q, guint nq, const float *qw);
 

@@ -102,6 +102,27 @@ test_generic_and_unlisted(void)
   br_name_scratch_free(s);
 }
 
+/* A middle name left out of a name with one common given name: the surname makes it a name
+ * (issue 16); a name of common names only stays under the threshold however contained. */
+static void
+test_dropped_middle_name(void)
+{
+  load_lists();
+  BrNameScratch *s = br_name_scratch_new(lists.index);
+  BrNameMatch m[8];
+  guint n = br_name_index_match(lists.index, s, "HASSAN AWEYS", -1, BR_WATCH_PARTY_KINDS,
+                                BR_NAME_DEFAULT_THRESHOLD, m, G_N_ELEMENTS(m));
+  gboolean found = FALSE;
+  for (guint i = 0; i < n; i++)
+    found |= strcmp(entry_of(&m[i])->name, "HASSAN DAHIR AWEYS") == 0;
+  g_assert_true(found);
+  n = br_name_index_match(lists.index, s, "HASSAN OMAR", -1, BR_WATCH_PARTY_KINDS,
+                          BR_NAME_DEFAULT_THRESHOLD, m, G_N_ELEMENTS(m));
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr(entry_of(&m[i])->name, !=, "HASSAN MAHAT OMAR");
+  br_name_scratch_free(s);
+}
+
 static void
 test_kinds_and_quality(void)
 {
@@ -151,8 +172,8 @@ test_common_keys(void)
   g_assert_cmpfloat(m[0].name_score, ==, 1.0);
   g_assert_true(m[0].common);
   g_assert_cmpfloat(m[0].score, ==, BR_NAME_COMMON_CAP);
-  g_assert_cmpuint(br_name_index_match(ix, s, "Mohammed Ali", -1, 0, BR_NAME_DEFAULT_THRESHOLD, m, 3),
-                   ==, 0);
+  g_assert_cmpuint(
+      br_name_index_match(ix, s, "Mohammed Ali", -1, 0, BR_NAME_DEFAULT_THRESHOLD, m, 3), ==, 0);
   br_name_scratch_free(s);
   br_name_index_free(ix);
 }
@@ -314,8 +335,8 @@ check_threshold_only_cuts(BrNameScratch *s, const char *q, guint *compared)
         continue;
       if (kept >= na || at[kept].entry != low[i].entry || at[kept].list != low[i].list ||
           at[kept].score != low[i].score)
-        g_error("%s: %s scores %.3f at 0 but is not matched at %.2f", q, low[i].name,
-                low[i].score, thresholds[t]);
+        g_error("%s: %s scores %.3f at 0 but is not matched at %.2f", q, low[i].name, low[i].score,
+                thresholds[t]);
       kept++;
     }
     if (kept != na)
@@ -345,13 +366,21 @@ check_bounds(BrNameScratch *s, const char *q, guint *pairs, guint *above)
 }
 
 static void
-for_each_variant(void (*check)(BrNameScratch *, const char *, guint *, guint *),
-                 BrNameScratch *s, guint *a, guint *b)
+for_each_variant(void (*check)(BrNameScratch *, const char *, guint *, guint *), BrNameScratch *s,
+                 guint *a, guint *b)
 {
-  static const char *const extra[] = {
-      "HUAXIN SHIPPING HONGKON LTD.", "HAQQANI NETWORK (HQN)", "FOREIGN TRADE BANK (FTB)",
-      "GUZMAN SALAZAR, Jesus", "Jack Taylor", "J. Taylor", "نشوان عبد الرزاق عبد الباقي",
-      "Ahmed Hassan Ali", "Muhammad Ali", "KENYA TRADING LTD", "Wali Jan", "AL NUSRAH"};
+  static const char *const extra[] = {"HUAXIN SHIPPING HONGKON LTD.",
+                                      "HAQQANI NETWORK (HQN)",
+                                      "FOREIGN TRADE BANK (FTB)",
+                                      "GUZMAN SALAZAR, Jesus",
+                                      "Jack Taylor",
+                                      "J. Taylor",
+                                      "نشوان عبد الرزاق عبد الباقي",
+                                      "Ahmed Hassan Ali",
+                                      "Muhammad Ali",
+                                      "KENYA TRADING LTD",
+                                      "Wali Jan",
+                                      "AL NUSRAH"};
   for (guint i = 0; i < G_N_ELEMENTS(extra); i++)
     check(s, extra[i], a, b);
   const BrWatchlist *both[] = {lists.un, lists.ofac};
@@ -480,6 +509,7 @@ main(int argc, char **argv)
   g_test_add_func("/nameindex/finds-listed-names", test_finds_listed_names);
   g_test_add_func("/nameindex/empty", test_empty_index);
   g_test_add_func("/nameindex/generic-and-unlisted", test_generic_and_unlisted);
+  g_test_add_func("/nameindex/dropped-middle-name", test_dropped_middle_name);
   g_test_add_func("/nameindex/kinds-and-quality", test_kinds_and_quality);
   g_test_add_func("/nameindex/common-keys", test_common_keys);
   g_test_add_func("/nameindex/threads", test_threads);

@@ -279,6 +279,17 @@ test_containment(void)
   /* What the query adds is not discounted: only what it leaves out. */
   g_assert_cmpfloat(similarity("GUZMAN SALAZAR, Jesus Alfredo", "GUZMAN SALAZAR, Jesus"), <,
                     similarity("GUZMAN SALAZAR, Jesus", "GUZMAN SALAZAR, Jesus Alfredo"));
+  /* Weights as an index gives them: a common given name (0.35) and a surname held by a few
+   * dozen names (0.57). Two distinctive words are a name; that the given name is common is
+   * the common-name cap's to judge, so it still earns a discount. */
+  BrNameTokens q;
+  br_name_tokenize("HASSAN AWEYS", -1, &q);
+  const float named[] = {0.35f, 0.57f};
+  g_assert_cmpfloat(br_name_containment(q.tok, q.n, named), <, 0.8);
+  /* One word, however rare, is not a name: no discount. */
+  br_name_tokenize("SAFFRON TRADING", -1, &q);
+  const float one_word[] = {0.95f, 0.2f};
+  g_assert_cmpfloat(br_name_containment(q.tok, q.n, one_word), ==, 1.0);
 }
 
 /* Latin American legal forms are legal forms: LIMITADA / LTDA., S.A. DE C.V. / S.A., S.A.C. */
