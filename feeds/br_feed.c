@@ -15,6 +15,10 @@
 #include "br_csv_write.h"
 
 #define READ_BLOCK (1u << 20)
+/* Buffers start this small and double while the file proves long, so that opening a short file
+ * (a profile's code map, a reference table, a fuzz input) does not pay for megabyte buffers:
+ * under ASan, allocating and freeing them was most of the cost of such an open. */
+#define READ_BLOCK_MIN (64u << 10)
 /* A quoted field may legitimately hold newlines, but one that runs on for this long means an
  * unbalanced quote is swallowing the rest of the file: stop before it takes all memory. */
 #define RUNAWAY_FIELD_MIN (16u << 20)
@@ -111,7 +115,7 @@ struct BrFeed {
   const char *encoding;
   GIConv cd;
   char *raw;
-  gsize raw_len;
+  gsize raw_len, raw_cap;
   guint unit_bytes;  /* width of the encoding's code unit: what an invalid sequence skips */
   guint64 skip_left; /* lines before the header still to drop */
 
@@ -910,9 +914,7 @@ parser_new(const BrFeed *feed)
   csv_set_quote(&p->parser, (unsigned char)feed->quote);
   csv_set_space_func(&p->parser, is_space);
   csv_set_term_func(&p->parser, is_term);
-  /* libcsv grows its field buffer by a fixed block (128 bytes by default), which makes a
-   * large field cost quadratic copying; grow in large steps instead. */
-  csv_set_blk_size(&p->parser, 1u << 20);
+  csv_set_blk_size(&p->parser, READ_BLOCK_MIN);
   return p;
 }
 
@@ -1085,6 +1087,11 @@ csv_parse_line(BrChunkParser *p, const char *s, gsize len)
   gsize done = 0;
   while (done < len) {
     done += csv_parse(&p->parser, s + done, len - done, on_field, on_row, p);
+    /* libcsv grows its field buffer by a fixed block (128 bytes by default), which makes a
+     * large field cost quadratic copying; double the block each time the buffer reaches it,
+     * so that short files never pay for a large buffer and a large field costs linear time. */
+    if (p->parser.entry_size >= p->parser.blk_size)
+      csv_set_blk_size(&p->parser, p->parser.blk_size * 2);
     if (done == len || csv_error(&p->parser) != CSV_EPARSE || p->parser.quoted)
       break;
     take_quote_as_text(p, s + done);
@@ -1161,7 +1168,7 @@ BrChunk *
 br_chunk_new(void)
 {
   BrChunk *c = g_new0(BrChunk, 1);
-  c->cap = CHUNK_TARGET + READ_BLOCK;
+  c->cap = READ_BLOCK_MIN;
   c->data = g_malloc(c->cap);
   c->rejects = g_string_new(NULL);
   return c;
@@ -1196,8 +1203,9 @@ chunk_reserve(BrChunk *c, gsize extra)
 static gssize
 read_block(BrFeed *f, BrChunk *c)
 {
-  chunk_reserve(c, READ_BLOCK);
-  gsize n = fread(c->data + c->len, 1, READ_BLOCK, f->fp);
+  gsize block = MIN(READ_BLOCK, MAX(READ_BLOCK_MIN, f->bytes));
+  chunk_reserve(c, block);
+  gsize n = fread(c->data + c->len, 1, block, f->fp);
   if (n == 0)
     return ferror(f->fp) ? -1 : 0;
   f->bytes += n;
@@ -1215,7 +1223,11 @@ decode_block(BrFeed *f, BrChunk *c)
 {
   gsize before = c->len;
   while (c->len == before) {
-    gsize got = fread(f->raw + f->raw_len, 1, RAW_BLOCK - f->raw_len, f->fp);
+    if (f->raw_cap < RAW_BLOCK && f->bytes >= f->raw_cap) {
+      f->raw_cap = MIN(RAW_BLOCK, f->raw_cap * 2);
+      f->raw = g_realloc(f->raw, f->raw_cap);
+    }
+    gsize got = fread(f->raw + f->raw_len, 1, f->raw_cap - f->raw_len, f->fp);
     if (got == 0 && ferror(f->fp))
       return -1;
     f->bytes += got;
@@ -1626,7 +1638,8 @@ feed_open(const char *path, FILE *given, const BrProfile *profile, const BrFeedO
                   f->path, f->encoding);
       goto fail;
     }
-    f->raw = g_malloc(RAW_BLOCK);
+    f->raw_cap = READ_BLOCK_MIN / 2;
+    f->raw = g_malloc(f->raw_cap);
     f->unit_bytes =
         strstr(f->encoding, "32") || g_ascii_strncasecmp(f->encoding, "UCS-4", 5) == 0   ? 4
         : strstr(f->encoding, "16") || g_ascii_strncasecmp(f->encoding, "UCS-2", 5) == 0 ? 2

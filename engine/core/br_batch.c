@@ -11,7 +11,9 @@ typedef struct ArenaBlock {
   char data[];
 } ArenaBlock;
 
-#define ARENA_DEFAULT (1u << 20)
+#define ARENA_START_MAX (1u << 20)
+#define ARENA_MIN (4u << 10)
+#define ARENA_PER_VALUE 16u
 
 typedef struct {
   BrBatch pub;
@@ -29,7 +31,10 @@ br_batch_new(const BrSchema *schema, guint capacity)
   b->capacity = capacity;
   b->values = g_new0(BrValue, (gsize)capacity * MAX(b->nfields, 1));
   b->line_no = g_new0(guint64, capacity);
-  b->arena_cap = ARENA_DEFAULT;
+  /* Sized to the batch, so that a batch of a few records (a profile's code map, a test) does
+   * not take a megabyte; one that overflows grows at its next reset. */
+  b->arena_cap =
+      CLAMP((gsize)capacity * MAX(b->nfields, 1) * ARENA_PER_VALUE, ARENA_MIN, ARENA_START_MAX);
   b->arena = g_malloc(b->arena_cap);
   return b;
 }
@@ -64,7 +69,7 @@ br_batch_reset(BrBatch *batch)
   /* A batch that overflowed says how large the next one will likely be: grow the main arena
    * once, so a steady stream of wide records stops chaining blocks. */
   if (impl->overflow_total > 0) {
-    batch->arena_cap = batch->arena_used + impl->overflow_total + ARENA_DEFAULT;
+    batch->arena_cap = batch->arena_used + impl->overflow_total + batch->arena_cap;
     g_free(batch->arena);
     batch->arena = g_malloc(batch->arena_cap);
   }
@@ -108,7 +113,7 @@ br_batch_strdup(BrBatch *batch, const char *text, gsize len)
     BatchImpl *impl = (BatchImpl *)batch;
     ArenaBlock *blk = impl->overflow;
     if (!blk || blk->used + len + 1 > blk->size) {
-      gsize size = MAX(len + 1, ARENA_DEFAULT);
+      gsize size = MAX(len + 1, batch->arena_cap);
       blk = g_malloc(sizeof(ArenaBlock) + size);
       blk->size = size;
       blk->used = 0;
