@@ -577,10 +577,17 @@ on_segment(State *s, BrSegment *seg)
   if (strcmp(tag, "ISA") == 0) {
     if (s->isa)
       interchange_drop(s, s->segs, tag, "a new ISA before this interchange's IEA");
-    s->skipping = FALSE;
-    s->isa = g_strdup(g_strstrip((char *)br_segment_get(seg, 13, 1)));
     s->segs = 1;
     s->groups = 0;
+    s->isa = g_strstrip(g_strdup(br_segment_get(seg, 13, 1)));
+    /* Without its control number the IEA cannot be checked, nor a reject say which
+     * interchange it is from: skip the interchange, saying so once. */
+    s->skipping = *s->isa == '\0';
+    if (s->skipping) {
+      g_clear_pointer(&s->isa, g_free);
+      br_edi_reject(s->out, "", "", s->segs, tag,
+                    "ISA without its control number (ISA13): the interchange is skipped");
+    }
     return;
   }
   if (!s->isa) {

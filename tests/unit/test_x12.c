@@ -119,6 +119,16 @@ test_any_separators(void)
   g_assert_cmpuint(m->nrejects, ==, 1);
   g_assert_nonnull(strstr(m->rejects->str, "fixed 106 characters"));
   br_manifest_free(m);
+  /* A terminator that also occurs early (the C of CUSTOMS) ends the ISA before its control
+   * number, ISA13 (found by fuzz_x12: the missing element was stripped in place). */
+  char *head = isa('*', '>', 'C');
+  char *text = g_strconcat(head, "GS*SO*S*R*20260304*1200*1*X*004010CST*309*0001C", NULL);
+  m = br_x12_read(text, strlen(text));
+  g_assert_cmpuint(m->lines->len, ==, 0);
+  g_assert_nonnull(strstr(m->rejects->str, "ISA13"));
+  br_manifest_free(m);
+  g_free(text);
+  g_free(head);
 }
 
 static void
