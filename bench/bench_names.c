@@ -290,7 +290,7 @@ bench_screen(const char *data, guint count, gboolean print_only)
       double c0 = cpu_seconds();
       for (guint at = 0; at < count; at += SCREEN_BATCH) {
         guint n = MIN(SCREEN_BATCH, count - at);
-        br_watch_batch_screen(batch, (const char *const *)names + at, lens + at, n);
+        br_watch_batch_screen(batch, (const char *const *)names + at, lens + at, NULL, n);
         for (guint i = 0; run == 0 && i < n; i++) {
           guint nh;
           br_watch_batch_hits(batch, i, &nh);

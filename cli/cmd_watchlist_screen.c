@@ -19,13 +19,22 @@ static const char *const quality_names[] = {"primary", "good", "low"};
 /* The hit columns of a CSV row, after line, the input's other columns and name. */
 #define HIT_HEADER                                                                                 \
   "hits,rank,score,list,entry,kind,quality,entry_name,matched_name,tokens,name_score,common,"      \
-  "excepted"
+  "excepted,corroboration"
+
+/* The fields that corroborate a name (br_corroborate.h), in BrWatchParty's order, and the
+ * columns or members they are read from unless told otherwise. An identity column is not
+ * "id": that is what most files call their own record numbers. */
+enum { PARTY_COUNTRY, PARTY_BIRTH, PARTY_ID, PARTY_FIELDS };
+static const char *const party_default[PARTY_FIELDS] = {"country", "birth_date", "id_number"};
+static const char *const party_option[PARTY_FIELDS] = {"--country-column", "--birth-date-column",
+                                                       "--id-column"};
 
 typedef struct {
   guint64 line;
   const char *name;
   gsize name_len;
   const char *input; /* the other fields, rendered for the output format */
+  BrWatchParty party;
 } Row;
 
 typedef struct {
@@ -33,8 +42,10 @@ typedef struct {
   BrFormat format;
   FILE *out, *rejects;
   GString *buf;
-  GStringChunk *text; /* the chunk's names and rendered fields */
-  GArray *rows;       /* Row */
+  GStringChunk *text;                  /* the chunk's names and rendered fields */
+  GArray *rows;                        /* Row */
+  const char *party_key[PARTY_FIELDS]; /* the column or member of each field; NULL: none */
+  gint party_col[PARTY_FIELDS];        /* CSV: its index among the record's fields, or -1 */
   guint64 names, with_hits, rejected;
 } Screen;
 
@@ -86,14 +97,25 @@ csv_cell(GString *out, const char *s)
   g_string_append_c(out, ',');
 }
 
+/* The parts of a corroborated score, or "" when the party had nothing to compare. */
+static const char *
+corroboration_text(const BrWatchHit *h, GString *buf)
+{
+  g_string_truncate(buf, 0);
+  if (h->corroboration.any)
+    br_corroboration_describe(&h->corroboration, buf);
+  return buf->str;
+}
+
 static void
-write_csv_row(GString *out, const Row *row, guint nhits, guint rank, const BrWatchHit *h)
+write_csv_row(GString *out, const Row *row, guint nhits, guint rank, const BrWatchHit *h,
+              GString *buf)
 {
   g_string_append_printf(out, "%" G_GUINT64_FORMAT ",%s", row->line, row->input);
   br_csv_write_field(out, row->name, row->name_len);
   g_string_append_printf(out, ",%u,", nhits);
   if (!h) {
-    g_string_append(out, ",,,,,,,,,,,\n");
+    g_string_append(out, ",,,,,,,,,,,,\n");
     return;
   }
   g_string_append_printf(out, "%u,", rank);
@@ -107,8 +129,11 @@ write_csv_row(GString *out, const Row *row, guint nhits, guint rank, const BrWat
   csv_cell(out, h->matched);
   csv_cell(out, h->tokens);
   append_score(out, h->name_score);
-  g_string_append_printf(out, ",%s,%s\n", h->common ? "true" : "false",
+  g_string_append_printf(out, ",%s,%s,", h->common ? "true" : "false",
                          h->excepted ? "true" : "false");
+  const char *parts = corroboration_text(h, buf);
+  br_csv_write_field(out, parts, strlen(parts));
+  g_string_append_c(out, '\n');
 }
 
 static void
@@ -119,7 +144,7 @@ json_member(GString *out, const char *key, const char *value)
 }
 
 static void
-write_json_row(GString *out, const Row *row, guint nhits, const BrWatchHit *hits)
+write_json_row(GString *out, const Row *row, guint nhits, const BrWatchHit *hits, GString *buf)
 {
   g_string_append_printf(out, "{\"line\":%" G_GUINT64_FORMAT ",\"name\":", row->line);
   br_json_append_string(out, row->name, (gssize)row->name_len);
@@ -137,8 +162,10 @@ write_json_row(GString *out, const Row *row, guint nhits, const BrWatchHit *hits
     json_member(out, "tokens", h->tokens);
     g_string_append(out, ",\"name_score\":");
     append_score(out, h->name_score);
-    g_string_append_printf(out, ",\"common\":%s,\"excepted\":%s}", h->common ? "true" : "false",
+    g_string_append_printf(out, ",\"common\":%s,\"excepted\":%s", h->common ? "true" : "false",
                            h->excepted ? "true" : "false");
+    json_member(out, "corroboration", corroboration_text(h, buf));
+    g_string_append_c(out, '}');
   }
   g_string_append(out, "]}\n");
 }
@@ -152,29 +179,34 @@ flush_chunk(Screen *sc, BrWatchBatch *batch)
     return TRUE;
   const char **names = g_new(const char *, n);
   gsize *lens = g_new(gsize, n);
+  BrWatchParty *parties = g_new(BrWatchParty, n);
   for (guint i = 0; i < n; i++) {
     const Row *row = &g_array_index(sc->rows, Row, i);
     names[i] = row->name;
     lens[i] = row->name_len;
+    parties[i] = row->party;
   }
-  br_watch_batch_screen(batch, names, lens, n);
+  br_watch_batch_screen(batch, names, lens, parties, n);
+  GString *parts = g_string_new(NULL);
   for (guint i = 0; i < n; i++) {
     const Row *row = &g_array_index(sc->rows, Row, i);
     guint nhits;
     const BrWatchHit *hits = br_watch_batch_hits(batch, i, &nhits);
     g_string_truncate(sc->buf, 0);
     if (sc->format == BR_FORMAT_JSONL)
-      write_json_row(sc->buf, row, nhits, hits);
+      write_json_row(sc->buf, row, nhits, hits, parts);
     else if (nhits == 0)
-      write_csv_row(sc->buf, row, 0, 0, NULL);
+      write_csv_row(sc->buf, row, 0, 0, NULL, parts);
     for (guint k = 0; sc->format == BR_FORMAT_CSV && k < nhits; k++)
-      write_csv_row(sc->buf, row, nhits, k + 1, &hits[k]);
+      write_csv_row(sc->buf, row, nhits, k + 1, &hits[k], parts);
     fwrite(sc->buf->str, 1, sc->buf->len, sc->out);
     sc->with_hits += nhits > 0;
   }
   sc->names += n;
+  g_string_free(parts, TRUE);
   g_free(names);
   g_free(lens);
+  g_free(parties);
   g_array_set_size(sc->rows, 0);
   g_string_chunk_clear(sc->text);
   return !ferror(sc->out);
@@ -218,6 +250,53 @@ write_header(Screen *sc, BrNameFile *file)
   g_string_free(h, TRUE);
 }
 
+/* Where each corroborating field comes from: a CSV column found in the header (one named by an
+ * option must be there), or a JSON member looked for in every record. */
+static gboolean
+party_fields(Screen *sc, BrNameFile *file, char *const given[PARTY_FIELDS], GError **error)
+{
+  const char *const *cols = br_name_file_columns(file);
+  for (guint k = 0; k < PARTY_FIELDS; k++) {
+    const char *key = given[k] ? given[k] : party_default[k];
+    sc->party_col[k] = -1;
+    sc->party_key[k] = cols ? NULL : key;
+    for (guint i = 0; cols && cols[i]; i++)
+      if (g_ascii_strcasecmp(cols[i], key) == 0) {
+        sc->party_col[k] = (gint)i;
+        sc->party_key[k] = key;
+      }
+    if (given[k] && !sc->party_key[k]) {
+      g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                  "%s: %s names column \"%s\", which the header does not have", sc->path,
+                  party_option[k], key);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* What the record says of its party, copied into the chunk's text. */
+static void
+party_of(Screen *sc, const BrNameRecord *rec, BrWatchParty *party)
+{
+  const char **value[PARTY_FIELDS] = {&party->country, &party->birth_date, &party->id};
+  gsize *len[PARTY_FIELDS] = {&party->country_len, &party->birth_date_len, &party->id_len};
+  memset(party, 0, sizeof *party);
+  for (guint k = 0; k < PARTY_FIELDS; k++) {
+    const BrNameField *f = NULL;
+    if (sc->party_col[k] >= 0)
+      f = (guint)sc->party_col[k] < rec->nfields ? &rec->fields[sc->party_col[k]] : NULL;
+    else
+      for (guint i = 0; sc->party_key[k] && i < rec->nfields && !f; i++)
+        if (g_ascii_strcasecmp(rec->fields[i].key, sc->party_key[k]) == 0)
+          f = &rec->fields[i];
+    if (!f || f->len == 0 || (f->json && strcmp(f->value, "null") == 0))
+      continue;
+    *value[k] = g_string_chunk_insert_len(sc->text, f->value, (gssize)f->len);
+    *len[k] = f->len;
+  }
+}
+
 /* Reads every record, screening them CHUNK at a time. */
 static gboolean
 screen_file(Screen *sc, BrNameFile *file, BrWatchBatch *batch, gboolean progress, GError **error)
@@ -233,8 +312,12 @@ screen_file(Screen *sc, BrNameFile *file, BrWatchBatch *batch, gboolean progress
       continue;
     }
     render_input(&rec, csv_cells, sc->format, input);
-    Row row = {rec.line, g_string_chunk_insert_len(sc->text, rec.name, (gssize)rec.name_len),
-               rec.name_len, g_string_chunk_insert_len(sc->text, input->str, (gssize)input->len)};
+    Row row = {rec.line,
+               g_string_chunk_insert_len(sc->text, rec.name, (gssize)rec.name_len),
+               rec.name_len,
+               g_string_chunk_insert_len(sc->text, input->str, (gssize)input->len),
+               {0}};
+    party_of(sc, &rec, &row.party);
     g_array_append_val(sc->rows, row);
     if (sc->rows->len == CHUNK) {
       ok = flush_chunk(sc, batch);
@@ -271,6 +354,7 @@ br_cmd_watchlist_screen(int argc, char **argv)
 {
   char *format_text = NULL, *input_text = NULL, *column = NULL;
   char *out_path = NULL, *reject_path = NULL;
+  char *party_given[PARTY_FIELDS] = {NULL};
   gint threads = 0;
   gboolean quiet = FALSE;
   GOptionEntry entries[] = {
@@ -279,6 +363,16 @@ br_cmd_watchlist_screen(int argc, char **argv)
        "FORMAT"},
       {"column", 0, 0, G_OPTION_ARG_STRING, &column,
        "The CSV column or JSON member holding the name (default: name)", "NAME"},
+      {"country-column", 0, 0, G_OPTION_ARG_STRING, &party_given[PARTY_COUNTRY],
+       "The party's country, ISO code or name, which corroborates a match or lowers it "
+       "(default: a column or member named country, when there is one)",
+       "NAME"},
+      {"birth-date-column", 0, 0, G_OPTION_ARG_STRING, &party_given[PARTY_BIRTH],
+       "The party's date of birth (default: birth_date, when there is one)", "NAME"},
+      {"id-column", 0, 0, G_OPTION_ARG_STRING, &party_given[PARTY_ID],
+       "The party's identity number or a vessel's IMO number; one that is listed confirms the "
+       "match (default: id_number, when there is one)",
+       "NAME"},
       {"format", 'f', 0, G_OPTION_ARG_STRING, &format_text,
        "Output: csv or jsonl (default: the input's)", "FORMAT"},
       {"out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
@@ -297,6 +391,8 @@ br_cmd_watchlist_screen(int argc, char **argv)
       ctx, "Reads a CSV with a header (a name column; the other columns are passed through) or\n"
            "JSON Lines objects (a \"name\" member), - for standard input, and writes for every\n"
            "name its best candidates with the scores and matched tokens of 'watchlist match'.\n"
+           "A country, date of birth or identity number on the record corroborates a match or\n"
+           "lowers it, as 'watchlist match --country' does; the corroboration column says how.\n"
            "CSV output: one row per (name, candidate), and one row with hits 0 for a name with\n"
            "none. JSON Lines output: one object per name with its hits. Rows keep the input's\n"
            "order and line numbers whatever --threads. Rejected records (no name, not UTF-8,\n"
@@ -313,6 +409,7 @@ br_cmd_watchlist_screen(int argc, char **argv)
   BrNameFileFormat input_format = BR_NAME_FILE_AUTO;
   if (!br_cli_parse(ctx, &argc, &argv,
                     "boxrank watchlist screen parties.csv --list un --list ofac --out hits.csv\n"
+                    "  boxrank watchlist screen consignees.csv --country-column nationality\n"
                     "  cut -d, -f3 manifest.csv | boxrank watchlist screen - --column "
                     "shipper_name --format jsonl"))
     goto out;
@@ -344,6 +441,11 @@ br_cmd_watchlist_screen(int argc, char **argv)
     goto out;
   }
   sc.path = strcmp(argv[1], "-") == 0 ? "stdin" : argv[1];
+  if (!party_fields(&sc, file, party_given, &error)) {
+    br_cli_error(error);
+    rc = BR_EXIT_USAGE;
+    goto out;
+  }
   sc.format = format_text ? (strcmp(format_text, "csv") == 0 ? BR_FORMAT_CSV : BR_FORMAT_JSONL)
               : br_name_file_format(file) == BR_NAME_FILE_CSV ? BR_FORMAT_CSV
                                                               : BR_FORMAT_JSONL;
@@ -406,6 +508,8 @@ out:
   g_free(format_text);
   g_free(input_text);
   g_free(column);
+  for (guint k = 0; k < PARTY_FIELDS; k++)
+    g_free(party_given[k]);
   g_free(out_path);
   if (reject_path != default_rejects)
     g_free(reject_path);

@@ -91,8 +91,37 @@ lua_history(lua_State *L)
   return 3;
 }
 
-/* br.watchlist(text, "LIST" [, min_score]) -> score, entry name, entry ref, matched tokens of
- * the best hit not under an exception, or nil. */
+/* The party table of br.watchlist: what the line says of the party besides its name. A key
+ * that is not one of these is an error, not a field silently ignored. */
+static void
+lua_watch_party(lua_State *L, int index, BrWatchParty *party)
+{
+  static const char *const keys[] = {"country", "birth_date", "id"};
+  const char **value[] = {&party->country, &party->birth_date, &party->id};
+  gsize *len[] = {&party->country_len, &party->birth_date_len, &party->id_len};
+  luaL_checktype(L, index, LUA_TTABLE);
+  lua_pushnil(L);
+  while (lua_next(L, index)) {
+    guint k = 0;
+    const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+    while (k < G_N_ELEMENTS(keys) && strcmp(key, keys[k]) != 0)
+      k++;
+    if (k == G_N_ELEMENTS(keys))
+      luaL_error(L, "br.watchlist: the party table takes country, birth_date and id, not '%s'",
+                 key);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_error(L, "br.watchlist: party.%s must be a string, not a %s", keys[k],
+                 luaL_typename(L, -1));
+    /* The string lives in the table, which is an argument: it outlives the call. */
+    *value[k] = lua_tolstring(L, -1, len[k]);
+    lua_pop(L, 1);
+  }
+}
+
+/* br.watchlist(text, "LIST" [, min_score [, party]]) -> score, entry name, entry ref, matched
+ * tokens and the corroboration's parts ("" without one) of the best hit not under an
+ * exception, or nil. party = {country = ..., birth_date = ..., id = ...} corroborates the name
+ * as on_watchlist's X_country, X_birth_date and X_id fields do. */
 static int
 lua_watchlist(lua_State *L)
 {
@@ -101,12 +130,16 @@ lua_watchlist(lua_State *L)
   const char *text = luaL_optlstring(L, 1, "", &len);
   const char *list = luaL_checkstring(L, 2);
   double min = luaL_optnumber(L, 3, BR_NAME_DEFAULT_THRESHOLD);
+  BrWatchParty party = {0};
+  if (!lua_isnoneornil(L, 4))
+    lua_watch_party(L, 4, &party);
   guint64 mask = ev->watch ? br_watch_set_list_mask(ev->watch, list) : 0;
   if (ev->watch && !mask)
     return luaL_error(L, "br.watchlist: no watchlist \"%s\" in this run", list);
   BrWatchHit hit;
   if (!mask || len == 0 ||
-      !br_watchlist_screen(ev->watch, ev->watch_scratch, text, (gssize)len, mask, min, &hit)) {
+      br_watch_set_match_party(ev->watch, ev->watch_scratch, text, (gssize)len, &party, mask, min,
+                               FALSE, &hit, 1) != 1) {
     lua_pushnil(L);
     return 1;
   }
@@ -114,7 +147,17 @@ lua_watchlist(lua_State *L)
   lua_pushstring(L, hit.entry_name);
   lua_pushstring(L, hit.entry_ref);
   lua_pushstring(L, hit.tokens);
-  return 4;
+  /* Copied out before pushing: a push may raise (the sandbox's memory limit) and would leak
+   * the GString. */
+  char text_parts[256] = "";
+  if (hit.corroboration.any) {
+    GString *parts = g_string_new(NULL);
+    br_corroboration_describe(&hit.corroboration, parts);
+    g_strlcpy(text_parts, parts->str, sizeof text_parts);
+    g_string_free(parts, TRUE);
+  }
+  lua_pushstring(L, text_parts);
+  return 5;
 }
 
 /* br.listed(kind, value, "LIST") -> the entry ref (or true) when value is listed, else nil. */

@@ -14,6 +14,7 @@ typedef struct {
 typedef struct {
   const char *s;
   gsize len;
+  const BrWatchParty *party; /* NULL: the name alone */
 } Name;
 
 struct BrWatchBatch {
@@ -35,20 +36,42 @@ typedef struct {
 } Worker;
 
 static guint
+hash_bytes(guint h, const char *s, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ (guchar)s[i]) * 16777619u;
+  return (h ^ 0xffu) * 16777619u;
+}
+
+static guint
 name_hash(gconstpointer p)
 {
   const Name *k = p;
-  guint h = 2166136261u;
-  for (gsize i = 0; i < k->len; i++)
-    h = (h ^ (guchar)k->s[i]) * 16777619u;
+  guint h = hash_bytes(2166136261u, k->s, k->len);
+  if (k->party) {
+    h = hash_bytes(h, k->party->country, k->party->country_len);
+    h = hash_bytes(h, k->party->birth_date, k->party->birth_date_len);
+    h = hash_bytes(h, k->party->id, k->party->id_len);
+  }
   return h;
+}
+
+static gboolean
+same_bytes(const char *a, gsize alen, const char *b, gsize blen)
+{
+  return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
 }
 
 static gboolean
 name_equal(gconstpointer a, gconstpointer b)
 {
   const Name *x = a, *y = b;
-  return x->len == y->len && memcmp(x->s, y->s, x->len) == 0;
+  if (!same_bytes(x->s, x->len, y->s, y->len) || !x->party != !y->party)
+    return FALSE;
+  const BrWatchParty *p = x->party, *q = y->party;
+  return !p || (same_bytes(p->country, p->country_len, q->country, q->country_len) &&
+                same_bytes(p->birth_date, p->birth_date_len, q->birth_date, q->birth_date_len) &&
+                same_bytes(p->id, p->id_len, q->id, q->id_len));
 }
 
 BrWatchBatch *
@@ -106,8 +129,9 @@ work(gpointer data)
       break;
     for (guint i = first; i < MIN(first + CLAIM, n); i++) {
       const Name *name = &g_array_index(b->names, Name, i);
-      guint got = br_watch_set_match(b->set, b->scratch[w->worker], name->s, (gssize)name->len,
-                                     b->lists, b->threshold, TRUE, hits, b->top);
+      guint got =
+          br_watch_set_match_party(b->set, b->scratch[w->worker], name->s, (gssize)name->len,
+                                   name->party, b->lists, b->threshold, TRUE, hits, b->top);
       Result *r = &g_array_index(b->results, Result, i);
       r->n = got;
       r->hits = got ? g_memdup2(hits, got * sizeof *hits) : NULL;
@@ -118,7 +142,8 @@ work(gpointer data)
 }
 
 guint
-br_watch_batch_screen(BrWatchBatch *b, const char *const *names, const gsize *lens, guint n)
+br_watch_batch_screen(BrWatchBatch *b, const char *const *names, const gsize *lens,
+                      const BrWatchParty *parties, guint n)
 {
   clear_results(b);
   /* Sized for every name up front: the table's keys point into it, so it must not move. */
@@ -128,7 +153,7 @@ br_watch_batch_screen(BrWatchBatch *b, const char *const *names, const gsize *le
   guint nd = 0;
   GHashTable *seen = g_hash_table_new(name_hash, name_equal);
   for (guint i = 0; i < n; i++) {
-    Name k = {names[i], lens[i]};
+    Name k = {names[i], lens[i], parties && br_watch_party_any(&parties[i]) ? &parties[i] : NULL};
     gpointer at;
     if (!g_hash_table_lookup_extended(seen, &k, NULL, &at)) {
       distinct[nd] = k;

@@ -19,9 +19,11 @@ BrWatchBatch *br_watch_batch_new(const BrWatchSet *set, guint threads, guint64 l
                                  double threshold, guint top);
 void br_watch_batch_free(BrWatchBatch *batch);
 
-/* Screens names[0..n) (lens[i] bytes each) on the batch's threads. Returns how many distinct
- * names were matched (identical names are matched once). */
+/* Screens names[0..n) (lens[i] bytes each) on the batch's threads, each with what the input
+ * says of its party, parties[i] (br_watch_set_match_party; parties NULL: names alone). Returns
+ * how many distinct screenings there were (the same name with the same fields is matched
+ * once). */
 guint br_watch_batch_screen(BrWatchBatch *batch, const char *const *names, const gsize *lens,
-                            guint n);
+                            const BrWatchParty *parties, guint n);
 /* Name i's hits of the last br_watch_batch_screen, best first; valid until the next call. */
 const BrWatchHit *br_watch_batch_hits(const BrWatchBatch *batch, guint i, guint *count);

@@ -88,6 +88,36 @@ printf '{"ref": "A1", "name": "Al Rashid Trust"}\n' |
 grep -q '^line,input,name,hits,' "$WORK/o.csv" || fail "JSONL to CSV header: $(cat "$WORK/o.csv")"
 grep -q '^1,"{""ref"":""A1""}",Al Rashid Trust,' "$WORK/o.csv" || fail "JSONL to CSV: $(cat "$WORK/o.csv")"
 
+# Corroboration (issue 16): a country, date of birth or identity number on the record raises
+# or lowers the same name's score, as watchlist match does, and the corroboration column says
+# how; a record without them is screened on its name alone.
+{
+  printf 'ref,name,nationality,birth_date,id_number\n'
+  printf 'C1,Nashwan Abdulrazaq Albaqi,,,\n'
+  printf 'C2,Nashwan Abdulrazaq Albaqi,DE,,\n'
+  printf 'C3,Nashwan Abdulrazaq Albaqi,IQ,1961,\n'
+  printf 'C4,Nashwan Abdulrazaq Albaqi,DE,1961-05-01,\n'
+} >"$WORK/parties.csv"
+"$BOXRANK" watchlist screen "$WORK/parties.csv" --country-column nationality --top 1 \
+  --min-score 0.5 --db "$DB" -q --out "$WORK/p.csv"
+score() { grep "^$1," "$WORK/p.csv" | cut -d, -f9; }
+[ "$(grep '^2,' "$WORK/p.csv" | cut -d, -f11)" = QDi.012 ] || fail "party: $(cat "$WORK/p.csv")"
+awk -v a="$(score 3)" -v b="$(score 2)" -v c="$(score 4)" 'BEGIN { exit !(a < b && b < c) }' ||
+  fail "a conflicting country must lower, an agreeing one and the year raise: $(cat "$WORK/p.csv")"
+grep '^2,' "$WORK/p.csv" | grep -q ',false,false,$' || fail "no fields, yet corroborated: $(grep '^2,' "$WORK/p.csv")"
+grep '^5,' "$WORK/p.csv" | grep -q ',"country DE, listed IQ -0.10; born 1961-05-01 as listed 1961 +0.04"$' ||
+  fail "corroboration parts: $(grep '^5,' "$WORK/p.csv")"
+"$BOXRANK" watchlist match "Nashwan Abdulrazaq Albaqi" --country DE --birth-date 1961-05-01 \
+  --min-score 0.5 --top 1 --db "$DB" | sed 1d | cut -f1 >"$WORK/want.txt"
+[ "$(score 5)" = "$(cat "$WORK/want.txt")" ] || fail "screen and match differ: $(score 5) vs $(cat "$WORK/want.txt")"
+expect_status 2 "$BOXRANK" watchlist screen "$WORK/parties.csv" --id-column passport --db "$DB" \
+  -q --out "$WORK/x.csv" 2>"$WORK/err.txt"
+grep -qF -- '--id-column names column "passport", which the header does not have' "$WORK/err.txt" ||
+  fail "missing column: $(cat "$WORK/err.txt")"
+printf '%s\n' '{"name": "Nashwan Abdulrazaq Albaqi", "country": "DE", "birth_date": "1961-05-01"}' |
+  "$BOXRANK" watchlist screen - --top 1 --min-score 0.5 --db "$DB" -q --rejects "$WORK/r.csv" |
+  grep -qF "\"score\":$(cat "$WORK/want.txt")," || fail "JSON Lines party members are not used"
+
 # Order and answers hold on 2 threads: listed names, variants and made-up ones, repeated.
 "$BOXRANK" watchlist show ofac --limit 400 --db "$DB" | sed 1d | cut -f3 | grep -v '^-$' \
   >"$WORK/listed.txt"

@@ -11,6 +11,9 @@ make_set(void)
   guint e = br_watchlist_add(un, BR_WATCH_INDIVIDUAL, "QDi.012",
                              "Nashwan Abd Al-Razzaq Abd Al-Baqi", NULL, NULL, NULL);
   br_watchlist_add_alias(un, e, "Abd Al-Hadi Al-Iraqi", BR_NAME_QUALITY_GOOD);
+  br_watchlist_add_fact(un, e, BR_FACT_COUNTRY, "IQ", "nationality");
+  br_watchlist_add_fact(un, e, BR_FACT_BIRTH_DATE, "1961-03-02", NULL);
+  br_watchlist_add_fact(un, e, BR_FACT_ID, "P229856", "Passport");
   br_watchlist_add(un, BR_WATCH_ENTITY, "QDe.105", "Al Rashid Trust", NULL, NULL, NULL);
   br_watchlist_add(un, BR_WATCH_ENTITY, "QDe.106", "Al Rashid Trading Company", NULL, NULL, NULL);
   BrWatchlist *ofac = br_watchlist_new("ofac", "test");
@@ -62,7 +65,7 @@ check_batch(const BrWatchSet *set, const BrWatchSet *ref, guint threads, guint64
   for (guint i = 0; i < n; i++)
     lens[i] = strlen(names[i]);
   BrWatchBatch *batch = br_watch_batch_new(set, threads, lists, 0.7, top);
-  guint distinct = br_watch_batch_screen(batch, (const char *const *)names, lens, n);
+  guint distinct = br_watch_batch_screen(batch, (const char *const *)names, lens, NULL, n);
   GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
   for (guint i = 0; i < n; i++)
     g_hash_table_add(seen, names[i]);
@@ -107,7 +110,7 @@ test_reuse(void)
   BrWatchBatch *batch = br_watch_batch_new(set, 2, 0, 0.7, 3);
   const char *a[] = {"Al Rashid Trust", "Al Rashid Trust", "Nobody"};
   gsize la[] = {15, 15, 6};
-  g_assert_cmpuint(br_watch_batch_screen(batch, a, la, 3), ==, 2);
+  g_assert_cmpuint(br_watch_batch_screen(batch, a, la, NULL, 3), ==, 2);
   guint n0, n1, n2;
   const BrWatchHit *h0 = br_watch_batch_hits(batch, 0, &n0);
   const BrWatchHit *h1 = br_watch_batch_hits(batch, 1, &n1);
@@ -118,9 +121,55 @@ test_reuse(void)
   g_assert_cmpuint(n2, ==, 0);
   /* A name's length is its own: "Al Rashid" out of the same bytes is another name. */
   gsize lb[] = {9};
-  g_assert_cmpuint(br_watch_batch_screen(batch, a, lb, 1), ==, 1);
-  g_assert_cmpuint(br_watch_batch_screen(batch, a, lb, 0), ==, 0);
+  g_assert_cmpuint(br_watch_batch_screen(batch, a, lb, NULL, 1), ==, 1);
+  g_assert_cmpuint(br_watch_batch_screen(batch, a, lb, NULL, 0), ==, 0);
   br_watch_batch_free(batch);
+  br_watch_set_free(set);
+}
+
+/* With what the input says of each party, a name gets what br_watch_set_match_party gives it:
+ * the same name with other fields is another screening, and a name without fields is
+ * screened on the name alone. */
+static void
+test_parties(void)
+{
+  BrWatchSet *set = make_set(), *ref = make_set();
+  const char *name = "Nashwan Abdulrazaq Albaqi";
+  const char *names[] = {name, name, name, name, name};
+  gsize lens[G_N_ELEMENTS(names)];
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+    lens[i] = strlen(names[i]);
+  BrWatchParty parties[] = {
+      {0},
+      {"DE", 2, NULL, 0, NULL, 0},
+      {"IQ", 2, "1961-03-02", 10, NULL, 0},
+      {NULL, 0, NULL, 0, "P229856", 7},
+      {"DE", 2, NULL, 0, NULL, 0},
+  };
+  for (guint threads = 1; threads <= 2; threads++) {
+    BrWatchBatch *batch = br_watch_batch_new(set, threads, 0, 0.5, 3);
+    g_assert_cmpuint(br_watch_batch_screen(batch, names, lens, parties, 5), ==, 4);
+    BrNameScratch *scratch = br_name_scratch_new(br_watch_set_index(ref));
+    BrWatchHit want[3];
+    double score[G_N_ELEMENTS(names)];
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+      guint nw =
+          br_watch_set_match_party(ref, scratch, name, -1, &parties[i], 0, 0.5, TRUE, want, 3);
+      guint ng;
+      const BrWatchHit *got = br_watch_batch_hits(batch, i, &ng);
+      assert_same_hits(got, ng, want, nw);
+      g_assert_cmpuint(ng, >=, 1);
+      g_assert_cmpstr(got[0].entry_ref, ==, "QDi.012");
+      g_assert_cmpint(got[0].corroboration.any, ==, i != 0);
+      score[i] = got[0].score;
+    }
+    g_assert_cmpfloat(score[1], <, score[0]);
+    g_assert_cmpfloat(score[2], >, score[0]);
+    g_assert_cmpfloat(score[3], ==, 1.0);
+    br_name_scratch_free(scratch);
+    br_watch_batch_free(batch);
+  }
+  br_watch_set_free(ref);
   br_watch_set_free(set);
 }
 
@@ -130,5 +179,6 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/watch_batch/same_as_match", test_same_as_match);
   g_test_add_func("/watch_batch/reuse", test_reuse);
+  g_test_add_func("/watch_batch/parties", test_parties);
   return g_test_run();
 }

@@ -24,7 +24,13 @@ static const char *pack_lua =
     "rule { id = 'LUA', title = 'from Lua', weight = 1, when = function(l)\n"
     "  local score, name, ref, tokens = br.watchlist(l.consignee_name, 'un')\n"
     "  if score then return true, name .. ' ' .. ref .. ' ' .. tokens end\n"
-    "  return br.listed('country', l.origin_country, 'x') ~= nil end }\n";
+    "  return br.listed('country', l.origin_country, 'x') ~= nil end }\n"
+    "rule { id = 'LUAPARTY', title = 'from Lua, with the party', weight = 1, when = function(l)\n"
+    "  local score, name, ref, tokens, parts =\n"
+    "    br.watchlist(l.shipper_name, 'un', 0.85, { country = l.origin_country })\n"
+    "  if score then return true, string.format('%.3f %s', score, parts) end end }\n"
+    "rule { id = 'LUATYPO', title = 'a misspelt party field', weight = 1, when = function(l)\n"
+    "  return br.watchlist(l.shipper_name, 'un', 0.85, { contry = 'IQ' }) ~= nil end }\n";
 
 static BrWatchSet *
 make_set(void)
@@ -34,6 +40,7 @@ make_set(void)
   guint e = br_watchlist_add(un, BR_WATCH_INDIVIDUAL, "QDi.012",
                              "NASHWAN ABD AL-RAZZAQ ABD AL-BAQI", NULL, NULL, NULL);
   br_watchlist_add_alias(un, e, "Abd Al-Hadi Al-Iraqi", BR_NAME_QUALITY_GOOD);
+  br_watchlist_add_fact(un, e, BR_FACT_COUNTRY, "IQ", "nationality");
   g_ptr_array_add(lists, un);
   BrWatchlist *x = br_watchlist_new("x", "test");
   br_watchlist_add(x, BR_WATCH_COUNTRY, "C1", NULL, "IR", NULL, NULL);
@@ -103,6 +110,33 @@ test_watch_conditions(void)
   rules_set_str(&l, "shipper_name", "Basra Date Palm Growers");
   r = br_evaluator_eval(ev, l.rec, 4);
   g_assert_null(reason_of(r, pack, "PARTY"));
+
+  /* br.watchlist's party table corroborates the name as on_watchlist's fields do: a listed
+   * country lifts a near spelling, another one drops it under the threshold; a field the
+   * table does not know is the rule's error, not a field ignored. */
+  rules_set_str(&l, "shipper_name", "Nashwan Abdulrazaq Albaqi");
+  r = br_evaluator_eval(ev, l.rec, 41);
+  why = reason_of(r, pack, "LUAPARTY");
+  g_assert_nonnull(why);
+  g_assert_true(g_str_has_suffix(why, " "));
+  double alone = g_ascii_strtod(why, NULL);
+  rules_set_str(&l, "origin_country", "IQ");
+  r = br_evaluator_eval(ev, l.rec, 42);
+  why = reason_of(r, pack, "LUAPARTY");
+  g_assert_nonnull(why);
+  g_assert_nonnull(strstr(why, " country IQ as listed +0.03"));
+  g_assert_cmpfloat(g_ascii_strtod(why, NULL), >, alone);
+  rules_set_str(&l, "origin_country", "DE");
+  r = br_evaluator_eval(ev, l.rec, 43);
+  why = reason_of(r, pack, "LUAPARTY");
+  g_assert_true(!why || g_ascii_strtod(why, NULL) < alone);
+  g_assert_null(reason_of(r, pack, "LUATYPO"));
+  guint typo = 0;
+  while (strcmp(br_pack_rule(pack, typo)->id, "LUATYPO") != 0)
+    typo++;
+  g_assert_nonnull(strstr(br_evaluator_failure_message(ev, typo),
+                          "the party table takes country, birth_date and id, not 'contry'"));
+  rules_set_str(&l, "origin_country", NULL);
 
   /* Exact kinds: any element of a list field, an HS prefix, IMO digits, whole words. */
   rules_set_str(&l, "origin_country", "IR");
