@@ -360,6 +360,7 @@ br_cmd_rank(int argc, char **argv)
       .unit_budget = unit_budget,
   };
   popts.track_versions = TRUE;
+  popts.tag_lines = store != NULL && !partial_path;
   for (guint i = 0; i < ninputs; i++) {
     BrPipelineResult one = {0};
     popts.input_index = i;
@@ -515,7 +516,8 @@ br_cmd_rank(int argc, char **argv)
                                  .npaths = ninputs,
                                  .format = input_format,
                                  .profile = profile,
-                                 .amend = amendments};
+                                 .amend = amendments,
+                                 .line_units = result.line_units};
     if ((versions &&
          !(source.versions = run_versions =
                br_run_versions_plan(store, versions, amendments, list_date,

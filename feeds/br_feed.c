@@ -107,6 +107,8 @@ struct BrFeed {
   gsize max_field;
   gsize runaway;
   char delim, quote;
+  BrLineFilter want; /* br_feed_set_line_filter; NULL: every row */
+  gpointer want_data;
   int date_order[3]; /* positions of year, month, day in the date format */
   char date_seps[3];
   FieldPlan *plans; /* one per schema field */
@@ -1124,6 +1126,18 @@ parse_lines(BrChunkParser *p, BrChunk *c)
     const char *nl = memchr(start, '\n', avail);
     gsize seg = nl ? (gsize)(nl - start) + 1 : avail;
     gsize next = c->pos + seg;
+    /* A row not wanted that ends with its first line, as the reader's scan finds row ends, is
+     * passed over unparsed. */
+    if (p->feed->want && nl && c->at_line_start && p->parser.pstate == 0 && !p->header_out &&
+        !p->feed->want(c->line, p->feed->want_data)) {
+      RowScan scan = {c->pos, FALSE};
+      if (row_scan(&scan, c->data, c->len, c->pos, TRUE, p->feed->delim, p->feed->quote, TRUE,
+                   FALSE) == next) {
+        c->pos = next;
+        c->line++;
+        continue;
+      }
+    }
     if (!(c->at_line_start && p->parser.pstate == 0 && fast_row(p, start, nl ? seg - 1 : seg))) {
       gsize used = csv_parse_line(p, start, seg);
       if (used < seg) {
@@ -1719,6 +1733,13 @@ br_feed_next_batch(BrFeed *feed, BrBatch *batch, GError **error)
     if (batch->count > 0)
       return (gint)batch->count;
   }
+}
+
+void
+br_feed_set_line_filter(BrFeed *feed, BrLineFilter want, gpointer data)
+{
+  feed->want = want;
+  feed->want_data = data;
 }
 
 guint64

@@ -90,6 +90,13 @@ gboolean br_chunk_parser_fill(BrChunkParser *parser, BrChunk *chunk, BrBatch *ba
  * finish in). FALSE with error set when the reject file cannot be written. */
 gboolean br_feed_finish_chunk(BrFeed *feed, BrChunk *chunk, GError **error);
 
+/* Rows that want (called with each row's first line, in increasing order) turns down are
+ * skipped unparsed when they end with that line, and then neither counted nor rejected; a
+ * row over several lines is parsed as usual, so the caller still checks what it gets. For a
+ * second read that needs a few known lines of a large input. */
+typedef gboolean (*BrLineFilter)(guint64 line, gpointer data);
+void br_feed_set_line_filter(BrFeed *feed, BrLineFilter want, gpointer data);
+
 guint64 br_feed_rows_read(const BrFeed *feed);     /* data rows seen, accepted or not */
 guint64 br_feed_rows_rejected(const BrFeed *feed);
 guint64 br_feed_bytes_read(const BrFeed *feed);

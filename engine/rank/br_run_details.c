@@ -5,6 +5,7 @@
 #include "br_audit.h"
 #include "br_feed.h"
 #include "br_json.h"
+#include "br_pipeline.h"
 
 typedef struct {
   guint64 line;
@@ -79,6 +80,58 @@ record_json(const BrSchema *schema, const BrValue *rec, const char *input, guint
   return g_string_free(out, FALSE);
 }
 
+/* Which lines of one input the second read parses: those of the selected units (sorted
+ * orders, passed in increasing order) and the versions wanted. */
+typedef struct {
+  const guint64 *at, *end;
+  guint input;
+  BrRunVersions *versions;
+} LineWant;
+
+static gboolean
+line_wanted(guint64 line, gpointer data)
+{
+  LineWant *w = data;
+  guint64 order = BR_AMEND_ORDER(w->input, line);
+  while (w->at < w->end && *w->at < order)
+    w->at++;
+  return (w->at < w->end && *w->at == order) ||
+         (w->versions && br_run_versions_wants(w->versions, order));
+}
+
+static gint
+cmp_order(gconstpointer a, gconstpointer b)
+{
+  guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The orders of the lines whose unit hashes as a selected unit's, sorted: a superset of the
+ * selected units' lines (hashes collide), which collect_feed narrows. */
+static GArray *
+selected_lines(const BrRunDetails *details, const GArray *line_units)
+{
+  GHashTable *hashes = g_hash_table_new(NULL, NULL);
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init(&it, details->units);
+  while (g_hash_table_iter_next(&it, &key, NULL)) {
+    char *sep = strchr(key, '\x1f');
+    *sep = '\0';
+    g_hash_table_add(hashes, GUINT_TO_POINTER(br_unit_key_hash(key, sep + 1)));
+    *sep = '\x1f';
+  }
+  GArray *orders = g_array_new(FALSE, FALSE, sizeof(guint64));
+  for (guint i = 0; i < line_units->len; i++) {
+    const BrLineUnit *lu = &g_array_index(line_units, BrLineUnit, i);
+    if (g_hash_table_contains(hashes, GUINT_TO_POINTER(lu->unit_hash)))
+      g_array_append_val(orders, lu->order);
+  }
+  g_hash_table_destroy(hashes);
+  g_array_sort(orders, cmp_order);
+  return orders;
+}
+
 /* Keeps the lines of the selected units that this feed gives, and the versions wanted. */
 static gboolean
 collect_feed(BrRunDetails *details, BrFeed *feed, guint input_index, const char *input,
@@ -130,7 +183,8 @@ collect_feed(BrRunDetails *details, BrFeed *feed, guint input_index, const char 
 BrRunDetails *
 br_run_details_collect(const char *const *paths, guint npaths, BrInputFormat format,
                        const BrProfile *profile, const BrPack *pack, GPtrArray *lists,
-                       const BrAmendments *amend, BrRunVersions *versions, GError **error)
+                       const BrAmendments *amend, BrRunVersions *versions, const GArray *line_units,
+                       GError **error)
 {
   BrRunDetails *details = g_new0(BrRunDetails, 1);
   details->units = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, lines_free);
@@ -145,19 +199,29 @@ br_run_details_collect(const char *const *paths, guint npaths, BrInputFormat for
   if (g_hash_table_size(details->units) == 0 && !(versions && br_run_versions_wanted(versions)))
     return details;
 
+  GArray *wanted = line_units ? selected_lines(details, line_units) : NULL;
+  const guint64 *next = wanted ? (const guint64 *)(void *)wanted->data : NULL;
+  const guint64 *end = wanted ? next + wanted->len : NULL;
   for (guint p = 0; p < npaths; p++) {
     if (strcmp(paths[p], "-") == 0)
       continue;
     BrFeedOptions opts = {0};
     BrInput *in = br_input_open(paths[p], format, profile, &opts, error);
+    LineWant want = {next, end, p, versions};
+    if (in && wanted)
+      br_feed_set_line_filter(br_input_feed(in), line_wanted, &want);
     if (!in || !collect_feed(details, br_input_feed(in), p, npaths > 1 ? paths[p] : NULL, pack,
                              amend, versions, error)) {
       br_input_close(in);
       br_run_details_free(details);
-      return NULL;
+      details = NULL;
+      break;
     }
     br_input_close(in);
+    next = want.at;
   }
+  if (wanted)
+    g_array_free(wanted, TRUE);
   return details;
 }
 
@@ -298,7 +362,8 @@ collect_main(gpointer data)
   CollectJob *job = data;
   const BrRunDetailsSource *src = job->source;
   return br_run_details_collect(src->paths, src->npaths, src->format, src->profile, job->pack,
-                                job->lists, src->amend, src->versions, &job->error);
+                                job->lists, src->amend, src->versions, src->line_units,
+                                &job->error);
 }
 
 gint64

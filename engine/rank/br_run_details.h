@@ -24,11 +24,12 @@ typedef struct BrRunDetails BrRunDetails;
  * format as br_input_open takes it) and keeps, for every unit in lists (BrPortList*), each of
  * its lines as a JSON object of the fields present, keyed by the schema's names. Lines that
  * amend (may be NULL) supersedes or deletes are not the unit's: they are left out. The lines
- * versions (may be NULL) wants are handed to it. */
+ * versions (may be NULL) wants are handed to it. line_units (BrLineUnit of the scoring, may
+ * be NULL: every line is parsed) names the lines to parse; the rest are passed over. */
 BrRunDetails *br_run_details_collect(const char *const *paths, guint npaths, BrInputFormat format,
                                      const BrProfile *profile, const BrPack *pack, GPtrArray *lists,
                                      const BrAmendments *amend, BrRunVersions *versions,
-                                     GError **error);
+                                     const GArray *line_units, GError **error);
 void br_run_details_free(BrRunDetails *details);
 /* Lines kept for a unit (0 when it has none). */
 guint br_run_details_lines(const BrRunDetails *details, const char *port, const char *unit);
@@ -49,6 +50,7 @@ typedef struct {
   const BrProfile *profile;
   const BrAmendments *amend; /* may be NULL */
   BrRunVersions *versions;   /* may be NULL */
+  const GArray *line_units;  /* BrLineUnit of the scoring; may be NULL */
 } BrRunDetailsSource;
 
 /* Records a run (br_store_record_run) and the details of its selected units

@@ -17,6 +17,7 @@ typedef struct {
   const BrEntityKeys *entity_keys;
   int bol_idx, container_idx, amendment_idx, source_idx;
   gboolean track;
+  gboolean tag;
   guint64 input;
   const BrAmendments *amend;
   BrUnitRuns *runs;  /* where units go, sorted (BrPipelineOptions.runs); NULL: result->units */
@@ -35,6 +36,7 @@ typedef struct {
   guint64 numbered; /* lines whose unit is their line number */
   GString *scratch;
   GArray *versions; /* BrLineVersion, when tracked */
+  GArray *line_units; /* BrLineUnit, when tagged */
   GError *error;     /* a spill that failed: the worker scores nothing more */
   GThread *thread;
 } Worker;
@@ -91,6 +93,10 @@ score_batch(Worker *w, const BrBatch *batch)
     w->numbered += unit == w->scratch->str;
     const char *record = sh->id_idx >= 0 && !rec[sh->id_idx].missing ? rec[sh->id_idx].str : unit;
     BrUnit *u = br_unit_table_add(w->units, port, unit, record, line_no, res);
+    if (sh->tag) {
+      BrLineUnit lu = {order, br_unit_key_hash(port, unit)};
+      g_array_append_val(w->line_units, lu);
+    }
     if (sh->label_idx >= 0 && !rec[sh->label_idx].missing)
       u->label = MAX(u->label, rec[sh->label_idx].num);
     if (sh->date_idx >= 0 && !rec[sh->date_idx].missing)
@@ -186,6 +192,7 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
   sh.amendment_idx = field_or_none(sh.schema, "amendment");
   sh.source_idx = field_or_none(sh.schema, "source");
   sh.track = options->track_versions && !options->parse_only;
+  sh.tag = options->tag_lines && !options->parse_only;
   sh.input = options->input_index;
   sh.amend = options->amendments;
   sh.runs = options->runs;
@@ -248,6 +255,8 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
     w->scratch = g_string_new(NULL);
     if (sh.track)
       w->versions = g_array_new(FALSE, FALSE, sizeof(BrLineVersion));
+    if (sh.tag)
+      w->line_units = g_array_new(FALSE, FALSE, sizeof(BrLineUnit));
   }
 
   /* Chunks in flight are bounded: memory stays flat whatever the input size. */
@@ -334,6 +343,10 @@ br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *optio
       br_amend_merge(result->versions, w->versions);
       g_array_free(g_steal_pointer(&w->versions), TRUE);
     }
+    if (w->line_units && !result->line_units)
+      result->line_units = g_steal_pointer(&w->line_units);
+    else if (w->line_units)
+      g_array_append_vals(result->line_units, w->line_units->data, w->line_units->len);
     const guint64 *fires = br_evaluator_fire_counts(w->ev);
     const guint64 *fails = br_evaluator_failure_counts(w->ev);
     for (guint r = 0; r < nrules; r++) {
@@ -363,6 +376,8 @@ out:
       g_string_free(workers[i].scratch, TRUE);
     if (workers[i].versions)
       g_array_free(workers[i].versions, TRUE);
+    if (workers[i].line_units)
+      g_array_free(workers[i].line_units, TRUE);
     g_clear_error(&workers[i].error);
   }
   g_free(workers);
@@ -382,6 +397,8 @@ br_pipeline_result_clear(BrPipelineResult *result)
   br_entity_table_free(result->entities);
   if (result->versions)
     g_array_free(result->versions, TRUE);
+  if (result->line_units)
+    g_array_free(result->line_units, TRUE);
   g_free(result->fire_counts);
   g_free(result->failure_counts);
   /* Sparse: most rules never fail, so g_strfreev would stop at the first gap. */
@@ -433,5 +450,9 @@ br_pipeline_result_merge(BrPipelineResult *dst, BrPipelineResult *src)
     br_amend_merge(dst->versions, src->versions);
   else if (src->versions)
     dst->versions = g_steal_pointer(&src->versions);
+  if (src->line_units && dst->line_units)
+    g_array_append_vals(dst->line_units, src->line_units->data, src->line_units->len);
+  else if (src->line_units)
+    dst->line_units = g_steal_pointer(&src->line_units);
   br_pipeline_result_clear(src);
 }

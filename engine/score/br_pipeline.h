@@ -15,6 +15,13 @@
 #include "br_units.h"
 #include "br_rules.h"
 
+/* A scored line and the unit it rolled up to: what lets a second read of the input parse
+ * only the lines of the units it needs. */
+typedef struct {
+  guint64 order;   /* BR_AMEND_ORDER(input, line) */
+  guint unit_hash; /* br_unit_key_hash(port, unit) */
+} BrLineUnit;
+
 typedef void (*BrProgressFunc)(guint64 rows, guint64 bytes, gpointer data);
 
 typedef struct {
@@ -32,6 +39,7 @@ typedef struct {
   const char *label_field;      /* backtests: a numeric field giving each line's known outcome */
   guint input_index;            /* the input's place in the run: orders versions across files */
   gboolean track_versions;      /* keep each line's version (br_amend.h) in the result */
+  gboolean tag_lines;           /* keep each scored line's BrLineUnit in the result */
   const BrAmendments *amendments; /* resolved versions: superseded lines are skipped */
   gpointer progress_data;
   /* When set, the units go to these sorted runs instead of result->units: each worker sorts
@@ -56,6 +64,7 @@ typedef struct {
   guint threads_used;
   GArray *versions;        /* BrLineVersion of every line with a B/L, when tracked; sorted
                             * (br_amend_sort) */
+  GArray *line_units;      /* BrLineUnit of every scored line, when tagged; in no set order */
 } BrPipelineResult;
 
 gboolean br_pipeline_run(BrFeed *feed, const BrPack *pack, const BrPipelineOptions *options,

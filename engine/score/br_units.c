@@ -90,18 +90,24 @@ arena_free(Arena *a)
   g_free(a);
 }
 
+guint
+br_unit_key_hash(const char *port, const char *unit)
+{
+  guint64 h = 0xcbf29ce484222325ULL;
+  for (const unsigned char *p = (const unsigned char *)port; *p; p++)
+    h = (h ^ *p) * 0x100000001b3ULL;
+  h = (h ^ 0x1f) * 0x100000001b3ULL;
+  for (const unsigned char *p = (const unsigned char *)unit; *p; p++)
+    h = (h ^ *p) * 0x100000001b3ULL;
+  return (guint)(h ^ (h >> 32));
+}
+
 /* The table hashes units by (port, unit) in place, so a lookup needs no key to be built. */
 static guint
 unit_key_hash(gconstpointer key)
 {
   const BrUnit *u = key;
-  guint64 h = 0xcbf29ce484222325ULL;
-  for (const unsigned char *p = (const unsigned char *)u->port; *p; p++)
-    h = (h ^ *p) * 0x100000001b3ULL;
-  h = (h ^ 0x1f) * 0x100000001b3ULL;
-  for (const unsigned char *p = (const unsigned char *)u->unit; *p; p++)
-    h = (h ^ *p) * 0x100000001b3ULL;
-  return (guint)(h ^ (h >> 32));
+  return br_unit_key_hash(u->port, u->unit);
 }
 
 static gboolean

@@ -46,6 +46,9 @@ const char *br_selection_name(BrSelection sel);
 /* A table of units being rolled up. Each worker fills its own; tables merge at the end. */
 typedef struct BrUnitTable BrUnitTable;
 
+/* The hash of a unit's key (port, unit) that its table uses. */
+guint br_unit_key_hash(const char *port, const char *unit);
+
 BrUnitTable *br_unit_table_new(const BrPack *pack);
 void br_unit_table_free(BrUnitTable *table);
 /* Frees every unit of the table, which stays for more. */

@@ -361,7 +361,7 @@ record_run(Faults *f, const char *as_of, GError **error)
                      .entities = entities};
   BrProfile *profile = br_profile_new_identity();
   const char *paths[] = {f->manifest};
-  BrRunDetailsSource source = {paths, 1, BR_INPUT_CSV, profile, NULL, NULL};
+  BrRunDetailsSource source = {paths, 1, BR_INPUT_CSV, profile, NULL, NULL, NULL};
   gint64 id = br_run_details_record_run(fx->store, &run, ports, fx->pack, &source, error);
   br_profile_free(profile);
   g_free(run_key);
