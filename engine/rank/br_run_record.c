@@ -184,30 +184,24 @@ entity_ids(Recorder *rec, const BrEntityTable *table, gint64 *ids, GError **erro
   return rc == SQLITE_DONE || br_store_sql_error(rec->store, error, "cannot read entity ids");
 }
 
-#define AHEAD 16 /* units fetched ahead of the one packed */
+#define AHEAD 16 /* units fetched ahead of the one packed; their records twice as far */
 
 /* The units with entity values, sorted by bucket: bucket b's are order[first[b]] up to
- * order[first[b + 1]] (first: BR_UNIT_PACK_BUCKETS + 1 entries, g_free). size: the most
- * bytes their packs take. */
+ * order[first[b + 1]] (first: BR_UNIT_PACK_BUCKETS + 1 entries, g_free). Reads only the
+ * table's own records, in their order: the buckets came with the units. */
 static guint32 *
-units_by_bucket(const BrEntityTable *table, guint32 **first, guint32 *npacked, gsize *size)
+units_by_bucket(const BrEntityTable *table, guint32 **first, guint32 *npacked)
 {
   guint nunits = br_entity_table_size(table);
   guint32 *bucket = g_new(guint32, MAX(nunits, 1));
   guint32 *start = g_new0(guint32, BR_UNIT_PACK_BUCKETS + 1);
-  const char *port, *unit;
-  const guint32 *ids;
   guint n;
-  *size = 0;
   for (guint i = 0; i < nunits; i++) {
-    if (i + AHEAD < nunits)
-      br_entity_table_prefetch(table, i + AHEAD);
-    br_entity_table_unit(table, i, &port, &unit, &ids, &n);
-    bucket[i] = n ? br_unit_pack_bucket(port, unit) : BR_UNIT_PACK_BUCKETS;
-    if (n) {
+    bucket[i] = br_entity_table_bucket(table, i, &n);
+    if (!n)
+      bucket[i] = BR_UNIT_PACK_BUCKETS;
+    else
       start[bucket[i] + 1]++;
-      *size += br_unit_pack_size_max(strlen(port), strlen(unit), n);
-    }
   }
   for (guint b = 0; b < BR_UNIT_PACK_BUCKETS; b++)
     start[b + 1] += start[b];
@@ -226,8 +220,8 @@ units_by_bucket(const BrEntityTable *table, guint32 **first, guint32 *npacked, g
 /* Every unit's entity values, packed by bucket: a few tens of thousands of rows for a run of
  * a million units (one row per unit and value took 93% of such a run). The units are sorted
  * by bucket first (a counting sort) and written into one buffer, bucket after bucket, with
- * their strings and ids fetched ahead: appending each unit to its bucket's blob in the
- * table's order waited for memory twice per unit (its ids, its bucket). A unit without
+ * their records, strings and ids fetched ahead: appending each unit to its bucket's blob in
+ * the table's order waited for memory twice per unit (its ids, its bucket). A unit without
  * entity values is not packed: no outcome of it could credit anything. */
 static gboolean
 record_entities(Recorder *rec, gint64 run_id, const BrEntityTable *table, GError **error)
@@ -238,18 +232,20 @@ record_entities(Recorder *rec, gint64 run_id, const BrEntityTable *table, GError
     return FALSE;
   }
   guint32 *first, npacked;
-  gsize size;
-  guint32 *order = units_by_bucket(table, &first, &npacked, &size);
+  guint32 *order = units_by_bucket(table, &first, &npacked);
   const char *port, *unit;
   const guint32 *ids;
   guint n;
-  guint8 *blob = g_malloc(MAX(size, 1)), *at = blob;
+  gsize cap = (gsize)npacked * 48 + 64, used = 0;
+  guint8 *blob = g_malloc(cap);
   GArray *mapped = g_array_new(FALSE, FALSE, sizeof(gint64));
   sqlite3_stmt *s = rec->stmts[STMT_INSERT_UNIT_PACK];
   gboolean ok = TRUE;
   for (guint b = 0; ok && b < BR_UNIT_PACK_BUCKETS; b++) {
-    const guint8 *start = at;
+    gsize start = used;
     for (guint k = first[b]; k < first[b + 1]; k++) {
+      if (k + 2 * AHEAD < npacked)
+        br_entity_table_prefetch_unit(table, order[k + 2 * AHEAD]);
       if (k + AHEAD < npacked)
         br_entity_table_prefetch(table, order[k + AHEAD]);
       br_entity_table_unit(table, order[k], &port, &unit, &ids, &n);
@@ -257,13 +253,19 @@ record_entities(Recorder *rec, gint64 run_id, const BrEntityTable *table, GError
       gint64 *out = (gint64 *)(void *)mapped->data;
       for (guint j = 0; j < n; j++)
         out[j] = store_ids[ids[j]];
-      at = br_unit_pack_put(at, port, strlen(port), unit, strlen(unit), out, n);
+      gsize plen = strlen(port), ulen = strlen(unit);
+      gsize need = br_unit_pack_size_max(plen, ulen, n);
+      if (used + need > cap) {
+        cap = MAX(cap * 2, used + need);
+        blob = g_realloc(blob, cap);
+      }
+      used = (gsize)(br_unit_pack_put(blob + used, port, plen, unit, ulen, out, n) - blob);
     }
-    if (at == start)
+    if (used == start)
       continue;
     sqlite3_bind_int64(s, 1, b);
     sqlite3_bind_int64(s, 2, run_id);
-    sqlite3_bind_blob(s, 3, start, (int)(at - start), SQLITE_STATIC);
+    sqlite3_bind_blob(s, 3, blob + start, (int)(used - start), SQLITE_STATIC);
     ok = br_store_exec_stmt(rec->store, s, error);
   }
   g_array_unref(mapped);

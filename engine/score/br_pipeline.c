@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "br_unit_packs.h"
+
 #define DEFAULT_BATCH 2048
 /* A batch holds records x fields values: a file with a very wide header gets fewer records
  * per batch, so that memory stays bounded by the input, not by its width squared. */
@@ -101,9 +103,12 @@ score_batch(Worker *w, const BrBatch *batch)
       u->label = MAX(u->label, rec[sh->label_idx].num);
     if (sh->date_idx >= 0 && !rec[sh->date_idx].missing)
       u->day = MIN(u->day, (gint32)rec[sh->date_idx].num);
-    if (w->dict)
+    if (w->dict) {
+      if (u->nlines == 1)
+        u->bucket = br_unit_pack_bucket(port, unit);
       br_unit_add_entities(u, w->line_ids,
                            br_entity_dict_line(w->dict, sh->entity_keys, rec, w->line_ids));
+    }
     if (sh->amend && br_amendments_amended(sh->amend, order))
       u->amended = TRUE;
   }
@@ -155,7 +160,7 @@ entities_of_units(const BrEntityKeys *keys, BrEntityDict *dict, BrUnitTable *uni
   GPtrArray *all = br_unit_table_all(units);
   for (guint i = 0; i < all->len; i++) {
     const BrUnit *u = g_ptr_array_index(all, i);
-    br_entity_table_add_ids(table, u->port, u->unit, u->entities, u->nentities);
+    br_entity_table_add_ids(table, u->port, u->unit, u->bucket, u->entities, u->nentities);
   }
   g_ptr_array_free(all, TRUE);
   return table;

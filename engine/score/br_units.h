@@ -35,6 +35,8 @@ typedef struct {
   gint32 day;       /* earliest line date (days since 1970-01-01), G_MAXINT32 when none */
   guint32 *entities; /* distinct entity value ids (the pipeline's BrEntityDict); NULL: none */
   guint32 nentities;
+  guint32 bucket; /* br_unit_pack_bucket(port, unit), set where entity values are collected:
+                   * in the worker that meets the unit, whose strings are then in cache */
   double uncertainty; /* the most any of its lines' values is unknown to the history (summed
                        * Beta variances, BrLineResult); exploration picks the highest */
   gboolean amended; /* a line of it replaced an earlier version (br_amend.h) */

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "br_unit_packs.h"
+
 G_DEFINE_QUARK(br - entities - error - quark, br_entities_error)
 
 typedef enum { KEY_FIELD, KEY_HS, KEY_ROUTE, KEY_BAND, KEY_BAND_PER_KG } KeyKind;
@@ -703,6 +705,7 @@ typedef struct {
   const guint32 *borrowed; /* the caller's ids (br_entity_table_add_ids); NULL: in ids */
   guint32 first;           /* into ids */
   guint32 n;
+  guint32 bucket; /* br_unit_pack_bucket(port, unit) */
 } EntityUnit;
 
 struct BrEntityTable {
@@ -757,16 +760,17 @@ unit_append(BrEntityTable *t, const char *port, const char *unit)
 {
   EntityUnit u = {.port = g_string_chunk_insert_const(t->strings, port),
                   .unit = g_string_chunk_insert(t->strings, unit),
-                  .first = t->ids->len};
+                  .first = t->ids->len,
+                  .bucket = br_unit_pack_bucket(port, unit)};
   g_array_append_val(t->units, u);
   return &g_array_index(t->units, EntityUnit, t->units->len - 1);
 }
 
 void
-br_entity_table_add_ids(BrEntityTable *table, const char *port, const char *unit,
+br_entity_table_add_ids(BrEntityTable *table, const char *port, const char *unit, guint32 bucket,
                         const guint32 *ids, guint n)
 {
-  EntityUnit u = {.port = port, .unit = unit, .borrowed = ids, .n = n};
+  EntityUnit u = {.port = port, .unit = unit, .borrowed = ids, .n = n, .bucket = bucket};
   g_array_append_val(table->units, u);
 }
 
@@ -866,6 +870,20 @@ br_entity_table_unit(const BrEntityTable *table, guint i, const char **port, con
   *unit = u->unit;
   *ids = unit_ids(table, u);
   *n = u->n;
+}
+
+guint32
+br_entity_table_bucket(const BrEntityTable *table, guint i, guint *n)
+{
+  const EntityUnit *u = &g_array_index(table->units, EntityUnit, i);
+  *n = u->n;
+  return u->bucket;
+}
+
+void
+br_entity_table_prefetch_unit(const BrEntityTable *table, guint i)
+{
+  __builtin_prefetch(&g_array_index(table->units, EntityUnit, i));
 }
 
 void

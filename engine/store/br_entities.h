@@ -100,11 +100,12 @@ void br_entity_table_free(BrEntityTable *table);
 /* Adds the entity values of one line of unit (port, unit). */
 void br_entity_table_add(BrEntityTable *table, const char *port, const char *unit,
                          const BrValue *record);
-/* Adds a unit not in the table yet with its distinct value ids (of the table's dictionary).
- * Borrows port, unit and ids, which must outlive the table: the pipeline's units, which hold
- * them, live as long as its table (a copy of 800,000 units showed in the profile). */
+/* Adds a unit not in the table yet with its distinct value ids (of the table's dictionary)
+ * and its br_unit_pack_bucket. Borrows port, unit and ids, which must outlive the table: the
+ * pipeline's units, which hold them, live as long as its table (a copy of 800,000 units
+ * showed in the profile). */
 void br_entity_table_add_ids(BrEntityTable *table, const char *port, const char *unit,
-                             const guint32 *ids, guint n);
+                             guint32 bucket, const guint32 *ids, guint n);
 guint br_entity_table_size(const BrEntityTable *table); /* units */
 const BrEntityKeys *br_entity_table_keys(const BrEntityTable *table);
 const BrEntityDict *br_entity_table_dict(const BrEntityTable *table);
@@ -118,6 +119,11 @@ gboolean br_entity_table_foreach(const BrEntityTable *table, BrEntityUnitFunc fu
  * unit and value ids (of br_entity_table_dict). */
 void br_entity_table_unit(const BrEntityTable *table, guint i, const char **port, const char **unit,
                           const guint32 **ids, guint *n);
+/* Unit i's br_unit_pack_bucket and how many value ids it has, without reading its strings. */
+guint32 br_entity_table_bucket(const BrEntityTable *table, guint i, guint *n);
 /* Asks the CPU to fetch unit i's strings and ids into cache: a reader in another order than
- * the units' memory, the store packing them by bucket, waits for memory on every unit. */
+ * the units' memory, the store packing them by bucket, waits for memory on every unit. The
+ * unit's own record is read for that: br_entity_table_prefetch_unit fetches it a step
+ * earlier. */
 void br_entity_table_prefetch(const BrEntityTable *table, guint i);
+void br_entity_table_prefetch_unit(const BrEntityTable *table, guint i);
