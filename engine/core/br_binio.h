@@ -3,7 +3,8 @@
  * are written this way (docs/scale.md has the format).
  *
  * A reader fails once, with an error naming the file, what it expected and the byte offset;
- * after that every read returns zeros, so a caller can read a whole record and check once. */
+ * after that every read returns zeros, so a caller can read a whole record and check once.
+ * A FILE written or read here must be used by one thread at a time (no stdio locking). */
 #pragma once
 
 #include <stdio.h>
