@@ -217,12 +217,84 @@ units_by_bucket(const BrEntityTable *table, guint32 **first, guint32 *npacked)
   return order;
 }
 
+/* The packs of buckets [from, to), written into one buffer bucket after bucket. */
+typedef struct {
+  const BrEntityTable *table;
+  const guint32 *order, *first;
+  const gint64 *store_ids;
+  guint from, to;
+  guint8 *blob;
+  gsize *ends; /* where each bucket's pack ends in blob, to - from of them */
+} PackJob;
+
+static gpointer
+pack_buckets(gpointer data)
+{
+  PackJob *job = data;
+  const char *port, *unit;
+  const guint32 *ids;
+  guint n;
+  guint32 lo = job->first[job->from], hi = job->first[job->to];
+  gsize cap = (gsize)(hi - lo) * 48 + 64, used = 0;
+  job->blob = g_malloc(cap);
+  job->ends = g_new(gsize, job->to - job->from);
+  gint64 out[BR_ENTITY_KEYS_MAX];
+  GArray *many = g_array_new(FALSE, FALSE, sizeof(gint64)); /* a unit with more values */
+  for (guint b = job->from; b < job->to; b++) {
+    for (guint k = job->first[b]; k < job->first[b + 1]; k++) {
+      if (k + 2 * AHEAD < hi)
+        br_entity_table_prefetch_unit(job->table, job->order[k + 2 * AHEAD]);
+      if (k + AHEAD < hi)
+        br_entity_table_prefetch(job->table, job->order[k + AHEAD]);
+      br_entity_table_unit(job->table, job->order[k], &port, &unit, &ids, &n);
+      gint64 *mapped = out;
+      if (n > BR_ENTITY_KEYS_MAX) {
+        g_array_set_size(many, n);
+        mapped = (gint64 *)(void *)many->data;
+      }
+      for (guint j = 0; j < n; j++)
+        mapped[j] = job->store_ids[ids[j]];
+      gsize plen = strlen(port), ulen = strlen(unit);
+      gsize need = br_unit_pack_size_max(plen, ulen, n);
+      if (used + need > cap) {
+        cap = MAX(cap * 2, used + need);
+        job->blob = g_realloc(job->blob, cap);
+      }
+      used = (gsize)(br_unit_pack_put(job->blob + used, port, plen, unit, ulen, mapped, n) -
+                     job->blob);
+    }
+    job->ends[b - job->from] = used;
+  }
+  g_array_unref(many);
+  return NULL;
+}
+
+static gboolean
+insert_packs(Recorder *rec, gint64 run_id, const PackJob *job, GError **error)
+{
+  sqlite3_stmt *s = rec->stmts[STMT_INSERT_UNIT_PACK];
+  for (guint b = job->from; b < job->to; b++) {
+    gsize start = b > job->from ? job->ends[b - job->from - 1] : 0;
+    gsize end = job->ends[b - job->from];
+    if (end == start)
+      continue;
+    sqlite3_bind_int64(s, 1, b);
+    sqlite3_bind_int64(s, 2, run_id);
+    sqlite3_bind_blob(s, 3, job->blob + start, (int)(end - start), SQLITE_STATIC);
+    if (!br_store_exec_stmt(rec->store, s, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* Every unit's entity values, packed by bucket: a few tens of thousands of rows for a run of
  * a million units (one row per unit and value took 93% of such a run). The units are sorted
- * by bucket first (a counting sort) and written into one buffer, bucket after bucket, with
- * their records, strings and ids fetched ahead: appending each unit to its bucket's blob in
- * the table's order waited for memory twice per unit (its ids, its bucket). A unit without
- * entity values is not packed: no outcome of it could credit anything. */
+ * by bucket first (a counting sort) and written bucket after bucket, with their records,
+ * strings and ids fetched ahead: appending each unit to its bucket's blob in the table's
+ * order waited for memory twice per unit (its ids, its bucket). Packing waits for memory
+ * more than it computes, so the upper half of the buckets is packed on a second thread while
+ * this one packs and stores the lower half. A unit without entity values is not packed: no
+ * outcome of it could credit anything. */
 static gboolean
 record_entities(Recorder *rec, gint64 run_id, const BrEntityTable *table, GError **error)
 {
@@ -233,43 +305,23 @@ record_entities(Recorder *rec, gint64 run_id, const BrEntityTable *table, GError
   }
   guint32 *first, npacked;
   guint32 *order = units_by_bucket(table, &first, &npacked);
-  const char *port, *unit;
-  const guint32 *ids;
-  guint n;
-  gsize cap = (gsize)npacked * 48 + 64, used = 0;
-  guint8 *blob = g_malloc(cap);
-  GArray *mapped = g_array_new(FALSE, FALSE, sizeof(gint64));
-  sqlite3_stmt *s = rec->stmts[STMT_INSERT_UNIT_PACK];
-  gboolean ok = TRUE;
-  for (guint b = 0; ok && b < BR_UNIT_PACK_BUCKETS; b++) {
-    gsize start = used;
-    for (guint k = first[b]; k < first[b + 1]; k++) {
-      if (k + 2 * AHEAD < npacked)
-        br_entity_table_prefetch_unit(table, order[k + 2 * AHEAD]);
-      if (k + AHEAD < npacked)
-        br_entity_table_prefetch(table, order[k + AHEAD]);
-      br_entity_table_unit(table, order[k], &port, &unit, &ids, &n);
-      g_array_set_size(mapped, n);
-      gint64 *out = (gint64 *)(void *)mapped->data;
-      for (guint j = 0; j < n; j++)
-        out[j] = store_ids[ids[j]];
-      gsize plen = strlen(port), ulen = strlen(unit);
-      gsize need = br_unit_pack_size_max(plen, ulen, n);
-      if (used + need > cap) {
-        cap = MAX(cap * 2, used + need);
-        blob = g_realloc(blob, cap);
-      }
-      used = (gsize)(br_unit_pack_put(blob + used, port, plen, unit, ulen, out, n) - blob);
-    }
-    if (used == start)
-      continue;
-    sqlite3_bind_int64(s, 1, b);
-    sqlite3_bind_int64(s, 2, run_id);
-    sqlite3_bind_blob(s, 3, blob + start, (int)(used - start), SQLITE_STATIC);
-    ok = br_store_exec_stmt(rec->store, s, error);
+  PackJob jobs[2];
+  for (guint i = 0; i < 2; i++)
+    jobs[i] = (PackJob){.table = table,
+                        .order = order,
+                        .first = first,
+                        .store_ids = store_ids,
+                        .from = i * (BR_UNIT_PACK_BUCKETS / 2),
+                        .to = (i + 1) * (BR_UNIT_PACK_BUCKETS / 2)};
+  GThread *upper = g_thread_new("br-packs", pack_buckets, &jobs[1]);
+  pack_buckets(&jobs[0]);
+  gboolean ok = insert_packs(rec, run_id, &jobs[0], error);
+  g_thread_join(upper);
+  ok = ok && insert_packs(rec, run_id, &jobs[1], error);
+  for (guint i = 0; i < 2; i++) {
+    g_free(jobs[i].blob);
+    g_free(jobs[i].ends);
   }
-  g_array_unref(mapped);
-  g_free(blob);
   g_free(order);
   g_free(first);
   g_free(store_ids);
