@@ -199,6 +199,11 @@ test_record_run(Fixture *fx, gconstpointer data)
   g_assert_cmpint(fixture_count(fx, "SELECT COUNT(*) FROM entities"), ==, 4);
   g_assert_cmpint(fixture_count(fx, "SELECT COUNT(*) FROM selections"), ==, 6);
   g_assert_cmpint(fixture_count(fx, "SELECT COUNT(DISTINCT run_id) FROM unit_packs"), ==, 2);
+  /* Keyed by run first, so that a run's packs are appended after the earlier runs' instead of
+   * going between them (which rewrote every page of the table on every run). */
+  g_assert_cmpint(fixture_count(fx, "SELECT seqno FROM pragma_index_info("
+                                    "'sqlite_autoindex_unit_packs_1') WHERE name = 'run_id'"),
+                  ==, 0);
 
   br_entity_table_free(entities);
   br_schema_free(schema);
