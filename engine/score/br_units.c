@@ -417,16 +417,19 @@ cmp_sort_key(gconstpointer a, gconstpointer b)
   return strcmp(x->unit->unit, y->unit->unit);
 }
 
-/* Bytes [from, from + 8) of s as a big-endian number, zeros past its end. */
-static guint64
-unit_prefix(const char *s, guint from)
+/* The first sixteen bytes of s as two big-endian numbers, zeros past its end. */
+static void
+unit_prefix(const char *s, guint64 prefix[2])
 {
-  guint64 v = 0;
-  guint i = 0;
-  gsize len = strnlen(s, from + 8);
-  for (; from + i < len && i < 8; i++)
-    v = v << 8 | (unsigned char)s[from + i];
-  return i ? v << (8 * (8 - i)) : 0;
+  guint8 b[16] = {0};
+  for (guint i = 0; i < 16 && s[i]; i++)
+    b[i] = (guint8)s[i];
+  for (guint k = 0; k < 2; k++) {
+    guint64 v = 0;
+    for (guint i = 0; i < 8; i++)
+      v = v << 8 | b[8 * k + i];
+    prefix[k] = v;
+  }
 }
 
 static gint
@@ -448,7 +451,8 @@ br_unit_table_sorted(BrUnitTable *table)
   for (guint i = 0; g_hash_table_iter_next(&it, NULL, &value); i++) {
     BrUnit *u = value;
     g_hash_table_add(ports, u->port);
-    keys[i] = (SortKey){0, {unit_prefix(u->unit, 0), unit_prefix(u->unit, 8)}, u};
+    keys[i] = (SortKey){0, {0, 0}, u};
+    unit_prefix(u->unit, keys[i].prefix);
   }
   guint nports;
   gpointer *names = g_hash_table_get_keys_as_array(ports, &nports);
