@@ -422,18 +422,39 @@ arabic_word(Raw *r, const gunichar *w, guint n)
     raw_put(r, "al", 2, TRUE);
     raw_sep(r);
     i = 5;
+  } else if (n > 6 && (w[0] == 0x0627 || w[0] == 0x0623) && w[1] == 0x0628 && w[2] == 0x0648 &&
+             w[3] == 0x0627 && w[4] == 0x0644) {
+    /* أبواليزيد: the kunya written on its name, as أبوالحسن, أبوالفضل often are. */
+    raw_put(r, "abu", 3, TRUE);
+    raw_sep(r);
+    raw_put(r, "al", 2, TRUE);
+    raw_sep(r);
+    i = 5;
   } else if (n > 3 && (w[0] == 0x0627 || w[0] == 0x0671) && w[1] == 0x0644) {
     raw_put(r, "al", 2, TRUE);
     raw_sep(r);
     i = 2;
   }
+  /* خيرالله, نورالدين: a theophoric compound on one word is its name and the tail written
+   * apart, which the tokenizer joins the way it joins Nur al-Din and Khair Ullah. */
+  guint end = n;
+  const char *tail = NULL;
+  if (n >= i + 6 && w[n - 4] == 0x0627 && w[n - 3] == 0x0644 && w[n - 2] == 0x0644 &&
+      is_heh(w[n - 1])) {
+    end = n - 4;
+    tail = "allah";
+  } else if (n >= i + 7 && w[n - 5] == 0x0627 && w[n - 4] == 0x0644 && w[n - 3] == 0x062F &&
+             (w[n - 2] == 0x064A || w[n - 2] == 0x06CC) && w[n - 1] == 0x0646) {
+    end = n - 5;
+    tail = "din";
+  }
   char last = 0;
-  for (guint start = i; i < n; i++) {
+  for (guint start = i; i < end; i++) {
     gunichar c = w[i];
     gboolean first = i == start;
     const char *t;
     char digit[2] = {0, 0};
-    if (final_heh_vowel(w, n, i))
+    if (final_heh_vowel(w, end, i))
       c = 0x0629;
     switch (c) {
     case 0x0627:
@@ -588,6 +609,14 @@ arabic_word(Raw *r, const gunichar *w, guint n)
     }
   }
   raw_sep(r);
+  if (tail && strcmp(tail, "din") == 0) {
+    raw_put(r, "al", 2, TRUE);
+    raw_sep(r);
+  }
+  if (tail) {
+    raw_put(r, tail, (guint)strlen(tail), TRUE);
+    raw_sep(r);
+  }
 }
 
 /* Russian, Ukrainian and Belarusian letters to Latin, as BGN/PCGN romanises them, except х:
@@ -900,7 +929,8 @@ static gboolean
 compound_tail(const char *w, const char **suffix)
 {
   static const char *const allah[] = {"allah", "ullah", "alla", "ulla", "ollah"};
-  static const char *const din[] = {"din", "deen", "dine", "eddin", "eddine", "uddin", "addin"};
+  static const char *const din[] = {"din",   "deen",   "dine",  "eddin", "eddine",
+                                    "eldin", "eldine", "uddin", "addin"};
   for (guint i = 0; i < G_N_ELEMENTS(allah); i++)
     if (strcmp(w, allah[i]) == 0) {
       *suffix = "ulah";
@@ -922,9 +952,9 @@ joined_compound(const char *w, char head[BR_NAME_TOKEN_BYTES])
   static const struct {
     const char *end;
     const char *to;
-  } ends[] = {{"ullah", "ulah"}, {"ulla", "ulah"}, {"allah", "ulah"}, {"ollah", "ulah"},
-              {"eddine", "din"}, {"eddin", "din"}, {"uddin", "din"},  {"uddeen", "din"},
-              {"addin", "din"},  {"eddeen", "din"}};
+  } ends[] = {{"ullah", "ulah"}, {"ulla", "ulah"},  {"allah", "ulah"}, {"ollah", "ulah"},
+              {"eddine", "din"}, {"eddin", "din"},  {"uddin", "din"},  {"uddeen", "din"},
+              {"addin", "din"},  {"eddeen", "din"}, {"eldin", "din"},  {"eldine", "din"}};
   gsize len = strlen(w);
   if (word_lookup(w))
     return NULL;
@@ -1151,15 +1181,17 @@ br_name_tokenize(const char *name, gssize len, BrNameTokens *out)
                compound_tail(r.buf + r.off[i + 2], &suffix) && strcmp(suffix, "din") == 0) {
       skip = 2;
     }
-    if (skip && strlen(w) >= 3 && !word_lookup(w)) {
-      char head[BR_NAME_TOKEN_BYTES];
+    /* Arabic script leaves short vowels out, so its heads are shorter (سعد: sd); a name that
+     * is already a compound (Hamdullah Allah Noor) does not take a second tail. */
+    char head[BR_NAME_TOKEN_BYTES];
+    if (skip && strlen(w) >= (r.arabic[i] ? 2u : 3u) && !word_lookup(w) &&
+        !joined_compound(w, head)) {
       canon_word(w, head);
       g_snprintf(joined, sizeof joined, "%s%s", head, suffix);
       add_token(out, joined, flags | (r.arabic[i + skip] ? BR_NAME_TOKEN_ARABIC : 0), 1.0f);
       i += skip;
       continue;
     }
-    char head[BR_NAME_TOKEN_BYTES];
     const char *tail = joined_compound(w, head);
     if (tail) {
       g_snprintf(joined, sizeof joined, "%s%s", head, tail);

@@ -156,6 +156,24 @@ test_arabic_script(void)
   assert_tokens("\xef\xbb\xa3\xef\xba\xa4\xef\xbb\xa4\xef\xba\xaa", "mhmd");
 }
 
+/* Arabic script writes a compound on one word or two (خيرالله, أبواليزيد, سعد الدين); the Latin
+ * entry spells it its own way: Khairullah, Abou el Yazid, Saduddin, Nor Eldin, Hamdullah Allah. */
+static void
+test_arabic_script_compounds(void)
+{
+  g_assert_cmpfloat(similarity("خيرالله بارکزی", "KHAIRULLAH BARAKZAI"), >=, 0.9);
+  g_assert_cmpfloat(similarity("احمد شاه عبیدالله", "AHMED SHAH OBAIDULLAH"), >=, 0.9);
+  g_assert_cmpfloat(similarity("نورالدين رباني", "NOORUDDIN RABBANI"), >=, 0.9);
+  g_assert_cmpfloat(similarity("راضي أبواليزيد", "RADI ABOU EL YAZID"), >=, 0.9);
+  g_assert_cmpfloat(similarity("سعد الدين سيد", "SADUDDIN SAYYED"), >=, 0.9);
+  g_assert_cmpfloat(similarity("حمد الله الله نور", "HAMDULLAH ALLAH NOOR"), >=, 0.9);
+  g_assert_cmpfloat(similarity("سالم نور الدين", "SALEM NOR ELDIN"), >=, 0.9);
+  assert_tokens("Nooreldin", "nurdin");
+  assert_tokens("Salah Eldine", "saladin");
+  /* عبدالله stays one name. */
+  assert_tokens("عبدالله", "abdala");
+}
+
 static void
 test_cyrillic(void)
 {
@@ -375,6 +393,7 @@ main(int argc, char **argv)
   g_test_add_func("/names/normalisation", test_normalisation);
   g_test_add_func("/names/transliteration-variants", test_transliteration_variants);
   g_test_add_func("/names/arabic-script", test_arabic_script);
+  g_test_add_func("/names/arabic-script-compounds", test_arabic_script_compounds);
   g_test_add_func("/names/cyrillic", test_cyrillic);
   g_test_add_func("/names/generic-tokens", test_generic_tokens_never_match_alone);
   g_test_add_func("/names/similarity", test_similarity);
