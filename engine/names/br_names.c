@@ -491,9 +491,11 @@ arabic_word(Raw *r, const gunichar *w, guint n)
       t = "th";
       break;
     case 0x062C:
-      t = "j";
+      t = "J";
       break;
     case 0x062D:
+      t = i + 1 == end && !is_vowel(last) ? "H" : "h";
+      break;
     case 0x0647:
     case 0x06BE:
     case 0x06C1:
@@ -503,13 +505,14 @@ arabic_word(Raw *r, const gunichar *w, guint n)
       t = "kh";
       break;
     case 0x062F:
-    case 0x0636:
     case 0x0688:
     case 0x0689: /* Pashto ddal */
       t = "d";
       break;
     case 0x0630:
-      t = "dh";
+    case 0x0636:
+    case 0x0638:
+      t = "D";
       break;
     case 0x0631:
     case 0x0691:
@@ -518,7 +521,6 @@ arabic_word(Raw *r, const gunichar *w, guint n)
       t = "r";
       break;
     case 0x0632:
-    case 0x0638:
     case 0x0681: /* Pashto dze: Zadran */
       t = "z";
       break;
@@ -538,7 +540,7 @@ arabic_word(Raw *r, const gunichar *w, guint n)
       t = "f";
       break;
     case 0x0642:
-      t = "q";
+      t = "Q";
       break;
     case 0x0643:
     case 0x06A9:
@@ -834,6 +836,57 @@ rewrite(const char *in, char *out)
   return n;
 }
 
+/* Letters Latin spellings of Arabic names write more than one way: ض ظ ذ as d, dh (read z
+ * here, as rewrite() does) or z (Fadl / Fazl / Fadhil, Hafiz / Hafed, Dhahir / Zahir, Ramadan /
+ * Ramazan), ق as q or g (Qadhafi / Gaddafi, Qasmi / Gasmi), ج as j or g (Jamal / Gamal), and a
+ * final ح after a consonant as h or, after the short vowel Latin writes, not at all (صالح:
+ * Salh, Saleh, Salih, whose h rewrite() drops as the h of -ah). The transliteration writes
+ * them as a mark (upper case) that a token's skeleton keeps and its text spells the first
+ * way; a marked skeleton compares as each of its spellings. */
+static const struct {
+  char mark;
+  char spelling[2];
+} skel_marks[] = {{'D', {'d', 'z'}}, {'Q', {'k', 'g'}}, {'J', {'j', 'g'}}, {'H', {'h', 0}}};
+
+static const char *
+mark_spellings(char c)
+{
+  for (guint i = 0; c >= 'A' && c <= 'Z' && i < G_N_ELEMENTS(skel_marks); i++)
+    if (skel_marks[i].mark == c)
+      return skel_marks[i].spelling;
+  return NULL;
+}
+
+/* The skeletons a token compares as: its own, or each spelling of its first
+ * BR_NAME_SKEL_MARKS_VARIED marks (later marks take their first). Writes their lengths. */
+static guint
+skel_variants(const BrNameToken *t, char out[BR_NAME_SKEL_VARIANTS][BR_NAME_TOKEN_BYTES],
+              guint8 len[BR_NAME_SKEL_VARIANTS])
+{
+  len[0] = 0;
+  if (!(t->flags & BR_NAME_TOKEN_ARABIC)) {
+    memcpy(out[0], t->skel, t->skel_len);
+    len[0] = t->skel_len;
+    return 1;
+  }
+  guint n = 1, varied = 0;
+  for (guint i = 0; i < t->skel_len; i++) {
+    const char *spelling = mark_spellings(t->skel[i]);
+    gboolean vary = spelling && varied++ < BR_NAME_SKEL_MARKS_VARIED;
+    for (guint k = 0; vary && k < n; k++) {
+      memcpy(out[n + k], out[k], len[k]);
+      len[n + k] = len[k];
+      if (spelling[1])
+        out[n + k][len[n + k]++] = spelling[1];
+    }
+    for (guint k = 0; k < n; k++)
+      out[k][len[k]++] = spelling ? spelling[0] : t->skel[i];
+    if (vary)
+      n *= 2;
+  }
+  return n;
+}
+
 static void
 skeleton(BrNameToken *t)
 {
@@ -868,6 +921,11 @@ add_token(BrNameTokens *out, const char *text, guint8 flags, float weight)
   t->flags = flags;
   t->weight = weight;
   skeleton(t);
+  for (gsize i = 0; i < len; i++) {
+    const char *spelling = mark_spellings(t->text[i]);
+    if (spelling)
+      t->text[i] = spelling[0];
+  }
 }
 
 #define WEIGHT_GENERIC 0.2f
@@ -1293,8 +1351,12 @@ br_name_join_keys(const BrNameToken *t, guint64 keys[BR_NAME_MAX_KEYS])
 {
   guint n = 0;
   keys[n++] = br_name_key_hash('t', t->text, t->len, G_MAXSIZE);
-  if (t->skel_len >= 2)
-    keys[n++] = br_name_key_hash('s', t->skel, t->skel_len, G_MAXSIZE);
+  char v[BR_NAME_SKEL_VARIANTS][BR_NAME_TOKEN_BYTES];
+  guint8 vl[BR_NAME_SKEL_VARIANTS];
+  guint nv = skel_variants(t, v, vl);
+  for (guint k = 0; k < nv; k++)
+    if (vl[k] >= 2)
+      keys[n++] = br_name_key_hash('s', v[k], vl[k], G_MAXSIZE);
   return n;
 }
 
@@ -1313,9 +1375,14 @@ br_name_token_keys(const BrNameToken *t, guint64 keys[BR_NAME_MAX_KEYS])
         for (gsize j = i + 1; j < t->len; j++)
           keys[n++] = key_hash2('d', t->text, t->len, i, j);
   }
-  if (t->skel_len >= 3 && (t->flags & BR_NAME_TOKEN_ARABIC))
-    for (gsize i = 0; i < t->skel_len; i++)
-      keys[n++] = br_name_key_hash('s', t->skel, t->skel_len, i);
+  if (t->skel_len >= 3 && (t->flags & BR_NAME_TOKEN_ARABIC)) {
+    char v[BR_NAME_SKEL_VARIANTS][BR_NAME_TOKEN_BYTES];
+    guint8 vl[BR_NAME_SKEL_VARIANTS];
+    guint nv = skel_variants(t, v, vl);
+    for (guint k = 0; k < nv; k++)
+      for (gsize i = 0; vl[k] >= 3 && i < vl[k]; i++)
+        keys[n++] = br_name_key_hash('s', v[k], vl[k], i);
+  }
   return n;
 }
 
@@ -1410,9 +1477,18 @@ br_name_token_similarity(const BrNameToken *a, const BrNameToken *b)
   if ((a->flags | b->flags) & BR_NAME_TOKEN_ARABIC) {
     if (a->skel_len == 0 || b->skel_len == 0)
       return 0.0;
-    if (a->skel_len == b->skel_len && memcmp(a->skel, b->skel, a->skel_len) == 0)
-      return 0.97;
-    return 0.97 * br_name_jaro_winkler(a->skel, a->skel_len, b->skel, b->skel_len);
+    char va[BR_NAME_SKEL_VARIANTS][BR_NAME_TOKEN_BYTES],
+        vb[BR_NAME_SKEL_VARIANTS][BR_NAME_TOKEN_BYTES];
+    guint8 la[BR_NAME_SKEL_VARIANTS], lb[BR_NAME_SKEL_VARIANTS];
+    guint na = skel_variants(a, va, la), nb = skel_variants(b, vb, lb);
+    double best = 0.0;
+    for (guint i = 0; i < na; i++)
+      for (guint j = 0; j < nb; j++) {
+        if (la[i] == lb[j] && memcmp(va[i], vb[j], la[i]) == 0)
+          return 0.97;
+        best = MAX(best, br_name_jaro_winkler(va[i], la[i], vb[j], lb[j]));
+      }
+    return 0.97 * best;
   }
   if (leading_kh(a, b))
     return 0.95;
@@ -1473,9 +1549,17 @@ br_name_join_min(const BrNameToken *joined, const BrNameToken *b)
 gboolean
 br_name_could_join(const BrNameToken *joined, const BrNameToken *b)
 {
-  if ((joined->flags | b->flags) & BR_NAME_TOKEN_ARABIC)
-    return joined->skel_len > 0 && joined->skel_len == b->skel_len &&
-           memcmp(joined->skel, b->skel, joined->skel_len) == 0;
+  if ((joined->flags | b->flags) & BR_NAME_TOKEN_ARABIC) {
+    char va[BR_NAME_SKEL_VARIANTS][BR_NAME_TOKEN_BYTES],
+        vb[BR_NAME_SKEL_VARIANTS][BR_NAME_TOKEN_BYTES];
+    guint8 la[BR_NAME_SKEL_VARIANTS], lb[BR_NAME_SKEL_VARIANTS];
+    guint na = skel_variants(joined, va, la), nb = skel_variants(b, vb, lb);
+    for (guint i = 0; i < na; i++)
+      for (guint j = 0; j < nb; j++)
+        if (la[i] > 0 && la[i] == lb[j] && memcmp(va[i], vb[j], la[i]) == 0)
+          return TRUE;
+    return FALSE;
+  }
   if (vowel_variant(joined, b))
     return TRUE;
   /* Jaro-Winkler 0.97 needs Jaro 0.95, so the shorter has 85% of the longer's letters. */

@@ -31,7 +31,9 @@ typedef enum {
 
 typedef struct {
   char text[BR_NAME_TOKEN_BYTES]; /* canonical token, NUL-terminated */
-  char skel[BR_NAME_TOKEN_BYTES]; /* consonant skeleton: vowels, w, y dropped, runs collapsed */
+  char skel[BR_NAME_TOKEN_BYTES]; /* consonant skeleton: vowels, w, y dropped, runs collapsed;
+                                   * from Arabic script, upper-case marks for letters Latin
+                                   * writes two ways (br_names.c, skel_marks) */
   guint8 len;
   guint8 skel_len;
   guint8 flags; /* BrNameTokenFlags */
@@ -55,7 +57,8 @@ gboolean br_name_tokens_distinctive(const BrNameTokens *tokens);
 double br_name_jaro_winkler(const char *a, gsize alen, const char *b, gsize blen);
 
 /* Similarity of two canonical tokens in 0..1: Jaro-Winkler of the tokens; of the skeletons
- * when either came from Arabic script; an initial against a token it begins scores 0.9. */
+ * when either came from Arabic script (the best of a marked skeleton's spellings); an initial
+ * against a token it begins scores 0.9. */
 double br_name_token_similarity(const BrNameToken *a, const BrNameToken *b);
 
 /* A query token paired with an entry token. */
@@ -95,8 +98,14 @@ gboolean br_name_could_join(const BrNameToken *joined, const BrNameToken *b);
 /* Tokens this long also have their text less any two letters as keys. */
 #define BR_NAME_TWO_EDITS_FROM 8
 #define BR_NAME_TWO_EDITS_TO 12
+/* A token from Arabic script whose skeleton holds marks (letters Latin writes two ways: ض as d
+ * or z, ق as q or g ...) has its skeleton keys for each spelling of its first
+ * BR_NAME_SKEL_MARKS_VARIED marks, and compares as the best of them. */
+#define BR_NAME_SKEL_MARKS_VARIED 2
+#define BR_NAME_SKEL_VARIANTS (1 << BR_NAME_SKEL_MARKS_VARIED)
 #define BR_NAME_MAX_KEYS                                                                           \
-  (4 + 2 * BR_NAME_TOKEN_BYTES + BR_NAME_TWO_EDITS_TO * (BR_NAME_TWO_EDITS_TO - 1) / 2)
+  (4 + (1 + BR_NAME_SKEL_VARIANTS) * BR_NAME_TOKEN_BYTES +                                         \
+   BR_NAME_TWO_EDITS_TO * (BR_NAME_TWO_EDITS_TO - 1) / 2)
 
 /* The key of s (len bytes) under tag ('t' text, 's' skeleton, 'd' deletion form), without
  * byte skip (G_MAXSIZE: none). Canonical tokens have no doubled letters, so a 'd' form that
@@ -104,8 +113,9 @@ gboolean br_name_could_join(const BrNameToken *joined, const BrNameToken *b);
  * the canonical form of the misspelling ("mugaagu" -> "mugagu") would be. Never 0. */
 guint64 br_name_key_hash(char tag, const char *s, gsize len, gsize skip);
 
-/* The keys of two tokens written as one: the text and the skeleton only. A join is already a
- * second spelling; typos on top of it would reach too many words for what they find. */
+/* The keys of two tokens written as one: the text and the skeleton (each spelling of a marked
+ * one) only. A join is already a second spelling; typos on top of it would reach too many words
+ * for what they find. */
 guint br_name_join_keys(const BrNameToken *t, guint64 keys[BR_NAME_MAX_KEYS]);
 
 /* The keys of a token: its canonical text, its skeleton, and the text with any one letter

@@ -174,6 +174,27 @@ test_arabic_script_compounds(void)
   assert_tokens("عبدالله", "abdala");
 }
 
+/* Letters Latin spellings write more than one way: ض ظ ذ as d, dh or z, ق as q or g, ج as j or
+ * g. A name in Arabic script meets each spelling; a real z or d (ز, د) is not the other. */
+static void
+test_arabic_script_letter_spellings(void)
+{
+  g_assert_cmpfloat(similarity("فضل ربيع", "FAZL RABI"), >=, 0.9);
+  g_assert_cmpfloat(similarity("محسن فاضل", "MUHSIN FADHIL"), >=, 0.9);
+  g_assert_cmpfloat(similarity("محسن فاضل", "MUHSIN FADIL"), >=, 0.9);
+  g_assert_cmpfloat(similarity("حافظ سعيد", "HAFIZ SAEED"), >=, 0.9);
+  g_assert_cmpfloat(similarity("حافظ سعيد", "HAFED SAEED"), >=, 0.9);
+  g_assert_cmpfloat(similarity("رمضان شلح", "RAMAZAN SHALLAH"), >=, 0.9);
+  g_assert_cmpfloat(similarity("صالح قاسمي", "SALIH GASMI"), >=, 0.9);
+  g_assert_cmpfloat(similarity("جمال مبارك", "GAMAL MUBARAK"), >=, 0.9);
+  /* A name glued to the next where the first ends in a letter that does not join (ر). */
+  g_assert_cmpfloat(similarity("حسن ظاهرعويس", "HASSAN DAHIR AWEYS"), >=, 0.9);
+  g_assert_cmpfloat(similarity("زيد حسن", "DAID HASAN"), <, 0.85);
+  g_assert_cmpfloat(similarity("دانش حسن", "ZANESH HASAN"), <, 0.85);
+  /* The mark is in the skeleton only: the text spells it with its first letter. */
+  assert_tokens("فضل", "fdl");
+}
+
 static void
 test_cyrillic(void)
 {
@@ -394,6 +415,7 @@ main(int argc, char **argv)
   g_test_add_func("/names/transliteration-variants", test_transliteration_variants);
   g_test_add_func("/names/arabic-script", test_arabic_script);
   g_test_add_func("/names/arabic-script-compounds", test_arabic_script_compounds);
+  g_test_add_func("/names/arabic-script-letter-spellings", test_arabic_script_letter_spellings);
   g_test_add_func("/names/cyrillic", test_cyrillic);
   g_test_add_func("/names/generic-tokens", test_generic_tokens_never_match_alone);
   g_test_add_func("/names/similarity", test_similarity);
