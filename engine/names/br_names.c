@@ -1354,9 +1354,17 @@ br_name_join_keys(const BrNameToken *t, guint64 keys[BR_NAME_MAX_KEYS])
   char v[BR_NAME_SKEL_VARIANTS][BR_NAME_TOKEN_BYTES];
   guint8 vl[BR_NAME_SKEL_VARIANTS];
   guint nv = skel_variants(t, v, vl);
-  for (guint k = 0; k < nv; k++)
-    if (vl[k] >= 2)
+  for (guint k = 0; k < nv; k++) {
+    if (vl[k] >= 2) {
       keys[n++] = br_name_key_hash('s', v[k], vl[k], G_MAXSIZE);
+    } else if (vl[k] == 1 && t->len >= 3) {
+      /* A skeleton of one letter is too common a key on its own; with the word's first letter
+       * (a vowel as a) it still meets the other script's spelling where the texts are more
+       * than a deletion apart: یحیی / Yahya (yh), عیسی / Eisa (as). */
+      char s[2] = {is_vowel(t->text[0]) ? 'a' : t->text[0], v[k][0]};
+      keys[n++] = br_name_key_hash('v', s, 2, G_MAXSIZE);
+    }
+  }
   return n;
 }
 

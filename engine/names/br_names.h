@@ -107,15 +107,16 @@ gboolean br_name_could_join(const BrNameToken *joined, const BrNameToken *b);
   (4 + (1 + BR_NAME_SKEL_VARIANTS) * BR_NAME_TOKEN_BYTES +                                         \
    BR_NAME_TWO_EDITS_TO * (BR_NAME_TWO_EDITS_TO - 1) / 2)
 
-/* The key of s (len bytes) under tag ('t' text, 's' skeleton, 'd' deletion form), without
- * byte skip (G_MAXSIZE: none). Canonical tokens have no doubled letters, so a 'd' form that
- * brings two equal letters together ("mugaragu" less its r) is hashed with them collapsed, as
- * the canonical form of the misspelling ("mugaagu" -> "mugagu") would be. Never 0. */
+/* The key of s (len bytes) under tag ('t' text, 's' skeleton, 'd' deletion form, 'v' a short
+ * skeleton with its first letter), without byte skip (G_MAXSIZE: none). Canonical tokens have
+ * no doubled letters, so a 'd' form that brings two equal letters together ("mugaragu" less its
+ * r) is hashed with them collapsed, as the canonical form of the misspelling ("mugaagu" ->
+ * "mugagu") would be. Never 0. */
 guint64 br_name_key_hash(char tag, const char *s, gsize len, gsize skip);
 
 /* The keys of two tokens written as one: the text and the skeleton (each spelling of a marked
- * one) only. A join is already a second spelling; typos on top of it would reach too many words
- * for what they find. */
+ * one; a skeleton of one letter with the word's first letter, a vowel as a) only. A join is
+ * already a second spelling; typos on top of it would reach too many words for what they find. */
 guint br_name_join_keys(const BrNameToken *t, guint64 keys[BR_NAME_MAX_KEYS]);
 
 /* The keys of a token: its canonical text, its skeleton, and the text with any one letter
