@@ -302,6 +302,21 @@ word_lookup(const char *w)
   return g_hash_table_lookup(word_table, w);
 }
 
+/* A word from Arabic script is one of the table's only where the script writes it: the article,
+ * 'abd, abu, bin and bint ('Abdallah their compound). Other words a transliteration happens to
+ * spell are names there: معمر (Muammar) is "mr", not the title, آب is "ab", not a legal form. */
+static const WordInfo *
+script_word(const WordInfo *info, gboolean arabic)
+{
+  if (!arabic || !info || info->cls == WORD_ARTICLE || info->cls == WORD_ABD)
+    return info;
+  const char *w = info->cls == WORD_VARIANT ? info->canon : info->word;
+  return strcmp(w, "abu") == 0 || strcmp(w, "bin") == 0 || strcmp(w, "bint") == 0 ||
+                 strcmp(w, "abdallah") == 0
+             ? info
+             : NULL;
+}
+
 /* ---- stage 1: code points to raw lower-case words ---- */
 
 #define RAW_BYTES 768
@@ -410,6 +425,17 @@ arabic_word(Raw *r, const gunichar *w, guint n)
     raw_sep(r);
     return;
   }
+  /* ابن and بنت: the ibn and bint of Latin spellings. */
+  if (n == 3 && w[0] == 0x0627 && w[1] == 0x0628 && w[2] == 0x0646) {
+    raw_put(r, "bin", 3, TRUE);
+    raw_sep(r);
+    return;
+  }
+  if (n == 3 && w[0] == 0x0628 && w[1] == 0x0646 && w[2] == 0x062A) {
+    raw_put(r, "bint", 4, TRUE);
+    raw_sep(r);
+    return;
+  }
   if (n > 5 && memcmp(w, abdal, sizeof abdal) == 0) {
     /* عبدالله and عبدالرحمن are usually written as one word. */
     if (n == 7 && w[5] == 0x0644 && is_heh(w[6])) {
@@ -476,7 +502,9 @@ arabic_word(Raw *r, const gunichar *w, guint n)
       t = "";
       break;
     case 0x0639:
-      t = first ? "a" : "";
+      /* 'ayn is a vowel in Latin spellings (Saad, Ismail, Muammar), and keeps the letters
+       * either side of it apart: معمر is m-m-r, not one m. */
+      t = "a";
       break;
     case 0x0628:
       t = "b";
@@ -1034,6 +1062,7 @@ classify(BrNameToken *t, const char *raw_word)
   const WordInfo *info = word_lookup(t->text);
   if (!info)
     info = word_lookup(raw_word);
+  info = script_word(info, (t->flags & BR_NAME_TOKEN_ARABIC) != 0);
   if (info && info->cls == WORD_GENERIC) {
     t->flags |= BR_NAME_TOKEN_GENERIC;
     t->weight = WEIGHT_GENERIC;
@@ -1192,14 +1221,14 @@ br_name_tokenize(const char *name, gssize len, BrNameTokens *out)
     const char *w = r.buf + r.off[i];
     const char *next = i + 1 < r.n ? r.buf + r.off[i + 1] : NULL;
     guint8 flags = r.arabic[i] ? BR_NAME_TOKEN_ARABIC : 0;
-    const WordInfo *info = word_lookup(w);
-    if (!info && (info = typo_lookup(w)))
+    const WordInfo *info = script_word(word_lookup(w), r.arabic[i]);
+    if (!info && !r.arabic[i] && (info = typo_lookup(w)))
       w = info->word;
     if (is_article(w, next)) {
       add_token(out, "al", flags | BR_NAME_TOKEN_PARTICLE, WEIGHT_PARTICLE);
       continue;
     }
-    if ((info && info->cls == WORD_LEGAL) || legal_glue(&r, i))
+    if ((info && info->cls == WORD_LEGAL) || (!r.arabic[i] && legal_glue(&r, i)))
       continue;
     /* What a name has in parentheses qualifies it: its acronym says nothing more, a place or
      * branch (KENYA, DUBAI BRANCH) weighs as a generic word. */

@@ -151,6 +151,11 @@ test_arabic_script(void)
   g_assert_cmpfloat(similarity("محمد عمر ځدران", "MUHAMMAD OMAR ZADRAN"), >=, 0.85);
   assert_tokens("ګل", "gl");
   g_assert_cmpfloat(similarity("ھەولێر", "HAWLER"), >=, 0.9);
+  /* A word of Arabic script is no Latin title or legal form (معمر is not "Mr"); ابن and بنت are
+   * ibn and bint; 'ayn keeps the letters either side of it apart (معمر: m-m-r). */
+  g_assert_cmpfloat(similarity("معمر القذافي", "MUAMMAR GADDAFI"), >=, 0.9);
+  assert_tokens("محمد ابن سلمان", "mhmd bin slman");
+  assert_tokens("فاطمة بنت محمد", "fatma bint mhmd");
   /* Presentation forms and harakat reduce to the plain letters. */
   assert_tokens("مُحَمَّد", "mhmd");
   assert_tokens("\xef\xbb\xa3\xef\xba\xa4\xef\xbb\xa4\xef\xba\xaa", "mhmd");
