@@ -394,6 +394,16 @@ is_vowel(char c)
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
 
+/* Letters that do not join the next: a word ending in one and the next word typed without a
+ * space between them still look like two words (محمدعبد البصير). */
+static gboolean
+is_non_joining(gunichar c)
+{
+  return c == 0x0627 || c == 0x0623 || c == 0x0625 || c == 0x0622 || c == 0x062F || c == 0x0630 ||
+         c == 0x0631 || c == 0x0632 || c == 0x0648 || c == 0x0629 || c == 0x0698 || c == 0x0688 ||
+         c == 0x0691;
+}
+
 /* Heh as Arabic (ه), Urdu (ہ, heh goal) and Kurdish (ە) write it: Urdu writes Allah اللہ. */
 static gboolean
 is_heh(gunichar c)
@@ -473,6 +483,11 @@ arabic_word(Raw *r, const gunichar *w, guint n)
              (w[n - 2] == 0x064A || w[n - 2] == 0x06CC) && w[n - 1] == 0x0646) {
     end = n - 5;
     tail = "din";
+  } else if (n >= i + 5 && w[n - 3] == 0x0639 && w[n - 2] == 0x0628 && w[n - 1] == 0x062F &&
+             is_non_joining(w[n - 4])) {
+    /* 'abd typed on the name before it: it goes with the name after (محمدعبد البصير). */
+    end = n - 3;
+    tail = "abd";
   }
   char last = 0;
   for (guint start = i; i < end; i++) {

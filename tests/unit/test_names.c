@@ -175,6 +175,10 @@ test_arabic_script_compounds(void)
   g_assert_cmpfloat(similarity("سالم نور الدين", "SALEM NOR ELDIN"), >=, 0.9);
   assert_tokens("Nooreldin", "nurdin");
   assert_tokens("Salah Eldine", "saladin");
+  /* 'abd typed on the name before it without a space, which a letter that does not join the
+   * next (د) hides; after a joining letter it is part of the word (متعبد). */
+  g_assert_cmpfloat(similarity("نظر محمدعبد البصير", "NAZIR MOHAMMAD ABDUL BASIR"), >=, 0.9);
+  assert_tokens("متعبد", "mtabd");
   /* عبدالله stays one name. */
   assert_tokens("عبدالله", "abdala");
 }
