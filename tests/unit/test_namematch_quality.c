@@ -243,7 +243,7 @@ test_quality_un_ofac(void)
       [BR_NV_TRANSLIT] = 0.88,   [BR_NV_TYPO1] = 0.92,  [BR_NV_TYPO2] = 0.76,
       [BR_NV_SPLIT_JOIN] = 0.93, [BR_NV_ORDER] = 0.97,  [BR_NV_DROP_MIDDLE] = 0.91,
       [BR_NV_LEGAL_FORM] = 0.98, [BR_NV_FORMAT] = 0.96, [BR_NV_HONORIFIC] = 0.92,
-      [BR_NV_PAREN] = 0.98,      [BR_NV_ARABIC] = 0.77, [BR_NV_PERSO_ARABIC] = 0.70,
+      [BR_NV_PAREN] = 0.98,      [BR_NV_ARABIC] = 0.88, [BR_NV_PERSO_ARABIC] = 0.85,
       [BR_NV_CYRILLIC] = 0.90,
   };
   for (guint v = 0; v < BR_NV_KINDS; v++)
